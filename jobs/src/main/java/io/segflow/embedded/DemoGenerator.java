@@ -1,0 +1,267 @@
+package io.segflow.embedded;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Generates a small CRM and its customers' behaviour: customers drawn from hidden personas,
+ * their identity links, and web and product events at a steady rate, with the occasional CRM
+ * update, deletion, late identity link, duplicated event and malformed record, as real feeds
+ * have them. Everything goes to Kafka in the formats of DESIGN.md (CRM through Debezium's
+ * encoding, see {@link DebeziumTable}).
+ */
+public final class DemoGenerator implements Runnable {
+
+    /** A kind of customer; the job is never told which one a customer is. */
+    record Persona(
+            String name,
+            double webSessionsPerTick,
+            double[] webTypeWeights,
+            double productSessionsPerTick,
+            int featureVariety,
+            double sessionSeconds,
+            double conversionRate) {}
+
+    static final List<Persona> PERSONAS =
+            List.of(
+                    new Persona("researcher", 0.9, new double[] {0.3, 0.4, 0.05, 0.25}, 0.05, 2, 120, 0.15),
+                    new Persona("video learner", 0.7, new double[] {0.3, 0.05, 0.6, 0.05}, 0.2, 4, 300, 0.25),
+                    new Persona("power user", 0.2, new double[] {0.8, 0.1, 0.05, 0.05}, 1.0, 12, 1500, 0.6),
+                    new Persona("browser", 0.4, new double[] {0.95, 0.03, 0.01, 0.01}, 0.0, 0, 0, 0.03));
+
+    private static final String[] WEB_TYPES = {"page_view", "blog_view", "video_view", "whitepaper_view"};
+    private static final String[] COUNTRIES = {"DE", "FR", "US", "GB", "NL", "ES", "SE", "PL"};
+
+    public record Topics(String customers, String identities, String webEvents, String productEvents) {}
+
+    private final KafkaProducer<String, String> producer;
+    private final Topics topics;
+    private final int customers;
+    private final double eventsPerSecond;
+    private final Random random;
+    private final boolean withSchema;
+    private final AtomicLong eventsSent = new AtomicLong();
+    private final AtomicLong changesSent = new AtomicLong();
+    private final AtomicLong malformedSent = new AtomicLong();
+    private volatile boolean running = true;
+    private long lsn = 1_000;
+    private long eventSeq;
+    private final List<Long> liveCustomers = new ArrayList<>();
+    private final Map<Long, Persona> personaOf = new LinkedHashMap<>();
+
+    public DemoGenerator(
+            KafkaProducer<String, String> producer,
+            Topics topics,
+            int customers,
+            double eventsPerSecond,
+            long seed,
+            boolean withSchema) {
+        this.producer = producer;
+        this.topics = topics;
+        this.customers = customers;
+        this.eventsPerSecond = eventsPerSecond;
+        this.random = new Random(seed);
+        this.withSchema = withSchema;
+    }
+
+    @Override
+    public void run() {
+        for (long id = 1; id <= customers && running; id++) {
+            createCustomer(id);
+        }
+        long nextId = customers + 1;
+        long started = System.nanoTime();
+        long emitted = 0;
+        while (running) {
+            emitted += tick();
+            if (random.nextDouble() < 0.02) {
+                updateCustomer();
+            }
+            if (random.nextDouble() < 0.002 && liveCustomers.size() > 10) {
+                deleteCustomer();
+            }
+            if (random.nextDouble() < 0.01) {
+                createCustomer(nextId++);
+            }
+            if (random.nextDouble() < 0.001) {
+                sendMalformed();
+            }
+            long due = started + (long) (emitted / eventsPerSecond * 1e9);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    public void stop() {
+        running = false;
+    }
+
+    public long eventsSent() {
+        return eventsSent.get();
+    }
+
+    public long changesSent() {
+        return changesSent.get();
+    }
+
+    public long malformedSent() {
+        return malformedSent.get();
+    }
+
+    private void createCustomer(long id) {
+        Persona persona = PERSONAS.get(random.nextInt(PERSONAS.size()));
+        personaOf.put(id, persona);
+        liveCustomers.add(id);
+        Map<String, Object> row = customerRow(id, persona, false);
+        sendChange(topics.customers(), DebeziumTable.CUSTOMERS, row, DebeziumTable.CUSTOMERS.insert(row, lsn += 8, withSchema));
+        // one in ten customers' identity links arrive after their first events
+        if (random.nextInt(10) != 0) {
+            link(id);
+        } else {
+            emitFor(id, persona);
+            link(id);
+        }
+    }
+
+    private void link(long id) {
+        for (String system : List.of("web", "product")) {
+            Map<String, Object> identity = new LinkedHashMap<>();
+            identity.put("system", system);
+            identity.put("external_id", externalId(system, id));
+            identity.put("customer_id", id);
+            sendChange(topics.identities(), DebeziumTable.IDENTITIES, identity,
+                    DebeziumTable.IDENTITIES.insert(identity, lsn += 8, withSchema));
+        }
+    }
+
+    private void updateCustomer() {
+        long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
+        Map<String, Object> row = customerRow(id, personaOf.get(id), true);
+        sendChange(topics.customers(), DebeziumTable.CUSTOMERS, row, DebeziumTable.CUSTOMERS.update(row, lsn += 8, withSchema));
+    }
+
+    private void deleteCustomer() {
+        long id = liveCustomers.remove(random.nextInt(liveCustomers.size()));
+        Map<String, Object> key = Map.of("customer_id", id);
+        String kafkaKey = DebeziumTable.CUSTOMERS.key(key, withSchema);
+        producer.send(new ProducerRecord<>(topics.customers(), kafkaKey, DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema)));
+        // Debezium follows a delete with a tombstone so that compaction can drop the key
+        producer.send(new ProducerRecord<>(topics.customers(), kafkaKey, null));
+        changesSent.incrementAndGet();
+    }
+
+    private Map<String, Object> customerRow(long id, Persona persona, boolean updated) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("customer_id", id);
+        row.put("email", "customer" + id + "@example.com");
+        row.put("birth_date", random.nextInt(12) == 0 ? null : LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28)));
+        row.put("country", COUNTRIES[random.nextInt(COUNTRIES.length)]);
+        row.put("created_at", Instant.now().minusSeconds(86_400L * random.nextInt(900)));
+        row.put("converted_to_sale", updated && random.nextDouble() < persona.conversionRate());
+        row.put("segment_label", random.nextInt(5) == 0 ? persona.name() : null);
+        row.put("updated_at", Instant.now());
+        return row;
+    }
+
+    private void sendChange(String topic, DebeziumTable table, Map<String, Object> row, String message) {
+        producer.send(new ProducerRecord<>(topic, table.key(row, withSchema), message));
+        changesSent.incrementAndGet();
+    }
+
+    private int tick() {
+        long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
+        return emitFor(id, personaOf.get(id));
+    }
+
+    private int emitFor(long id, Persona persona) {
+        int sent = 0;
+        Instant now = Instant.now();
+        if (random.nextDouble() < persona.webSessionsPerTick()) {
+            String session = "ws-" + id + "-" + (eventSeq++);
+            int views = 1 + random.nextInt(6);
+            for (int v = 0; v < views; v++) {
+                String type = WEB_TYPES[pick(persona.webTypeWeights())];
+                String event = "{\"event_id\":\"w" + (eventSeq++) + "\",\"visitor_id\":\"" + externalId("web", id)
+                        + "\",\"session_id\":\"" + session + "\",\"event_type\":\"" + type
+                        + "\",\"url\":\"https://example.com/" + type + "/" + random.nextInt(50)
+                        + "\",\"event_time\":\"" + now.plusMillis(v * 1000L) + "\"}";
+                producer.send(new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
+                sent++;
+                // at-least-once producers upstream: now and then the same event twice
+                if (random.nextInt(200) == 0) {
+                    producer.send(new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
+                }
+            }
+        }
+        if (random.nextDouble() < persona.productSessionsPerTick()) {
+            String session = "ps-" + id + "-" + (eventSeq++);
+            String user = externalId("product", id);
+            sent += sendProduct(user, session, "session_start", null, null, now);
+            int uses = 1 + random.nextInt(1 + persona.featureVariety());
+            for (int u = 0; u < uses; u++) {
+                sent += sendProduct(user, session, "feature_used", "feature-" + random.nextInt(Math.max(1, persona.featureVariety())), null, now.plusSeconds(u + 1));
+            }
+            long duration = (long) (persona.sessionSeconds() * 1000 * (0.5 + random.nextDouble()));
+            sent += sendProduct(user, session, "session_end", null, duration, now.plusMillis(duration));
+        }
+        eventsSent.addAndGet(sent);
+        return Math.max(sent, 1);
+    }
+
+    private int sendProduct(String user, String session, String type, String feature, Long durationMs, Instant time) {
+        StringBuilder event = new StringBuilder();
+        event.append("{\"event_id\":\"p").append(eventSeq++).append("\",\"user_id\":\"").append(user)
+                .append("\",\"session_id\":\"").append(session).append("\",\"event_type\":\"").append(type).append('"');
+        if (feature != null) {
+            event.append(",\"feature\":\"").append(feature).append('"');
+        }
+        if (durationMs != null) {
+            event.append(",\"duration_ms\":").append(durationMs);
+        }
+        event.append(",\"event_time\":\"").append(time).append("\"}");
+        producer.send(new ProducerRecord<>(topics.productEvents(), user, event.toString()));
+        return 1;
+    }
+
+    private void sendMalformed() {
+        String[] broken = {
+            "{\"event_id\":\"broken-" + eventSeq++ + "\",\"visitor_id\":",
+            "{\"event_id\":\"x" + eventSeq++ + "\",\"visitor_id\":\"v\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\"" + Instant.now() + "\"}",
+        };
+        producer.send(new ProducerRecord<>(topics.webEvents(), null, broken[random.nextInt(broken.length)]));
+        malformedSent.incrementAndGet();
+    }
+
+    private int pick(double[] weights) {
+        double r = random.nextDouble();
+        for (int i = 0; i < weights.length; i++) {
+            r -= weights[i];
+            if (r <= 0) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+
+    static String externalId(String system, long customerId) {
+        // department ids that are not the CRM id: a cookie-like and an app-user-like id
+        return system.equals("web")
+                ? "v-" + Long.toHexString(customerId * 0x9E3779B97F4A7C15L)
+                : "u" + (100_000 + customerId * 7);
+    }
+}

@@ -1,0 +1,229 @@
+package io.segflow.pipeline;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything the job needs to know about its surroundings: where Kafka and PostgreSQL are,
+ * which topics to read, where the SQL lives. Defaults follow DESIGN.md. The SQL files see these
+ * values through their {@code ${...}} placeholders ({@link #placeholders()}).
+ */
+public final class JobSettings {
+
+    private String kafkaBootstrapServers = "localhost:9092";
+    private String jdbcUrl = "jdbc:postgresql://localhost:5432/postgres";
+    private String jdbcUser = "postgres";
+    private String jdbcPassword = "";
+    private String customersTopic = "crm.public.customers";
+    private String identitiesTopic = "crm.public.customer_identities";
+    private String webEventsTopic = "web.events";
+    private String productEventsTopic = "product.events";
+    private String deadLetterTopic = "segflow.dead_letter";
+    private String consumerGroup = "segflow";
+    private String startupMode = "earliest-offset";
+    private String boundedMode = "unbounded";
+    private int watermarkDelaySeconds = 5;
+    private Duration jdbcFlushInterval = Duration.ofSeconds(1);
+    private Duration checkpointInterval = Duration.ofSeconds(10);
+    private Path sqlDirectory;
+    private boolean createTopics = true;
+    private int createdTopicPartitions = 1;
+
+    public Map<String, String> placeholders() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("kafka.bootstrap-servers", kafkaBootstrapServers);
+        values.put("kafka.group-id", consumerGroup);
+        values.put("kafka.startup-mode", startupMode);
+        values.put("kafka.bounded-mode", boundedMode);
+        values.put("topic.customers", customersTopic);
+        values.put("topic.identities", identitiesTopic);
+        values.put("topic.web-events", webEventsTopic);
+        values.put("topic.product-events", productEventsTopic);
+        values.put("topic.dead-letter", deadLetterTopic);
+        values.put("jdbc.url", jdbcUrl);
+        values.put("jdbc.user", jdbcUser);
+        values.put("jdbc.password", jdbcPassword);
+        values.put("jdbc.flush-interval", jdbcFlushInterval.toMillis() + " ms");
+        values.put("events.watermark-delay-seconds", Integer.toString(watermarkDelaySeconds));
+        return values;
+    }
+
+    /** Topics the job reads. */
+    public java.util.List<String> inputTopics() {
+        return java.util.List.of(customersTopic, identitiesTopic, webEventsTopic, productEventsTopic);
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafkaBootstrapServers;
+    }
+
+    public JobSettings kafkaBootstrapServers(String value) {
+        this.kafkaBootstrapServers = value;
+        return this;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public JobSettings jdbcUrl(String value) {
+        this.jdbcUrl = value;
+        return this;
+    }
+
+    public String jdbcUser() {
+        return jdbcUser;
+    }
+
+    public JobSettings jdbcUser(String value) {
+        this.jdbcUser = value;
+        return this;
+    }
+
+    public String jdbcPassword() {
+        return jdbcPassword;
+    }
+
+    public JobSettings jdbcPassword(String value) {
+        this.jdbcPassword = value == null ? "" : value;
+        return this;
+    }
+
+    public String customersTopic() {
+        return customersTopic;
+    }
+
+    public JobSettings customersTopic(String value) {
+        this.customersTopic = value;
+        return this;
+    }
+
+    public String identitiesTopic() {
+        return identitiesTopic;
+    }
+
+    public JobSettings identitiesTopic(String value) {
+        this.identitiesTopic = value;
+        return this;
+    }
+
+    public String webEventsTopic() {
+        return webEventsTopic;
+    }
+
+    public JobSettings webEventsTopic(String value) {
+        this.webEventsTopic = value;
+        return this;
+    }
+
+    public String productEventsTopic() {
+        return productEventsTopic;
+    }
+
+    public JobSettings productEventsTopic(String value) {
+        this.productEventsTopic = value;
+        return this;
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    public JobSettings deadLetterTopic(String value) {
+        this.deadLetterTopic = value;
+        return this;
+    }
+
+    public String consumerGroup() {
+        return consumerGroup;
+    }
+
+    public JobSettings consumerGroup(String value) {
+        this.consumerGroup = value;
+        return this;
+    }
+
+    public String startupMode() {
+        return startupMode;
+    }
+
+    public JobSettings startupMode(String value) {
+        this.startupMode = value;
+        return this;
+    }
+
+    public String boundedMode() {
+        return boundedMode;
+    }
+
+    /** 'unbounded' (streaming), or 'latest-offset' to stop at the offsets current at start. */
+    public JobSettings boundedMode(String value) {
+        this.boundedMode = value;
+        return this;
+    }
+
+    public int watermarkDelaySeconds() {
+        return watermarkDelaySeconds;
+    }
+
+    public JobSettings watermarkDelaySeconds(int value) {
+        this.watermarkDelaySeconds = value;
+        return this;
+    }
+
+    public Duration jdbcFlushInterval() {
+        return jdbcFlushInterval;
+    }
+
+    public JobSettings jdbcFlushInterval(Duration value) {
+        this.jdbcFlushInterval = value;
+        return this;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** Zero turns checkpointing off. */
+    public JobSettings checkpointInterval(Duration value) {
+        this.checkpointInterval = value;
+        return this;
+    }
+
+    public Path sqlDirectory() {
+        return sqlDirectory;
+    }
+
+    /** Null: ./sql when present, else the SQL bundled in the jar. */
+    public JobSettings sqlDirectory(Path value) {
+        this.sqlDirectory = value;
+        return this;
+    }
+
+    public boolean createTopics() {
+        return createTopics;
+    }
+
+    public JobSettings createTopics(boolean value) {
+        this.createTopics = value;
+        return this;
+    }
+
+    public int createdTopicPartitions() {
+        return createdTopicPartitions;
+    }
+
+    public JobSettings createdTopicPartitions(int value) {
+        this.createdTopicPartitions = value;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, String> shown = new LinkedHashMap<>(placeholders());
+        shown.put("jdbc.password", jdbcPassword.isEmpty() ? "(none)" : "(set)");
+        return shown.toString();
+    }
+}

@@ -1,0 +1,67 @@
+package io.segflow.pipeline;
+
+import io.segflow.infra.KafkaTopics;
+import io.segflow.infra.PostgresSchema;
+import io.segflow.sql.SqlScripts;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The segflow job. Its sources and sinks are the SQL files' tables, addressed by
+ * {@link JobSettings}; tests pass the addresses of their embedded Kafka and PostgreSQL and run
+ * exactly this graph. The same class serves `segflow run` (local MiniCluster), `flink run` and
+ * the demo.
+ */
+public final class SegflowJob {
+
+    public static final String JOB_NAME = "segflow streaming";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegflowJob.class);
+
+    private final JobSettings settings;
+
+    public SegflowJob(JobSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Builds the job graph onto the environment; nothing outside the JVM is touched. */
+    public SegflowPipeline build(StreamExecutionEnvironment env) {
+        if (!settings.checkpointInterval().isZero()) {
+            env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        }
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
+        LOG.info("SQL from {}", scripts.origin());
+        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        pipeline.inserts().attachAsDataStream();
+        LOG.info("Model features: {}", pipeline.features().bySource());
+        return pipeline;
+    }
+
+    /** Creates the database tables and Kafka topics the job needs, where they are missing. */
+    public void prepare(SegflowPipeline pipeline) {
+        PostgresSchema.apply(
+                settings.jdbcUrl(),
+                settings.jdbcUser(),
+                settings.jdbcPassword(),
+                pipeline.schemaOf(SegflowPipeline.PROFILE_SINK));
+        if (settings.createTopics()) {
+            List<String> topics = new ArrayList<>(settings.inputTopics());
+            topics.add(settings.deadLetterTopic());
+            KafkaTopics.ensure(
+                    settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
+        }
+    }
+
+    /** Builds, prepares and submits the job; returns once it is submitted. */
+    public JobClient start(StreamExecutionEnvironment env) throws Exception {
+        SegflowPipeline pipeline = build(env);
+        prepare(pipeline);
+        return env.executeAsync(JOB_NAME);
+    }
+}

@@ -1,0 +1,153 @@
+package io.segflow.pipeline;
+
+import io.segflow.profile.FeatureSet;
+import io.segflow.profile.ProfileContract;
+import io.segflow.profile.ProfileContract.ViewColumn;
+import io.segflow.profile.ProfileContractException;
+import io.segflow.profile.ProfileSpec;
+import io.segflow.sql.SqlScriptException;
+import io.segflow.sql.SqlScripts;
+import io.segflow.sql.SqlStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamStatementSet;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.config.TableConfigOptions;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
+
+/**
+ * The SQL half of the job: runs the SQL files against a table environment (tables, views,
+ * functions), collects their INSERTs into one statement set, and holds the customer profile
+ * view to its contract in profile.yml. Later stages take {@link #profile()} and
+ * {@link #features()} from here.
+ */
+public final class SegflowPipeline {
+
+    public static final String PROFILE_VIEW = "customer_profile";
+    public static final String PROFILE_SINK = "customer_profile_sink";
+
+    private static final Pattern PLANNER_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
+
+    private final StreamTableEnvironment tableEnv;
+    private final StreamStatementSet inserts;
+    private final FeatureSet features;
+
+    private SegflowPipeline(
+            StreamTableEnvironment tableEnv, StreamStatementSet inserts, FeatureSet features) {
+        this.tableEnv = tableEnv;
+        this.inserts = inserts;
+        this.features = features;
+    }
+
+    public static SegflowPipeline create(
+            StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values) {
+        // "days" in the features are UTC calendar days, wherever the job runs
+        tableEnv.getConfig().set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
+        StreamStatementSet inserts = tableEnv.createStatementSet();
+        for (SqlStatement statement : scripts.statements(values)) {
+            try {
+                if (statement.isInsert()) {
+                    inserts.addInsertSql(statement.text());
+                } else {
+                    tableEnv.executeSql(statement.text());
+                }
+            } catch (RuntimeException e) {
+                throw new SqlScriptException(describe(statement, e), e);
+            }
+        }
+        FeatureSet features = checkProfile(tableEnv, scripts);
+        return new SegflowPipeline(tableEnv, inserts, features);
+    }
+
+    private static FeatureSet checkProfile(StreamTableEnvironment tableEnv, SqlScripts scripts) {
+        ResolvedSchema view = resolvedSchema(tableEnv, PROFILE_VIEW, scripts);
+        FeatureSet features =
+                ProfileContract.check(ProfileSpec.parse(scripts.profileYaml()), viewColumns(view));
+        if (List.of(tableEnv.listTables()).contains(PROFILE_SINK)) {
+            List<String> viewNames = view.getColumnNames();
+            List<String> sinkNames = tableEnv.from(PROFILE_SINK).getResolvedSchema().getColumnNames();
+            if (!viewNames.equals(sinkNames)) {
+                throw new ProfileContractException(
+                        PROFILE_SINK + " in 90_sinks.sql must list the columns of "
+                                + PROFILE_VIEW + " in the same order.\n  view: " + viewNames
+                                + "\n  sink: " + sinkNames);
+            }
+        }
+        return features;
+    }
+
+    private static ResolvedSchema resolvedSchema(
+            StreamTableEnvironment tableEnv, String name, SqlScripts scripts) {
+        if (!List.of(tableEnv.listViews()).contains(name)
+                && !List.of(tableEnv.listTables()).contains(name)) {
+            throw new ProfileContractException(
+                    "the SQL in " + scripts.origin() + " defines no view " + name);
+        }
+        return tableEnv.from(name).getResolvedSchema();
+    }
+
+    static List<ViewColumn> viewColumns(ResolvedSchema schema) {
+        List<ViewColumn> columns = new ArrayList<>();
+        for (Column column : schema.getColumns()) {
+            var type = column.getDataType().getLogicalType();
+            columns.add(
+                    new ViewColumn(
+                            column.getName(),
+                            type.asSummaryString(),
+                            type.is(LogicalTypeFamily.NUMERIC)));
+        }
+        return columns;
+    }
+
+    /** The planner's message with the position translated into the file's own line. */
+    static String describe(SqlStatement statement, RuntimeException e) {
+        StringBuilder message = new StringBuilder();
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                if (message.length() > 0) {
+                    message.append("\n  caused by: ");
+                }
+                message.append(cause.getMessage());
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        String text = message.toString();
+        Matcher position = PLANNER_POSITION.matcher(text);
+        String where = statement.location();
+        if (position.find()) {
+            int line = statement.line() + Integer.parseInt(position.group(1)) - 1;
+            where = statement.file() + ":" + line + ":" + position.group(2);
+        }
+        return where + ": " + text;
+    }
+
+    public StreamTableEnvironment tableEnvironment() {
+        return tableEnv;
+    }
+
+    /** The customer profile: a changelog keyed by customer_id. */
+    public Table profile() {
+        return tableEnv.from(PROFILE_VIEW);
+    }
+
+    public FeatureSet features() {
+        return features;
+    }
+
+    /** The INSERTs of the SQL files, not yet attached to the job. */
+    public StreamStatementSet inserts() {
+        return inserts;
+    }
+
+    /** Columns of a sink table, to create them in the database when they are missing. */
+    public ResolvedSchema schemaOf(String table) {
+        return tableEnv.from(table).getResolvedSchema();
+    }
+}

@@ -1,0 +1,85 @@
+package io.segflow.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.segflow.profile.ProfileContract.ViewColumn;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProfileContractTest {
+
+    private static final String YAML =
+            """
+            table: customer_profile
+            columns:
+              - name: customer_id
+                role: key
+                source: crm
+              - name: website_views
+                role: feature
+                source: web
+                description: web events
+                tests: [not_null]
+              - name: product_days
+                role: feature
+                source: product
+              - name: converted_to_sale
+                role: target
+                source: crm
+              - name: segment_label
+                role: label
+            """;
+
+    private static final List<ViewColumn> VIEW =
+            List.of(
+                    new ViewColumn("customer_id", "BIGINT NOT NULL", true),
+                    new ViewColumn("website_views", "BIGINT", true),
+                    new ViewColumn("product_days", "DOUBLE", true),
+                    new ViewColumn("converted_to_sale", "BOOLEAN", false),
+                    new ViewColumn("segment_label", "STRING", false),
+                    new ViewColumn("updated_at", "TIMESTAMP_LTZ(3)", false));
+
+    @Test
+    void featuresAreTheDeclaredNumericColumnsWithTheirSources() {
+        FeatureSet features = ProfileContract.check(ProfileSpec.parse(YAML), VIEW);
+        assertThat(features.keyColumn()).isEqualTo("customer_id");
+        assertThat(features.names()).containsExactly("website_views", "product_days");
+        assertThat(features.bySource()).containsEntry("web", List.of("website_views"))
+                .containsEntry("product", List.of("product_days"));
+        assertThat(features.targets()).containsExactly("converted_to_sale");
+        assertThat(features.labels()).containsExactly("segment_label");
+    }
+
+    @Test
+    void anUndeclaredNumericColumnIsNamed() {
+        var view = new java.util.ArrayList<>(VIEW);
+        view.add(new ViewColumn("videos_per_week", "DOUBLE", true));
+        assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(YAML), view))
+                .isInstanceOf(ProfileContractException.class)
+                .hasMessageContaining("column 'videos_per_week' (DOUBLE) of customer_profile is not declared in profile.yml");
+    }
+
+    @Test
+    void aDeclaredColumnMissingFromTheViewIsNamed() {
+        assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(YAML), VIEW.subList(0, 3)))
+                .hasMessageContaining("profile.yml declares 'converted_to_sale' but customer_profile has no such column");
+    }
+
+    @Test
+    void aFeatureMustBeNumericAndHaveASource() {
+        String yaml = YAML.replace("role: label", "role: feature");
+        assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(yaml), VIEW))
+                .hasMessageContaining("feature 'segment_label' is STRING in customer_profile; a feature must be numeric");
+        String noSource = YAML.replace("    source: web\n", "");
+        assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(noSource), VIEW))
+                .hasMessageContaining("feature 'website_views' has no source in profile.yml");
+    }
+
+    @Test
+    void unknownRoleIsAClearError() {
+        assertThatThrownBy(() -> ProfileSpec.parse(YAML.replace("role: target", "role: goal")))
+                .isInstanceOf(ProfileContractException.class)
+                .hasMessageContaining("profile.yml cannot be read");
+    }
+}

@@ -1,0 +1,65 @@
+package io.segflow.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SqlStatementSplitterTest {
+
+    @Test
+    void splitsAtSemicolonsAndRemembersStartLines() {
+        List<SqlStatement> statements =
+                SqlStatementSplitter.split(
+                        "a.sql",
+                        "-- a comment; not a statement\n"
+                                + "CREATE VIEW a AS SELECT 1;\n"
+                                + "\n"
+                                + "INSERT INTO t\n"
+                                + "SELECT * FROM a;\n");
+        assertThat(statements)
+                .extracting(SqlStatement::line, SqlStatement::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(2, "CREATE VIEW a AS SELECT 1"),
+                        org.assertj.core.groups.Tuple.tuple(4, "INSERT INTO t\nSELECT * FROM a"));
+        assertThat(statements.get(1).isInsert()).isTrue();
+        assertThat(statements.get(0).location()).isEqualTo("a.sql:2");
+    }
+
+    @Test
+    void semicolonsInsideTextCommentsAndIdentifiersDoNotSplit() {
+        List<SqlStatement> statements =
+                SqlStatementSplitter.split(
+                        "b.sql",
+                        "SELECT 'a;b', 'it''s; fine', `odd;name` /* c; d */ FROM t -- e; f\n;"
+                                + "SELECT 2");
+        assertThat(statements).hasSize(2);
+        assertThat(statements.get(0).text())
+                .startsWith("SELECT 'a;b', 'it''s; fine', `odd;name`")
+                .doesNotContain("c; d")
+                .doesNotContain("e; f");
+        assertThat(statements.get(1).text()).isEqualTo("SELECT 2");
+    }
+
+    @Test
+    void blockCommentsKeepLineNumbers() {
+        List<SqlStatement> statements =
+                SqlStatementSplitter.split("c.sql", "/* one\ntwo\nthree */ SELECT 1;\nSELECT 2;");
+        assertThat(statements.get(0).line()).isEqualTo(3);
+        assertThat(statements.get(0).text()).isEqualTo("SELECT 1");
+        assertThat(statements.get(1).line()).isEqualTo(4);
+    }
+
+    @Test
+    void emptyStatementsAreSkipped() {
+        assertThat(SqlStatementSplitter.split("d.sql", ";;\n  ;-- only a comment\n")).isEmpty();
+    }
+
+    @Test
+    void unterminatedQuoteIsAnErrorWithItsLine() {
+        assertThatThrownBy(() -> SqlStatementSplitter.split("e.sql", "SELECT 1;\nSELECT 'oops"))
+                .isInstanceOf(SqlScriptException.class)
+                .hasMessage("e.sql:2: unterminated ' quote");
+    }
+}

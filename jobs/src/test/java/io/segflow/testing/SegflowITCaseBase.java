@@ -1,0 +1,172 @@
+package io.segflow.testing;
+
+import io.segflow.embedded.EmbeddedKafka;
+import io.segflow.embedded.EmbeddedPostgresDatabase;
+import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.SegflowJob;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Integration tests run the real job on a real stack: a Flink MiniCluster at parallelism 2 (so
+ * keying mistakes show), a KRaft Kafka broker and a PostgreSQL server, the last two started once
+ * per test JVM. Each test gets its own topics and its own database.
+ */
+public abstract class SegflowITCaseBase {
+
+    protected static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    protected static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    () ->
+                            new MiniClusterResourceConfiguration.Builder()
+                                    .setNumberTaskManagers(1)
+                                    .setNumberSlotsPerTaskManager(2)
+                                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                                    .build());
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    protected static EmbeddedKafka kafka() {
+        return Stack.INSTANCE.kafka;
+    }
+
+    protected static EmbeddedPostgresDatabase postgres() {
+        return Stack.INSTANCE.postgres;
+    }
+
+    /** Settings for one test: fresh topics and a fresh database, the repository's SQL. */
+    protected static JobSettings freshSettings() throws Exception {
+        String run = "run" + RUNS.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        String database = postgres().createDatabase(run);
+        return new JobSettings()
+                .kafkaBootstrapServers(kafka().bootstrapServers())
+                .jdbcUrl(postgres().plainJdbcUrl(database))
+                .jdbcUser(EmbeddedPostgresDatabase.USER)
+                .jdbcPassword("")
+                .customersTopic(run + ".crm.public.customers")
+                .identitiesTopic(run + ".crm.public.customer_identities")
+                .webEventsTopic(run + ".web.events")
+                .productEventsTopic(run + ".product.events")
+                .deadLetterTopic(run + ".segflow.dead_letter")
+                .consumerGroup(run)
+                .sqlDirectory(repositorySql())
+                .jdbcFlushInterval(Duration.ofMillis(200))
+                .checkpointInterval(Duration.ofSeconds(2))
+                .createdTopicPartitions(2);
+    }
+
+    protected static Path repositorySql() {
+        Path here = Path.of("").toAbsolutePath();
+        Path sql = here.resolve("sql");
+        return sql.toFile().isDirectory() ? sql : here.getParent().resolve("sql");
+    }
+
+    /** Runs the job over what the topics hold now and waits for it to finish. */
+    protected static JobClient runBounded(JobSettings settings) throws Exception {
+        settings.boundedMode("latest-offset");
+        SegflowJob job = new SegflowJob(settings);
+        JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment());
+        client.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        return client;
+    }
+
+    /** Starts the streaming job; the caller cancels it. */
+    protected static JobClient startStreaming(JobSettings settings) throws Exception {
+        settings.boundedMode("unbounded");
+        return new SegflowJob(settings).start(StreamExecutionEnvironment.getExecutionEnvironment());
+    }
+
+    /** Creates the topics before anything is produced, so they have the test's partitions. */
+    protected static void createTopics(JobSettings settings) {
+        List<String> topics = new ArrayList<>(settings.inputTopics());
+        topics.add(settings.deadLetterTopic());
+        io.segflow.infra.KafkaTopics.ensure(
+                settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
+    }
+
+    protected static List<Map<String, Object>> query(JobSettings settings, String sql)
+            throws Exception {
+        String database = settings.jdbcUrl().substring(settings.jdbcUrl().lastIndexOf('/') + 1);
+        try (Connection connection = postgres().connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.put(meta.getColumnName(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    /** Polls the database until the rows satisfy the condition; fails with the last rows. */
+    protected static List<Map<String, Object>> awaitRows(
+            JobSettings settings, String sql, Predicate<List<Map<String, Object>>> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        List<Map<String, Object>> rows = List.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                rows = query(settings, sql);
+                if (condition.test(rows)) {
+                    return rows;
+                }
+            } catch (java.sql.SQLException tableNotThereYet) {
+                rows = List.of();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting on `" + sql + "`; last rows: " + rows);
+    }
+
+    private static final class Stack {
+        static final Stack INSTANCE = new Stack();
+
+        final EmbeddedKafka kafka;
+        final EmbeddedPostgresDatabase postgres;
+
+        private Stack() {
+            try {
+                kafka = EmbeddedKafka.start();
+                postgres = EmbeddedPostgresDatabase.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the embedded test stack", e);
+            }
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            kafka.close();
+                                            postgres.close();
+                                        } catch (Exception ignored) {
+                                            // the JVM is ending either way
+                                        }
+                                    }));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+-- Functions the SQL below uses. They live in the segflow-udfs jar (udfs/): in the SQL
+-- client, load that jar first (deploy/sql-client/init.sql does).
+
+-- PARSE_DEBEZIUM(payload, 'col TYPE, ...'): one row per Debezium change event, with
+-- op (c, r, u, d), the row image (after; before for a delete) and parse_error. Reads what
+-- Debezium's PostgreSQL connector emits with its default settings, with or without the
+-- schema envelope (Flink's debezium-json format rejects updates without a "before" image).
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_DEBEZIUM AS 'io.segflow.udfs.ParseDebezium';
+
+-- PARSE_JSON(payload, 'col TYPE, ...'): one row per JSON object, the declared columns
+-- and parse_error. NOT NULL in the column list means the field is required.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.ParseJson';
+
+-- JSON_INSTANT(payload, 'field'): a top-level ISO-8601 timestamp field, NULL when absent
+-- or unreadable. Cheap enough for a watermark's computed column.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
+
+-- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metric
+-- segflow.topic.<topic>.deadLetters.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';

@@ -1,0 +1,78 @@
+-- The four input topics, read as raw text. Decoding happens in 20_staging.sql with
+-- functions that never fail, so a bad record becomes a dead letter with its reason
+-- instead of stopping the job or vanishing (what a JSON format would do).
+-- ${...} placeholders are filled from the job's configuration (see `segflow run --help`).
+
+-- CRM customers: Debezium change events of the PostgreSQL table public.customers.
+CREATE TABLE crm_customers_raw (
+  payload STRING,
+  kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
+  kafka_partition INT METADATA FROM 'partition' VIRTUAL,
+  kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.customers}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'properties.group.id' = '${kafka.group-id}',
+  'scan.startup.mode' = '${kafka.startup-mode}',
+  'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'format' = 'raw'
+);
+
+-- CRM identity map: Debezium change events of public.customer_identities,
+-- (system, external_id) -> customer_id.
+CREATE TABLE crm_identities_raw (
+  payload STRING,
+  kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
+  kafka_partition INT METADATA FROM 'partition' VIRTUAL,
+  kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.identities}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'properties.group.id' = '${kafka.group-id}',
+  'scan.startup.mode' = '${kafka.startup-mode}',
+  'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'format' = 'raw'
+);
+
+-- Web analytics events, one JSON object a message. Event time is the event's own
+-- event_time (the Kafka timestamp for a record without one, which is rejected later).
+CREATE TABLE web_events_raw (
+  payload STRING,
+  kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
+  kafka_partition INT METADATA FROM 'partition' VIRTUAL,
+  kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  rowtime AS COALESCE(JSON_INSTANT(payload, 'event_time'), kafka_timestamp),
+  WATERMARK FOR rowtime AS rowtime - INTERVAL '${events.watermark-delay-seconds}' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.web-events}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'properties.group.id' = '${kafka.group-id}',
+  'scan.startup.mode' = '${kafka.startup-mode}',
+  'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'format' = 'raw'
+);
+
+-- Product analytics events, one JSON object a message.
+CREATE TABLE product_events_raw (
+  payload STRING,
+  kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
+  kafka_partition INT METADATA FROM 'partition' VIRTUAL,
+  kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  rowtime AS COALESCE(JSON_INSTANT(payload, 'event_time'), kafka_timestamp),
+  WATERMARK FOR rowtime AS rowtime - INTERVAL '${events.watermark-delay-seconds}' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.product-events}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'properties.group.id' = '${kafka.group-id}',
+  'scan.startup.mode' = '${kafka.startup-mode}',
+  'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'format' = 'raw'
+);

@@ -1,0 +1,108 @@
+-- Staging: decode each input record, name and type its fields, and say why a record
+-- cannot be used. reject_reason is NULL for a usable record; otherwise the record goes
+-- to the dead letters (30_dead_letters.sql) and nowhere else.
+
+-- CRM customer changes. op is c (insert), r (snapshot read), u (update) or d (delete);
+-- the row image is the new row, or the deleted row's key for a delete.
+CREATE TEMPORARY VIEW stg_customer_changes AS
+SELECT
+  r.kafka_topic,
+  r.kafka_partition,
+  r.kafka_offset,
+  r.kafka_timestamp,
+  r.payload,
+  c.op,
+  c.customer_id,
+  c.birth_date,
+  c.country,
+  c.created_at,
+  c.converted_to_sale,
+  c.segment_label,
+  c.updated_at,
+  c.parse_error AS reject_reason
+FROM crm_customers_raw AS r,
+  LATERAL TABLE(PARSE_DEBEZIUM(r.payload,
+    'customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country STRING, created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING, updated_at TIMESTAMP_LTZ(6)'
+  )) AS c;
+
+-- CRM identity links: which customer a department's own id belongs to.
+CREATE TEMPORARY VIEW stg_identity_changes AS
+SELECT
+  r.kafka_topic,
+  r.kafka_partition,
+  r.kafka_offset,
+  r.kafka_timestamp,
+  r.payload,
+  i.op,
+  i.`system` AS id_system,
+  i.external_id,
+  i.customer_id,
+  COALESCE(
+    i.parse_error,
+    CASE WHEN i.op <> 'd' AND i.customer_id IS NULL THEN 'missing required field customer_id' END
+  ) AS reject_reason
+FROM crm_identities_raw AS r,
+  LATERAL TABLE(PARSE_DEBEZIUM(r.payload,
+    '`system` STRING NOT NULL, external_id STRING NOT NULL, customer_id BIGINT'
+  )) AS i;
+
+-- Web analytics events. Every event_type is a page view of some kind.
+CREATE TEMPORARY VIEW stg_web_events AS
+SELECT
+  r.kafka_topic,
+  r.kafka_partition,
+  r.kafka_offset,
+  r.kafka_timestamp,
+  r.payload,
+  r.rowtime,
+  e.event_id,
+  e.visitor_id,
+  e.session_id,
+  e.event_type,
+  e.url,
+  e.event_time,
+  COALESCE(
+    e.parse_error,
+    CASE
+      WHEN e.event_type NOT IN ('page_view', 'blog_view', 'video_view', 'whitepaper_view')
+        THEN 'unknown event_type ''' || SUBSTRING(e.event_type FROM 1 FOR 60) || ''''
+    END
+  ) AS reject_reason
+FROM web_events_raw AS r,
+  LATERAL TABLE(PARSE_JSON(r.payload,
+    'event_id STRING NOT NULL, visitor_id STRING NOT NULL, session_id STRING NOT NULL, event_type STRING NOT NULL, url STRING, event_time TIMESTAMP_LTZ(3) NOT NULL'
+  )) AS e;
+
+-- Product analytics events. duration_ms belongs to session_end, feature to feature_used.
+CREATE TEMPORARY VIEW stg_product_events AS
+SELECT
+  r.kafka_topic,
+  r.kafka_partition,
+  r.kafka_offset,
+  r.kafka_timestamp,
+  r.payload,
+  r.rowtime,
+  e.event_id,
+  e.user_id,
+  e.session_id,
+  e.event_type,
+  e.feature,
+  e.duration_ms,
+  e.event_time,
+  COALESCE(
+    e.parse_error,
+    CASE
+      WHEN e.event_type NOT IN ('session_start', 'session_end', 'feature_used')
+        THEN 'unknown event_type ''' || SUBSTRING(e.event_type FROM 1 FOR 60) || ''''
+      WHEN e.event_type = 'feature_used' AND (e.feature IS NULL OR TRIM(e.feature) = '')
+        THEN 'feature_used event without feature'
+      WHEN e.event_type = 'session_end' AND e.duration_ms IS NULL
+        THEN 'session_end event without duration_ms'
+      WHEN e.duration_ms < 0
+        THEN 'negative duration_ms ' || CAST(e.duration_ms AS STRING)
+    END
+  ) AS reject_reason
+FROM product_events_raw AS r,
+  LATERAL TABLE(PARSE_JSON(r.payload,
+    'event_id STRING NOT NULL, user_id STRING NOT NULL, session_id STRING NOT NULL, event_type STRING NOT NULL, feature STRING, duration_ms BIGINT, event_time TIMESTAMP_LTZ(3) NOT NULL'
+  )) AS e;

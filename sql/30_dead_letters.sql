@@ -1,0 +1,26 @@
+-- Every record that staging rejected, with where it came from and why. The id is the
+-- record's Kafka coordinates, so a replay rewrites the same dead letters instead of
+-- adding new ones. CRM payloads have their email masked: PII stays in the CRM.
+CREATE TEMPORARY VIEW dead_letters AS
+SELECT
+  kafka_topic || '/' || CAST(kafka_partition AS STRING) || '/' || CAST(kafka_offset AS STRING) AS id,
+  kafka_topic AS source_topic,
+  kafka_partition AS source_partition,
+  kafka_offset AS source_offset,
+  raw_payload,
+  COUNT_DEAD_LETTER(kafka_topic, reject_reason) AS reason,
+  kafka_timestamp AS received_at
+FROM (
+  SELECT kafka_topic, kafka_partition, kafka_offset, kafka_timestamp, reject_reason,
+    REGEXP_REPLACE(payload, '"email"\s*:\s*"[^"]*"', '"email":"<masked>"') AS raw_payload
+  FROM stg_customer_changes WHERE reject_reason IS NOT NULL
+  UNION ALL
+  SELECT kafka_topic, kafka_partition, kafka_offset, kafka_timestamp, reject_reason, payload
+  FROM stg_identity_changes WHERE reject_reason IS NOT NULL
+  UNION ALL
+  SELECT kafka_topic, kafka_partition, kafka_offset, kafka_timestamp, reject_reason, payload
+  FROM stg_web_events WHERE reject_reason IS NOT NULL
+  UNION ALL
+  SELECT kafka_topic, kafka_partition, kafka_offset, kafka_timestamp, reject_reason, payload
+  FROM stg_product_events WHERE reject_reason IS NOT NULL
+);

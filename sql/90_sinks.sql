@@ -1,0 +1,74 @@
+-- Where results go. Upserts keyed by natural keys: a replay converges to the same rows.
+-- The PostgreSQL tables are created from deploy/postgres/schema.sql when missing; a
+-- column added here is added to customer_profile by the job.
+
+-- The customer profile in the customer database. A CRM delete deletes the row.
+CREATE TABLE customer_profile_sink (
+  customer_id BIGINT NOT NULL,
+  customer_age INT,
+  website_sessions BIGINT,
+  website_views BIGINT,
+  pages_per_session DOUBLE,
+  blogs_viewed BIGINT,
+  videos_viewed BIGINT,
+  whitepapers_viewed BIGINT,
+  product_features_used BIGINT,
+  product_features_used_per_day DOUBLE,
+  avg_sessions_per_day DOUBLE,
+  avg_time_per_session DOUBLE,
+  converted_to_sale BOOLEAN,
+  segment_label STRING,
+  updated_at TIMESTAMP_LTZ(3),
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'customer_profile',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+);
+
+-- Rejected input records, for people to read and fix at the source.
+CREATE TABLE dead_letter_sink (
+  id STRING NOT NULL,
+  source_topic STRING,
+  source_partition INT,
+  source_offset BIGINT,
+  raw_payload STRING,
+  reason STRING,
+  received_at TIMESTAMP_LTZ(3),
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'dead_letter',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+);
+
+-- Rejected input records on Kafka, keyed by id, for alerting and reprocessing.
+CREATE TABLE dead_letter_topic (
+  id STRING NOT NULL,
+  source_topic STRING,
+  source_partition INT,
+  source_offset BIGINT,
+  raw_payload STRING,
+  reason STRING,
+  received_at TIMESTAMP_LTZ(3)
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.dead-letter}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'key.format' = 'raw',
+  'key.fields' = 'id',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601'
+);
+
+INSERT INTO customer_profile_sink SELECT * FROM customer_profile;
+
+INSERT INTO dead_letter_sink SELECT * FROM dead_letters;
+
+INSERT INTO dead_letter_topic SELECT * FROM dead_letters;
