@@ -1,0 +1,100 @@
+package io.segflow.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.segflow.profile.FeatureSet;
+import io.segflow.profile.ProfileContractException;
+import io.segflow.sql.SqlScriptException;
+import io.segflow.sql.SqlScripts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Planning the SQL files, without running anything: what a SQL user sees when they edit. */
+class SegflowPipelineTest {
+
+    private static final String PROFILE_YML =
+            """
+            table: customer_profile
+            columns:
+              - {name: customer_id, role: key, source: crm}
+              - {name: visits, role: feature, source: web}
+            """;
+
+    private static StreamTableEnvironment tableEnv() {
+        return StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+    }
+
+    @Test
+    void theRepositorySqlPlansAndDeclaresItsFeatures() {
+        SegflowPipeline pipeline =
+                SegflowPipeline.create(
+                        tableEnv(),
+                        SqlScripts.fromDirectory(repositorySql()),
+                        new JobSettings().placeholders());
+        FeatureSet features = pipeline.features();
+        assertThat(features.keyColumn()).isEqualTo("customer_id");
+        assertThat(features.names())
+                .containsExactly(
+                        "customer_age", "website_sessions", "website_views", "pages_per_session",
+                        "blogs_viewed", "videos_viewed", "whitepapers_viewed",
+                        "product_features_used", "product_features_used_per_day",
+                        "avg_sessions_per_day", "avg_time_per_session");
+        assertThat(features.bySource().keySet()).containsExactly("crm", "web", "product");
+        assertThat(features.targets()).containsExactly("converted_to_sale");
+        assertThat(features.labels()).containsExactly("segment_label");
+        // the profile is a changelog the later stages can consume
+        assertThat(pipeline.profile().getResolvedSchema().getColumnNames()).startsWith("customer_id", "customer_age");
+        assertThat(pipeline.inserts()).isNotNull();
+    }
+
+    @Test
+    void aSqlErrorNamesFileAndLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("profile.yml"), PROFILE_YML);
+        Files.writeString(
+                dir.resolve("10_a.sql"),
+                "-- a view\nCREATE TEMPORARY VIEW customer_profile AS\nSELECT 1 AS customer_id,\n  FROMM nowhere;\n");
+        assertThatThrownBy(() -> SegflowPipeline.create(tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
+                .isInstanceOf(SqlScriptException.class)
+                .hasMessageStartingWith("10_a.sql:4:");
+    }
+
+    @Test
+    void anUndeclaredFeatureColumnStopsTheJob(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("profile.yml"), PROFILE_YML);
+        Files.writeString(
+                dir.resolve("10_a.sql"),
+                "CREATE TEMPORARY VIEW customer_profile AS\n"
+                        + "SELECT CAST(1 AS BIGINT) AS customer_id, 2 AS visits, 3.5 AS minutes_on_site;");
+        assertThatThrownBy(() -> SegflowPipeline.create(tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
+                .isInstanceOf(ProfileContractException.class)
+                .hasMessageContaining("column 'minutes_on_site'")
+                .hasMessageContaining("not declared in profile.yml");
+    }
+
+    @Test
+    void theSinkMustListTheProfileColumnsInOrder(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("profile.yml"), PROFILE_YML);
+        Files.writeString(
+                dir.resolve("10_a.sql"),
+                "CREATE TEMPORARY VIEW customer_profile AS SELECT CAST(1 AS BIGINT) AS customer_id, 2 AS visits;\n"
+                        + "CREATE TABLE customer_profile_sink (visits INT, customer_id BIGINT) WITH ('connector' = 'blackhole');");
+        assertThatThrownBy(() -> SegflowPipeline.create(tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
+                .isInstanceOf(ProfileContractException.class)
+                .hasMessageContaining("must list the columns of customer_profile in the same order");
+    }
+
+    static Path repositorySql() {
+        Path here = Path.of("").toAbsolutePath();
+        return List.of(here.resolve("sql"), here.getParent().resolve("sql")).stream()
+                .filter(Files::isDirectory)
+                .findFirst()
+                .orElseThrow();
+    }
+}
