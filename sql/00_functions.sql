@@ -16,5 +16,5 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.Pa
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
 
 -- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metric
--- segflow.topic.<topic>.deadLetters.
+-- segflow.topic.<topic>.deadLetters (used once, in 90_sinks.sql, so each record counts once).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';

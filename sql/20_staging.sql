@@ -23,7 +23,9 @@ SELECT
 FROM crm_customers_raw AS r,
   LATERAL TABLE(PARSE_DEBEZIUM(r.payload,
     'customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country STRING, created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING, updated_at TIMESTAMP_LTZ(6)'
-  )) AS c;
+  )) AS c
+-- a tombstone (null value) only tells Kafka's compaction that the key was deleted
+WHERE r.payload IS NOT NULL;
 
 -- CRM identity links: which customer a department's own id belongs to.
 CREATE TEMPORARY VIEW stg_identity_changes AS
@@ -44,7 +46,8 @@ SELECT
 FROM crm_identities_raw AS r,
   LATERAL TABLE(PARSE_DEBEZIUM(r.payload,
     '`system` STRING NOT NULL, external_id STRING NOT NULL, customer_id BIGINT'
-  )) AS i;
+  )) AS i
+WHERE r.payload IS NOT NULL;
 
 -- Web analytics events. Every event_type is a page view of some kind.
 CREATE TEMPORARY VIEW stg_web_events AS

@@ -8,7 +8,7 @@ SELECT
   kafka_partition AS source_partition,
   kafka_offset AS source_offset,
   raw_payload,
-  COUNT_DEAD_LETTER(kafka_topic, reject_reason) AS reason,
+  reject_reason AS reason,
   kafka_timestamp AS received_at
 FROM (
   SELECT kafka_topic, kafka_partition, kafka_offset, kafka_timestamp, reject_reason,

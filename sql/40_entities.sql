@@ -33,12 +33,14 @@ FROM (
 )
 WHERE op <> 'd';
 
--- Web events, each event_id once: the first occurrence by event time wins.
+-- Web events, each event_id once: the first occurrence by event time wins. Ordered by the
+-- event's own time column, not the rowtime attribute: a rowtime deduplication would drop
+-- events that arrive behind the watermark, and late events must still count.
 CREATE TEMPORARY VIEW web_events AS
 SELECT event_id, visitor_id, session_id, event_type, event_time
 FROM (
   SELECT *,
-    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY rowtime ASC) AS occurrence
+    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY event_time ASC) AS occurrence
   FROM stg_web_events
   WHERE reject_reason IS NULL
 )
@@ -49,7 +51,7 @@ CREATE TEMPORARY VIEW product_events AS
 SELECT event_id, user_id, session_id, event_type, feature, duration_ms, event_time
 FROM (
   SELECT *,
-    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY rowtime ASC) AS occurrence
+    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY event_time ASC) AS occurrence
   FROM stg_product_events
   WHERE reject_reason IS NULL
 )

@@ -97,13 +97,13 @@ SELECT
   c.converted_to_sale,
   -- a segment sales already gave this customer, if any
   c.segment_label,
-  -- when this customer's data last changed: the CRM row or their latest event
-  NULLIF(
+  -- when this customer's data last changed (UTC): the CRM row or their latest event
+  CAST(NULLIF(
     GREATEST(
       COALESCE(CAST(c.updated_at AS TIMESTAMP_LTZ(3)), TO_TIMESTAMP_LTZ(0, 3)),
       COALESCE(w.last_event_time, TO_TIMESTAMP_LTZ(0, 3)),
       COALESCE(p.last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
-    TO_TIMESTAMP_LTZ(0, 3)) AS updated_at
+    TO_TIMESTAMP_LTZ(0, 3)) AS TIMESTAMP(3)) AS updated_at
 FROM crm_customers AS c
 LEFT JOIN web_features AS w ON w.customer_id = c.customer_id
 LEFT JOIN product_features AS p ON p.customer_id = c.customer_id;

@@ -1,4 +1,6 @@
 -- Where results go. Upserts keyed by natural keys: a replay converges to the same rows.
+-- Timestamps in PostgreSQL are UTC wall-clock TIMESTAMPs: the JDBC connector cannot write
+-- TIMESTAMP_LTZ, and a TIMESTAMPTZ column would be shifted by the JVM's time zone.
 -- The PostgreSQL tables are created from deploy/postgres/schema.sql when missing; a
 -- column added here is added to customer_profile by the job.
 
@@ -18,7 +20,7 @@ CREATE TABLE customer_profile_sink (
   avg_time_per_session DOUBLE,
   converted_to_sale BOOLEAN,
   segment_label STRING,
-  updated_at TIMESTAMP_LTZ(3),
+  updated_at TIMESTAMP(3),
   PRIMARY KEY (customer_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -37,7 +39,7 @@ CREATE TABLE dead_letter_sink (
   source_offset BIGINT,
   raw_payload STRING,
   reason STRING,
-  received_at TIMESTAMP_LTZ(3),
+  received_at TIMESTAMP(3),
   PRIMARY KEY (id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -69,6 +71,10 @@ CREATE TABLE dead_letter_topic (
 
 INSERT INTO customer_profile_sink SELECT * FROM customer_profile;
 
-INSERT INTO dead_letter_sink SELECT * FROM dead_letters;
+-- Dead letters are counted here, once per record, in the metric segflow.topic.<topic>.deadLetters.
+INSERT INTO dead_letter_sink
+SELECT id, source_topic, source_partition, source_offset, raw_payload,
+  COUNT_DEAD_LETTER(source_topic, reason), CAST(received_at AS TIMESTAMP(3))
+FROM dead_letters;
 
 INSERT INTO dead_letter_topic SELECT * FROM dead_letters;

@@ -1,6 +1,7 @@
 -- segflow's tables in the customer database (PostgreSQL 12+).
 -- The job applies this file at start (every statement is IF NOT EXISTS), or apply it by hand:
 --   psql "$DATABASE_URL" -f deploy/postgres/schema.sql
+-- Every timestamp is UTC (TIMESTAMP WITHOUT TIME ZONE holding UTC wall-clock time).
 -- Feature columns that sql/90_sinks.sql adds to customer_profile_sink are added to
 -- customer_profile by the job as well.
 
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS customer_profile (
   avg_time_per_session          DOUBLE PRECISION,
   converted_to_sale             BOOLEAN,
   segment_label                 TEXT,
-  updated_at                    TIMESTAMPTZ
+  updated_at                    TIMESTAMP
 );
 
 -- Each customer's current segment.
@@ -31,13 +32,13 @@ CREATE TABLE IF NOT EXISTS customer_segment (
   distance      DOUBLE PRECISION,
   confidence    DOUBLE PRECISION,
   model_version BIGINT NOT NULL,
-  assigned_at   TIMESTAMPTZ NOT NULL
+  assigned_at   TIMESTAMP NOT NULL
 );
 
 -- Every model version, streaming or batch, with what it was trained on and how good it is.
 CREATE TABLE IF NOT EXISTS segment_model (
   model_version BIGINT PRIMARY KEY,
-  created_at    TIMESTAMPTZ NOT NULL,
+  created_at    TIMESTAMP NOT NULL,
   trained_by    TEXT NOT NULL,
   k             INTEGER NOT NULL,
   features      TEXT NOT NULL,
@@ -85,5 +86,5 @@ CREATE TABLE IF NOT EXISTS dead_letter (
   source_offset    BIGINT,
   raw_payload      TEXT,
   reason           TEXT NOT NULL,
-  received_at      TIMESTAMPTZ
+  received_at      TIMESTAMP
 );

@@ -86,7 +86,7 @@ public abstract class SegflowITCaseBase {
         settings.boundedMode("latest-offset");
         SegflowJob job = new SegflowJob(settings);
         JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment());
-        client.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        client.getJobExecutionResult().get(90, TimeUnit.SECONDS);
         return client;
     }
 
