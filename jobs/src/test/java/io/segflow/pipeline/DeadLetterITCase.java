@@ -21,7 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +37,12 @@ class DeadLetterITCase extends SegflowITCaseBase {
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
     private static final Map<String, String> TOPIC_OF = new HashMap<>();
 
-    @BeforeAll
-    static void runCorpus() throws Exception {
+    /** Runs once for the class, inside the first test's setup (where the MiniCluster is ready). */
+    @BeforeEach
+    void runCorpus() throws Exception {
+        if (settings != null) {
+            return;
+        }
         settings = freshSettings();
         createTopics(settings);
         String web = settings.webEventsTopic();
@@ -176,7 +180,8 @@ class DeadLetterITCase extends SegflowITCaseBase {
                 total += ((Counter) counter.getValue()).getCount();
             }
         }
-        assertThat(counters.keySet()).anySatisfy(name -> assertThat(name).contains(settings.webEventsTopic()));
+        assertThat(counters.keySet())
+                .anySatisfy(name -> assertThat(name).contains(".segflow.topic." + settings.webEventsTopic() + ".deadLetters"));
         assertThat(total).isEqualTo(EXPECTED.size());
     }
 

@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +33,12 @@ class FeatureSemanticsITCase extends SegflowITCaseBase {
     private static JobSettings settings;
     private static Map<Long, Map<String, Object>> profiles;
 
-    @BeforeAll
-    static void runHistory() throws Exception {
+    /** Runs once for the class, inside the first test's setup (where the MiniCluster is ready). */
+    @BeforeEach
+    void runHistory() throws Exception {
+        if (settings != null) {
+            return;
+        }
         settings = freshSettings();
         createTopics(settings);
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {

@@ -85,7 +85,7 @@ public abstract class SegflowITCaseBase {
     protected static JobClient runBounded(JobSettings settings) throws Exception {
         settings.boundedMode("latest-offset");
         SegflowJob job = new SegflowJob(settings);
-        JobClient client = job.start(StreamExecutionEnvironment.getExecutionEnvironment());
+        JobClient client = job.start(flinkEnvironment());
         client.getJobExecutionResult().get(90, TimeUnit.SECONDS);
         return client;
     }
@@ -93,7 +93,15 @@ public abstract class SegflowITCaseBase {
     /** Starts the streaming job; the caller cancels it. */
     protected static JobClient startStreaming(JobSettings settings) throws Exception {
         settings.boundedMode("unbounded");
-        return new SegflowJob(settings).start(StreamExecutionEnvironment.getExecutionEnvironment());
+        return new SegflowJob(settings).start(flinkEnvironment());
+    }
+
+    /**
+     * An environment on the shared MiniCluster; also valid in {@code @BeforeAll}, where the
+     * extension has not yet made it the context environment.
+     */
+    protected static StreamExecutionEnvironment flinkEnvironment() {
+        return FLINK.getTestStreamEnvironment();
     }
 
     /** Creates the topics before anything is produced, so they have the test's partitions. */
