@@ -8,11 +8,27 @@ import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code COUNT_DEAD_LETTER(source_topic, reason)}: returns the reason and counts the record in
- * the Flink metric {@code segflow.topic.<topic>.deadLetters} (and {@code segflow.deadLettersTotal}
- * for all topics), so that monitoring sees bad input without reading the dead-letter table.
+ * {@code COUNT_DEAD_LETTER(source_topic, reason)}: returns {@code reason} unchanged and counts
+ * the record in Flink metrics, so monitoring sees bad input without reading the dead-letter table:
+ *
+ * <ul>
+ *   <li>{@code segflow.topic.<source_topic>.deadLetters}, one counter per source topic
+ *       ({@code unknown} when the topic is NULL);
+ *   <li>{@code segflow.deadLettersTotal}, all topics together.
+ * </ul>
+ *
+ * <p>A NULL reason is not a dead letter: it is returned and not counted. The function is
+ * declared non-deterministic because counting is a side effect: the planner must neither fold the
+ * call into a constant nor evaluate it more than once per row.
  */
 public class CountDeadLetter extends ScalarFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String GROUP = "segflow";
+    static final String TOPIC_GROUP = "topic";
+    static final String PER_TOPIC_COUNTER = "deadLetters";
+    static final String TOTAL_COUNTER = "deadLettersTotal";
 
     private transient MetricGroup group;
     private transient Counter total;
@@ -20,21 +36,20 @@ public class CountDeadLetter extends ScalarFunction {
 
     @Override
     public void open(FunctionContext context) {
-        group = context.getMetricGroup().addGroup("segflow");
-        total = group.counter("deadLettersTotal");
+        group = context.getMetricGroup().addGroup(GROUP);
+        total = group.counter(TOTAL_COUNTER);
         byTopic = new HashMap<>();
     }
 
     public String eval(String sourceTopic, String reason) {
-        if (group != null) {
+        if (reason != null && group != null) {
             total.inc();
             String topic = sourceTopic == null ? "unknown" : sourceTopic;
-            byTopic.computeIfAbsent(topic, t -> group.addGroup("topic", t).counter("deadLetters")).inc();
+            byTopic.computeIfAbsent(topic, t -> group.addGroup(TOPIC_GROUP, t).counter(PER_TOPIC_COUNTER)).inc();
         }
         return reason;
     }
 
-    /** Counting is a side effect: the planner must neither fold nor repeat the call. */
     @Override
     public boolean isDeterministic() {
         return false;

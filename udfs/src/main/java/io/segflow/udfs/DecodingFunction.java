@@ -6,16 +6,23 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.TableFunction;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.inference.ArgumentTypeStrategy;
 import org.apache.flink.table.types.inference.InputTypeStrategies;
 import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.types.Row;
 
 /**
- * A table function {@code f(payload, 'col TYPE, ...')} that emits exactly one row per payload:
- * the leading columns of the subclass, the declared columns and parse_error. The column list
- * must be a literal: it decides the output type at planning time.
+ * A table function {@code f(payload, 'col TYPE, ...')} that emits one row per payload: the
+ * subclass's leading columns, the declared columns, and parse_error (NULL when the record is
+ * fine). The column list must be a string literal: it decides the output type when the query is
+ * planned, through the custom type inference below.
+ *
+ * <p>The decoding itself is in {@link RecordDecoder} (plain Java); this class only adapts it to
+ * Flink, caches the parsed column list, and guarantees that nothing is ever thrown for a record.
  */
 abstract class DecodingFunction extends TableFunction<Row> {
+
+    private static final long serialVersionUID = 1L;
 
     private transient String decoderColumns;
     private transient RecordDecoder decoder;
@@ -23,11 +30,29 @@ abstract class DecodingFunction extends TableFunction<Row> {
     /** Columns before the declared ones (op for change events). */
     abstract List<DataTypes.Field> leadingFields();
 
-    /** Decodes one payload; never throws. */
-    abstract Row decode(RecordDecoder decoder, String payload);
+    /** The leading columns' values of a decoded record. */
+    abstract Object[] leadingValues(DecodedRow decoded);
 
-    protected RecordDecoder decoder(String columnList) {
-        // the column list is a literal: the same string on every call
+    /** Decodes one payload, never throwing; null to emit no row. */
+    abstract DecodedRow decode(RecordDecoder decoder, String payload);
+
+    public void eval(String payload, String columnList) {
+        RecordDecoder current = decoderFor(columnList);
+        DecodedRow decoded;
+        try {
+            decoded = decode(current, payload);
+        } catch (RuntimeException e) {
+            // the decoders catch everything already; this is the last line of defence
+            decoded = DecodedRow.failed(null, current.columns().size(),
+                    "cannot decode record: " + e.getClass().getSimpleName());
+        }
+        if (decoded != null) {
+            collect(row(leadingValues(decoded), decoded));
+        }
+    }
+
+    /** The decoder of a column list; the list is a literal, so this parses it once. */
+    private RecordDecoder decoderFor(String columnList) {
         if (decoder == null || !columnList.equals(decoderColumns)) {
             decoder = new RecordDecoder(ColumnSpecs.parse(columnList));
             decoderColumns = columnList;
@@ -35,17 +60,14 @@ abstract class DecodingFunction extends TableFunction<Row> {
         return decoder;
     }
 
-    public void eval(String payload, String columnList) {
-        collect(decode(decoder(columnList), payload));
-    }
-
-    static Row row(Object[] leading, DecodedRow decoded) {
-        Row row = new Row(leading.length + decoded.values().length + 1);
+    private static Row row(Object[] leading, DecodedRow decoded) {
+        Object[] values = decoded.values();
+        Row row = new Row(leading.length + values.length + 1);
         int i = 0;
         for (Object value : leading) {
             row.setField(i++, value);
         }
-        for (Object value : decoded.values()) {
+        for (Object value : values) {
             row.setField(i++, value);
         }
         row.setField(i, decoded.error());
@@ -55,25 +77,22 @@ abstract class DecodingFunction extends TableFunction<Row> {
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         return TypeInference.newBuilder()
-                .inputTypeStrategy(
-                        InputTypeStrategies.sequence(
-                                new String[] {"payload", "columns"},
-                                new org.apache.flink.table.types.inference.ArgumentTypeStrategy[] {
-                                    InputTypeStrategies.explicit(DataTypes.STRING()),
-                                    InputTypeStrategies.and(
-                                            InputTypeStrategies.LITERAL,
-                                            InputTypeStrategies.explicit(DataTypes.STRING()))
-                                }))
-                .outputTypeStrategy(
-                        call -> {
-                            Optional<String> columns = call.getArgumentValue(1, String.class);
-                            if (columns.isEmpty()) {
-                                throw call.newValidationError(
-                                        "The second argument must be a literal column list, e.g. 'id BIGINT NOT NULL, name STRING'.");
-                            }
-                            DataType output = ColumnSpecs.outputType(columns.get(), leadingFields());
-                            return Optional.of(output);
-                        })
+                .inputTypeStrategy(InputTypeStrategies.sequence(
+                        new String[] {"payload", "columns"},
+                        new ArgumentTypeStrategy[] {
+                            InputTypeStrategies.explicit(DataTypes.STRING()),
+                            InputTypeStrategies.and(
+                                    InputTypeStrategies.LITERAL, InputTypeStrategies.explicit(DataTypes.STRING()))
+                        }))
+                .outputTypeStrategy(call -> {
+                    Optional<String> columns = call.getArgumentValue(1, String.class);
+                    if (columns.isEmpty()) {
+                        throw call.newValidationError(
+                                "The second argument must be a string literal listing the columns,"
+                                        + " e.g. 'id BIGINT NOT NULL, name STRING'.");
+                    }
+                    return Optional.of(ColumnSpecs.outputType(columns.get(), leadingFields()));
+                })
                 .build();
     }
 }

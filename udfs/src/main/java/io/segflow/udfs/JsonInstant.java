@@ -1,53 +1,63 @@
 package io.segflow.udfs;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.segflow.udfs.ColumnSpec.Kind;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code JSON_INSTANT(payload, 'field')}: a top-level ISO-8601 timestamp (or epoch milliseconds)
- * of a JSON object, NULL when the payload or the field is absent or unreadable. It streams over
- * the top level only and stops at the field, cheap enough for a watermark's computed column.
+ * {@code JSON_INSTANT(payload, 'field')}: the instant in a top-level field of a JSON object, as
+ * TIMESTAMP_LTZ(3); NULL when the payload is NULL or not an object, or the field is absent, null
+ * or not a timestamp. Never throws.
+ *
+ * <p>Made for a watermark's computed column, so it is cheap: it streams over the top level only,
+ * skips nested values without building them, and stops at the field. The field's value is read
+ * exactly as {@link ParseJson} reads a TIMESTAMP_LTZ(3) column (ISO-8601 with offset, or an epoch
+ * number, see {@link ValueDecoder}), so the event time of the watermark and of the decoded row
+ * agree. It does not validate the rest of the payload: that is PARSE_JSON's job.
  */
 public class JsonInstant extends ScalarFunction {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final long serialVersionUID = 1L;
+
+    private static final ColumnSpec INSTANT = new ColumnSpec("instant", Kind.TIMESTAMP_LTZ, 3, 0, false);
 
     public @DataTypeHint("TIMESTAMP_LTZ(3)") Instant eval(String payload, String field) {
         if (payload == null || field == null) {
             return null;
         }
-        try (JsonParser parser = JSON.createParser(payload)) {
+        try (JsonParser parser = SharedJson.MAPPER.createParser(payload)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            JsonToken token;
-            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if (name.equals(field)) {
+                    JsonNode node;
                     if (value == JsonToken.VALUE_STRING) {
-                        return toMillis(OffsetDateTime.parse(parser.getText().trim().replace(' ', 'T')).toInstant());
+                        node = TextNode.valueOf(parser.getText());
+                    } else if (value == JsonToken.VALUE_NUMBER_INT) {
+                        node = parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                ? BigIntegerNode.valueOf(parser.getBigIntegerValue())
+                                : LongNode.valueOf(parser.getLongValue());
+                    } else {
+                        return null;
                     }
-                    if (value == JsonToken.VALUE_NUMBER_INT) {
-                        return Instant.ofEpochMilli(parser.getLongValue());
-                    }
-                    return null;
+                    return (Instant) ValueDecoder.decode(INSTANT, node, null);
                 }
                 parser.skipChildren();
             }
             return null;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | DecodeException | RuntimeException e) {
             return null;
         }
-    }
-
-    private static Instant toMillis(Instant instant) {
-        return instant.minusNanos(instant.getNano() % 1_000_000);
     }
 }

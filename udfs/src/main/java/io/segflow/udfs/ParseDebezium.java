@@ -2,20 +2,32 @@ package io.segflow.udfs;
 
 import java.util.List;
 import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.types.Row;
 
 /**
- * {@code PARSE_DEBEZIUM(payload, 'col TYPE, ...')}: one row per Debezium change event with op
- * (c, r, u, d), the row image's columns (after; the key-only before of a delete) and
- * parse_error.
+ * {@code PARSE_DEBEZIUM(payload, 'col TYPE, ...')}: decodes a Debezium change event read with
+ * Flink's {@code raw} format. Emits one row per event: {@code op} (c, r, u or d), the declared
+ * columns from the row image ("after" for c, r and u; the key-only "before" for d), and
+ * {@code parse_error}, NULL when the event is fine. On error every declared column is NULL, op
+ * is set as far as it could be read, and parse_error says why, so the SQL can route the record to
+ * the dead letters.
  *
- * <p>Why not Flink's debezium-json format: under PostgreSQL's default REPLICA IDENTITY an update
- * carries no "before" image, which that format rejects; it also fails the job on a bad record or,
- * with ignore-parse-errors, drops it silently. This function reads every record Debezium's
- * PostgreSQL connector writes with its defaults, with or without the schema envelope, and
- * reports what it cannot read so the SQL can route it to the dead letters.
+ * <p>Why not Flink's {@code debezium-json} format: Debezium's PostgreSQL connector with its
+ * default REPLICA IDENTITY writes updates with {@code "before": null}, which that format rejects
+ * (it needs the old row to emit an update-before); and on any bad record it either fails the job
+ * or, with ignore-parse-errors, drops the record without a trace. This function reads what the
+ * connector writes with default settings, through Kafka Connect's JsonConverter with or without
+ * the schema envelope (detected per record), decodes Debezium's encodings (DATE as epoch days,
+ * TIMESTAMPTZ as ISO-8601 text, TIMESTAMP as epoch micros, NUMERIC as base64; see
+ * {@link ValueDecoder}), and reports instead of failing.
+ *
+ * <p>A NULL payload, the tombstone Debezium sends after every delete so that Kafka's log
+ * compaction can drop the key, emits no row: it carries no change (the delete before it did) and
+ * is not an error. NOT NULL in the column list marks a required field: declare only key columns
+ * NOT NULL, since a delete's "before" image holds nothing else.
  */
 public class ParseDebezium extends DecodingFunction {
+
+    private static final long serialVersionUID = 1L;
 
     @Override
     List<DataTypes.Field> leadingFields() {
@@ -23,8 +35,15 @@ public class ParseDebezium extends DecodingFunction {
     }
 
     @Override
-    Row decode(RecordDecoder decoder, String payload) {
-        DecodedRow decoded = decoder.decodeChange(payload);
-        return row(new Object[] {decoded.op()}, decoded);
+    Object[] leadingValues(DecodedRow decoded) {
+        return new Object[] {decoded.op()};
+    }
+
+    @Override
+    DecodedRow decode(RecordDecoder decoder, String payload) {
+        if (payload == null) {
+            return null; // a Kafka tombstone
+        }
+        return decoder.decodeChange(payload);
     }
 }
