@@ -173,7 +173,7 @@ class DeadLetterITCase extends SegflowITCaseBase {
 
     @Test
     void deadLettersAreCountedInAMetric() {
-        Map<String, Metric> counters = METRICS.findMetrics(job.getJobID(), "deadLetters");
+        Map<String, Metric> counters = metrics.findMetrics(job.getJobID(), "deadLetters");
         long total = 0;
         for (Map.Entry<String, Metric> counter : counters.entrySet()) {
             if (counter.getKey().endsWith(".deadLetters")) {

@@ -32,17 +32,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 public abstract class SegflowITCaseBase {
 
-    protected static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    /** The metrics of the current test class's MiniCluster (a reporter lives as long as its cluster). */
+    protected static volatile InMemoryReporter metrics;
 
     @RegisterExtension
     protected static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
-                    () ->
-                            new MiniClusterResourceConfiguration.Builder()
-                                    .setNumberTaskManagers(1)
-                                    .setNumberSlotsPerTaskManager(2)
-                                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                                    .build());
+                    () -> {
+                        metrics = InMemoryReporter.createWithRetainedMetrics();
+                        return new MiniClusterResourceConfiguration.Builder()
+                                .setNumberTaskManagers(1)
+                                .setNumberSlotsPerTaskManager(2)
+                                .setConfiguration(metrics.addToConfiguration(new Configuration()))
+                                .build();
+                    });
 
     private static final AtomicInteger RUNS = new AtomicInteger();
 
