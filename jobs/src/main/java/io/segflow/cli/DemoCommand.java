@@ -119,6 +119,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("segflow demo: stopping ...");
             generator.stop();
             client.cancel().get();
+            // the databases close with this block: let the job's sinks finish first
+            long stopDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!client.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < stopDeadline) {
+                Thread.sleep(100);
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -34,6 +34,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setConfigProp("num.partitions", "1")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .build();
+        // the test kit prints its storage formatting to stdout, which is the demo's console
+        java.io.PrintStream console = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
             cluster.format();
             cluster.startup();
@@ -41,6 +44,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             cluster.close();
             throw e;
+        } finally {
+            System.setOut(console);
         }
         return new EmbeddedKafka(cluster);
     }
