@@ -1,0 +1,144 @@
+package io.segflow.model;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One published version of the segmentation: which features it reads, how it scales them, and
+ * its centres. Immutable, so the scoring side can share it freely. Centres are kept standardised
+ * for speed and reported in feature units for people.
+ */
+public final class SegmentModel implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long version;
+    private final String trainedBy;
+    private final List<String> features;
+    private final FeatureScaling scaling;
+    private final int k;
+    private final int d;
+    private final double[] centres;
+    private final double[] counts;
+    private final double inertia;
+    private final long pointsSeen;
+
+    public SegmentModel(
+            long version,
+            String trainedBy,
+            List<String> features,
+            FeatureScaling scaling,
+            double[] centres,
+            double[] counts,
+            double inertia,
+            long pointsSeen) {
+        this.d = features.size();
+        if (scaling.dimensions() != d || centres.length % d != 0 || centres.length / d != counts.length) {
+            throw new IllegalArgumentException("features, scaling, centres and counts do not agree");
+        }
+        this.version = version;
+        this.trainedBy = trainedBy;
+        this.features = List.copyOf(features);
+        this.scaling = scaling;
+        this.k = counts.length;
+        this.centres = centres.clone();
+        this.counts = counts.clone();
+        this.inertia = inertia;
+        this.pointsSeen = pointsSeen;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public String trainedBy() {
+        return trainedBy;
+    }
+
+    public List<String> features() {
+        return features;
+    }
+
+    public FeatureScaling scaling() {
+        return scaling;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int dimensions() {
+        return d;
+    }
+
+    /** Mean squared standardised distance of recent points to their centre. */
+    public double inertia() {
+        return inertia;
+    }
+
+    public long pointsSeen() {
+        return pointsSeen;
+    }
+
+    public double[] counts() {
+        return counts.clone();
+    }
+
+    double[] standardisedCentres() {
+        return centres.clone();
+    }
+
+    /** Centre c in the features' own units. */
+    public double[] centroid(int c) {
+        double[] centroid = new double[d];
+        for (int j = 0; j < d; j++) {
+            centroid[j] = scaling.unscale(j, centres[c * d + j]);
+        }
+        return centroid;
+    }
+
+    /** Centre c standardised: how many standard deviations above or below the mean each feature is. */
+    public double[] standardisedCentroid(int c) {
+        double[] centroid = new double[d];
+        System.arraycopy(centres, c * d, centroid, 0, d);
+        return centroid;
+    }
+
+    /** The segment of a raw profile (features in model order; NaN where unknown). */
+    public Assignment assign(double[] raw) {
+        double[] scaled = scaling.scale(raw);
+        double[] distances = new double[2];
+        int segment = Centroids.nearest(centres, k, d, scaled, distances);
+        return new Assignment(segment, Math.sqrt(distances[0]), Math.sqrt(distances[1]));
+    }
+
+    /**
+     * The hot path: the nearest centre of an already standardised point, with squared distances
+     * to the nearest and the second-nearest written to {@code distances}. Allocates nothing.
+     */
+    public int nearestStandardised(double[] scaled, double[] distances) {
+        return Centroids.nearest(centres, k, d, scaled, distances);
+    }
+
+    /**
+     * Refuses to score profiles whose features differ from the model's: a model that reads the
+     * wrong columns assigns garbage. The message names what was added and what was removed.
+     */
+    public void requireFeatures(List<String> profileFeatures) {
+        if (features.equals(profileFeatures)) {
+            return;
+        }
+        List<String> added = new ArrayList<>(profileFeatures);
+        added.removeAll(features);
+        List<String> removed = new ArrayList<>(features);
+        removed.removeAll(profileFeatures);
+        throw new FeatureMismatchException(
+                "model version " + version + " was trained on " + features
+                        + " but the profile has " + profileFeatures
+                        + (added.isEmpty() ? "" : "; added: " + added)
+                        + (removed.isEmpty() ? "" : "; removed: " + removed)
+                        + (added.isEmpty() && removed.isEmpty() ? "; the order differs" : "")
+                        + ". Retrain (or start without a model) so that the model matches the SQL.");
+    }
+}
