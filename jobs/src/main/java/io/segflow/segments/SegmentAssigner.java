@@ -1,0 +1,152 @@
+package io.segflow.segments;
+
+import io.segflow.model.Assignment;
+import io.segflow.model.FeatureMismatchException;
+import io.segflow.model.SegmentChooser;
+import io.segflow.model.SegmentModel;
+import io.segflow.model.SegmentNames;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast
+ * stream. A profile update is scored at once against the current model; a profile that arrives
+ * before any model waits in keyed state and is scored when the first model comes; a new model
+ * re-scores every customer in state. A row is emitted only when a customer's segment or
+ * confidence class changes (so downstream systems are not flooded), and always carries the
+ * model version. A deleted customer's assignment is deleted.
+ */
+public class SegmentAssigner
+        extends KeyedBroadcastProcessFunction<Long, ProfileUpdate, SegmentModel, SegmentAssignment> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentAssigner.class);
+
+    public static final MapStateDescriptor<String, SegmentModel> MODEL =
+            new MapStateDescriptor<>("segment-model", TypeInformation.of(String.class), TypeInformation.of(SegmentModel.class));
+    private static final String CURRENT = "current";
+
+    static final ValueStateDescriptor<CustomerSegment> CUSTOMER =
+            new ValueStateDescriptor<>("customer-segment", TypeInformation.of(CustomerSegment.class));
+
+    /** What the assigner remembers of a customer: the latest profile and what was last emitted. */
+    public static class CustomerSegment {
+        public double[] features;
+        public int segment = -1;
+        public String confidenceClass;
+        public long modelVersion;
+    }
+
+    private final List<String> features;
+    private final double hysteresis;
+    private transient SegmentChooser chooser;
+    private transient ValueState<CustomerSegment> customers;
+    private transient Counter rejectedModels;
+    private transient List<String> names;
+    private transient long namesVersion = -1;
+
+    public SegmentAssigner(List<String> features, double hysteresis) {
+        this.features = List.copyOf(features);
+        this.hysteresis = hysteresis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        chooser = new SegmentChooser(hysteresis);
+        customers = getRuntimeContext().getState(CUSTOMER);
+        rejectedModels = getRuntimeContext().getMetricGroup().addGroup("segflow").counter("rejectedModels");
+    }
+
+    @Override
+    public void processElement(ProfileUpdate update, ReadOnlyContext ctx, Collector<SegmentAssignment> out) throws Exception {
+        CustomerSegment customer = customers.value();
+        SegmentModel model = ctx.getBroadcastState(MODEL).get(CURRENT);
+        if (update.deleted) {
+            if (customer != null && customer.segment >= 0) {
+                out.collect(SegmentAssignment.deletion(update.customerId, customer.modelVersion, now(ctx)));
+            }
+            customers.clear();
+            return;
+        }
+        if (customer == null) {
+            customer = new CustomerSegment();
+        }
+        customer.features = update.features;
+        if (model != null) {
+            score(update.customerId, customer, model, now(ctx), out);
+        }
+        customers.update(customer);
+    }
+
+    @Override
+    public void processBroadcastElement(SegmentModel model, Context ctx, Collector<SegmentAssignment> out) throws Exception {
+        try {
+            model.requireFeatures(features);
+        } catch (FeatureMismatchException e) {
+            // never score with a model that reads other columns; keep the one we have
+            LOG.error("Rejected segment model: {}", e.getMessage());
+            rejectedModels.inc();
+            return;
+        }
+        SegmentModel previous = ctx.getBroadcastState(MODEL).get(CURRENT);
+        if (previous != null && previous.version() >= model.version()) {
+            return;
+        }
+        ctx.getBroadcastState(MODEL).put(CURRENT, model);
+        long at = ctx.currentProcessingTime();
+        ctx.applyToKeyedState(CUSTOMER, (customerId, state) -> {
+            CustomerSegment customer = state.value();
+            if (customer != null && customer.features != null) {
+                score(customerId, customer, model, at, out);
+                state.update(customer);
+            }
+        });
+    }
+
+    private void score(long customerId, CustomerSegment customer, SegmentModel model, long at, Collector<SegmentAssignment> out) {
+        double[] scaled = model.scaling().scale(customer.features);
+        Assignment nearest = model.assign(customer.features);
+        int current = customer.segment < model.k() ? customer.segment : -1;
+        double toCurrent = current >= 0 ? model.distanceTo(scaled, current) : Double.POSITIVE_INFINITY;
+        SegmentChooser.Decision decision =
+                chooser.choose(nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
+        String confidenceClass = decision.confidenceClass().name();
+        if (decision.segment() == customer.segment && confidenceClass.equals(customer.confidenceClass)) {
+            return;
+        }
+        customer.segment = decision.segment();
+        customer.confidenceClass = confidenceClass;
+        customer.modelVersion = model.version();
+        SegmentAssignment assignment = new SegmentAssignment();
+        assignment.customerId = customerId;
+        assignment.segmentId = decision.segment();
+        assignment.segmentName = nameOf(model, decision.segment());
+        assignment.distance = decision.distance();
+        assignment.confidence = decision.confidence();
+        assignment.confidenceClass = confidenceClass;
+        assignment.modelVersion = model.version();
+        assignment.assignedAtMillis = at;
+        out.collect(assignment);
+    }
+
+    private String nameOf(SegmentModel model, int segment) {
+        if (namesVersion != model.version()) {
+            names = SegmentNames.describeAll(model);
+            namesVersion = model.version();
+        }
+        return names.get(segment);
+    }
+
+    private static long now(ReadOnlyContext ctx) {
+        return ctx.currentProcessingTime();
+    }
+}

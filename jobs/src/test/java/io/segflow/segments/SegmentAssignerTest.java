@@ -1,0 +1,166 @@
+package io.segflow.segments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentModel;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The assigner operator in Flink's test harness: state, broadcast model, snapshots. */
+class SegmentAssignerTest {
+
+    private static final List<String> FEATURES = List.of("visits", "minutes");
+    private static final KeySelector<ProfileUpdate, Long> BY_CUSTOMER = update -> update.customerId;
+
+    /** Two segments: low activity around (0, 0), high around (10, 10); version v. */
+    private static SegmentModel model(long version, double[] centres) {
+        return new SegmentModel(version, "test", FEATURES, FeatureScaling.identity(2), centres, new double[] {5, 5}, 0, 10);
+    }
+
+    private static final double[] LOW_HIGH = {0, 0, 10, 10};
+
+    private static KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment> harness(
+            double hysteresis) throws Exception {
+        KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment> harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(new SegmentAssigner(FEATURES, hysteresis), List.of(SegmentAssigner.MODEL)),
+                        BY_CUSTOMER, Types.LONG, 1, 1, 0);
+        return harness;
+    }
+
+    private static long customersInState(KeyedBroadcastOperatorTestHarness<Long, ?, ?, ?> harness) {
+        try (var keys = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend()
+                .getKeys("customer-segment", VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    @Test
+    void profilesBeforeTheFirstModelWaitAndAreScoredWhenItComes() throws Exception {
+        try (var harness = harness(0.1)) {
+            harness.open();
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 1);
+            harness.processElement(ProfileUpdate.of(2, 9, 11), 2);
+            assertThat(harness.extractOutputValues()).isEmpty();
+            assertThat(customersInState(harness)).isEqualTo(2);
+
+            harness.processBroadcastElement(model(1, LOW_HIGH), 3);
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
+                    .containsExactlyInAnyOrder("1:0@v1", "2:1@v1");
+        }
+    }
+
+    @Test
+    void anUpdateIsScoredAtOnceAndOnlyChangesAreEmitted() throws Exception {
+        try (var harness = harness(0.1)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 10, 10), 2);
+            harness.processElement(ProfileUpdate.of(1, 10, 10), 3);
+            harness.processElement(ProfileUpdate.of(1, 10.1, 9.9), 4);
+            List<SegmentAssignment> out = harness.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).segmentId).isEqualTo(1);
+            assertThat(out.get(0).segmentName).isEqualTo("high visits, high minutes");
+            assertThat(out.get(0).confidenceClass).isEqualTo("HIGH");
+        }
+    }
+
+    @Test
+    void hysteresisKeepsABorderlineCustomerWhereTheyAre() throws Exception {
+        try (var harness = harness(0.2)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 4.6, 4.6), 2); // low, just
+            harness.processElement(ProfileUpdate.of(1, 5.4, 5.4), 3); // high is nearer, but not by 20%
+            harness.processElement(ProfileUpdate.of(1, 8, 8), 4); // clearly high
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.segmentId)
+                    .containsSubsequence(0, 1)
+                    .doesNotContainSequence(0, 1, 0);
+            assertThat(harness.extractOutputValues().stream().filter(a -> a.segmentId == 1).findFirst().orElseThrow().distance)
+                    .isLessThan(3.0); // moved only at (8, 8)
+        }
+    }
+
+    @Test
+    void aNewModelRescoresEveryCustomerInState() throws Exception {
+        try (var harness = harness(0.0)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
+            harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
+            harness.getOutput().clear();
+
+            harness.processBroadcastElement(model(2, new double[] {10, 10, 0, 0}), 4); // the ids swapped places
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
+                    .containsExactlyInAnyOrder("1:1@v2", "2:0@v2");
+
+            harness.getOutput().clear();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 5); // an older version arriving late
+            assertThat(harness.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeletedCustomerLosesTheirAssignmentAndState() throws Exception {
+        try (var harness = harness(0.1)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(7, 1, 1), 2);
+            harness.processElement(ProfileUpdate.deletion(7), 3);
+            List<SegmentAssignment> out = harness.extractOutputValues();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1).deleted).isTrue();
+            assertThat(out.get(1).customerId).isEqualTo(7);
+            assertThat(customersInState(harness)).isZero();
+        }
+    }
+
+    @Test
+    void aModelWithOtherFeaturesIsRejectedNotUsed() throws Exception {
+        try (var harness = harness(0.1)) {
+            harness.open();
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 1);
+            harness.processBroadcastElement(
+                    new SegmentModel(1, "test", List.of("visits", "orders"), FeatureScaling.identity(2), LOW_HIGH, new double[] {1, 1}, 0, 2), 2);
+            assertThat(harness.extractOutputValues()).isEmpty();
+            harness.processBroadcastElement(model(2, LOW_HIGH), 3);
+            assertThat(harness.extractOutputValues()).extracting(a -> a.segmentId).containsExactly(0);
+        }
+    }
+
+    @Test
+    void aRestoreKeepsModelAndAssignments() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(0.1)) {
+            harness.open();
+            harness.processBroadcastElement(model(3, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
+            harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
+            snapshot = harness.snapshot(1, 4);
+        }
+        try (var restored = harness(0.1)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(ProfileUpdate.of(1, 1, 1), 5); // unchanged: nothing to say
+            restored.processElement(ProfileUpdate.of(3, 10, 10), 6); // scored with the restored model
+            assertThat(restored.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
+                    .containsExactly("3:1@v3");
+            assertThat(customersInState(restored)).isEqualTo(3);
+        }
+    }
+}
