@@ -1,0 +1,29 @@
+package io.segflow.segments;
+
+import io.segflow.model.MiniBatchKMeans;
+import java.io.Serializable;
+import java.time.Duration;
+
+/** How the streaming model learns; every field is an option of `segflow run`. */
+public record TrainerSettings(
+        int k,
+        int batchSize,
+        Duration batchMaxWait,
+        double decayFactor,
+        long halfLifePoints,
+        double reseedRatio,
+        int initSize,
+        int sampleCapacity,
+        int emitEveryBatches,
+        double hysteresis,
+        long seed)
+        implements Serializable {
+
+    public static TrainerSettings defaults() {
+        return new TrainerSettings(6, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 1, 0.1, 42);
+    }
+
+    public MiniBatchKMeans.Params kMeansParams() {
+        return new MiniBatchKMeans.Params(k, decayFactor, halfLifePoints, reseedRatio, seed);
+    }
+}

@@ -1,0 +1,113 @@
+package io.segflow.segments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segflow.model.SegmentModel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The global trainer in Flink's test harness. */
+class ModelTrainerTest {
+
+    private static final List<String> FEATURES = List.of("visits", "minutes");
+    private static final TrainerSettings SETTINGS =
+            new TrainerSettings(2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
+
+    private static OneInputStreamOperatorTestHarness<ProfileUpdate, SegmentModel> harness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ModelTrainer(SETTINGS, FEATURES)));
+    }
+
+    /** Customer i: low activity when even, high when odd, a little noise. */
+    private static ProfileUpdate customer(long id, Random random) {
+        double base = id % 2 == 0 ? 1 : 20;
+        return ProfileUpdate.of(id, base + random.nextGaussian(), base * 30 + random.nextGaussian() * 10);
+    }
+
+    @Test
+    void noModelBeforeEnoughCustomersThenOnePerBatch() throws Exception {
+        Random random = new Random(1);
+        try (var harness = harness()) {
+            harness.open();
+            for (long id = 0; id < 99; id++) {
+                harness.processElement(customer(id, random), id);
+            }
+            assertThat(harness.extractOutputValues()).isEmpty();
+            harness.processElement(customer(99, random), 99);
+            List<SegmentModel> models = harness.extractOutputValues();
+            assertThat(models).hasSize(1);
+            SegmentModel first = models.get(0);
+            assertThat(first.features()).isEqualTo(FEATURES);
+            assertThat(first.k()).isEqualTo(2);
+            // the two groups are found: one centre near 1 visit, one near 20, in feature units
+            double[] visits = {first.centroid(0)[0], first.centroid(1)[0]};
+            java.util.Arrays.sort(visits);
+            assertThat(visits[0]).isBetween(0.0, 2.0);
+            assertThat(visits[1]).isBetween(19.0, 21.0);
+
+            for (int i = 0; i < 100; i++) {
+                harness.processElement(customer(i % 100, random), 100 + i);
+            }
+            List<SegmentModel> all = harness.extractOutputValues();
+            assertThat(all).hasSize(3); // init, then one per 50 updates
+            assertThat(all.get(2).version()).isGreaterThan(all.get(1).version());
+            assertThat(all.get(1).version()).isGreaterThan(all.get(0).version());
+        }
+    }
+
+    @Test
+    void aVeryActiveCustomerIsStillOneCustomerInTheSample() throws Exception {
+        Random random = new Random(2);
+        try (var harness = harness()) {
+            harness.open();
+            for (int i = 0; i < 1_000; i++) {
+                harness.processElement(customer(42, random), i);
+            }
+            // a thousand updates of one customer never make the hundred customers needed to start
+            assertThat(harness.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRestoreContinuesWithTheSameModel() throws Exception {
+        Random random = new Random(3);
+        List<ProfileUpdate> history = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            history.add(customer(i % 150, random));
+        }
+        OperatorSubtaskState snapshot;
+        List<SegmentModel> continued;
+        try (var original = harness()) {
+            original.open();
+            for (int i = 0; i < 200; i++) {
+                original.processElement(history.get(i), i);
+            }
+            snapshot = original.snapshot(1, 200);
+            original.getOutput().clear();
+            for (int i = 200; i < 400; i++) {
+                original.processElement(history.get(i), i);
+            }
+            continued = original.extractOutputValues();
+        }
+        try (var restored = harness()) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 200; i < 400; i++) {
+                restored.processElement(history.get(i), i);
+            }
+            List<SegmentModel> resumed = restored.extractOutputValues();
+            assertThat(resumed).hasSameSizeAs(continued).isNotEmpty();
+            SegmentModel a = resumed.get(resumed.size() - 1);
+            SegmentModel b = continued.get(continued.size() - 1);
+            assertThat(a.version()).isEqualTo(b.version());
+            assertThat(a.centroid(0)).containsExactly(b.centroid(0));
+            assertThat(a.centroid(1)).containsExactly(b.centroid(1));
+            assertThat(a.counts()).containsExactly(b.counts());
+        }
+    }
+}
