@@ -69,6 +69,67 @@ CREATE TABLE dead_letter_topic (
   'value.json.timestamp-format.standard' = 'ISO-8601'
 );
 
+-- Filled by the segmentation operators (jobs/.../segments/SegmentationStage.java) from the
+-- profile above: each customer's current segment, upserted; a deleted customer's row goes.
+CREATE TABLE customer_segment_sink (
+  customer_id BIGINT NOT NULL,
+  segment_id INT,
+  segment_name STRING,
+  distance DOUBLE,
+  confidence DOUBLE,
+  model_version BIGINT,
+  assigned_at TIMESTAMP(3),
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'customer_segment',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+);
+
+-- The same assignments on Kafka for activation tools, keyed by customer_id (a deletion is a
+-- tombstone).
+CREATE TABLE segment_assignments_topic (
+  customer_id BIGINT NOT NULL,
+  segment_id INT,
+  segment_name STRING,
+  distance DOUBLE,
+  confidence DOUBLE,
+  model_version BIGINT,
+  assigned_at TIMESTAMP(3),
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = '${topic.segments}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'key.format' = 'json',
+  'value.format' = 'json'
+);
+
+-- Every model version the streaming trainer publishes (the model registry).
+CREATE TABLE segment_model_sink (
+  model_version BIGINT NOT NULL,
+  created_at TIMESTAMP(3),
+  trained_by STRING,
+  k INT,
+  features STRING,
+  scaling STRING,
+  centroids STRING,
+  counts STRING,
+  sizes STRING,
+  metrics STRING,
+  PRIMARY KEY (model_version) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'segment_model',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+);
+
 INSERT INTO customer_profile_sink SELECT * FROM customer_profile;
 
 -- Dead letters are counted here, once per record, in the metric segflow.topic.<topic>.deadLetters.

@@ -21,6 +21,8 @@ public final class JobSettings {
     private String webEventsTopic = "web.events";
     private String productEventsTopic = "product.events";
     private String deadLetterTopic = "segflow.dead_letter";
+    private String segmentsTopic = "segflow.customer_segments";
+    private io.segflow.segments.TrainerSettings trainer = io.segflow.segments.TrainerSettings.defaults();
     private String consumerGroup = "segflow";
     private String startupMode = "earliest-offset";
     private String boundedMode = "unbounded";
@@ -42,6 +44,7 @@ public final class JobSettings {
         values.put("topic.web-events", webEventsTopic);
         values.put("topic.product-events", productEventsTopic);
         values.put("topic.dead-letter", deadLetterTopic);
+        values.put("topic.segments", segmentsTopic);
         values.put("jdbc.url", jdbcUrl);
         values.put("jdbc.user", jdbcUser);
         values.put("jdbc.password", jdbcPassword);
@@ -133,6 +136,24 @@ public final class JobSettings {
 
     public JobSettings deadLetterTopic(String value) {
         this.deadLetterTopic = value;
+        return this;
+    }
+
+    public String segmentsTopic() {
+        return segmentsTopic;
+    }
+
+    public JobSettings segmentsTopic(String value) {
+        this.segmentsTopic = value;
+        return this;
+    }
+
+    public io.segflow.segments.TrainerSettings trainer() {
+        return trainer;
+    }
+
+    public JobSettings trainer(io.segflow.segments.TrainerSettings value) {
+        this.trainer = value;
         return this;
     }
 

@@ -2,6 +2,7 @@ package io.segflow.pipeline;
 
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
+import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class SegflowJob {
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         LOG.info("SQL from {}", scripts.origin());
         SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        SegmentationStage.attach(pipeline, settings.trainer());
         pipeline.inserts().attachAsDataStream();
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
@@ -53,6 +55,7 @@ public final class SegflowJob {
         if (settings.createTopics()) {
             List<String> topics = new ArrayList<>(settings.inputTopics());
             topics.add(settings.deadLetterTopic());
+            topics.add(settings.segmentsTopic());
             KafkaTopics.ensure(
                     settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
         }

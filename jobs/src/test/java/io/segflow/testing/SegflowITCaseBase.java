@@ -71,6 +71,7 @@ public abstract class SegflowITCaseBase {
                 .webEventsTopic(run + ".web.events")
                 .productEventsTopic(run + ".product.events")
                 .deadLetterTopic(run + ".segflow.dead_letter")
+                .segmentsTopic(run + ".segflow.customer_segments")
                 .consumerGroup(run)
                 .sqlDirectory(repositorySql())
                 .jdbcFlushInterval(Duration.ofMillis(200))
@@ -111,6 +112,7 @@ public abstract class SegflowITCaseBase {
     protected static void createTopics(JobSettings settings) {
         List<String> topics = new ArrayList<>(settings.inputTopics());
         topics.add(settings.deadLetterTopic());
+        topics.add(settings.segmentsTopic());
         io.segflow.infra.KafkaTopics.ensure(
                 settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
     }

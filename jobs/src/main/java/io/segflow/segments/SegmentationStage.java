@@ -1,0 +1,177 @@
+package io.segflow.segments;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segflow.model.SegmentModel;
+import io.segflow.model.SegmentNames;
+import io.segflow.pipeline.SegflowPipeline;
+import io.segflow.profile.FeatureSet;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.types.Row;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+
+/**
+ * The DataStream half of the job: from the profile changelog to segments. Profile updates feed
+ * the global {@link ModelTrainer} and the keyed {@link SegmentAssigner}, which gets every model
+ * version by broadcast. Results go to the sinks that sql/90_sinks.sql declares:
+ * customer_segment_sink and segment_assignments_topic (upserts keyed by customer_id) and
+ * segment_model_sink (every model version).
+ */
+public final class SegmentationStage {
+
+    public static final String SEGMENT_SINK = "customer_segment_sink";
+    public static final String SEGMENT_TOPIC = "segment_assignments_topic";
+    public static final String MODEL_SINK = "segment_model_sink";
+
+    private SegmentationStage() {}
+
+    public static void attach(SegflowPipeline pipeline, TrainerSettings settings) {
+        StreamTableEnvironment tableEnv = pipeline.tableEnvironment();
+        FeatureSet features = pipeline.features();
+        List<String> columns = pipeline.profile().getResolvedSchema().getColumnNames();
+        int key = columns.indexOf(features.keyColumn());
+        int[] featureColumns = features.names().stream().mapToInt(columns::indexOf).toArray();
+
+        DataStream<ProfileUpdate> updates =
+                tableEnv.toChangelogStream(pipeline.profile())
+                        .flatMap(new ToProfileUpdates(key, featureColumns))
+                        .returns(TypeInformation.of(ProfileUpdate.class))
+                        .name("profile updates")
+                        .uid("profile-updates");
+
+        SingleOutputStreamOperator<SegmentModel> models =
+                updates.process(new ModelTrainer(settings, features.names()))
+                        .returns(TypeInformation.of(SegmentModel.class))
+                        .setParallelism(1)
+                        .setMaxParallelism(1)
+                        .name("segment model trainer")
+                        .uid("segment-model-trainer");
+
+        DataStream<SegmentAssignment> assignments =
+                updates.keyBy(update -> update.customerId)
+                        .connect(models.broadcast(SegmentAssigner.MODEL))
+                        .process(new SegmentAssigner(features.names(), settings.hysteresis()))
+                        .returns(TypeInformation.of(SegmentAssignment.class))
+                        .name("segment assigner")
+                        .uid("segment-assigner");
+
+        Table segments =
+                tableEnv.fromChangelogStream(
+                        assignments.map(new ToSegmentRow()).returns(ToSegmentRow.TYPE).name("segment rows").uid("segment-rows"),
+                        Schema.newBuilder()
+                                .column("customer_id", DataTypes.BIGINT().notNull())
+                                .column("segment_id", DataTypes.INT())
+                                .column("segment_name", DataTypes.STRING())
+                                .column("distance", DataTypes.DOUBLE())
+                                .column("confidence", DataTypes.DOUBLE())
+                                .column("model_version", DataTypes.BIGINT())
+                                .column("assigned_at", DataTypes.TIMESTAMP(3))
+                                .primaryKey("customer_id")
+                                .build(),
+                        ChangelogMode.upsert());
+        pipeline.inserts().add(segments.insertInto(SEGMENT_SINK));
+        pipeline.inserts().add(segments.insertInto(SEGMENT_TOPIC));
+
+        Table versions =
+                tableEnv.fromDataStream(
+                        models.map(new ToModelRow()).returns(ToModelRow.TYPE).name("model rows").uid("model-rows"));
+        pipeline.inserts().add(versions.insertInto(MODEL_SINK));
+    }
+
+    /** Profile changelog rows to updates; UPDATE_BEFORE carries nothing new. */
+    static final class ToProfileUpdates implements FlatMapFunction<Row, ProfileUpdate> {
+        private final int key;
+        private final int[] featureColumns;
+
+        ToProfileUpdates(int key, int[] featureColumns) {
+            this.key = key;
+            this.featureColumns = featureColumns;
+        }
+
+        @Override
+        public void flatMap(Row row, Collector<ProfileUpdate> out) {
+            long customerId = ((Number) row.getField(key)).longValue();
+            switch (row.getKind()) {
+                case UPDATE_BEFORE -> {}
+                case DELETE -> out.collect(ProfileUpdate.deletion(customerId));
+                default -> {
+                    double[] values = new double[featureColumns.length];
+                    for (int j = 0; j < values.length; j++) {
+                        Object value = row.getField(featureColumns[j]);
+                        values[j] = value == null ? Double.NaN : ((Number) value).doubleValue();
+                    }
+                    out.collect(new ProfileUpdate(customerId, values, false));
+                }
+            }
+        }
+    }
+
+    static final class ToSegmentRow implements MapFunction<SegmentAssignment, Row> {
+        static final TypeInformation<Row> TYPE =
+                Types.ROW_NAMED(
+                        new String[] {"customer_id", "segment_id", "segment_name", "distance", "confidence", "model_version", "assigned_at"},
+                        Types.LONG, Types.INT, Types.STRING, Types.DOUBLE, Types.DOUBLE, Types.LONG, Types.LOCAL_DATE_TIME);
+
+        @Override
+        public Row map(SegmentAssignment a) {
+            LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(a.assignedAtMillis), ZoneOffset.UTC);
+            if (a.deleted) {
+                return Row.ofKind(RowKind.DELETE, a.customerId, null, null, null, null, a.modelVersion, at);
+            }
+            return Row.ofKind(RowKind.UPDATE_AFTER, a.customerId, a.segmentId, a.segmentName, a.distance, a.confidence, a.modelVersion, at);
+        }
+    }
+
+    static final class ToModelRow implements MapFunction<SegmentModel, Row> {
+        static final TypeInformation<Row> TYPE =
+                Types.ROW_NAMED(
+                        new String[] {"model_version", "created_at", "trained_by", "k", "features", "scaling", "centroids", "counts", "sizes", "metrics"},
+                        Types.LONG, Types.LOCAL_DATE_TIME, Types.STRING, Types.INT, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING);
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Override
+        public Row map(SegmentModel model) {
+            ArrayNode centroids = JSON.createArrayNode();
+            for (int c = 0; c < model.k(); c++) {
+                ArrayNode centroid = centroids.addArray();
+                for (double v : model.centroid(c)) {
+                    centroid.add(v);
+                }
+            }
+            ObjectNode scaling = JSON.createObjectNode();
+            scaling.set("mean", JSON.valueToTree(model.scaling().mean()));
+            scaling.set("std_dev", JSON.valueToTree(model.scaling().stdDev()));
+            ObjectNode metrics = JSON.createObjectNode();
+            metrics.put("inertia_estimate", model.inertia());
+            metrics.put("points_seen", model.pointsSeen());
+            metrics.set("segment_names", JSON.valueToTree(SegmentNames.describeAll(model)));
+            return Row.of(
+                    model.version(),
+                    LocalDateTime.now(ZoneOffset.UTC),
+                    model.trainedBy(),
+                    model.k(),
+                    JSON.valueToTree(model.features()).toString(),
+                    scaling.toString(),
+                    centroids.toString(),
+                    JSON.valueToTree(model.counts()).toString(),
+                    null, // segment sizes over all customers come from batch retraining
+                    metrics.toString());
+        }
+    }
+}
