@@ -44,6 +44,42 @@ final class JobOptions {
     @Option(names = "--no-create-topics", negatable = false, description = "Do not create missing topics; fail instead.")
     boolean noCreateTopics;
 
+    @Option(names = "--topic-segments", defaultValue = "segflow.customer_segments", description = "Segment assignments for activation (upsert, keyed by customer_id). Default: ${DEFAULT-VALUE}.")
+    String segmentsTopic;
+
+    @Option(names = "--k", defaultValue = "6", description = "Number of segments. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--batch-size", defaultValue = "512", description = "Customers per mini-batch; a batch is drawn after this many profile updates. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--batch-max-wait", defaultValue = "5s", description = "Longest wait for a mini-batch while updates arrive. Default: ${DEFAULT-VALUE}.")
+    Duration batchMaxWait;
+
+    @Option(names = "--decay", defaultValue = "1.0", description = "Factor (0, 1] applied to every centre's weight at every batch; 1 is none. Default: ${DEFAULT-VALUE}.")
+    double decay;
+
+    @Option(names = "--half-life", defaultValue = "100000", paramLabel = "POINTS", description = "Points after which past data weighs half, so the model follows drift; 0 is none. Default: ${DEFAULT-VALUE}.")
+    long halfLife;
+
+    @Option(names = "--reseed-ratio", defaultValue = "0.01", description = "A centre whose weight falls below this share of the largest is re-seeded. Default: ${DEFAULT-VALUE}.")
+    double reseedRatio;
+
+    @Option(names = "--init-size", defaultValue = "500", description = "Customers sampled before k-means++ initialises the model. Default: ${DEFAULT-VALUE}.")
+    int initSize;
+
+    @Option(names = "--sample-size", defaultValue = "50000", description = "Customers kept in the trainer's uniform sample. Default: ${DEFAULT-VALUE}.")
+    int sampleSize;
+
+    @Option(names = "--emit-every", defaultValue = "1", paramLabel = "BATCHES", description = "Publish a model version every this many batches. Default: ${DEFAULT-VALUE}.")
+    int emitEvery;
+
+    @Option(names = "--hysteresis", defaultValue = "0.1", description = "How much nearer (share of the distance) a new segment must be before a customer moves. Default: ${DEFAULT-VALUE}.")
+    double hysteresis;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
     JobSettings applyTo(JobSettings settings) {
         return settings.sqlDirectory(sqlDirectory)
                 .customersTopic(customersTopic)
@@ -55,6 +91,9 @@ final class JobOptions {
                 .startupMode(startupMode)
                 .checkpointInterval(checkpointInterval)
                 .watermarkDelaySeconds(watermarkDelaySeconds)
-                .createTopics(!noCreateTopics);
+                .createTopics(!noCreateTopics)
+                .segmentsTopic(segmentsTopic)
+                .trainer(new io.segflow.segments.TrainerSettings(
+                        k, batchSize, batchMaxWait, decay, halfLife, reseedRatio, initSize, sampleSize, emitEvery, hysteresis, seed));
     }
 }

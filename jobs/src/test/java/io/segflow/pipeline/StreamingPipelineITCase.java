@@ -29,6 +29,7 @@ class StreamingPipelineITCase extends SegflowITCaseBase {
             feeds.web("a1", "v-10", "s1", "page_view", "2026-11-20T10:00:00Z");
             feeds.web("a2", "v-10", "s1", "blog_view", "2026-11-20T10:01:00Z");
             feeds.web("a3", "v-10", "s2", "video_view", "2026-11-20T11:00:00Z");
+            feeds.flush();
             awaitRows(settings, "SELECT * FROM customer_profile WHERE customer_id = 10",
                     rows -> rows.size() == 1 && rows.get(0).get("website_views").equals(3L));
 
@@ -36,9 +37,11 @@ class StreamingPipelineITCase extends SegflowITCaseBase {
             feeds.customerInsert(customer(11, null, "FR", false, null, Instant.parse("2026-11-20T00:00:00Z")), false);
             feeds.web("b1", "v-late", "s9", "page_view", "2026-11-20T12:00:00Z");
             feeds.web("b2", "v-late", "s9", "whitepaper_view", "2026-11-20T12:01:00Z");
+            feeds.flush();
             awaitRows(settings, "SELECT * FROM customer_profile WHERE customer_id = 11",
                     rows -> rows.size() == 1 && rows.get(0).get("website_views").equals(0L));
             feeds.link("web", "v-late", 11, false);
+            feeds.flush();
             List<Map<String, Object>> linked = awaitRows(settings,
                     "SELECT * FROM customer_profile WHERE customer_id = 11",
                     rows -> rows.size() == 1 && rows.get(0).get("website_views").equals(2L));
@@ -46,6 +49,7 @@ class StreamingPipelineITCase extends SegflowITCaseBase {
 
             // an update: the customer bought
             feeds.customerUpdate(customer(10, LocalDate.of(1991, 1, 1), "AT", true, "vip", Instant.parse("2026-11-21T00:00:00Z")), true);
+            feeds.flush();
             List<Map<String, Object>> updated = awaitRows(settings,
                     "SELECT * FROM customer_profile WHERE customer_id = 10",
                     rows -> rows.size() == 1 && Boolean.TRUE.equals(rows.get(0).get("converted_to_sale")));
@@ -54,10 +58,12 @@ class StreamingPipelineITCase extends SegflowITCaseBase {
 
             // right to erasure
             feeds.customerDelete(11, false);
+            feeds.flush();
             awaitRows(settings, "SELECT * FROM customer_profile WHERE customer_id = 11", List::isEmpty);
 
             // bad input on a running job
             feeds.raw(settings.webEventsTopic(), null, "{oops");
+            feeds.flush();
             List<Map<String, Object>> dead = awaitRows(settings, "SELECT * FROM dead_letter", rows -> rows.size() == 1);
             assertThat((String) dead.get(0).get("reason")).contains("malformed JSON");
 

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes test input to the job's topics as its producers would: CRM changes as Debezium
- * (with or without the schema envelope), analytics events as JSON. Every send waits for the
- * broker's acknowledgement, so a bounded run started afterwards sees all of it.
+ * (with or without the schema envelope), analytics events as JSON. {@link #flush()} (and
+ * close) wait for the broker's acknowledgement, so a run started afterwards sees all of it.
  */
 public final class Feeds implements AutoCloseable {
 
@@ -107,16 +107,28 @@ public final class Feeds implements AutoCloseable {
         send(topic, key, value);
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+
     private void send(String topic, String key, String value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot send to " + topic, e);
+        // one producer keeps per-partition order; the broker acknowledges everything by close()
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    /** Waits until the broker has everything sent so far. */
+    public void flush() {
+        producer.flush();
+        if (failure.get() != null) {
+            throw new IllegalStateException("a test record was not written", failure.get());
         }
     }
 
     @Override
     public void close() {
+        flush();
         producer.close();
     }
 }
