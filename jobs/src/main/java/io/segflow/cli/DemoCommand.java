@@ -110,9 +110,11 @@ final class DemoCommand implements Callable<Integer> {
                 lastEvents = events;
                 lastTime = now;
                 System.out.printf(
-                        "events sent %,d (%.0f/s)  CRM changes %,d  profiles %,d  dead letters %,d  job %s%n",
+                        "events sent %,d (%.0f/s)  CRM changes %,d  profiles %,d  segmented %,d  model versions %,d  dead letters %,d  job %s%n",
                         events, perSecond, generator.changesSent(),
                         count(postgres, database, "customer_profile"),
+                        count(postgres, database, "customer_segment"),
+                        count(postgres, database, "segment_model"),
                         count(postgres, database, "dead_letter"),
                         client.getJobStatus().get());
             }

@@ -19,6 +19,17 @@ public record TrainerSettings(
         long seed)
         implements Serializable {
 
+    public TrainerSettings {
+        new MiniBatchKMeans.Params(k, decayFactor, halfLifePoints, reseedRatio, seed); // validates those
+        if (batchSize < 1 || initSize < 1 || emitEveryBatches < 1 || sampleCapacity < Math.max(initSize, k)) {
+            throw new IllegalArgumentException(
+                    "batch size, init size and emit-every must be at least 1, and the sample must hold at least init-size and k customers");
+        }
+        if (hysteresis < 0 || hysteresis >= 1) {
+            throw new IllegalArgumentException("hysteresis must be in [0, 1)");
+        }
+    }
+
     public static TrainerSettings defaults() {
         return new TrainerSettings(6, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 1, 0.1, 42);
     }
