@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "500", description = "Analytics events per second. Default: ${DEFAULT-VALUE}.")
     double rate;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the generator. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--generator-seed", defaultValue = "42", description = "Random seed of the data generator. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--duration", description = "Stop by itself after this long (e.g. 2m); default: run until Ctrl-C.")
