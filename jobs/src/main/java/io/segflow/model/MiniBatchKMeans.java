@@ -70,6 +70,7 @@ public final class MiniBatchKMeans {
     private long pointsSeen;
     private long batches;
     private double inertia;
+    private int[] reseeded = new int[0];
 
     private MiniBatchKMeans(Params params, int d, double[] centres, double[] counts, long seed) {
         this.params = params;
@@ -176,7 +177,13 @@ public final class MiniBatchKMeans {
         return batchInertia;
     }
 
+    /** Centres moved to new places by the last update: segments that are new, not continued. */
+    public int[] reseededInLastUpdate() {
+        return reseeded.clone();
+    }
+
     private void reseedDyingCentres(double[][] batch, double[] sqDistance) {
+        reseeded = new int[0];
         if (params.reseedRatio() <= 0) {
             return;
         }
@@ -211,6 +218,8 @@ public final class MiniBatchKMeans {
                 }
             }
             weights[pick] = 0.0; // two dying centres never land on the same point
+            reseeded = java.util.Arrays.copyOf(reseeded, reseeded.length + 1);
+            reseeded[reseeded.length - 1] = c;
             counts[c] = Math.min(smallestHealthy, Math.max(1.0, threshold));
         }
     }
@@ -218,6 +227,11 @@ public final class MiniBatchKMeans {
     /** A snapshot as a model version. */
     public SegmentModel toModel(long version, String trainedBy, List<String> features, FeatureScaling scaling) {
         return new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen);
+    }
+
+    /** A snapshot as a model version with the given segment ids and names. */
+    public SegmentModel toModel(long version, String trainedBy, List<String> features, FeatureScaling scaling, int[] ids, String[] names) {
+        return new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, ids, names);
     }
 
     public long pointsSeen() {

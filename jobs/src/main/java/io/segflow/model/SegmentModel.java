@@ -23,7 +23,10 @@ public final class SegmentModel implements Serializable {
     private final double[] counts;
     private final double inertia;
     private final long pointsSeen;
+    private final int[] segmentIds;
+    private final String[] segmentNames;
 
+    /** A model whose segment ids are its centre indices and whose names are generated. */
     public SegmentModel(
             long version,
             String trainedBy,
@@ -33,6 +36,24 @@ public final class SegmentModel implements Serializable {
             double[] counts,
             double inertia,
             long pointsSeen) {
+        this(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, null, null);
+    }
+
+    /**
+     * @param segmentIds the stable id of the segment at each centre (null: the index)
+     * @param segmentNames the name of each segment (null: generated from the centres)
+     */
+    public SegmentModel(
+            long version,
+            String trainedBy,
+            List<String> features,
+            FeatureScaling scaling,
+            double[] centres,
+            double[] counts,
+            double inertia,
+            long pointsSeen,
+            int[] segmentIds,
+            String[] segmentNames) {
         this.d = features.size();
         if (scaling.dimensions() != d || centres.length % d != 0 || centres.length / d != counts.length) {
             throw new IllegalArgumentException("features, scaling, centres and counts do not agree");
@@ -46,6 +67,36 @@ public final class SegmentModel implements Serializable {
         this.counts = counts.clone();
         this.inertia = inertia;
         this.pointsSeen = pointsSeen;
+        this.segmentIds = segmentIds == null ? java.util.stream.IntStream.range(0, k).toArray() : segmentIds.clone();
+        this.segmentNames = segmentNames == null
+                ? SegmentNames.describeAll(this.centres, k, this.features).toArray(new String[0])
+                : segmentNames.clone();
+        if (this.segmentIds.length != k || this.segmentNames.length != k) {
+            throw new IllegalArgumentException("one id and one name per centre");
+        }
+    }
+
+    /** The stable id of the segment at centre index c: it never changes meaning across versions. */
+    public int segmentId(int c) {
+        return segmentIds[c];
+    }
+
+    public String segmentName(int c) {
+        return segmentNames[c];
+    }
+
+    /** The centre index of a segment id, or -1 when this version no longer has it. */
+    public int indexOf(int segmentId) {
+        for (int c = 0; c < k; c++) {
+            if (segmentIds[c] == segmentId) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    public List<String> segmentNames() {
+        return List.of(segmentNames);
     }
 
     public long version() {

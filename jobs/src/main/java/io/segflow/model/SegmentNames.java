@@ -36,11 +36,12 @@ public final class SegmentNames {
         return String.join(", ", terms);
     }
 
-    /** One name per centre; two centres that would read the same get their rank appended. */
-    public static List<String> describeAll(SegmentModel model) {
+    /** One name per standardised centre (stored flat); two that would read the same are numbered. */
+    public static List<String> describeAll(double[] centres, int k, List<String> features) {
+        int d = features.size();
         List<String> names = new ArrayList<>();
-        for (int c = 0; c < model.k(); c++) {
-            String name = describe(model.standardisedCentroid(c), model.features());
+        for (int c = 0; c < k; c++) {
+            String name = describe(java.util.Arrays.copyOfRange(centres, c * d, (c + 1) * d), features);
             String unique = name;
             for (int n = 2; names.contains(unique); n++) {
                 unique = name + " (" + n + ")";

@@ -40,6 +40,9 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
         public MiniBatchKMeans.State model;
         public long version;
         public long pending;
+        public int[] segmentIds;
+        public String[] segmentNames;
+        public int nextSegmentId;
     }
 
     private final TrainerSettings settings;
@@ -51,6 +54,9 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
     private transient long version;
     private transient long pending;
     private transient long lastBatchAt;
+    private transient int[] segmentIds;
+    private transient String[] segmentNames;
+    private transient int nextSegmentId;
     private transient ListState<TrainerState> checkpointed;
 
     public ModelTrainer(TrainerSettings settings, List<String> features) {
@@ -70,6 +76,9 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
             kMeans = state.model == null ? null : MiniBatchKMeans.restore(settings.kMeansParams(), state.model);
             version = state.version;
             pending = state.pending;
+            segmentIds = state.segmentIds;
+            segmentNames = state.segmentNames;
+            nextSegmentId = state.nextSegmentId;
         }
     }
 
@@ -93,6 +102,13 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
                 double[][] profiles = sample.all();
                 scaling = FeatureScaling.fit(profiles, features.size());
                 kMeans = MiniBatchKMeans.initialise(standardise(profiles), features.size(), settings.kMeansParams());
+                SegmentModel first = kMeans.toModel(0, "stream", features, scaling);
+                segmentIds = new int[settings.k()];
+                segmentNames = new String[settings.k()];
+                for (int c = 0; c < settings.k(); c++) {
+                    segmentIds[c] = nextSegmentId++;
+                    segmentNames[c] = first.segmentName(c);
+                }
                 pending = 0;
                 lastBatchAt = now;
                 emit(now, out);
@@ -105,6 +121,7 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
             // the draw depends only on seed and progress, so a restored trainer draws the same batch
             Random draw = new Random(settings.seed() ^ (kMeans.batches() * 0x9E3779B97F4A7C15L));
             kMeans.update(standardise(sample.draw(settings.batchSize(), draw)));
+            renameReseededSegments();
             pending = 0;
             lastBatchAt = now;
             if (kMeans.batches() % settings.emitEveryBatches() == 0) {
@@ -113,10 +130,26 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
         }
     }
 
+    /**
+     * A re-seeded centre is a new segment: it gets a new id and a name of its own. Every other
+     * segment keeps its id and name however its centre drifts.
+     */
+    private void renameReseededSegments() {
+        int[] reseeded = kMeans.reseededInLastUpdate();
+        if (reseeded.length == 0) {
+            return;
+        }
+        SegmentModel current = kMeans.toModel(0, "stream", features, scaling);
+        for (int c : reseeded) {
+            segmentIds[c] = nextSegmentId++;
+            segmentNames[c] = current.segmentName(c);
+        }
+    }
+
     private void emit(long now, Collector<SegmentModel> out) {
         // versions order all models ever published, across restarts and batch retraining
         version = Math.max(version + 1, now);
-        out.collect(kMeans.toModel(version, "stream", features, scaling));
+        out.collect(kMeans.toModel(version, "stream", features, scaling, segmentIds, segmentNames));
     }
 
     private double[][] standardise(double[][] raw) {
@@ -137,6 +170,9 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
         state.model = kMeans == null ? null : kMeans.state();
         state.version = version;
         state.pending = pending;
+        state.segmentIds = segmentIds;
+        state.segmentNames = segmentNames;
+        state.nextSegmentId = nextSegmentId;
         checkpointed.update(List.of(state));
     }
 }

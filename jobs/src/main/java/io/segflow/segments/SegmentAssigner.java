@@ -4,7 +4,6 @@ import io.segflow.model.Assignment;
 import io.segflow.model.FeatureMismatchException;
 import io.segflow.model.SegmentChooser;
 import io.segflow.model.SegmentModel;
-import io.segflow.model.SegmentNames;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -51,8 +50,6 @@ public class SegmentAssigner
     private transient SegmentChooser chooser;
     private transient ValueState<CustomerSegment> customers;
     private transient Counter rejectedModels;
-    private transient List<String> names;
-    private transient long namesVersion = -1;
 
     public SegmentAssigner(List<String> features, double hysteresis) {
         this.features = List.copyOf(features);
@@ -115,35 +112,29 @@ public class SegmentAssigner
     private void score(long customerId, CustomerSegment customer, SegmentModel model, long at, Collector<SegmentAssignment> out) {
         double[] scaled = model.scaling().scale(customer.features);
         Assignment nearest = model.assign(customer.features);
-        int current = customer.segment < model.k() ? customer.segment : -1;
+        // the customer's segment is a stable id; where is its centre in this version, if anywhere
+        int current = customer.segment >= 0 ? model.indexOf(customer.segment) : -1;
         double toCurrent = current >= 0 ? model.distanceTo(scaled, current) : Double.POSITIVE_INFINITY;
         SegmentChooser.Decision decision =
                 chooser.choose(nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
+        int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
-        if (decision.segment() == customer.segment && confidenceClass.equals(customer.confidenceClass)) {
+        if (segmentId == customer.segment && confidenceClass.equals(customer.confidenceClass)) {
             return;
         }
-        customer.segment = decision.segment();
+        customer.segment = segmentId;
         customer.confidenceClass = confidenceClass;
         customer.modelVersion = model.version();
         SegmentAssignment assignment = new SegmentAssignment();
         assignment.customerId = customerId;
-        assignment.segmentId = decision.segment();
-        assignment.segmentName = nameOf(model, decision.segment());
+        assignment.segmentId = segmentId;
+        assignment.segmentName = model.segmentName(decision.segment());
         assignment.distance = decision.distance();
         assignment.confidence = decision.confidence();
         assignment.confidenceClass = confidenceClass;
         assignment.modelVersion = model.version();
         assignment.assignedAtMillis = at;
         out.collect(assignment);
-    }
-
-    private String nameOf(SegmentModel model, int segment) {
-        if (namesVersion != model.version()) {
-            names = SegmentNames.describeAll(model);
-            namesVersion = model.version();
-        }
-        return names.get(segment);
     }
 
     private static long now(ReadOnlyContext ctx) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segflow.model.SegmentModel;
-import io.segflow.model.SegmentNames;
 import io.segflow.pipeline.SegflowPipeline;
 import io.segflow.profile.FeatureSet;
 import java.time.Instant;
@@ -147,9 +146,10 @@ public final class SegmentationStage {
 
         @Override
         public Row map(SegmentModel model) {
-            ArrayNode centroids = JSON.createArrayNode();
+            // centres in feature units, by segment id
+            ObjectNode centroids = JSON.createObjectNode();
             for (int c = 0; c < model.k(); c++) {
-                ArrayNode centroid = centroids.addArray();
+                ArrayNode centroid = centroids.putArray(Integer.toString(model.segmentId(c)));
                 for (double v : model.centroid(c)) {
                     centroid.add(v);
                 }
@@ -160,7 +160,10 @@ public final class SegmentationStage {
             ObjectNode metrics = JSON.createObjectNode();
             metrics.put("inertia_estimate", model.inertia());
             metrics.put("points_seen", model.pointsSeen());
-            metrics.set("segment_names", JSON.valueToTree(SegmentNames.describeAll(model)));
+            ObjectNode segments = metrics.putObject("segments");
+            for (int c = 0; c < model.k(); c++) {
+                segments.put(Integer.toString(model.segmentId(c)), model.segmentName(c));
+            }
             return Row.of(
                     model.version(),
                     LocalDateTime.now(ZoneOffset.UTC),

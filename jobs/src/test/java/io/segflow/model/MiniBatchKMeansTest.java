@@ -51,6 +51,17 @@ class MiniBatchKMeansTest {
     }
 
     @Test
+    void aDyingCentreIsReseededAmongThePoints() {
+        MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(2, 1.0, 0, 0.1, 1);
+        // centre 1 is far from every point and has almost no weight
+        MiniBatchKMeans model = fromCentres(params, new double[] {0.0, 1000.0}, new double[] {100, 0.5});
+        model.update(new double[][] {{1.0}, {2.0}, {50.0}});
+        assertThat(model.reseededInLastUpdate()).containsExactly(1);
+        assertThat(model.centres()[1]).isIn(1.0, 2.0, 50.0);
+        assertThat(model.counts()[1]).isGreaterThan(0.0);
+    }
+
+    @Test
     void missingValuesMoveOnlyTheObservedCoordinates() {
         MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(2, 1.0, 0, 0.0, 1);
         MiniBatchKMeans model = fromCentres(params, new double[] {0, 0, 10, 10}, new double[] {1, 1});

@@ -114,6 +114,24 @@ class SegmentAssignerTest {
     }
 
     @Test
+    void segmentIdsStayWithTheirSegmentAcrossVersions() throws Exception {
+        try (var harness = harness(0.0)) {
+            harness.open();
+            harness.processBroadcastElement(new SegmentModel(1, "test", FEATURES, FeatureScaling.identity(2), LOW_HIGH,
+                    new double[] {5, 5}, 0, 10, new int[] {10, 11}, new String[] {"low", "high"}), 1);
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
+            harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
+            harness.getOutput().clear();
+            // version 2 keeps segment 11 (now at index 0) and replaces segment 10 by a new segment 12
+            harness.processBroadcastElement(new SegmentModel(2, "test", FEATURES, FeatureScaling.identity(2), new double[] {10, 10, 0, 0},
+                    new double[] {5, 5}, 0, 10, new int[] {11, 12}, new String[] {"high", "new low"}), 4);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentId + " " + a.segmentName + "@v" + a.modelVersion)
+                    .containsExactly("1:12 new low@v2");
+        }
+    }
+
+    @Test
     void aDeletedCustomerLosesTheirAssignmentAndState() throws Exception {
         try (var harness = harness(0.1)) {
             harness.open();
