@@ -77,6 +77,9 @@ final class JobOptions {
     @Option(names = "--hysteresis", defaultValue = "0.1", description = "How much nearer (share of the distance) a new segment must be before a customer moves. Default: ${DEFAULT-VALUE}.")
     double hysteresis;
 
+    @Option(names = "--warm-start-version", paramLabel = "VERSION", description = "Start the trainer from this segment_model version instead of k-means++ on the first customers (when there is no checkpoint).")
+    Long warmStartVersion;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -93,6 +96,7 @@ final class JobOptions {
                 .watermarkDelaySeconds(watermarkDelaySeconds)
                 .createTopics(!noCreateTopics)
                 .segmentsTopic(segmentsTopic)
+                .warmStartVersion(warmStartVersion)
                 .trainer(new io.segflow.segments.TrainerSettings(
                         k, batchSize, batchMaxWait, decay, halfLife, reseedRatio, initSize, sampleSize, emitEvery, hysteresis, seed));
     }

@@ -85,6 +85,10 @@ public final class FeatureScaling implements Serializable {
         return out;
     }
 
+    public double scale(int feature, double raw) {
+        return (raw - mean[feature]) / stdDev[feature];
+    }
+
     public double unscale(int feature, double z) {
         return z * stdDev[feature] + mean[feature];
     }

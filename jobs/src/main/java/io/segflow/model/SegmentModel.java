@@ -25,6 +25,7 @@ public final class SegmentModel implements Serializable {
     private final long pointsSeen;
     private final int[] segmentIds;
     private final String[] segmentNames;
+    private long[] sizes;
 
     /** A model whose segment ids are its centre indices and whose names are generated. */
     public SegmentModel(
@@ -97,6 +98,18 @@ public final class SegmentModel implements Serializable {
 
     public List<String> segmentNames() {
         return List.of(segmentNames);
+    }
+
+    /** This version with the number of customers nearest each centre (in a sample of them). */
+    public SegmentModel withSizes(long[] customersPerCentre) {
+        SegmentModel sized = new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, segmentIds, segmentNames);
+        sized.sizes = customersPerCentre.clone();
+        return sized;
+    }
+
+    /** Customers nearest each centre when the version was made, or null when not measured. */
+    public long[] sizes() {
+        return sizes == null ? null : sizes.clone();
     }
 
     public long version() {

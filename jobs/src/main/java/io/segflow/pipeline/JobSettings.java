@@ -23,6 +23,7 @@ public final class JobSettings {
     private String deadLetterTopic = "segflow.dead_letter";
     private String segmentsTopic = "segflow.customer_segments";
     private io.segflow.segments.TrainerSettings trainer = io.segflow.segments.TrainerSettings.defaults();
+    private Long warmStartVersion;
     private String consumerGroup = "segflow";
     private String startupMode = "earliest-offset";
     private String boundedMode = "unbounded";
@@ -154,6 +155,16 @@ public final class JobSettings {
 
     public JobSettings trainer(io.segflow.segments.TrainerSettings value) {
         this.trainer = value;
+        return this;
+    }
+
+    public Long warmStartVersion() {
+        return warmStartVersion;
+    }
+
+    /** A segment_model version to start the trainer from; null initialises from the data. */
+    public JobSettings warmStartVersion(Long value) {
+        this.warmStartVersion = value;
         return this;
     }
 

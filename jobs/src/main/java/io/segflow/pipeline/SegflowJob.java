@@ -2,6 +2,8 @@ package io.segflow.pipeline;
 
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
+import io.segflow.model.SegmentModel;
+import io.segflow.segments.ModelRegistry;
 import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
@@ -39,7 +41,10 @@ public final class SegflowJob {
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         LOG.info("SQL from {}", scripts.origin());
         SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
-        SegmentationStage.attach(pipeline, settings.trainer());
+        SegmentModel warmStart = settings.warmStartVersion() == null
+                ? null
+                : ModelRegistry.load(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), settings.warmStartVersion());
+        SegmentationStage.attach(pipeline, settings.trainer(), warmStart);
         pipeline.inserts().attachAsDataStream();
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;

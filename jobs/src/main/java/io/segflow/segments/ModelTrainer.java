@@ -14,7 +14,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,12 +23,24 @@ import org.apache.flink.util.Collector;
  * {@code initSize} customers it fits the scaling and initialises k-means++ on them; after that,
  * every {@code batchSize} profile updates (or {@code batchMaxWait}, whichever first) it draws a
  * mini-batch of customers from the sample and learns from it ({@link MiniBatchKMeans}), emitting
- * a new model version every {@code emitEveryBatches} batches. Sample and model are operator
- * state: a restart resumes exactly where the last checkpoint was.
+ * a new model version every {@code emitEveryBatches} batches. When updates pause, a timer
+ * learns from what has arrived since the last batch. Sample and model are operator state: a
+ * restart resumes exactly where the last checkpoint was.
+ *
+ * <p>Every stream goes to one key (see {@link #ALL}): keyed only so that it may set timers.
  */
-public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> implements CheckpointedFunction {
+public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, SegmentModel> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    /** The one key all profile updates go to. */
+    public static final int ALL = 0;
+    private static final int SIZE_SAMPLE = 5_000;
+    /** Every this many batches a fresh k-means++ fit of the sample competes with the model. */
+    static final int REFIT_EVERY_BATCHES = 20;
+    /** A fresh fit replaces the model only when this much better on the same customers. */
+    static final double REFIT_GAIN = 0.05;
+    /** Beyond this distance (standard deviations) a refitted centre is a new segment. */
+    static final double SAME_SEGMENT_DISTANCE = 1.0;
 
     /** Everything the trainer needs to resume. */
     public static class TrainerState implements Serializable {
@@ -47,6 +59,9 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
 
     private final TrainerSettings settings;
     private final List<String> features;
+    private final SegmentModel warmStart;
+    private transient boolean publishWarmStart;
+    private transient long timerAt = Long.MIN_VALUE;
 
     private transient CustomerSample sample;
     private transient FeatureScaling scaling;
@@ -60,8 +75,17 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
     private transient ListState<TrainerState> checkpointed;
 
     public ModelTrainer(TrainerSettings settings, List<String> features) {
+        this(settings, features, null);
+    }
+
+    /** A trainer that starts from a published model instead of its first customers. */
+    public ModelTrainer(TrainerSettings settings, List<String> features, SegmentModel warmStart) {
         this.settings = settings;
         this.features = List.copyOf(features);
+        this.warmStart = warmStart;
+        if (warmStart != null) {
+            warmStart.requireFeatures(this.features);
+        }
     }
 
     @Override
@@ -73,13 +97,32 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
             sample = CustomerSample.restore(settings.sampleCapacity(), features.size(), settings.seed(),
                     state.sampleIds, state.sampleProfiles, state.customersOffered);
             scaling = state.scaling;
-            kMeans = state.model == null ? null : MiniBatchKMeans.restore(settings.kMeansParams(), state.model);
+            kMeans = state.model == null ? null : MiniBatchKMeans.restore(paramsFor(state.model.centres().length / features.size()), state.model);
             version = state.version;
             pending = state.pending;
             segmentIds = state.segmentIds;
             segmentNames = state.segmentNames;
             nextSegmentId = state.nextSegmentId;
         }
+        if (kMeans == null && warmStart != null) {
+            // no checkpoint to resume from: continue from the given model (its k wins over --k)
+            scaling = warmStart.scaling();
+            kMeans = MiniBatchKMeans.resume(warmStart, paramsFor(warmStart.k()));
+            segmentIds = new int[warmStart.k()];
+            segmentNames = new String[warmStart.k()];
+            for (int c = 0; c < warmStart.k(); c++) {
+                segmentIds[c] = warmStart.segmentId(c);
+                segmentNames[c] = warmStart.segmentName(c);
+                nextSegmentId = Math.max(nextSegmentId, segmentIds[c] + 1);
+            }
+            version = warmStart.version();
+            publishWarmStart = true;
+        }
+    }
+
+    private MiniBatchKMeans.Params paramsFor(int k) {
+        MiniBatchKMeans.Params params = settings.kMeansParams();
+        return new MiniBatchKMeans.Params(k, params.decayFactor(), params.halfLifePoints(), params.reseedRatio(), params.seed());
     }
 
     @Override
@@ -89,7 +132,7 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
     }
 
     @Override
-    public void processElement(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) {
+    public void processElement(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) throws Exception {
         if (update.deleted) {
             sample.remove(update.customerId);
         } else {
@@ -97,6 +140,15 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
         }
         pending++;
         long now = ctx.timerService().currentProcessingTime();
+        if (timerAt < now) {
+            timerAt = now + settings.batchMaxWait().toMillis();
+            ctx.timerService().registerProcessingTimeTimer(timerAt);
+        }
+        if (publishWarmStart) {
+            // the assigners learn the starting model with the first profile
+            publishWarmStart = false;
+            out.collect(warmStart);
+        }
         if (kMeans == null) {
             if (sample.size() >= Math.max(settings.initSize(), settings.k())) {
                 double[][] profiles = sample.all();
@@ -115,19 +167,108 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
             }
             return;
         }
-        boolean full = pending >= settings.batchSize();
-        boolean waited = now - lastBatchAt >= settings.batchMaxWait().toMillis();
-        if (full || waited) {
-            // the draw depends only on seed and progress, so a restored trainer draws the same batch
-            Random draw = new Random(settings.seed() ^ (kMeans.batches() * 0x9E3779B97F4A7C15L));
-            kMeans.update(standardise(sample.draw(settings.batchSize(), draw)));
-            renameReseededSegments();
-            pending = 0;
-            lastBatchAt = now;
-            if (kMeans.batches() % settings.emitEveryBatches() == 0) {
-                emit(now, out);
+        if (pending >= settings.batchSize() || now - lastBatchAt >= settings.batchMaxWait().toMillis()) {
+            learn(now, (kMeans.batches() + 1) % REFIT_EVERY_BATCHES == 0, out);
+        }
+    }
+
+    /** Updates paused: learn from what came since the last batch, and check the fit. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SegmentModel> out) {
+        if (kMeans != null && pending > 0) {
+            learn(timestamp, true, out);
+        }
+    }
+
+    private void learn(long now, boolean checkFit, Collector<SegmentModel> out) {
+        // the draw depends only on seed and progress, so a restored trainer draws the same batch
+        Random draw = new Random(settings.seed() ^ (kMeans.batches() * 0x9E3779B97F4A7C15L));
+        kMeans.update(standardise(sample.draw(settings.batchSize(), draw)));
+        renameReseededSegments();
+        if (checkFit) {
+            refitIfClearlyBetter();
+        }
+        pending = 0;
+        lastBatchAt = now;
+        if (kMeans.batches() % settings.emitEveryBatches() == 0) {
+            emit(now, out);
+        }
+    }
+
+    /**
+     * Mini-batch k-means only refines where it started, and the first customers (on which it
+     * started) may not look like the customer base: profiles fill in over time. So now and then
+     * a fresh k-means++ fit on the current sample competes, and replaces the model when it
+     * explains the same customers clearly better. Segment ids follow their centres: a new
+     * centre close to an old one keeps its id and name, one far from every old centre is new.
+     */
+    private void refitIfClearlyBetter() {
+        int k = kMeans.k();
+        int d = features.size();
+        double[][] raw = sample.draw(SIZE_SAMPLE, new Random(settings.seed() ^ kMeans.batches()));
+        // the scaling follows the customer base too: early profiles are mostly empty
+        FeatureScaling rescaled = FeatureScaling.fit(raw, d);
+        double[][] customers = new double[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            customers[i] = rescaled.scale(raw[i]);
+        }
+        double[] centres = kMeans.centres();
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < d; j++) {
+                centres[c * d + j] = rescaled.scale(j, scaling.unscale(j, centres[c * d + j]));
             }
         }
+        MiniBatchKMeans.State state = kMeans.state();
+        MiniBatchKMeans kept = MiniBatchKMeans.restore(paramsFor(k), new MiniBatchKMeans.State(
+                d, centres, kMeans.counts(), state.pointsSeen(), state.batches(), state.inertia(), state.randomSeed()));
+        MiniBatchKMeans fresh = MiniBatchKMeans.initialise(customers, d, paramsFor(k));
+        SegmentModel current = kept.toModel(0, "stream", features, rescaled);
+        SegmentModel candidate = fresh.toModel(0, "stream", features, rescaled);
+        double currentInertia = io.segflow.model.ClusteringMetrics.inertia(current, customers);
+        double freshInertia = io.segflow.model.ClusteringMetrics.inertia(candidate, customers);
+        scaling = rescaled;
+        if (!(freshInertia < (1 - REFIT_GAIN) * currentInertia)) {
+            kMeans = kept;
+            return;
+        }
+        int[] ids = new int[k];
+        String[] names = new String[k];
+        boolean[] oldTaken = new boolean[k];
+        boolean[] newTaken = new boolean[k];
+        // closest pairs first, each old segment to at most one new centre
+        for (int round = 0; round < k; round++) {
+            int bestNew = -1;
+            int bestOld = -1;
+            double bestDistance = Double.POSITIVE_INFINITY;
+            for (int n = 0; n < k; n++) {
+                if (newTaken[n]) {
+                    continue;
+                }
+                double[] centre = candidate.standardisedCentroid(n);
+                for (int o = 0; o < k; o++) {
+                    if (!oldTaken[o]) {
+                        double distance = current.distanceTo(centre, o);
+                        if (distance < bestDistance) {
+                            bestDistance = distance;
+                            bestNew = n;
+                            bestOld = o;
+                        }
+                    }
+                }
+            }
+            newTaken[bestNew] = true;
+            oldTaken[bestOld] = true;
+            if (bestDistance <= SAME_SEGMENT_DISTANCE) {
+                ids[bestNew] = segmentIds[bestOld];
+                names[bestNew] = segmentNames[bestOld];
+            } else {
+                ids[bestNew] = nextSegmentId++;
+                names[bestNew] = candidate.segmentName(bestNew);
+            }
+        }
+        kMeans = fresh;
+        segmentIds = ids;
+        segmentNames = names;
     }
 
     /**
@@ -149,7 +290,19 @@ public class ModelTrainer extends ProcessFunction<ProfileUpdate, SegmentModel> i
     private void emit(long now, Collector<SegmentModel> out) {
         // versions order all models ever published, across restarts and batch retraining
         version = Math.max(version + 1, now);
-        out.collect(kMeans.toModel(version, "stream", features, scaling, segmentIds, segmentNames));
+        SegmentModel model = kMeans.toModel(version, "stream", features, scaling, segmentIds, segmentNames);
+        out.collect(model.withSizes(sizes(model)));
+    }
+
+    /** Segment sizes among (at most SIZE_SAMPLE of) the sampled customers. */
+    private long[] sizes(SegmentModel model) {
+        long[] sizes = new long[model.k()];
+        double[] distances = new double[2];
+        Random draw = new Random(settings.seed() ^ version);
+        for (double[] profile : sample.draw(SIZE_SAMPLE, draw)) {
+            sizes[model.nearestStandardised(scaling.scale(profile), distances)]++;
+        }
+        return sizes;
     }
 
     private double[][] standardise(double[][] raw) {

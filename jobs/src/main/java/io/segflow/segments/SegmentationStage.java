@@ -41,6 +41,11 @@ public final class SegmentationStage {
     private SegmentationStage() {}
 
     public static void attach(SegflowPipeline pipeline, TrainerSettings settings) {
+        attach(pipeline, settings, null);
+    }
+
+    /** With a model to start from; one whose features differ from the SQL's stops the job here. */
+    public static void attach(SegflowPipeline pipeline, TrainerSettings settings, SegmentModel warmStart) {
         StreamTableEnvironment tableEnv = pipeline.tableEnvironment();
         FeatureSet features = pipeline.features();
         List<String> columns = pipeline.profile().getResolvedSchema().getColumnNames();
@@ -55,7 +60,8 @@ public final class SegmentationStage {
                         .uid("profile-updates");
 
         SingleOutputStreamOperator<SegmentModel> models =
-                updates.process(new ModelTrainer(settings, features.names()))
+                updates.keyBy(update -> ModelTrainer.ALL)
+                        .process(new ModelTrainer(settings, features.names(), warmStart))
                         .returns(TypeInformation.of(SegmentModel.class))
                         .setParallelism(1)
                         .setMaxParallelism(1)
@@ -138,6 +144,20 @@ public final class SegmentationStage {
     }
 
     static final class ToModelRow implements MapFunction<SegmentModel, Row> {
+
+        /** {segment id: customers} as measured on the trainer's sample, or null. */
+        private static String sizes(SegmentModel model) {
+            long[] sizes = model.sizes();
+            if (sizes == null) {
+                return null;
+            }
+            ObjectNode bySegment = JSON.createObjectNode();
+            for (int c = 0; c < sizes.length; c++) {
+                bySegment.put(Integer.toString(model.segmentId(c)), sizes[c]);
+            }
+            return bySegment.toString();
+        }
+
         static final TypeInformation<Row> TYPE =
                 Types.ROW_NAMED(
                         new String[] {"model_version", "created_at", "trained_by", "k", "features", "scaling", "centroids", "counts", "sizes", "metrics"},
@@ -173,7 +193,7 @@ public final class SegmentationStage {
                     scaling.toString(),
                     centroids.toString(),
                     JSON.valueToTree(model.counts()).toString(),
-                    null, // segment sizes over all customers come from batch retraining
+                    sizes(model),
                     metrics.toString());
         }
     }

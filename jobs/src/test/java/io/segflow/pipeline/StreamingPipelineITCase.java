@@ -70,7 +70,7 @@ class StreamingPipelineITCase extends SegflowITCaseBase {
             assertThat(query(settings, "SELECT customer_id FROM customer_profile"))
                     .extracting(row -> row.get("customer_id")).containsExactly(10L);
         } finally {
-            job.cancel().get();
+            cancel(job);
         }
     }
 }

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,12 @@ class ModelTrainerTest {
             new TrainerSettings(2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
 
     private static OneInputStreamOperatorTestHarness<ProfileUpdate, SegmentModel> harness() throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ModelTrainer(SETTINGS, FEATURES)));
+        return harness(new ModelTrainer(SETTINGS, FEATURES));
+    }
+
+    private static OneInputStreamOperatorTestHarness<ProfileUpdate, SegmentModel> harness(ModelTrainer trainer) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(trainer), update -> ModelTrainer.ALL, Types.INT);
     }
 
     /** Customer i: low activity when even, high when odd, a little noise. */
@@ -43,6 +50,7 @@ class ModelTrainerTest {
             SegmentModel first = models.get(0);
             assertThat(first.features()).isEqualTo(FEATURES);
             assertThat(first.k()).isEqualTo(2);
+            assertThat(java.util.Arrays.stream(first.sizes()).sum()).isEqualTo(100); // every sampled customer counted once
             // the two groups are found: one centre near 1 visit, one near 20, in feature units
             double[] visits = {first.centroid(0)[0], first.centroid(1)[0]};
             java.util.Arrays.sort(visits);
@@ -56,6 +64,42 @@ class ModelTrainerTest {
             assertThat(all).hasSize(3); // init, then one per 50 updates
             assertThat(all.get(2).version()).isGreaterThan(all.get(1).version());
             assertThat(all.get(1).version()).isGreaterThan(all.get(0).version());
+        }
+    }
+
+    @Test
+    void aWarmStartPublishesTheGivenModelAndLearnsOnFromIt() throws Exception {
+        SegmentModel given = new SegmentModel(500, "batch", FEATURES, new io.segflow.model.FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                new double[] {-1, -1, 1, 1}, new double[] {100, 100}, 0.5, 200, new int[] {4, 9}, new String[] {"quiet", "busy"});
+        Random random = new Random(4);
+        try (var harness = harness(new ModelTrainer(SETTINGS, FEATURES, given))) {
+            harness.open();
+            harness.processElement(customer(1, random), 1);
+            assertThat(harness.extractOutputValues()).extracting(SegmentModel::version).containsExactly(500L);
+            for (int i = 0; i < 60; i++) {
+                harness.processElement(customer(i, random), 2 + i);
+            }
+            List<SegmentModel> models = harness.extractOutputValues();
+            assertThat(models).hasSize(2); // no k-means++ on 100 customers: it learns from the given model
+            SegmentModel next = models.get(1);
+            assertThat(next.version()).isGreaterThan(500L);
+            assertThat(next.segmentId(0)).isEqualTo(4);
+            assertThat(next.segmentId(1)).isEqualTo(9);
+            assertThat(next.segmentName(1)).isEqualTo("busy");
+        }
+    }
+
+    @Test
+    void whenUpdatesPauseATimerLearnsFromWhatArrived() throws Exception {
+        Random random = new Random(5);
+        try (var harness = harness()) {
+            harness.open();
+            for (long id = 0; id < 110; id++) { // 100 to start, then 10: less than a batch
+                harness.processElement(customer(id, random), id);
+            }
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            harness.setProcessingTime(Duration.ofHours(2).toMillis());
+            assertThat(harness.extractOutputValues()).hasSize(2);
         }
     }
 

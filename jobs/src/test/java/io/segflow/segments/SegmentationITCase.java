@@ -14,12 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 
 /**
  * Segments on the real stack: customers of four hidden personas produce CRM rows and events on
  * Kafka; the job builds their profiles in SQL, learns segments as the profiles arrive and writes
- * them to PostgreSQL. The segments must recover the personas.
+ * them to PostgreSQL while it runs. The segments must recover the personas, and a deleted
+ * customer's segment must go.
  */
 class SegmentationITCase extends SegflowITCaseBase {
 
@@ -41,25 +43,42 @@ class SegmentationITCase extends SegflowITCaseBase {
                 }
             }
         }
-        runBounded(settings);
+        JobClient job = startStreaming(settings);
+        try {
+            List<Map<String, Object>> rows = awaitRows(settings,
+                    "SELECT customer_id, segment_id, segment_name, confidence, model_version FROM customer_segment",
+                    current -> current.size() == persona.size() && ari(current, persona) >= 0.9);
+            System.out.printf("segments vs personas: ARI %.4f over %d customers%n", ari(rows, persona), rows.size());
+            assertThat(rows).allSatisfy(row -> assertThat((String) row.get("segment_name")).isNotBlank());
 
-        List<Map<String, Object>> rows = query(settings, "SELECT customer_id, segment_id, segment_name, confidence, model_version FROM customer_segment");
-        assertThat(rows).hasSize(persona.size());
+            List<Map<String, Object>> models = query(settings,
+                    "SELECT model_version, trained_by, k, features, centroids, sizes FROM segment_model ORDER BY model_version");
+            assertThat(models).isNotEmpty();
+            assertThat(models.get(0).get("trained_by")).isEqualTo("stream");
+            assertThat(models.get(0).get("k")).isEqualTo(4);
+            assertThat((String) models.get(0).get("features")).contains("website_views", "avg_time_per_session");
+            assertThat((String) models.get(models.size() - 1).get("sizes")).startsWith("{");
+
+            // right to erasure reaches the segments too
+            try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+                feeds.customerDelete(1, false);
+                feeds.customerDelete(2, false);
+            }
+            awaitRows(settings, "SELECT customer_id FROM customer_segment WHERE customer_id IN (1, 2)", List::isEmpty);
+            assertThat(query(settings, "SELECT count(*) AS n FROM customer_segment").get(0).get("n")).isEqualTo((long) persona.size() - 2);
+        } finally {
+            cancel(job);
+        }
+    }
+
+    private static double ari(List<Map<String, Object>> rows, Map<Long, Integer> persona) {
         int[] truth = new int[rows.size()];
         int[] found = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             truth[i] = persona.get(((Number) rows.get(i).get("customer_id")).longValue());
             found[i] = ((Number) rows.get(i).get("segment_id")).intValue();
         }
-        double ari = ClusteringMetrics.adjustedRandIndex(truth, found);
-        System.out.printf("segments vs personas: ARI %.4f over %d customers%n", ari, rows.size());
-        assertThat(ari).isGreaterThanOrEqualTo(0.9);
-        assertThat(rows).allSatisfy(row -> assertThat((String) row.get("segment_name")).isNotBlank());
-
-        List<Map<String, Object>> models = query(settings, "SELECT model_version, trained_by, k, features, centroids FROM segment_model ORDER BY model_version");
-        assertThat(models).isNotEmpty();
-        assertThat(models.get(0).get("trained_by")).isEqualTo("stream");
-        assertThat((String) models.get(0).get("features")).contains("website_views", "avg_time_per_session");
+        return ClusteringMetrics.adjustedRandIndex(truth, found);
     }
 
     /** One customer's CRM row, identity links and events, by persona. */

@@ -108,6 +108,15 @@ public abstract class SegflowITCaseBase {
         return FLINK.getTestStreamEnvironment();
     }
 
+    /** Cancels a streaming job and waits until it has stopped writing anywhere. */
+    protected static void cancel(JobClient job) throws Exception {
+        job.cancel().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     /** Creates the topics before anything is produced, so they have the test's partitions. */
     protected static void createTopics(JobSettings settings) {
         List<String> topics = new ArrayList<>(settings.inputTopics());
