@@ -71,7 +71,7 @@ final class JobOptions {
     @Option(names = "--sample-size", defaultValue = "50000", description = "Customers kept in the trainer's uniform sample. Default: ${DEFAULT-VALUE}.")
     int sampleSize;
 
-    @Option(names = "--emit-every", defaultValue = "1", paramLabel = "BATCHES", description = "Publish a model version every this many batches. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--emit-every", defaultValue = "10", paramLabel = "BATCHES", description = "Publish a model version every this many batches (each version re-scores every customer). Default: ${DEFAULT-VALUE}.")
     int emitEvery;
 
     @Option(names = "--hysteresis", defaultValue = "0.1", description = "How much nearer (share of the distance) a new segment must be before a customer moves. Default: ${DEFAULT-VALUE}.")

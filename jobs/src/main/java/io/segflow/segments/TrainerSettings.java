@@ -31,7 +31,7 @@ public record TrainerSettings(
     }
 
     public static TrainerSettings defaults() {
-        return new TrainerSettings(6, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 1, 0.1, 42);
+        return new TrainerSettings(6, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 10, 0.1, 42);
     }
 
     public MiniBatchKMeans.Params kMeansParams() {
