@@ -91,22 +91,13 @@ CREATE TABLE customer_segment_sink (
 
 -- The same assignments on Kafka for activation tools, keyed by customer_id (a deletion is a
 -- tombstone).
-CREATE TABLE segment_assignments_topic (
-  customer_id BIGINT NOT NULL,
-  segment_id INT,
-  segment_name STRING,
-  distance DOUBLE,
-  confidence DOUBLE,
-  model_version BIGINT,
-  assigned_at TIMESTAMP(3),
-  PRIMARY KEY (customer_id) NOT ENFORCED
-) WITH (
+CREATE TABLE segment_assignments_topic WITH (
   'connector' = 'upsert-kafka',
   'topic' = '${topic.segments}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
   'key.format' = 'json',
   'value.format' = 'json'
-);
+) LIKE customer_segment_sink (EXCLUDING OPTIONS);
 
 -- Every model version the streaming trainer publishes (the model registry).
 CREATE TABLE segment_model_sink (

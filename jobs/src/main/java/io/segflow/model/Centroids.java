@@ -75,18 +75,7 @@ final class Centroids {
         double bestSq = Double.POSITIVE_INFINITY;
         double secondSq = Double.POSITIVE_INFINITY;
         for (int c = 0; c < k; c++) {
-            int offset = c * d;
-            double sq = 0.0;
-            int observed = 0;
-            for (int j = 0; j < d; j++) {
-                double v = point[j];
-                if (!Double.isNaN(v)) {
-                    double diff = v - centres[offset + j];
-                    sq += diff * diff;
-                    observed++;
-                }
-            }
-            sq = observed == 0 ? 0.0 : sq * d / observed;
+            double sq = squaredDistance(point, centres, c * d, d);
             if (sq < bestSq) {
                 secondSq = bestSq;
                 bestSq = sq;
@@ -98,6 +87,24 @@ final class Centroids {
         out[0] = bestSq;
         out[1] = secondSq;
         return best;
+    }
+
+    /**
+     * Squared distance of a point to the centre at offset, over the point's known features and
+     * scaled up to all d of them, so points with and without gaps stay comparable.
+     */
+    static double squaredDistance(double[] point, double[] centres, int offset, int d) {
+        double sq = 0.0;
+        int observed = 0;
+        for (int j = 0; j < d; j++) {
+            double v = point[j];
+            if (!Double.isNaN(v)) {
+                double diff = v - centres[offset + j];
+                sq += diff * diff;
+                observed++;
+            }
+        }
+        return observed == 0 ? 0.0 : sq * d / observed;
     }
 
     static boolean isComplete(double[] point, int d) {

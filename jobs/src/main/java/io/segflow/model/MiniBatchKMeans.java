@@ -357,17 +357,7 @@ public final class MiniBatchKMeans {
     }
 
     private static double squaredDistance(double[] point, double[] centres, int offset, int d) {
-        double sq = 0.0;
-        int observed = 0;
-        for (int j = 0; j < d; j++) {
-            double v = point[j];
-            if (!Double.isNaN(v)) {
-                double diff = v - centres[offset + j];
-                sq += diff * diff;
-                observed++;
-            }
-        }
-        return observed == 0 ? 0.0 : sq * d / observed;
+        return Centroids.squaredDistance(point, centres, offset, d);
     }
 
     /** An index drawn with probability proportional to its weight (uniform if all are 0). */

@@ -171,17 +171,7 @@ public final class SegmentModel implements Serializable {
 
     /** Distance (standardised units) of a standardised point to centre c, gaps left out as in scoring. */
     public double distanceTo(double[] scaled, int c) {
-        double sq = 0.0;
-        int observed = 0;
-        for (int j = 0; j < d; j++) {
-            double v = scaled[j];
-            if (!Double.isNaN(v)) {
-                double diff = v - centres[c * d + j];
-                sq += diff * diff;
-                observed++;
-            }
-        }
-        return observed == 0 ? 0.0 : Math.sqrt(sq * d / observed);
+        return Math.sqrt(Centroids.squaredDistance(scaled, centres, c * d, d));
     }
 
     /** The segment of a raw profile (features in model order; NaN where unknown). */
