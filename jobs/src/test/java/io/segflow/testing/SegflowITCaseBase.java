@@ -167,6 +167,7 @@ public abstract class SegflowITCaseBase {
 
     private static final class Stack {
         static final Stack INSTANCE = new Stack();
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         final EmbeddedKafka kafka;
         final EmbeddedPostgresDatabase postgres;
@@ -178,17 +179,25 @@ public abstract class SegflowITCaseBase {
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the embedded test stack", e);
             }
-            Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(
-                                    () -> {
-                                        try {
-                                            kafka.close();
-                                            postgres.close();
-                                        } catch (Exception ignored) {
-                                            // the JVM is ending either way
-                                        }
-                                    }));
+            // closed by StackClosingListener when the test run ends; the hook is the fallback
+            StackClosingListener.closeAtEnd(this::close);
+            Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+        }
+
+        void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                kafka.close();
+            } catch (Exception e) {
+                System.err.println("embedded Kafka did not close cleanly: " + e);
+            }
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                System.err.println("embedded PostgreSQL did not close cleanly: " + e);
+            }
         }
     }
 }
