@@ -28,6 +28,29 @@ class SegflowCliTest {
     }
 
     @Test
+    void validateListsTheFeaturesOfTheRepositorySql() {
+        String out = run("validate", "--sql-dir", repositorySql());
+        assertThat(out).startsWith("0\n").contains("is valid", "web: website_sessions, website_views", "product: product_features_used");
+    }
+
+    @Test
+    void validateNamesFileAndLineOfAMistake(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (java.nio.file.Path file : java.nio.file.Files.list(java.nio.file.Path.of(repositorySql())).toList()) {
+            java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
+        }
+        java.nio.file.Path features = dir.resolve("50_features.sql");
+        java.nio.file.Files.writeString(features, java.nio.file.Files.readString(features)
+                .replace("COUNT(DISTINCT a.session_id) AS website_sessions", "COUNT(DISTINCT a.sesion_id) AS website_sessions"));
+        String out = run("validate", "--sql-dir", dir.toString());
+        assertThat(out).startsWith("1\n").contains("is not valid", "50_features.sql:", "sesion_id");
+    }
+
+    private static String repositorySql() {
+        java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
+        return (java.nio.file.Files.isDirectory(here.resolve("sql")) ? here.resolve("sql") : here.getParent().resolve("sql")).toString();
+    }
+
+    @Test
     void runNeedsItsAddresses() {
         assertThat(run("run")).startsWith("2\n").contains("Missing required options");
     }
