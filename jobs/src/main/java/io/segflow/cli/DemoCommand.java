@@ -116,14 +116,20 @@ final class DemoCommand implements Callable<Integer> {
                         count(postgres, database, "customer_segment"),
                         count(postgres, database, "segment_model"),
                         count(postgres, database, "dead_letter"),
-                        client.getJobStatus().get());
+                        status(client));
             }
             System.out.println("segflow demo: stopping ...");
             generator.stop();
-            client.cancel().get();
+            if (isRunning(client)) {
+                try {
+                    client.cancel().get();
+                } catch (Exception alreadyStopping) {
+                    // it finished or failed on its own meanwhile; the wait below covers both
+                }
+            }
             // the databases close with this block: let the job's sinks finish first
             long stopDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (!client.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < stopDeadline) {
+            while (System.nanoTime() < stopDeadline && isRunning(client)) {
                 Thread.sleep(100);
             }
             try {
@@ -134,6 +140,23 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("segflow demo: stopped");
         return 0;
+    }
+
+    private static String status(JobClient client) {
+        try {
+            return client.getJobStatus().get().toString();
+        } catch (Exception clusterGone) {
+            return "STOPPED (see logs/segflow.log)";
+        }
+    }
+
+    /** False once the job has stopped, or the local cluster that ran it has shut down. */
+    private static boolean isRunning(JobClient client) {
+        try {
+            return !client.getJobStatus().get().isGloballyTerminalState();
+        } catch (Exception clusterGone) {
+            return false;
+        }
     }
 
     private static long count(EmbeddedPostgresDatabase postgres, String database, String table) {
