@@ -62,6 +62,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // one batch in flight: a batch refused by a partition still electing its leader can
+        // never leave a later one stranded with a sequence gap
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return new KafkaProducer<>(props);
     }
 

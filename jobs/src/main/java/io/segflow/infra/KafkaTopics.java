@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,29 @@ public final class KafkaTopics {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
 
     private KafkaTopics() {}
+
+    /**
+     * A created topic is not writable until every partition has a leader; writers that start
+     * earlier get NOT_LEADER errors and, being idempotent, can end in sequence errors.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = true;
+            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo partition : topic.partitions()) {
+                    ready &= partition.leader() != null && !partition.leader().isEmpty();
+                }
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
+    }
 
     public static void ensure(String bootstrapServers, List<String> topics, int partitions) {
         try (Admin admin =
@@ -49,6 +74,7 @@ public final class KafkaTopics {
                     throw e;
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (Exception e) {
             throw new IllegalStateException(
                     "Cannot reach Kafka at " + bootstrapServers + " to check topics " + topics
