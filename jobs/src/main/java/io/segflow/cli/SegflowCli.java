@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,13 +14,21 @@ import picocli.CommandLine.Command;
 public final class SegflowCli {
 
     public static void main(String[] args) {
-        int exit = commandLine().execute(args);
+        int exit;
+        try {
+            exit = commandLine(args, System.getenv()).execute(args);
+        } catch (ConfigurationSources.ConfigurationException e) {
+            System.err.println("segflow: " + e.getMessage());
+            exit = 2;
+        }
         System.exit(exit);
     }
 
-    static CommandLine commandLine() {
+    /** The command line for these arguments, with defaults from the environment and a config file. */
+    static CommandLine commandLine(String[] args, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new SegflowCli());
         commandLine.registerConverter(java.time.Duration.class, Durations::parse);
+        ConfigurationSources.forInvocation(args, environment).install(commandLine);
         return commandLine;
     }
 
