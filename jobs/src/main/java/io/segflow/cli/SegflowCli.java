@@ -25,7 +25,7 @@ public final class SegflowCli {
     }
 
     /** The command line for these arguments, with defaults from the environment and a config file. */
-    static CommandLine commandLine(String[] args, Map<String, String> environment) {
+    public static CommandLine commandLine(String[] args, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new SegflowCli());
         commandLine.registerConverter(java.time.Duration.class, Durations::parse);
         ConfigurationSources.forInvocation(args, environment).install(commandLine);
