@@ -121,6 +121,24 @@ CREATE TABLE segment_model_sink (
   'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
 );
 
+-- The channel that models trained elsewhere (segflow retrain) reach the running job by: the
+-- job reads every version published here, re-scores its customers with it and its trainer
+-- continues from it. segment_model stays the registry; this topic only carries the news.
+CREATE TABLE segment_model_topic (
+  -- one model version as JSON, the columns of segment_model by name; read as text so that a
+  -- message the job cannot use is logged and skipped instead of failing the job
+  model_json STRING
+) WITH (
+  'connector' = 'kafka',
+  'topic' = '${topic.models}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'properties.group.id' = '${kafka.group-id}',
+  -- always from the start: a job started after a retrain picks up the newest model
+  'scan.startup.mode' = 'earliest-offset',
+  'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'format' = 'raw'
+);
+
 INSERT INTO customer_profile_sink SELECT * FROM customer_profile;
 
 -- Dead letters are counted here, once per record, in the metric segflow.topic.<topic>.deadLetters.

@@ -54,6 +54,9 @@ final class JobOptions {
     @Option(names = "--topic-segments", defaultValue = "segflow.customer_segments", description = "Segment assignments for activation (upsert, keyed by customer_id). Default: ${DEFAULT-VALUE}.")
     String segmentsTopic;
 
+    @Option(names = "--topic-models", defaultValue = "segflow.segment_models", description = "Model versions published by retrain, which the running job picks up. Default: ${DEFAULT-VALUE}.")
+    String modelsTopic;
+
     @Option(names = "--k", defaultValue = "6", description = "Number of segments. Default: ${DEFAULT-VALUE}.")
     int k;
 
@@ -103,6 +106,7 @@ final class JobOptions {
                 .watermarkDelaySeconds(watermarkDelaySeconds)
                 .createTopics(!noCreateTopics)
                 .segmentsTopic(segmentsTopic)
+                .modelsTopic(modelsTopic)
                 .warmStartVersion(warmStartVersion)
                 .trainer(new io.segflow.segments.TrainerSettings(
                         k, batchSize, batchMaxWait, decay, halfLife, reseedRatio, initSize, sampleSize, emitEvery, hysteresis, seed));

@@ -22,6 +22,7 @@ public final class JobSettings {
     private String productEventsTopic = "product.events";
     private String deadLetterTopic = "segflow.dead_letter";
     private String segmentsTopic = "segflow.customer_segments";
+    private String modelsTopic = "segflow.segment_models";
     private io.segflow.segments.TrainerSettings trainer = io.segflow.segments.TrainerSettings.defaults();
     private Long warmStartVersion;
     private String consumerGroup = "segflow";
@@ -46,6 +47,7 @@ public final class JobSettings {
         values.put("topic.product-events", productEventsTopic);
         values.put("topic.dead-letter", deadLetterTopic);
         values.put("topic.segments", segmentsTopic);
+        values.put("topic.models", modelsTopic);
         values.put("jdbc.url", jdbcUrl);
         values.put("jdbc.user", jdbcUser);
         values.put("jdbc.password", jdbcPassword);
@@ -137,6 +139,15 @@ public final class JobSettings {
 
     public JobSettings deadLetterTopic(String value) {
         this.deadLetterTopic = value;
+        return this;
+    }
+
+    public String modelsTopic() {
+        return modelsTopic;
+    }
+
+    public JobSettings modelsTopic(String value) {
+        this.modelsTopic = value;
         return this;
     }
 

@@ -61,6 +61,7 @@ public final class SegflowJob {
             List<String> topics = new ArrayList<>(settings.inputTopics());
             topics.add(settings.deadLetterTopic());
             topics.add(settings.segmentsTopic());
+            topics.add(settings.modelsTopic());
             KafkaTopics.ensure(
                     settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
         }

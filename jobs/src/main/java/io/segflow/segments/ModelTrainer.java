@@ -14,7 +14,9 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.flink.util.Collector;
 
 /**
@@ -27,11 +29,18 @@ import org.apache.flink.util.Collector;
  * learns from what has arrived since the last batch. Sample and model are operator state: a
  * restart resumes exactly where the last checkpoint was.
  *
+ * <p>Its second input is models published elsewhere (segflow retrain, through the models
+ * topic): the trainer adopts each new one as it comes, continues learning from it, and passes it
+ * on so that every customer is re-scored with it.
+ *
  * <p>Every stream goes to one key (see {@link #ALL}): keyed only so that it may set timers.
  */
-public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, SegmentModel> implements CheckpointedFunction {
+public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate, SegmentModel, SegmentModel> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
+    /** How the versions this trainer makes are marked in segment_model. */
+    public static final String TRAINED_BY = "stream";
     /** The one key all profile updates go to. */
     public static final int ALL = 0;
     private static final int SIZE_SAMPLE = 5_000;
@@ -55,6 +64,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
         public int[] segmentIds;
         public String[] segmentNames;
         public int nextSegmentId;
+        public long lastAdoptedVersion;
     }
 
     private final TrainerSettings settings;
@@ -72,6 +82,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
     private transient int[] segmentIds;
     private transient String[] segmentNames;
     private transient int nextSegmentId;
+    private transient long lastAdoptedVersion;
     private transient ListState<TrainerState> checkpointed;
 
     public ModelTrainer(TrainerSettings settings, List<String> features) {
@@ -103,6 +114,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
             segmentIds = state.segmentIds;
             segmentNames = state.segmentNames;
             nextSegmentId = state.nextSegmentId;
+            lastAdoptedVersion = state.lastAdoptedVersion;
         }
         if (kMeans == null && warmStart != null) {
             // no checkpoint to resume from: continue from the given model (its k wins over --k)
@@ -132,7 +144,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
     }
 
     @Override
-    public void processElement(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) throws Exception {
+    public void processElement1(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) throws Exception {
         if (update.deleted) {
             sample.remove(update.customerId);
         } else {
@@ -154,7 +166,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
                 double[][] profiles = sample.all();
                 scaling = FeatureScaling.fit(profiles, features.size());
                 kMeans = MiniBatchKMeans.initialise(standardise(profiles), features.size(), settings.kMeansParams());
-                SegmentModel first = kMeans.toModel(0, "stream", features, scaling);
+                SegmentModel first = kMeans.toModel(0, TRAINED_BY, features, scaling);
                 segmentIds = new int[settings.k()];
                 segmentNames = new String[settings.k()];
                 for (int c = 0; c < settings.k(); c++) {
@@ -170,6 +182,37 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
         if (pending >= settings.batchSize() || now - lastBatchAt >= settings.batchMaxWait().toMillis()) {
             learn(now, (kMeans.batches() + 1) % REFIT_EVERY_BATCHES == 0, out);
         }
+    }
+
+    /**
+     * A model published by a retrain (its features already checked): from now on the trainer
+     * learns from it, keeping its segment ids and names, and the assigners re-score with it.
+     * The topic is read from its start, so a model seen before (same or older version than
+     * the last adopted one) is skipped.
+     */
+    @Override
+    public void processElement2(SegmentModel published, Context ctx, Collector<SegmentModel> out) {
+        if (published.version() <= lastAdoptedVersion) {
+            return;
+        }
+        lastAdoptedVersion = published.version();
+        scaling = published.scaling();
+        kMeans = MiniBatchKMeans.resume(published, paramsFor(published.k()));
+        segmentIds = new int[published.k()];
+        segmentNames = new String[published.k()];
+        for (int c = 0; c < published.k(); c++) {
+            segmentIds[c] = published.segmentId(c);
+            segmentNames[c] = published.segmentName(c);
+            nextSegmentId = Math.max(nextSegmentId, segmentIds[c] + 1);
+        }
+        // later versions of this trainer are newer than the published one
+        version = Math.max(version, published.version());
+        pending = 0;
+        lastBatchAt = ctx.timerService().currentProcessingTime();
+        publishWarmStart = false;
+        LOG.info("Continuing from published model version {} (trained by {}, k={})",
+                published.version(), published.trainedBy(), published.k());
+        out.collect(published);
     }
 
     /** Updates paused: learn from what came since the last batch, and check the fit. */
@@ -222,8 +265,8 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
         MiniBatchKMeans kept = MiniBatchKMeans.restore(paramsFor(k), new MiniBatchKMeans.State(
                 d, centres, kMeans.counts(), state.pointsSeen(), state.batches(), state.inertia(), state.randomSeed()));
         MiniBatchKMeans fresh = MiniBatchKMeans.initialise(customers, d, paramsFor(k));
-        SegmentModel current = kept.toModel(0, "stream", features, rescaled);
-        SegmentModel candidate = fresh.toModel(0, "stream", features, rescaled);
+        SegmentModel current = kept.toModel(0, TRAINED_BY, features, rescaled);
+        SegmentModel candidate = fresh.toModel(0, TRAINED_BY, features, rescaled);
         double currentInertia = io.segflow.model.ClusteringMetrics.inertia(current, customers);
         double freshInertia = io.segflow.model.ClusteringMetrics.inertia(candidate, customers);
         scaling = rescaled;
@@ -280,7 +323,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
         if (reseeded.length == 0) {
             return;
         }
-        SegmentModel current = kMeans.toModel(0, "stream", features, scaling);
+        SegmentModel current = kMeans.toModel(0, TRAINED_BY, features, scaling);
         for (int c : reseeded) {
             segmentIds[c] = nextSegmentId++;
             segmentNames[c] = current.segmentName(c);
@@ -290,7 +333,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
     private void emit(long now, Collector<SegmentModel> out) {
         // versions order all models ever published, across restarts and batch retraining
         version = Math.max(version + 1, now);
-        SegmentModel model = kMeans.toModel(version, "stream", features, scaling, segmentIds, segmentNames);
+        SegmentModel model = kMeans.toModel(version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
         out.collect(model.withSizes(sizes(model)));
     }
 
@@ -326,6 +369,7 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
         state.segmentIds = segmentIds;
         state.segmentNames = segmentNames;
         state.nextSegmentId = nextSegmentId;
+        state.lastAdoptedVersion = lastAdoptedVersion;
         checkpointed.update(List.of(state));
     }
 }

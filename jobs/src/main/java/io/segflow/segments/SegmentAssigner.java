@@ -95,7 +95,9 @@ public class SegmentAssigner
             return;
         }
         SegmentModel previous = ctx.getBroadcastState(MODEL).get(CURRENT);
-        if (previous != null && previous.version() >= model.version()) {
+        // the one trainer sends models in the order they take effect; a published model adopted
+        // by the trainer may carry a lower version than the trainer's last own one, and still wins
+        if (previous != null && previous.version() == model.version()) {
             return;
         }
         ctx.getBroadcastState(MODEL).put(CURRENT, model);

@@ -37,6 +37,7 @@ public final class SegmentationStage {
     public static final String SEGMENT_SINK = "customer_segment_sink";
     public static final String SEGMENT_TOPIC = "segment_assignments_topic";
     public static final String MODEL_SINK = "segment_model_sink";
+    public static final String MODEL_TOPIC = "segment_model_topic";
 
     private SegmentationStage() {}
 
@@ -59,8 +60,16 @@ public final class SegmentationStage {
                         .name("profile updates")
                         .uid("profile-updates");
 
+        DataStream<SegmentModel> published =
+                tableEnv.toDataStream(tableEnv.from(MODEL_TOPIC))
+                        .flatMap(new ModelChannel.ReadPublished(features.names()))
+                        .returns(TypeInformation.of(SegmentModel.class))
+                        .name("published models")
+                        .uid("published-models");
+
         SingleOutputStreamOperator<SegmentModel> models =
                 updates.keyBy(update -> ModelTrainer.ALL)
+                        .connect(published.keyBy(model -> ModelTrainer.ALL))
                         .process(new ModelTrainer(settings, features.names(), warmStart))
                         .returns(TypeInformation.of(SegmentModel.class))
                         .setParallelism(1)
@@ -93,9 +102,14 @@ public final class SegmentationStage {
         pipeline.inserts().add(segments.insertInto(SEGMENT_SINK));
         pipeline.inserts().add(segments.insertInto(SEGMENT_TOPIC));
 
+        // only the trainer's own versions: a published or warm-start model is in segment_model
+        // already, with the metrics of whoever trained it
         Table versions =
                 tableEnv.fromDataStream(
-                        models.map(new ToModelRow()).returns(ToModelRow.TYPE).name("model rows").uid("model-rows"));
+                        models.filter(model -> ModelTrainer.TRAINED_BY.equals(model.trainedBy()))
+                                .name("own model versions")
+                                .uid("own-model-versions")
+                                .map(new ToModelRow()).returns(ToModelRow.TYPE).name("model rows").uid("model-rows"));
         pipeline.inserts().add(versions.insertInto(MODEL_SINK));
     }
 
@@ -166,6 +180,11 @@ public final class SegmentationStage {
 
         @Override
         public Row map(SegmentModel model) {
+            return row(model, java.util.Map.of());
+        }
+
+        /** The segment_model row of a model; extra metrics (a retrain's evaluation) join its metrics. */
+        static Row row(SegmentModel model, java.util.Map<String, ?> extraMetrics) {
             // centres in feature units, by segment id
             ObjectNode centroids = JSON.createObjectNode();
             for (int c = 0; c < model.k(); c++) {
@@ -180,6 +199,7 @@ public final class SegmentationStage {
             ObjectNode metrics = JSON.createObjectNode();
             metrics.put("inertia_estimate", model.inertia());
             metrics.put("points_seen", model.pointsSeen());
+            extraMetrics.forEach((name, value) -> metrics.set(name, JSON.valueToTree(value)));
             ObjectNode segments = metrics.putObject("segments");
             for (int c = 0; c < model.k(); c++) {
                 segments.put(Integer.toString(model.segmentId(c)), model.segmentName(c));

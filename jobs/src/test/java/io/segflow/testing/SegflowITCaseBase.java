@@ -72,6 +72,7 @@ public abstract class SegflowITCaseBase {
                 .productEventsTopic(run + ".product.events")
                 .deadLetterTopic(run + ".segflow.dead_letter")
                 .segmentsTopic(run + ".segflow.customer_segments")
+                .modelsTopic(run + ".segflow.segment_models")
                 .consumerGroup(run)
                 .sqlDirectory(repositorySql())
                 .jdbcFlushInterval(Duration.ofMillis(200))
@@ -122,6 +123,7 @@ public abstract class SegflowITCaseBase {
         List<String> topics = new ArrayList<>(settings.inputTopics());
         topics.add(settings.deadLetterTopic());
         topics.add(settings.segmentsTopic());
+        topics.add(settings.modelsTopic());
         io.segflow.infra.KafkaTopics.ensure(
                 settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
     }
