@@ -1,5 +1,7 @@
 package io.segflow.cli;
 
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,22 @@ public final class SegflowCli {
 
     public static void main(String[] args) {
         int exit = commandLine().execute(args);
+        if (calledByFlink()) {
+            // Flink's client called main (flink run, or the JobManager itself for a REST jar
+            // run): System.exit would end that JVM, so failure is reported as an exception.
+            if (exit != 0) {
+                // only the command's name: the arguments may hold a JDBC URL with secrets in it
+                String command = args.length == 0 ? "" : " " + args[0];
+                throw new IllegalStateException("segflow" + command + " ended with exit code " + exit);
+            }
+            return;
+        }
         System.exit(exit);
+    }
+
+    /** Flink's client installs its own environment before it calls a jar's main. */
+    static boolean calledByFlink() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
     static CommandLine commandLine() {
