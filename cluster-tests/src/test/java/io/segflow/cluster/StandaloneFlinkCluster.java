@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.TaskManagerOptions;
 
 /**
  * A Flink standalone session cluster as Flink's own start scripts would run it, without a Flink
@@ -37,10 +38,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path home;
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
+    /** Child JVMs outlive their parent: if the test JVM is killed, this still ends them. */
+    private final Thread killerOnExit = new Thread(this::killAll, "flink-cluster-killer");
 
     private StandaloneFlinkCluster(Path home, int restPort) {
         this.home = home;
         this.restPort = restPort;
+        Runtime.getRuntime().addShutdownHook(killerOnExit);
     }
 
     /**
@@ -86,9 +90,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                     "GET_TM_RESOURCE_PARAMS",
                     libDir, effective, dynamicProperties, Map.of());
-            cluster.awaitSlots(
-                    effective.get(ConfigOptions.key("taskmanager.numberOfTaskSlots").intType().defaultValue(1)),
-                    startTimeout);
+            cluster.awaitSlots(effective.get(TaskManagerOptions.NUM_TASK_SLOTS), startTimeout);
         } catch (Exception | AssertionError e) {
             String logs = cluster.logTails();
             cluster.close();
@@ -231,7 +233,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** Stops the TaskManager, then the JobManager; forcibly when they do not stop in time. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process process = processes.get(i);
             process.destroy();
@@ -245,6 +247,15 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             }
         }
         processes.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killerOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway and finds nothing left to kill
+        }
+    }
+
+    private synchronized void killAll() {
+        processes.forEach(Process::destroyForcibly);
     }
 
     private static List<String> words(String line) {
