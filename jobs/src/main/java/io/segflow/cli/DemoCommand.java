@@ -5,12 +5,10 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -46,11 +44,30 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--web-ui-port", defaultValue = "8081-8099", description = "Port (or range) of the Flink web UI. Default: ${DEFAULT-VALUE}.")
     String webUiPort;
 
+    @Option(names = "--drift", defaultValue = "0", paramLabel = "SHARE", description = "Share of the customers per minute who change persona, so that segments drift (e.g. 0.05). Default: ${DEFAULT-VALUE}.")
+    double drift;
+
+    @Option(names = "--plain", description = "Print a status line every " + PLAIN_REFRESH_SECONDS + " s instead of redrawing the console view every second (automatic when the output is not a terminal).")
+    boolean plain;
+
     @Mixin JobOptions job;
+
+    private static final int PLAIN_REFRESH_SECONDS = 5;
 
     @Override
     public Integer call() throws Exception {
         System.out.println("segflow demo: starting Kafka and PostgreSQL in this JVM ...");
+        try {
+            return runDemo();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private int runDemo() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
             String database = "segflow";
@@ -62,8 +79,9 @@ final class DemoCommand implements Callable<Integer> {
                             .jdbcUser(EmbeddedPostgresDatabase.USER)
                             .jdbcPassword("");
 
+            int uiPort = freePort(webUiPort);
             Configuration flink = new Configuration();
-            flink.set(RestOptions.BIND_PORT, webUiPort);
+            flink.set(RestOptions.BIND_PORT, Integer.toString(uiPort));
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
             SegflowJob segflow = new SegflowJob(settings);
@@ -81,42 +99,59 @@ final class DemoCommand implements Callable<Integer> {
                             customers,
                             rate,
                             seed,
-                            true);
+                            true)
+                            .withDrift(drift);
             Thread generatorThread = new Thread(generator, "demo-generator");
             generatorThread.setDaemon(true);
             generatorThread.start();
 
             JobClient client = env.executeAsync(SegflowJob.JOB_NAME);
-            CountDownLatch stop = new CountDownLatch(1);
-            Thread hook = new Thread(stop::countDown, "demo-shutdown");
+            // Ctrl-C runs this hook; holding it until the cleanup below is done keeps the JVM alive
+            // long enough to cancel the job and stop the broker and the database in order
+            Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    stopped.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "demo-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
 
-            System.out.println();
-            System.out.println("segflow demo is running (Ctrl-C to stop)");
-            System.out.println("  Flink web UI : http://localhost:" + webUiPort + " (first free port)");
-            System.out.println("  Kafka        : " + kafka.bootstrapServers());
-            System.out.println("  PostgreSQL   : " + postgres.plainJdbcUrl(database) + " (user postgres, no password)");
-            System.out.println("  psql         : psql -h localhost -p " + postgres.port() + " -U postgres " + database
-                    + " -c 'SELECT * FROM customer_profile LIMIT 10'");
-            System.out.println();
-
+            String jdbcUrl = postgres.plainJdbcUrl(database);
+            List<String> header = List.of(
+                    "segflow demo: " + customers + " customers, " + (long) rate + " events/s"
+                            + (drift > 0 ? ", drift " + drift + " of the customers per minute" : "") + "  (Ctrl-C stops everything)",
+                    "  Flink web UI : http://localhost:" + uiPort,
+                    "  Kafka        : " + kafka.bootstrapServers(),
+                    "  JDBC URL     : " + jdbcUrl + "  (user postgres, no password)",
+                    "  psql         : psql -h localhost -p " + postgres.port() + " -U postgres " + database
+                            + " -c 'SELECT segment_name, count(*) FROM customer_segment GROUP BY 1'",
+                    "  logs         : logs/segflow.log",
+                    "");
+            boolean live = !plain && System.console() != null;
+            ConsoleView view = new ConsoleView(header);
+            if (!live) {
+                header.forEach(System.out::println);
+            }
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-            long lastEvents = 0;
-            long lastTime = System.nanoTime();
-            while (!stop.await(2, java.util.concurrent.TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-                long now = System.nanoTime();
-                long events = generator.eventsSent();
-                double perSecond = (events - lastEvents) / ((now - lastTime) / 1e9);
-                lastEvents = events;
-                lastTime = now;
-                System.out.printf(
-                        "events sent %,d (%.0f/s)  CRM changes %,d  profiles %,d  segmented %,d  model versions %,d  dead letters %,d  job %s%n",
-                        events, perSecond, generator.changesSent(),
-                        count(postgres, database, "customer_profile"),
-                        count(postgres, database, "customer_segment"),
-                        count(postgres, database, "segment_model"),
-                        count(postgres, database, "dead_letter"),
-                        status(client));
+            List<String> inputTopics = List.of(settings.customersTopic(), settings.identitiesTopic(),
+                    settings.webEventsTopic(), settings.productEventsTopic());
+            try (DemoStatusProbe probe = new DemoStatusProbe(kafka.bootstrapServers(), inputTopics, settings.consumerGroup(),
+                    jdbcUrl, EmbeddedPostgresDatabase.USER, "")) {
+                int refreshes = 0;
+                while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+                    refreshes++;
+                    DemoStatus status = probe.sample(status(client)); // every second, so that rates are per second
+                    if (live) {
+                        System.out.print(view.screen(status));
+                        System.out.flush();
+                    } else if (refreshes % PLAIN_REFRESH_SECONDS == 0) {
+                        System.out.println(ConsoleView.summary(status));
+                    }
+                }
+                // the final state, for the scrollback and for whoever reads the output file
+                System.out.println(ConsoleView.summary(probe.sample(status(client))));
             }
             System.out.println("segflow demo: stopping ...");
             generator.stop();
@@ -128,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             // the databases close with this block: let the job's sinks finish first
-            long stopDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            long stopDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < stopDeadline && isRunning(client)) {
                 Thread.sleep(100);
             }
@@ -140,6 +175,22 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("segflow demo: stopped");
         return 0;
+    }
+
+    /** The first free port of a range like 8081-8099, so that the printed address is the real one. */
+    static int freePort(String range) {
+        String[] bounds = range.split("-");
+        int first = Integer.parseInt(bounds[0].trim());
+        int last = bounds.length > 1 ? Integer.parseInt(bounds[1].trim()) : first;
+        for (int port = first; port <= last; port++) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
+                return port;
+            } catch (java.io.IOException taken) {
+                // try the next one
+            }
+        }
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(new DemoCommand()), "no free port for the web UI in " + range + "; choose another with --web-ui-port");
     }
 
     private static String status(JobClient client) {
@@ -156,17 +207,6 @@ final class DemoCommand implements Callable<Integer> {
             return !client.getJobStatus().get().isGloballyTerminalState();
         } catch (Exception clusterGone) {
             return false;
-        }
-    }
-
-    private static long count(EmbeddedPostgresDatabase postgres, String database, String table) {
-        try (Connection connection = postgres.connect(database);
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            return -1;
         }
     }
 }

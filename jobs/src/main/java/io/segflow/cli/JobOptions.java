@@ -8,6 +8,13 @@ import picocli.CommandLine.Option;
 /** Options every command that runs the job shares: SQL, topics, checkpoints. */
 final class JobOptions {
 
+    // read before parsing by ConfigurationSources; declared here so that it is documented and accepted
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with option values (key = long option name, e.g. batch-size=1024). Also SEGFLOW_CONFIG.")
+    Path configFile;
+
     @Option(
             names = "--sql-dir",
             paramLabel = "DIR",

@@ -2,6 +2,7 @@ package io.segflow.cli;
 
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -39,17 +40,19 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin JobOptions job;
 
+    /** The job's settings; the database credentials only ever come from the environment. */
+    JobSettings settings(Map<String, String> environment) {
+        return job.applyTo(new JobSettings())
+                .kafkaBootstrapServers(kafka)
+                .jdbcUrl(jdbcUrl)
+                .jdbcUser(environment.getOrDefault(USER_ENV, "postgres"))
+                .jdbcPassword(environment.getOrDefault(PASSWORD_ENV, ""))
+                .boundedMode(bounded ? "latest-offset" : "unbounded");
+    }
+
     @Override
     public Integer call() throws Exception {
-        String user = System.getenv().getOrDefault(USER_ENV, "postgres");
-        String password = System.getenv().getOrDefault(PASSWORD_ENV, "");
-        JobSettings settings =
-                job.applyTo(new JobSettings())
-                        .kafkaBootstrapServers(kafka)
-                        .jdbcUrl(jdbcUrl)
-                        .jdbcUser(user)
-                        .jdbcPassword(password)
-                        .boundedMode(bounded ? "latest-offset" : "unbounded");
+        JobSettings settings = settings(System.getenv());
         System.out.println("segflow: starting with " + settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobClient client = new SegflowJob(settings).start(env);

@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import java.util.Map;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -15,7 +16,13 @@ import picocli.CommandLine.Command;
 public final class SegflowCli {
 
     public static void main(String[] args) {
-        int exit = commandLine().execute(args);
+        int exit;
+        try {
+            exit = commandLine(args, System.getenv()).execute(args);
+        } catch (ConfigurationSources.ConfigurationException e) {
+            System.err.println("segflow: " + e.getMessage());
+            exit = 2;
+        }
         if (calledByFlink()) {
             // Flink's client called main (flink run, or the JobManager itself for a REST jar
             // run): System.exit would end that JVM, so failure is reported as an exception.
@@ -34,9 +41,11 @@ public final class SegflowCli {
         return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
-    static CommandLine commandLine() {
+    /** The command line for these arguments, with defaults from the environment and a config file. */
+    public static CommandLine commandLine(String[] args, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new SegflowCli());
         commandLine.registerConverter(java.time.Duration.class, Durations::parse);
+        ConfigurationSources.forInvocation(args, environment).install(commandLine);
         return commandLine;
     }
 

@@ -51,6 +51,8 @@ public final class DemoGenerator implements Runnable {
     private final AtomicLong eventsSent = new AtomicLong();
     private final AtomicLong changesSent = new AtomicLong();
     private final AtomicLong malformedSent = new AtomicLong();
+    private final AtomicLong personaSwitches = new AtomicLong();
+    private double driftPerMinute;
     private volatile boolean running = true;
     private long lsn = 1_000;
     private long eventSeq;
@@ -70,6 +72,18 @@ public final class DemoGenerator implements Runnable {
         this.eventsPerSecond = eventsPerSecond;
         this.random = new Random(seed);
         this.withSchema = withSchema;
+    }
+
+    /**
+     * Drift: this share of the customers per minute change persona (their behaviour, hence their
+     * features, moves to another segment), so the streaming model has something to follow.
+     */
+    public DemoGenerator withDrift(double shareOfCustomersPerMinute) {
+        if (shareOfCustomersPerMinute < 0 || shareOfCustomersPerMinute > 1) {
+            throw new IllegalArgumentException("drift must be a share between 0 and 1 of the customers per minute, not " + shareOfCustomersPerMinute);
+        }
+        this.driftPerMinute = shareOfCustomersPerMinute;
+        return this;
     }
 
     @Override
@@ -94,6 +108,10 @@ public final class DemoGenerator implements Runnable {
             if (random.nextDouble() < 0.001) {
                 sendMalformed();
             }
+            double minutes = (System.nanoTime() - started) / 60e9;
+            while (personaSwitches.get() < (long) (minutes * driftPerMinute * liveCustomers.size())) {
+                switchPersona();
+            }
             long due = started + (long) (emitted / eventsPerSecond * 1e9);
             long wait = due - System.nanoTime();
             if (wait > 0) {
@@ -117,6 +135,21 @@ public final class DemoGenerator implements Runnable {
 
     public long changesSent() {
         return changesSent.get();
+    }
+
+    public long personaSwitches() {
+        return personaSwitches.get();
+    }
+
+    private void switchPersona() {
+        long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
+        Persona current = personaOf.get(id);
+        Persona next = PERSONAS.get(random.nextInt(PERSONAS.size()));
+        while (next == current && PERSONAS.size() > 1) {
+            next = PERSONAS.get(random.nextInt(PERSONAS.size()));
+        }
+        personaOf.put(id, next);
+        personaSwitches.incrementAndGet();
     }
 
     public long malformedSent() {

@@ -15,7 +15,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.types.logical.DecimalType;
@@ -39,26 +43,76 @@ public final class PostgresSchema {
 
     private PostgresSchema() {}
 
+    /**
+     * Creates what is missing and nothing else, so that a least-privilege user (deploy/postgres/
+     * roles.sql: no CREATE on the schema) can run the job once an owner has applied the schema.
+     */
     public static void apply(String url, String user, String password, ResolvedSchema profileSink) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 Statement statement = connection.createStatement()) {
-            for (SqlStatement ddl : SqlStatementSplitter.split("schema.sql", schemaSql())) {
-                statement.execute(ddl.text());
+            List<SqlStatement> ddl = SqlStatementSplitter.split("schema.sql", schemaSql());
+            Set<String> missingTables = new TreeSet<>(tablesCreatedBy(ddl));
+            missingTables.removeAll(existingTables(connection));
+            if (!missingTables.isEmpty()) {
+                LOG.info("Creating the segflow tables {}", missingTables);
+                for (SqlStatement statementOfSchema : ddl) {
+                    execute(statement, statementOfSchema.text(), user, "create the tables " + missingTables);
+                }
             }
             Set<String> existing = existingColumns(connection, PROFILE_TABLE);
             for (Column column : profileSink.getColumns()) {
                 if (!existing.contains(column.getName().toLowerCase(Locale.ROOT))) {
                     String type = postgresType(column.getDataType().getLogicalType());
-                    LOG.info("Adding column {} {} to {}", column.getName(), type, PROFILE_TABLE);
-                    statement.execute(
-                            "ALTER TABLE " + PROFILE_TABLE + " ADD COLUMN IF NOT EXISTS "
-                                    + quote(column.getName()) + " " + type);
+                    execute(statement,
+                            "ALTER TABLE " + PROFILE_TABLE + " ADD COLUMN IF NOT EXISTS " + quote(column.getName()) + " " + type,
+                            user, "add the feature column " + column.getName() + " " + type + " to " + PROFILE_TABLE);
+                    LOG.info("Added column {} {} to {}", column.getName(), type, PROFILE_TABLE);
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "Cannot prepare the segflow tables in " + url + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    private static void execute(Statement statement, String sql, String user, String what) throws SQLException {
+        try {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw new IllegalStateException("The database user " + user + " may not " + what
+                        + " (" + e.getMessage() + "). Run it as the tables' owner: psql -f deploy/postgres/schema.sql"
+                        + " (or ALTER TABLE ... ADD COLUMN), then start the job again; deploy/postgres/roles.sql"
+                        + " keeps the job's own user without DDL rights on purpose.", e);
+            }
+            throw e;
+        }
+    }
+
+    static Set<String> tablesCreatedBy(List<SqlStatement> ddl) {
+        Set<String> tables = new TreeSet<>();
+        for (SqlStatement statement : ddl) {
+            Matcher create = CREATE_TABLE.matcher(statement.text());
+            if (create.find()) {
+                tables.add(create.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return tables;
+    }
+
+    private static final Pattern CREATE_TABLE =
+            Pattern.compile("CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)", Pattern.CASE_INSENSITIVE);
+
+    private static Set<String> existingTables(Connection connection) throws SQLException {
+        Set<String> tables = new HashSet<>();
+        try (ResultSet rs = connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                tables.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
+            }
+        }
+        return tables;
     }
 
     /** The schema file: the checkout's when the job runs from one, else the jar's copy. */

@@ -195,19 +195,30 @@ public final class SegmentModel implements Serializable {
      * wrong columns assigns garbage. The message names what was added and what was removed.
      */
     public void requireFeatures(List<String> profileFeatures) {
-        if (features.equals(profileFeatures)) {
-            return;
+        describeMismatch(profileFeatures, "the profile").ifPresent(mismatch -> {
+            throw new FeatureMismatchException(
+                    mismatch + ". Retrain (or start without a model) so that the model matches the SQL.");
+        });
+    }
+
+    /**
+     * Why columns that {@code whose} offers cannot be scored by this model, e.g. "model version 7
+     * was trained on [a, b] but the profile has [a, c]; added: [c]; removed: [b]"; empty when
+     * they are exactly the model's features in the model's order.
+     */
+    public java.util.Optional<String> describeMismatch(List<String> offered, String whose) {
+        if (features.equals(offered)) {
+            return java.util.Optional.empty();
         }
-        List<String> added = new ArrayList<>(profileFeatures);
+        List<String> added = new ArrayList<>(offered);
         added.removeAll(features);
         List<String> removed = new ArrayList<>(features);
-        removed.removeAll(profileFeatures);
-        throw new FeatureMismatchException(
+        removed.removeAll(offered);
+        return java.util.Optional.of(
                 "model version " + version + " was trained on " + features
-                        + " but the profile has " + profileFeatures
+                        + " but " + whose + " has " + offered
                         + (added.isEmpty() ? "" : "; added: " + added)
                         + (removed.isEmpty() ? "" : "; removed: " + removed)
-                        + (added.isEmpty() && removed.isEmpty() ? "; the order differs" : "")
-                        + ". Retrain (or start without a model) so that the model matches the SQL.");
+                        + (added.isEmpty() && removed.isEmpty() ? "; the order differs" : ""));
     }
 }

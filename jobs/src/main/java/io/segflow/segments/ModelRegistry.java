@@ -25,22 +25,58 @@ public final class ModelRegistry {
 
     private ModelRegistry() {}
 
+    private static final String COLUMNS = "model_version, trained_by, features, scaling, centroids, counts, metrics";
+
+    static {
+        // DriverManager only hands out drivers that the caller's class loader can see and that
+        // registered themselves; a jar added at run time (SQL client ADD JAR, a job jar on a
+        // cluster) is not scanned for drivers, so load PostgreSQL's through our own loader.
+        try {
+            Class.forName("org.postgresql.Driver", true, ModelRegistry.class.getClassLoader());
+        } catch (ClassNotFoundException notBundled) {
+            // another JDBC driver on the class path may still serve the URL
+        }
+    }
+
+    /** One version; {@code user} and {@code password} may be null for the driver's defaults. */
     public static SegmentModel load(String url, String user, String password, long version) {
+        return read(url, user, password, "SELECT " + COLUMNS + " FROM segment_model WHERE model_version = ?", version,
+                "segment_model has no version " + version, "model version " + version);
+    }
+
+    /**
+     * The newest version: the highest model_version, which orders every version ever published
+     * (streaming trainers and batch retraining alike), not the latest created_at.
+     */
+    public static SegmentModel loadLatest(String url, String user, String password) {
+        return read(url, user, password, "SELECT " + COLUMNS + " FROM segment_model ORDER BY model_version DESC LIMIT 1", null,
+                "segment_model holds no model version yet: run the segflow job (or a retrain) first, which publishes one",
+                "the latest model version");
+    }
+
+    private static SegmentModel read(String url, String user, String password, String sql, Long version,
+            String whenMissing, String what) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT model_version, trained_by, features, scaling, centroids, counts, metrics"
-                                + " FROM segment_model WHERE model_version = ?")) {
-            statement.setLong(1, version);
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (version != null) {
+                statement.setLong(1, version);
+            }
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
-                    throw new IllegalArgumentException("segment_model has no version " + version);
+                    throw new IllegalArgumentException(whenMissing);
                 }
                 return parse(rs.getLong("model_version"), rs.getString("trained_by"), rs.getString("features"),
                         rs.getString("scaling"), rs.getString("centroids"), rs.getString("counts"), rs.getString("metrics"));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read model version " + version + " from " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + what + " from " + withoutParameters(url) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The URL for messages: its query string may carry a password. */
+    public static String withoutParameters(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 
     /** A model from the JSON columns that SegmentationStage writes. */

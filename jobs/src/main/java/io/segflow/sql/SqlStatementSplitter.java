@@ -7,7 +7,8 @@ import java.util.List;
  * Splits a SQL script into statements at semicolons that are code, not text: a ';' inside a
  * string literal, a quoted identifier or a comment does not end a statement. Comments are
  * dropped from the statements (Flink's parser accepts them, but error positions are easier to
- * read without), and each statement remembers the line it starts on.
+ * read without), and each statement remembers the line it starts on. PostgreSQL's $$ quoting is
+ * honoured too, for the DO blocks of deploy/postgres.
  */
 public final class SqlStatementSplitter {
 
@@ -42,6 +43,24 @@ public final class SqlStatementSplitter {
                         current.append('\n');
                     }
                 }
+                i = end + 2;
+                continue;
+            }
+            if (c == '$' && next == '$') {
+                // PostgreSQL's dollar quoting (DO $$ ... $$ in deploy/postgres): text until the next $$
+                int end = script.indexOf("$$", i + 2);
+                if (end < 0) {
+                    throw new SqlScriptException(file + ":" + line + ": unterminated $$ quote");
+                }
+                if (statementLine < 0) {
+                    statementLine = line;
+                }
+                for (int k = i; k < end; k++) {
+                    if (script.charAt(k) == '\n') {
+                        line++;
+                    }
+                }
+                current.append(script, i, end + 2);
                 i = end + 2;
                 continue;
             }

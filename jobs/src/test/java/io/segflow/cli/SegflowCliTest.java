@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: help for every command, options parsed into settings. */
 class SegflowCliTest {
 
     private static String run(String... args) {
-        CommandLine cli = SegflowCli.commandLine();
+        CommandLine cli = SegflowCli.commandLine(args, java.util.Map.of());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(out));
@@ -61,5 +67,62 @@ class SegflowCliTest {
         assertThat(Durations.parse("10s")).isEqualTo(Duration.ofSeconds(10));
         assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+    }
+
+    private static RunCommand parseRun(Map<String, String> environment, String... args) {
+        CommandLine cli = SegflowCli.commandLine(args, environment);
+        return (RunCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void aFlagWinsOverTheEnvironmentWhichWinsOverTheConfigFile(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "kafka = broker-from-file:9092\njdbc-url=jdbc:postgresql://db/crm\nbatch-size=1024\nk=9\nhalf-life=7\n");
+
+        RunCommand fromFile = parseRun(Map.of(), "run", "--config", config.toString());
+        assertThat(fromFile.kafka).isEqualTo("broker-from-file:9092");
+        assertThat(fromFile.job.batchSize).isEqualTo(1024);
+        assertThat(fromFile.job.k).isEqualTo(9);
+
+        RunCommand fromEnvironment = parseRun(
+                Map.of("SEGFLOW_CONFIG", config.toString(), "SEGFLOW_BATCH_SIZE", "2048", "SEGFLOW_KAFKA", "env:9092"), "run", "--k", "4");
+        assertThat(fromEnvironment.kafka).isEqualTo("env:9092");
+        assertThat(fromEnvironment.job.batchSize).isEqualTo(2048);
+        assertThat(fromEnvironment.job.k).isEqualTo(4);
+        assertThat(fromEnvironment.job.halfLife).isEqualTo(7);
+        assertThat(fromEnvironment.jdbcUrl).isEqualTo("jdbc:postgresql://db/crm");
+        assertThat(fromEnvironment.job.sampleSize).isEqualTo(50_000); // built-in default still applies
+    }
+
+    @Test
+    void helpShowsTheValuesInEffect(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "batch-size=1024\n");
+        String help = run("run", "--config", config.toString(), "--help");
+        assertThat(help).contains("Default: 1024", "SEGFLOW_BATCH_SIZE", "SEGFLOW_JDBC_PASSWORD");
+    }
+
+    @Test
+    void aConfigFileWithATypoIsRefused(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "batch_size=1024\n");
+        assertThatThrownBy(() -> SegflowCli.commandLine(new String[] {"run", "--config", config.toString()}, Map.of()))
+                .hasMessageContaining("unknown keys [batch_size]");
+    }
+
+    @Test
+    void aConfigFileCannotHoldThePassword(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "jdbc-password=hunter2\n");
+        assertThatThrownBy(() -> SegflowCli.commandLine(new String[] {"run", "--config=" + config}, Map.of()))
+                .hasMessageContaining("secrets are read only from the environment")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void theSettingsShownAtStartHideThePassword() {
+        RunCommand run = parseRun(Map.of(), "run", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm");
+        String shown = run.settings(Map.of("SEGFLOW_JDBC_USER", "segflow_writer", "SEGFLOW_JDBC_PASSWORD", "hunter2")).toString();
+        assertThat(shown).contains("segflow_writer").doesNotContain("hunter2");
     }
 }

@@ -1,9 +1,19 @@
 package io.segflow.pipeline;
 
+import static io.segflow.testing.Feeds.customer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segflow.infra.PostgresSchema;
+import io.segflow.sql.SqlStatement;
+import io.segflow.sql.SqlStatementSplitter;
+import io.segflow.testing.Feeds;
 import io.segflow.testing.SegflowITCaseBase;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.sql.Connection;
 import java.sql.Statement;
 import org.apache.flink.table.api.DataTypes;
@@ -41,5 +51,55 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
                 .containsExactly("lifetime_value numeric", "minutes_on_site double precision");
         assertThat(query(settings, "SELECT website_views FROM customer_profile WHERE customer_id = 1"))
                 .extracting(row -> row.get("website_views")).containsExactly(5L);
+    }
+
+    /**
+     * deploy/postgres/roles.sql as a DBA applies it: the job then runs end to end as
+     * segflow_writer (upserts, an erasure delete, model versions) yet cannot change the schema.
+     */
+    @Test
+    void theJobRunsAsTheLeastPrivilegedWriterOfRolesSql() throws Exception {
+        JobSettings settings = freshSettings();
+        String database = settings.jdbcUrl().substring(settings.jdbcUrl().lastIndexOf('/') + 1);
+        SegflowJob asOwner = new SegflowJob(settings);
+        asOwner.prepare(asOwner.build(StreamExecutionEnvironment.getExecutionEnvironment()));
+        try (Connection owner = postgres().connect(database); Statement statement = owner.createStatement()) {
+            String roles = Files.readString(repositorySql().getParent().resolve("deploy/postgres/roles.sql"));
+            for (SqlStatement ddl : SqlStatementSplitter.split("roles.sql", roles)) {
+                statement.execute(ddl.text());
+            }
+            statement.execute("ALTER ROLE segflow_writer PASSWORD 'writer-secret'");
+        }
+        settings.jdbcUser("segflow_writer").jdbcPassword("writer-secret");
+
+        JobClient job = startStreaming(settings);
+        try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+            feeds.customerInsert(customer(21, LocalDate.of(1980, 2, 2), "DE", false, null, Instant.parse("2026-11-20T00:00:00Z")), true);
+            feeds.customerInsert(customer(22, LocalDate.of(1981, 3, 3), "FR", false, null, Instant.parse("2026-11-20T00:00:00Z")), true);
+            feeds.link("web", "v-21", 21, true);
+            feeds.web("e1", "v-21", "s1", "page_view", "2026-11-20T10:00:00Z");
+            feeds.flush();
+            awaitRows(settings, "SELECT customer_id, website_views FROM customer_profile ORDER BY customer_id",
+                    rows -> rows.size() == 2 && Long.valueOf(1L).equals(rows.get(0).get("website_views")));
+            feeds.customerDelete(22, true);
+            feeds.flush();
+            awaitRows(settings, "SELECT customer_id FROM customer_profile", rows -> rows.size() == 1);
+        } finally {
+            cancel(job);
+        }
+
+        try (Connection writer = java.sql.DriverManager.getConnection(settings.jdbcUrl(), "segflow_writer", "writer-secret");
+                Statement statement = writer.createStatement()) {
+            assertThatThrownBy(() -> statement.execute("CREATE TABLE scratch (id INT)"))
+                    .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> statement.execute("DROP TABLE dead_letter"))
+                    .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("must be owner");
+        }
+        ResolvedSchema withNewFeature = ResolvedSchema.of(
+                Column.physical("customer_id", DataTypes.BIGINT().notNull()),
+                Column.physical("minutes_on_site", DataTypes.DOUBLE()));
+        assertThatThrownBy(() -> PostgresSchema.apply(settings.jdbcUrl(), "segflow_writer", "writer-secret", withNewFeature))
+                .hasMessageContaining("segflow_writer may not add the feature column minutes_on_site DOUBLE PRECISION")
+                .hasMessageContaining("deploy/postgres/schema.sql");
     }
 }

@@ -62,4 +62,23 @@ class ModelRegistryITCase extends SegflowITCaseBase {
         assertThatThrownBy(() -> ModelRegistry.load(settings.jdbcUrl(), "postgres", "", 42L))
                 .hasMessageContaining("segment_model has no version 42");
     }
+
+    @Test
+    void theLatestVersionIsTheHighestModelVersionAndAnEmptyRegistrySaysSo() throws Exception {
+        JobSettings settings = freshSettings();
+        PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull())));
+        assertThatThrownBy(() -> ModelRegistry.loadLatest(settings.jdbcUrl(), "postgres", ""))
+                .hasMessageContaining("segment_model holds no model version yet");
+
+        FeatureScaling scaling = new FeatureScaling(new double[] {5, 300}, new double[] {2, 100});
+        // published out of order: the newer version first, so insertion order cannot pass for "latest"
+        for (long version : new long[] {1_700_000_900_000L, 1_700_000_100_000L}) {
+            PublishedModels.publish(settings.jdbcUrl(), "postgres", "",
+                    new SegmentModel(version, "stream", FEATURES, scaling, new double[] {-1, -1, 1, 1}, new double[] {1, 1}, 0, 2));
+        }
+
+        assertThat(ModelRegistry.loadLatest(settings.jdbcUrl(), "postgres", "").version()).isEqualTo(1_700_000_900_000L);
+        // no password: the test server trusts local connections
+        assertThat(ModelRegistry.load(settings.jdbcUrl(), "postgres", null, 1_700_000_100_000L).version()).isEqualTo(1_700_000_100_000L);
+    }
 }

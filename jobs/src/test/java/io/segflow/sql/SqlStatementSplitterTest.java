@@ -62,4 +62,13 @@ class SqlStatementSplitterTest {
                 .isInstanceOf(SqlScriptException.class)
                 .hasMessage("e.sql:2: unterminated ' quote");
     }
+
+    @Test
+    void postgresDollarQuotedBodiesStayWhole() {
+        String script = "SELECT 1;\nDO $$\nBEGIN\n  CREATE ROLE r;\nEND\n$$;\nSELECT 2;";
+        List<SqlStatement> statements = SqlStatementSplitter.split("roles.sql", script);
+        assertThat(statements).extracting(SqlStatement::text)
+                .containsExactly("SELECT 1", "DO $$\nBEGIN\n  CREATE ROLE r;\nEND\n$$", "SELECT 2");
+        assertThat(statements).extracting(SqlStatement::line).containsExactly(1, 2, 7);
+    }
 }

@@ -1,0 +1,15 @@
+-- Init script for the Flink SQL client: the functions segflow's SQL uses, ready in every session.
+--   ./bin/sql-client.sh -i deploy/sql-client/init.sql
+-- The path below is where deploy/k8s/Dockerfile puts the jar; elsewhere, point it at
+-- udfs/target/segflow-udfs-<version>.jar of a build (mvn -B package -DskipTests).
+-- The functions are the same as sql/00_functions.sql declares: keep the two lists together.
+
+ADD JAR '/opt/segflow/lib/segflow-udfs.jar';
+
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_DEBEZIUM AS 'io.segflow.udfs.ParseDebezium';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.ParseJson';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';
+
+-- Results a SQL user explores interactively read best as a table that updates in place.
+SET 'sql-client.execution.result-mode' = 'table';

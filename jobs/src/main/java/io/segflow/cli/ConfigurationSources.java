@@ -1,0 +1,167 @@
+package io.segflow.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Where an option's value comes from when it is not on the command line: first the environment
+ * ({@code --batch-size} is {@code SEGFLOW_BATCH_SIZE}), then a properties file ({@code
+ * batch-size=1024}) named by {@code --config FILE} or {@code SEGFLOW_CONFIG}, then the built-in
+ * default. Flags win over both, so one file can serve many deployments with a flag or two on top.
+ *
+ * <p>Secrets never come from here: the database password is read only from {@code
+ * SEGFLOW_JDBC_PASSWORD}, and a file that holds a password-like key is refused, so it cannot end
+ * up in a repository or in a ConfigMap by accident.
+ */
+final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
+
+    static final String ENV_PREFIX = "SEGFLOW_";
+    static final String CONFIG_ENV = "SEGFLOW_CONFIG";
+    static final String CONFIG_OPTION = "--config";
+
+    static final String HELP_FOOTER =
+            "%nEvery option can also come from the environment (--batch-size is SEGFLOW_BATCH_SIZE)"
+                    + " or from a properties file given with --config FILE or SEGFLOW_CONFIG (batch-size=1024)."
+                    + " A flag wins over the environment, the environment over the file."
+                    + " The database password only ever comes from SEGFLOW_JDBC_PASSWORD.";
+
+    private final Map<String, String> environment;
+    private final Properties file;
+    private final Path fileName;
+
+    private ConfigurationSources(Map<String, String> environment, Properties file, Path fileName) {
+        this.environment = environment;
+        this.file = file;
+        this.fileName = fileName;
+    }
+
+    /** The sources for one invocation: the file comes from {@code --config} in args, else SEGFLOW_CONFIG. */
+    static ConfigurationSources forInvocation(String[] args, Map<String, String> environment) {
+        Path fileName = configFileArgument(args);
+        if (fileName == null && environment.get(CONFIG_ENV) != null && !environment.get(CONFIG_ENV).isBlank()) {
+            fileName = Path.of(environment.get(CONFIG_ENV));
+        }
+        return new ConfigurationSources(environment, fileName == null ? new Properties() : read(fileName), fileName);
+    }
+
+    private static Path configFileArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals(CONFIG_OPTION)) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigurationException("--config needs a file name");
+                }
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith(CONFIG_OPTION + "=")) {
+                return Path.of(args[i].substring(CONFIG_OPTION.length() + 1));
+            }
+        }
+        return null;
+    }
+
+    private static Properties read(Path fileName) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(fileName, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read configuration file " + fileName + ": " + e.getMessage());
+        }
+        for (String key : properties.stringPropertyNames()) {
+            if (key.toLowerCase().contains("password") || key.toLowerCase().contains("secret")) {
+                throw new ConfigurationException("configuration file " + fileName + " holds '" + key
+                        + "': secrets are read only from the environment (SEGFLOW_JDBC_PASSWORD)");
+            }
+        }
+        return properties;
+    }
+
+    /**
+     * Refuses keys that match no option of the command being run, so that a typo in the file
+     * (batch_size, btach-size) is an error instead of a silently ignored setting. Keys of other
+     * commands' options are allowed: one file can serve run, demo and validate.
+     */
+    void checkKeys(CommandLine root) {
+        if (file.isEmpty()) {
+            return;
+        }
+        Set<String> known = new TreeSet<>();
+        collectKeys(root, known);
+        Set<String> unknown = new TreeSet<>(file.stringPropertyNames());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException("configuration file " + fileName + " has unknown keys " + unknown
+                    + "; known keys are the long option names without dashes, e.g. batch-size");
+        }
+    }
+
+    private static void collectKeys(CommandLine command, Set<String> keys) {
+        for (OptionSpec option : command.getCommandSpec().options()) {
+            keys.add(key(option));
+        }
+        for (CommandLine sub : command.getSubcommands().values()) {
+            collectKeys(sub, keys);
+        }
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argument) {
+        if (!(argument instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
+            return argument.defaultValue();
+        }
+        String key = key(option);
+        if (key.equals("config")) {
+            return fileName == null ? null : fileName.toString();
+        }
+        String fromEnvironment = environment.get(environmentName(key));
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        String fromFile = file.getProperty(key);
+        if (fromFile != null) {
+            return fromFile.trim();
+        }
+        return argument.defaultValue();
+    }
+
+    /** The option's longest name without dashes: the key in files and in the environment. */
+    static String key(OptionSpec option) {
+        return option.longestName().replaceFirst("^-+", "");
+    }
+
+    static String environmentName(String key) {
+        return ENV_PREFIX + key.toUpperCase().replace('-', '_');
+    }
+
+    /** Installs this provider and the help footer on every command. */
+    void install(CommandLine root) {
+        root.setDefaultValueProvider(this);
+        addFooter(root);
+        checkKeys(root);
+    }
+
+    private static void addFooter(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        if (!spec.name().equals("help")) {
+            spec.usageMessage().footer(HELP_FOOTER);
+        }
+        command.getSubcommands().values().forEach(ConfigurationSources::addFooter);
+    }
+
+    /** A configuration mistake the user can fix; shown without a stack trace. */
+    static final class ConfigurationException extends RuntimeException {
+        ConfigurationException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.segflow.cli;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads the demo's state where a user would look: the input topics and the consumer group's
+ * committed offsets in Kafka, the result tables in PostgreSQL. Nothing inside the job is asked,
+ * so what the console shows is what the database really holds.
+ */
+final class DemoStatusProbe implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 5;
+
+    private final Admin admin;
+    private final List<String> inputTopics;
+    private final String consumerGroup;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private Connection connection;
+    private long lastRecords = -1;
+    private long lastNanos;
+
+    DemoStatusProbe(String bootstrapServers, List<String> inputTopics, String consumerGroup, String jdbcUrl, String user, String password) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        this.admin = Admin.create(props);
+        this.inputTopics = inputTopics;
+        this.consumerGroup = consumerGroup;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+    }
+
+    DemoStatus sample(String jobStatus) {
+        long records = -1;
+        long lag = -1;
+        try {
+            Map<TopicPartition, Long> ends = endOffsets();
+            records = ends.values().stream().mapToLong(Long::longValue).sum();
+            lag = lag(ends);
+        } catch (Exception kafkaBusy) {
+            // shown as unknown this second; the next sample tries again
+        }
+        long now = System.nanoTime();
+        double perSecond = lastRecords < 0 || records < 0 ? 0 : (records - lastRecords) / ((now - lastNanos) / 1e9);
+        if (records >= 0) {
+            lastRecords = records;
+            lastNanos = now;
+        }
+        return new DemoStatus(
+                records,
+                perSecond,
+                lag,
+                count("SELECT count(*) FROM customer_profile"),
+                segments(),
+                latestModelVersion(),
+                count("SELECT count(*) FROM segment_model"),
+                count("SELECT count(*) FROM dead_letter"),
+                jobStatus);
+    }
+
+    private Map<TopicPartition, Long> endOffsets() throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(inputTopics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
+            topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** -1 until the job has committed offsets (it does so when a checkpoint completes). */
+    private long lag(Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(consumerGroup).partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (committed.isEmpty()) {
+            return -1;
+        }
+        long lag = 0;
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            OffsetAndMetadata done = committed.get(end.getKey());
+            lag += end.getValue() - (done == null ? 0 : done.offset());
+        }
+        return lag;
+    }
+
+    private List<DemoStatus.SegmentSize> segments() {
+        List<DemoStatus.SegmentSize> sizes = new ArrayList<>();
+        query("SELECT segment_id, max(segment_name), count(*) FROM customer_segment GROUP BY segment_id ORDER BY segment_id", rs -> {
+            while (rs.next()) {
+                sizes.add(new DemoStatus.SegmentSize(rs.getInt(1), rs.getString(2), rs.getLong(3)));
+            }
+        });
+        return sizes;
+    }
+
+    private Long latestModelVersion() {
+        Long[] version = {null};
+        query("SELECT max(model_version) FROM segment_model", rs -> {
+            if (rs.next()) {
+                long v = rs.getLong(1);
+                version[0] = rs.wasNull() ? null : v;
+            }
+        });
+        return version[0];
+    }
+
+    private long count(String sql) {
+        long[] count = {-1};
+        query(sql, rs -> {
+            rs.next();
+            count[0] = rs.getLong(1);
+        });
+        return count[0];
+    }
+
+    private interface RowsReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, RowsReader reader) {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = DriverManager.getConnection(jdbcUrl, user, password);
+            }
+            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                reader.read(rs);
+            }
+        } catch (SQLException tableNotThereYet) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // the next query opens a new one
+        }
+        connection = null;
+    }
+
+    @Override
+    public void close() {
+        closeConnection();
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,120 @@
+package io.segflow.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.segflow.cli.SegflowCli;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.HighAvailabilityOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kubernetes manifests as the operator and the job would read them: the job's arguments
+ * and ConfigMap must be accepted by the command line they reach, the jar must be where the
+ * Dockerfile puts it, credentials must come from the Secret, and every Flink setting must be a
+ * current Flink 2.2 key (1.x names are silently ignored by Flink 2).
+ */
+class DeployManifestsTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Path DEPLOY = repositoryRoot().resolve("deploy");
+
+    @Test
+    void theStreamingJobUpgradesWithSavepointsAndCheckpoints() throws Exception {
+        JsonNode spec = manifest("k8s/segflow-streaming.yaml").get("spec");
+        assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("savepoint");
+        assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.dir")).isTrue();
+        assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.savepoint-dir")).isTrue();
+        assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.interval")).isTrue();
+    }
+
+    @Test
+    void everyJobStartsWithArgumentsTheCommandLineAccepts(@TempDir Path dir) throws Exception {
+        Path properties = dir.resolve("segflow.properties");
+        Files.writeString(properties, manifest("k8s/segflow-config.yaml").at("/data/segflow.properties").asText());
+        for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
+            JsonNode job = manifest(file).at("/spec/job");
+            assertThat(job.get("entryClass").asText()).isEqualTo(SegflowCli.class.getName());
+            assertThat(job.get("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/segflow.jar");
+            List<String> args = new ArrayList<>();
+            job.get("args").forEach(arg -> args.add(arg.asText().equals("/opt/segflow/conf/segflow.properties") ? properties.toString() : arg.asText()));
+            String[] argv = args.toArray(String[]::new);
+            var parsed = SegflowCli.commandLine(argv, Map.of()).parseArgs(argv);
+            assertThat(parsed.subcommand().commandSpec().name()).as(file).isEqualTo("run");
+            assertThat(parsed.subcommand().matchedOptions()).as(file).isNotEmpty();
+        }
+        assertThat(Files.readString(DEPLOY.resolve("k8s/Dockerfile")))
+                .contains("COPY jobs/target/segflow-cluster.jar /opt/flink/usrlib/segflow.jar")
+                .contains("/opt/segflow/lib/segflow-udfs.jar");
+        assertThat(Files.readString(DEPLOY.resolve("sql-client/init.sql"))).contains("ADD JAR '/opt/segflow/lib/segflow-udfs.jar'");
+    }
+
+    @Test
+    void credentialsComeFromTheSecretOnly() throws Exception {
+        for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
+            JsonNode manifest = manifest(file);
+            Map<String, String> secretKeys = new HashMap<>();
+            manifest.at("/spec/podTemplate/spec/containers/0/env")
+                    .forEach(env -> secretKeys.put(env.get("name").asText(), env.at("/valueFrom/secretKeyRef/name").asText()));
+            assertThat(secretKeys).as(file).containsEntry("SEGFLOW_JDBC_USER", "segflow-db").containsEntry("SEGFLOW_JDBC_PASSWORD", "segflow-db");
+            assertThat(manifest.toString().toLowerCase()).as(file).doesNotContain("password=", "--jdbc-password");
+        }
+    }
+
+    @Test
+    void flinkSettingsUseCurrentKeys() throws Exception {
+        Map<String, ConfigOption<?>> current = new HashMap<>();
+        Map<String, String> renamed = new HashMap<>();
+        for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class, StateRecoveryOptions.class,
+                RestartStrategyOptions.class, HighAvailabilityOptions.class, TaskManagerOptions.class,
+                JobManagerOptions.class, CoreOptions.class, RestOptions.class)) {
+            for (Field field : options.getFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                    ConfigOption<?> option = (ConfigOption<?>) field.get(null);
+                    current.put(option.key(), option);
+                    for (FallbackKey old : option.fallbackKeys()) {
+                        renamed.put(old.getKey(), option.key());
+                    }
+                }
+            }
+        }
+        for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
+            manifest(file).at("/spec/flinkConfiguration").fieldNames().forEachRemaining(key -> {
+                if (key.startsWith("kubernetes.operator.") || key.startsWith("state.backend.rocksdb.")) {
+                    return; // the operator's own settings, and options of a module not on this classpath
+                }
+                assertThat(renamed).as("%s: %s is a Flink 1.x name", file, key).doesNotContainKey(key);
+                assertThat(current).as("%s: %s is a Flink 2.2 option", file, key).containsKey(key);
+            });
+        }
+    }
+
+    private static JsonNode manifest(String file) throws Exception {
+        return YAML.readTree(DEPLOY.resolve(file).toFile());
+    }
+
+    private static Path repositoryRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        return Files.isDirectory(here.resolve("deploy")) ? here : here.getParent();
+    }
+}
