@@ -4,7 +4,9 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the streaming job against real infrastructure. With {@code java -jar} it runs on a local
- * MiniCluster; with {@code flink run segflow-cluster.jar run ...} on the cluster.
+ * MiniCluster; with {@code flink run segflow-cluster.jar run ...} or a REST jar run on the
+ * cluster.
  */
 @Command(
         name = "run",
@@ -54,7 +57,21 @@ final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobClient client = new SegflowJob(settings).start(env);
         System.out.println("segflow: job " + client.getJobID() + " submitted");
-        client.getJobExecutionResult().get();
+        if (followsJobToItsEnd(env)) {
+            client.getJobExecutionResult().get();
+        }
         return 0;
+    }
+
+    /**
+     * Whether this process should stay with the job until it ends. A local MiniCluster lives in
+     * this JVM, so returning would end the job; {@code flink run} waits unless given {@code -d}.
+     * A detached submission returns at once: that includes a jar run through the REST API
+     * ({@code POST /jars/:id/run}), where this main runs inside the JobManager and the job client
+     * cannot even be asked for the result.
+     */
+    static boolean followsJobToItsEnd(StreamExecutionEnvironment env) {
+        return env instanceof LocalStreamEnvironment
+                || env.getConfiguration().get(DeploymentOptions.ATTACHED);
     }
 }

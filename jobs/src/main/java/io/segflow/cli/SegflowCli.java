@@ -1,6 +1,8 @@
 package io.segflow.cli;
 
 import java.util.Map;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +23,22 @@ public final class SegflowCli {
             System.err.println("segflow: " + e.getMessage());
             exit = 2;
         }
+        if (calledByFlink()) {
+            // Flink's client called main (flink run, or the JobManager itself for a REST jar
+            // run): System.exit would end that JVM, so failure is reported as an exception.
+            if (exit != 0) {
+                // only the command's name: the arguments may hold a JDBC URL with secrets in it
+                String command = args.length == 0 ? "" : " " + args[0];
+                throw new IllegalStateException("segflow" + command + " ended with exit code " + exit);
+            }
+            return;
+        }
         System.exit(exit);
+    }
+
+    /** Flink's client installs its own environment before it calls a jar's main. */
+    static boolean calledByFlink() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
     }
 
     /** The command line for these arguments, with defaults from the environment and a config file. */

@@ -1,0 +1,275 @@
+package io.segflow.cluster;
+
+import static io.segflow.testing.Feeds.customer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segflow.embedded.EmbeddedKafka;
+import io.segflow.embedded.EmbeddedPostgresDatabase;
+import io.segflow.pipeline.JobSettings;
+import io.segflow.testing.Feeds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+
+/**
+ * segflow deployed as on a real cluster: a standalone Flink session cluster (JobManager and
+ * TaskManager in their own JVMs, started from deploy/flink/config.yaml and nothing but Flink's
+ * own jars in lib/) gets segflow-cluster.jar through the REST API, and the job it runs reads
+ * Debezium changes and events from Kafka and keeps customer profiles in PostgreSQL.
+ *
+ * <p>That the job runs at all proves the cluster jar brings what the cluster lacks (Kafka and
+ * JDBC connectors, kafka-clients, the PostgreSQL driver, the SQL files) and leaves out what it
+ * has; that rows keep changing after the first ones proves it streams.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class StandaloneClusterITCase {
+
+    private static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration ROWS_TIMEOUT = Duration.ofSeconds(120);
+    /** Never written anywhere by the job: checked against every log of the cluster. */
+    private static final String JDBC_PASSWORD = "cluster-it-secret-not-logged";
+
+    private static EmbeddedKafka kafka;
+    private static EmbeddedPostgresDatabase postgres;
+    private static StandaloneFlinkCluster cluster;
+    private static String database;
+
+    @RegisterExtension
+    static final PrintClusterLogsOnFailure PRINT_LOGS = new PrintClusterLogsOnFailure();
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        kafka = EmbeddedKafka.start();
+        postgres = EmbeddedPostgresDatabase.start();
+        database = postgres.createDatabase("segflow_cluster_it");
+
+        Path home = Path.of(System.getProperty("segflow.cluster.work.dir", "target/flink-cluster"))
+                .toAbsolutePath();
+        deleteRecursively(home);
+        Files.createDirectories(home);
+        Map<String, String> overrides = new LinkedHashMap<>();
+        // one machine, reached as localhost; every other port is left for the OS to choose
+        for (String hostKey : List.of("jobmanager.rpc.address", "jobmanager.bind-host",
+                "rest.address", "rest.bind-address", "taskmanager.host", "taskmanager.bind-host")) {
+            overrides.put(hostKey, "localhost");
+        }
+        overrides.put("taskmanager.rpc.port", "0");
+        overrides.put("taskmanager.data.port", "0");
+        overrides.put("blob.server.port", "0");
+        // small enough for a 2-core CI machine that also runs Kafka, PostgreSQL and Maven
+        overrides.put("jobmanager.memory.process.size", "1280m");
+        overrides.put("taskmanager.memory.process.size", "1536m");
+        overrides.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
+        overrides.put("execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
+        overrides.put("io.tmp.dirs", Files.createDirectories(home.resolve("tmp")).toString());
+        overrides.put("web.tmpdir", Files.createDirectories(home.resolve("web")).toString());
+
+        cluster = StandaloneFlinkCluster.start(
+                Path.of(System.getProperty("segflow.flink.lib.dir", "target/flink/lib")),
+                Path.of(System.getProperty("segflow.flink.deploy.dir", "../deploy/flink")),
+                home,
+                overrides,
+                // a REST jar run calls main() inside the JobManager: credentials live there
+                Map.of("SEGFLOW_JDBC_USER", EmbeddedPostgresDatabase.USER,
+                        "SEGFLOW_JDBC_PASSWORD", JDBC_PASSWORD),
+                CLUSTER_START_TIMEOUT);
+        PRINT_LOGS.cluster = cluster;
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        // each one stopped even when another fails: nothing may outlive the test JVM's run
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            try {
+                if (kafka != null) {
+                    kafka.close();
+                }
+            } finally {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void restSubmittedClusterJarStreamsProfilesIntoPostgres() throws Exception {
+        JobSettings topics = new JobSettings()
+                .customersTopic("cluster.crm.public.customers")
+                .identitiesTopic("cluster.crm.public.customer_identities")
+                .webEventsTopic("cluster.web.events")
+                .productEventsTopic("cluster.product.events")
+                .deadLetterTopic("cluster.segflow.dead_letter")
+                .segmentsTopic("cluster.segflow.customer_segments");
+        try (Feeds feeds = new Feeds(kafka.newProducer(), topics)) {
+            feeds.customerInsert(customer(21, LocalDate.of(1980, 3, 3), "DE", false, null,
+                    Instant.parse("2026-11-20T00:00:00Z")), true);
+            feeds.customerInsert(customer(22, LocalDate.of(1995, 7, 7), "FR", false, null,
+                    Instant.parse("2026-11-20T00:00:00Z")), false);
+            feeds.link("product", "app-21", 21, true);
+            feeds.product("c1", "app-21", "s1", "session_start", null, null, "2026-11-20T08:00:00Z");
+            feeds.product("c2", "app-21", "s1", "feature_used", "search", null, "2026-11-20T08:01:00Z");
+            feeds.product("c3", "app-21", "s1", "session_end", null, 60_000L, "2026-11-20T08:02:00Z");
+        }
+
+        FlinkRestClient rest = cluster.rest();
+        Path clusterJar = Path.of(System.getProperty("segflow.cluster.jar", "../jobs/target/segflow-cluster.jar"));
+        assertThat(clusterJar).as("built by the jobs module").exists();
+        String jarId = rest.uploadJar(clusterJar);
+        // two, as parallelism.default says: keying mistakes show only with more than one
+        String jobId = rest.runJar(jarId, 2, List.of(
+                "run",
+                "--kafka", kafka.bootstrapServers(),
+                "--jdbc-url", postgres.plainJdbcUrl(database),
+                "--topic-customers", topics.customersTopic(),
+                "--topic-identities", topics.identitiesTopic(),
+                "--topic-web-events", topics.webEventsTopic(),
+                "--topic-product-events", topics.productEventsTopic(),
+                "--topic-dead-letter", topics.deadLetterTopic(),
+                "--topic-segments", topics.segmentsTopic(),
+                "--group-id", "segflow-cluster-it",
+                "--checkpoint-interval", "2s"));
+
+        Map<Long, Map<String, Object>> profiles = awaitProfiles(rows -> rows.size() == 2
+                && Long.valueOf(1).equals(column(rows, 21, "product_features_used")));
+        assertThat(profiles.get(21L))
+                .containsEntry("avg_time_per_session", 60.0)
+                .containsEntry("converted_to_sale", false);
+        assertThat(profiles.get(22L)).containsEntry("converted_to_sale", false);
+        assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
+        assertThat(rest.get("/jobs/" + jobId).path("vertices").findValuesAsText("parallelism"))
+                .as("operator parallelisms (the model trainer runs alone)")
+                .contains("1", "2");
+
+        // the job keeps streaming: later input changes the rows it wrote
+        try (Feeds feeds = new Feeds(kafka.newProducer(), topics)) {
+            feeds.customerUpdate(customer(22, LocalDate.of(1995, 7, 7), "FR", true, null,
+                    Instant.parse("2026-11-21T00:00:00Z")), false);
+            feeds.product("c4", "app-21", "s2", "feature_used", "export", null, "2026-11-21T09:00:00Z");
+        }
+        awaitProfiles(rows -> Boolean.TRUE.equals(column(rows, 22, "converted_to_sale"))
+                && Long.valueOf(2).equals(column(rows, 21, "product_features_used")));
+        assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
+
+        rest.cancel(jobId);
+        awaitJobState(rest, jobId, "CANCELED");
+        assertThat(cluster.allLogs()).doesNotContain(JDBC_PASSWORD);
+    }
+
+    /** Polls customer_profile until the rows (by customer_id) satisfy the condition. */
+    private static Map<Long, Map<String, Object>> awaitProfiles(
+            Predicate<Map<Long, Map<String, Object>>> condition) throws Exception {
+        Map<Long, Map<String, Object>> rows = Map.of();
+        long deadline = System.nanoTime() + ROWS_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                rows = profiles();
+                if (condition.test(rows)) {
+                    return rows;
+                }
+            } catch (SQLException tableNotCreatedYet) {
+                rows = Map.of();
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("customer_profile did not reach the expected rows within "
+                + ROWS_TIMEOUT + "; last rows: " + rows);
+    }
+
+    /** A column of one customer's row; null while that customer has no row. */
+    private static Object column(Map<Long, Map<String, Object>> rows, long customerId, String name) {
+        return rows.getOrDefault(customerId, Map.of()).get(name);
+    }
+
+    private static Map<Long, Map<String, Object>> profiles() throws SQLException {
+        Map<Long, Map<String, Object>> rows = new TreeMap<>();
+        try (Connection connection = postgres.connect(database);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT * FROM customer_profile")) {
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                }
+                rows.put(rs.getLong("customer_id"), row);
+            }
+        }
+        return rows;
+    }
+
+    private static void awaitJobState(FlinkRestClient rest, String jobId, String expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String state = rest.jobState(jobId);
+        while (!expected.equals(state) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            state = rest.jobState(jobId);
+        }
+        assertThat(state).as("state of job %s", jobId).isEqualTo(expected);
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** Prints the tail of the cluster's logs when setup or the test fails, so CI output explains it. */
+    static final class PrintClusterLogsOnFailure
+            implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+
+        volatile StandaloneFlinkCluster cluster;
+
+        @Override
+        public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+            print(context);
+            throw failure;
+        }
+
+        @Override
+        public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
+                throws Throwable {
+            // a cluster that did not start put its logs in the exception already
+            print(context);
+            throw failure;
+        }
+
+        private void print(ExtensionContext context) {
+            if (cluster != null) {
+                System.err.println("---- " + context.getDisplayName()
+                        + " failed; the Flink cluster's logs ----\n" + cluster.logTails());
+            }
+        }
+    }
+}
