@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The global trainer in Flink's test harness. */
@@ -20,13 +19,13 @@ class ModelTrainerTest {
     private static final TrainerSettings SETTINGS =
             new TrainerSettings(2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
 
-    private static OneInputStreamOperatorTestHarness<ProfileUpdate, SegmentModel> harness() throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> harness() throws Exception {
         return harness(new ModelTrainer(SETTINGS, FEATURES));
     }
 
-    private static OneInputStreamOperatorTestHarness<ProfileUpdate, SegmentModel> harness(ModelTrainer trainer) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(trainer), update -> ModelTrainer.ALL, Types.INT);
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> harness(ModelTrainer trainer) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(trainer), update -> ModelTrainer.ALL, model -> ModelTrainer.ALL, Types.INT);
     }
 
     /** Customer i: low activity when even, high when odd, a little noise. */
@@ -41,10 +40,10 @@ class ModelTrainerTest {
         try (var harness = harness()) {
             harness.open();
             for (long id = 0; id < 99; id++) {
-                harness.processElement(customer(id, random), id);
+                harness.processElement1(customer(id, random), id);
             }
             assertThat(harness.extractOutputValues()).isEmpty();
-            harness.processElement(customer(99, random), 99);
+            harness.processElement1(customer(99, random), 99);
             List<SegmentModel> models = harness.extractOutputValues();
             assertThat(models).hasSize(1);
             SegmentModel first = models.get(0);
@@ -58,7 +57,7 @@ class ModelTrainerTest {
             assertThat(visits[1]).isBetween(19.0, 21.0);
 
             for (int i = 0; i < 100; i++) {
-                harness.processElement(customer(i % 100, random), 100 + i);
+                harness.processElement1(customer(i % 100, random), 100 + i);
             }
             List<SegmentModel> all = harness.extractOutputValues();
             assertThat(all).hasSize(3); // init, then one per 50 updates
@@ -74,10 +73,10 @@ class ModelTrainerTest {
         Random random = new Random(4);
         try (var harness = harness(new ModelTrainer(SETTINGS, FEATURES, given))) {
             harness.open();
-            harness.processElement(customer(1, random), 1);
+            harness.processElement1(customer(1, random), 1);
             assertThat(harness.extractOutputValues()).extracting(SegmentModel::version).containsExactly(500L);
             for (int i = 0; i < 60; i++) {
-                harness.processElement(customer(i, random), 2 + i);
+                harness.processElement1(customer(i, random), 2 + i);
             }
             List<SegmentModel> models = harness.extractOutputValues();
             assertThat(models).hasSize(2); // no k-means++ on 100 customers: it learns from the given model
@@ -95,7 +94,7 @@ class ModelTrainerTest {
         try (var harness = harness()) {
             harness.open();
             for (long id = 0; id < 110; id++) { // 100 to start, then 10: less than a batch
-                harness.processElement(customer(id, random), id);
+                harness.processElement1(customer(id, random), id);
             }
             assertThat(harness.extractOutputValues()).hasSize(1);
             harness.setProcessingTime(Duration.ofHours(2).toMillis());
@@ -109,7 +108,7 @@ class ModelTrainerTest {
         try (var harness = harness()) {
             harness.open();
             for (int i = 0; i < 1_000; i++) {
-                harness.processElement(customer(42, random), i);
+                harness.processElement1(customer(42, random), i);
             }
             // a thousand updates of one customer never make the hundred customers needed to start
             assertThat(harness.extractOutputValues()).isEmpty();
@@ -128,12 +127,12 @@ class ModelTrainerTest {
         try (var original = harness()) {
             original.open();
             for (int i = 0; i < 200; i++) {
-                original.processElement(history.get(i), i);
+                original.processElement1(history.get(i), i);
             }
             snapshot = original.snapshot(1, 200);
             original.getOutput().clear();
             for (int i = 200; i < 400; i++) {
-                original.processElement(history.get(i), i);
+                original.processElement1(history.get(i), i);
             }
             continued = original.extractOutputValues();
         }
@@ -142,7 +141,7 @@ class ModelTrainerTest {
             restored.initializeState(snapshot);
             restored.open();
             for (int i = 200; i < 400; i++) {
-                restored.processElement(history.get(i), i);
+                restored.processElement1(history.get(i), i);
             }
             List<SegmentModel> resumed = restored.extractOutputValues();
             assertThat(resumed).hasSameSizeAs(continued).isNotEmpty();
@@ -152,6 +151,36 @@ class ModelTrainerTest {
             assertThat(a.centroid(0)).containsExactly(b.centroid(0));
             assertThat(a.centroid(1)).containsExactly(b.centroid(1));
             assertThat(a.counts()).containsExactly(b.counts());
+        }
+    }
+
+    @Test
+    void aPublishedModelIsAdoptedPassedOnAndLearnedFrom() throws Exception {
+        Random random = new Random(6);
+        SegmentModel retrained = new SegmentModel(1_000, "batch", FEATURES, new io.segflow.model.FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                new double[] {-1, -1, 1, 1}, new double[] {100, 100}, 0.5, 200, new int[] {7, 11}, new String[] {"quiet", "busy"});
+        try (var harness = harness()) {
+            harness.open();
+            for (long id = 0; id < 150; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            long ownVersion = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).version();
+            harness.getOutput().clear();
+
+            harness.processElement2(retrained, 200);
+            assertThat(harness.extractOutputValues()).extracting(SegmentModel::version).containsExactly(1_000L); // the assigners re-score with it
+            harness.processElement2(retrained, 201); // the topic is read from its start: seen before, skipped
+            assertThat(harness.extractOutputValues()).hasSize(1);
+
+            for (long id = 0; id < 50; id++) {
+                harness.processElement1(customer(id, random), 300 + id);
+            }
+            SegmentModel next = harness.extractOutputValues().get(1);
+            assertThat(next.trainedBy()).isEqualTo("stream");
+            assertThat(next.version()).isGreaterThan(Math.max(ownVersion, retrained.version()));
+            assertThat(next.k()).isEqualTo(2);
+            assertThat(new int[] {next.segmentId(0), next.segmentId(1)}).containsExactly(7, 11);
+            assertThat(next.segmentName(1)).isEqualTo("busy");
         }
     }
 }

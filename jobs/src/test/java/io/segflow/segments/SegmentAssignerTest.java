@@ -94,7 +94,7 @@ class SegmentAssignerTest {
     }
 
     @Test
-    void aNewModelRescoresEveryCustomerInState() throws Exception {
+    void everyNewModelRescoresEveryCustomerInState() throws Exception {
         try (var harness = harness(0.0)) {
             harness.open();
             harness.processBroadcastElement(model(1, LOW_HIGH), 1);
@@ -108,8 +108,15 @@ class SegmentAssignerTest {
                     .containsExactlyInAnyOrder("1:1@v2", "2:0@v2");
 
             harness.getOutput().clear();
-            harness.processBroadcastElement(model(1, LOW_HIGH), 5); // an older version arriving late
+            harness.processBroadcastElement(model(2, new double[] {10, 10, 0, 0}), 5); // the same version again
             assertThat(harness.extractOutputValues()).isEmpty();
+
+            // models come from the one trainer in the order they take effect: a retrained model it
+            // adopted may have a lower version than the trainer's last own one, and still applies
+            harness.processBroadcastElement(model(1, LOW_HIGH), 6);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
+                    .containsExactlyInAnyOrder("1:0@v1", "2:1@v1");
         }
     }
 
