@@ -54,6 +54,42 @@ public final class ModelRegistry {
                 "the latest model version");
     }
 
+    /** The newest version, or null when none was published yet (a first retrain). */
+    public static SegmentModel loadLatestOrNull(String url, String user, String password) {
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM segment_model");
+                ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+                return null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read segment_model in " + withoutParameters(url) + ": " + e.getMessage(), e);
+        }
+        return loadLatest(url, user, password);
+    }
+
+    /**
+     * The highest segment id any published version used, -1 for none: a new segment gets a
+     * higher one, so an id never comes back with another meaning.
+     */
+    public static int highestSegmentId(String url, String user, String password) {
+        int highest = -1;
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+                PreparedStatement statement = connection.prepareStatement("SELECT centroids FROM segment_model");
+                ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                Iterator<String> ids = JSON.readTree(rs.getString(1)).fieldNames();
+                while (ids.hasNext()) {
+                    highest = Math.max(highest, Integer.parseInt(ids.next()));
+                }
+            }
+        } catch (SQLException | IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the segment ids in segment_model of " + withoutParameters(url) + ": " + e.getMessage(), e);
+        }
+        return highest;
+    }
+
     private static SegmentModel read(String url, String user, String password, String sql, Long version,
             String whenMissing, String what) {
         try (Connection connection = DriverManager.getConnection(url, user, password);

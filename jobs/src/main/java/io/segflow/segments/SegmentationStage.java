@@ -39,6 +39,24 @@ public final class SegmentationStage {
     public static final String MODEL_SINK = "segment_model_sink";
     public static final String MODEL_TOPIC = "segment_model_topic";
 
+    /** The columns of segment_model_sink. */
+    public static final org.apache.flink.table.types.DataType MODEL_ROW_TYPE = DataTypes.ROW(
+            DataTypes.FIELD("model_version", DataTypes.BIGINT().notNull()),
+            DataTypes.FIELD("created_at", DataTypes.TIMESTAMP(3)),
+            DataTypes.FIELD("trained_by", DataTypes.STRING()),
+            DataTypes.FIELD("k", DataTypes.INT()),
+            DataTypes.FIELD("features", DataTypes.STRING()),
+            DataTypes.FIELD("scaling", DataTypes.STRING()),
+            DataTypes.FIELD("centroids", DataTypes.STRING()),
+            DataTypes.FIELD("counts", DataTypes.STRING()),
+            DataTypes.FIELD("sizes", DataTypes.STRING()),
+            DataTypes.FIELD("metrics", DataTypes.STRING()));
+
+    /** A model's segment_model row; extra metrics (a retrain's evaluation) join its metrics JSON. */
+    public static Row modelRow(SegmentModel model, java.util.Map<String, ?> extraMetrics) {
+        return ToModelRow.row(model, extraMetrics);
+    }
+
     private SegmentationStage() {}
 
     public static void attach(SegflowPipeline pipeline, TrainerSettings settings) {

@@ -82,7 +82,7 @@ class SegmentationITCase extends SegflowITCaseBase {
     }
 
     /** One customer's CRM row, identity links and events, by persona. */
-    private static void behave(Feeds feeds, long id, int persona, Random random) {
+    static void behave(Feeds feeds, long id, int persona, Random random) {
         int age = switch (persona) {
             case 0 -> 30;
             case 1 -> 45;

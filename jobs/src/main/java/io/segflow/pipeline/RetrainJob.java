@@ -1,0 +1,100 @@
+package io.segflow.pipeline;
+
+import io.segflow.infra.KafkaTopics;
+import io.segflow.infra.PostgresSchema;
+import io.segflow.model.Retrainer;
+import io.segflow.model.SegmentModel;
+import io.segflow.segments.ModelChannel;
+import io.segflow.segments.ModelRegistry;
+import io.segflow.segments.SegmentationStage;
+import io.segflow.sql.SqlScripts;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retraining as a bounded run: the profile snapshot in customer_profile is read with the JDBC
+ * connector, a full k-means is fitted ({@link Retrainer}: Smile, restarts, optional choice of
+ * k, segment ids matched to the version in use), and the new version is published through the
+ * job's own sinks: segment_model (the registry) and the models topic, which running jobs read.
+ */
+public final class RetrainJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
+
+    private final JobSettings settings;
+    private final Retrainer.Settings fit;
+
+    public RetrainJob(JobSettings settings, Retrainer.Settings fit) {
+        this.settings = settings;
+        this.fit = fit;
+    }
+
+    public Retrainer.Result run(StreamExecutionEnvironment env) throws Exception {
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
+        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        List<String> features = pipeline.features().names();
+        // the same tables and topic the streaming job creates; a retrain may come first
+        PostgresSchema.apply(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
+                pipeline.schemaOf(SegflowPipeline.PROFILE_SINK));
+        if (settings.createTopics()) {
+            KafkaTopics.ensure(settings.kafkaBootstrapServers(), List.of(settings.modelsTopic()), 1);
+        }
+
+        double[][] profiles = snapshot(tableEnv, features);
+        LOG.info("Read {} profiles with {} features from customer_profile", profiles.length, features.size());
+        if (profiles.length < fit.kMax()) {
+            throw new IllegalStateException("customer_profile holds " + profiles.length + " profiles, fewer than k="
+                    + fit.kMax() + ": run the streaming job or a backfill first");
+        }
+        SegmentModel previous = ModelRegistry.loadLatestOrNull(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        int highestUsed = ModelRegistry.highestSegmentId(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        Retrainer.Result result = Retrainer.retrain(profiles, features, previous, highestUsed, fit, System.currentTimeMillis());
+        publish(tableEnv, result);
+        return result;
+    }
+
+    /** customer_profile as the job keeps it in PostgreSQL, the model's features only; NULL is NaN. */
+    private static double[][] snapshot(StreamTableEnvironment tableEnv, List<String> features) throws Exception {
+        Table profiles = tableEnv.from(SegflowPipeline.PROFILE_SINK)
+                .select(features.stream().map(org.apache.flink.table.api.Expressions::$).toArray(org.apache.flink.table.expressions.Expression[]::new));
+        List<double[]> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = profiles.execute().collect()) {
+            while (it.hasNext()) {
+                Row row = it.next();
+                double[] values = new double[features.size()];
+                for (int j = 0; j < values.length; j++) {
+                    Object value = row.getField(j);
+                    values[j] = value == null ? Double.NaN : ((Number) value).doubleValue();
+                }
+                rows.add(values);
+            }
+        }
+        return rows.toArray(double[][]::new);
+    }
+
+    private static void publish(StreamTableEnvironment tableEnv, Retrainer.Result result) throws Exception {
+        SegmentModel model = result.model();
+        Row row = SegmentationStage.modelRow(model, result.metrics());
+        Table version = tableEnv.fromValues(SegmentationStage.MODEL_ROW_TYPE, row);
+        Table message = tableEnv.fromValues(
+                DataTypes.ROW(DataTypes.FIELD("model_json", DataTypes.STRING())),
+                Row.of(ModelChannel.toMessage(model, result.metrics())));
+        StatementSet publish = tableEnv.createStatementSet();
+        publish.add(version.insertInto(SegmentationStage.MODEL_SINK));
+        publish.add(message.insertInto(SegmentationStage.MODEL_TOPIC));
+        publish.execute().await();
+        LOG.info("Published model version {} (k={}) to segment_model and the models topic", model.version(), model.k());
+    }
+}
