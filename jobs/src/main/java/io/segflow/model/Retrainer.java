@@ -58,6 +58,10 @@ public final class Retrainer {
             return new Settings(kMin, kMax, newRestarts, sampleSize, maxIterations, relativeTolerance, seed, maxMatchDistance);
         }
 
+        public Settings withMaxIterations(int newMaxIterations) {
+            return new Settings(kMin, kMax, restarts, sampleSize, newMaxIterations, relativeTolerance, seed, maxMatchDistance);
+        }
+
         public Settings withSampleSize(int newSampleSize) {
             return new Settings(kMin, kMax, restarts, newSampleSize, maxIterations, relativeTolerance, seed, maxMatchDistance);
         }

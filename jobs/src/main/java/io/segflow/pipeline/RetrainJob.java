@@ -10,7 +10,6 @@ import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.StatementSet;
@@ -40,7 +39,9 @@ public final class RetrainJob {
     }
 
     public Retrainer.Result run(StreamExecutionEnvironment env) throws Exception {
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        // Both reads and writes here are bounded (a JDBC scan, one row per sink), so the job
+        // ends by itself in the default runtime mode; BATCH mode would also re-plan the whole
+        // streaming SQL (rowtime attributes, unbounded Kafka tables) that this run only declares.
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());

@@ -102,16 +102,25 @@ public class SegmentAssigner
         }
         ctx.getBroadcastState(MODEL).put(CURRENT, model);
         long at = ctx.currentProcessingTime();
+        // the trainer's own versions follow each other every few seconds: only changes are
+        // written. A retrained or warm-start model is an event people look for: every customer's
+        // row then names it, changed or not.
+        boolean rewriteAll = !ModelTrainer.TRAINED_BY.equals(model.trainedBy());
         ctx.applyToKeyedState(CUSTOMER, (customerId, state) -> {
             CustomerSegment customer = state.value();
             if (customer != null && customer.features != null) {
-                score(customerId, customer, model, at, out);
+                score(customerId, customer, model, at, rewriteAll, out);
                 state.update(customer);
             }
         });
     }
 
     private void score(long customerId, CustomerSegment customer, SegmentModel model, long at, Collector<SegmentAssignment> out) {
+        score(customerId, customer, model, at, false, out);
+    }
+
+    private void score(long customerId, CustomerSegment customer, SegmentModel model, long at, boolean always,
+            Collector<SegmentAssignment> out) {
         double[] scaled = model.scaling().scale(customer.features);
         Assignment nearest = model.assign(customer.features);
         // the customer's segment is a stable id; where is its centre in this version, if anywhere
@@ -121,7 +130,7 @@ public class SegmentAssigner
                 chooser.choose(nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
         int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
-        if (segmentId == customer.segment && confidenceClass.equals(customer.confidenceClass)) {
+        if (!always && segmentId == customer.segment && confidenceClass.equals(customer.confidenceClass)) {
             return;
         }
         customer.segment = segmentId;

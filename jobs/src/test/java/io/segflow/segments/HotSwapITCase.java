@@ -60,7 +60,7 @@ class HotSwapITCase extends SegflowITCaseBase {
                     "SELECT trained_by, k, metrics FROM segment_model WHERE model_version = " + version);
             assertThat(registry).hasSize(1);
             assertThat(registry.get(0).get("trained_by")).isEqualTo("batch");
-            assertThat((String) registry.get(0).get("metrics")).contains("\"silhouette\"", "\"davies_bouldin\"", "\"stability\"");
+            assertThat((String) registry.get(0).get("metrics")).contains("\"silhouette\"", "\"davies_bouldin\"", "\"stability_ari\"");
 
             // every customer re-scored with the published version, no restart
             awaitRows(settings, "SELECT customer_id FROM customer_segment WHERE model_version = " + version,

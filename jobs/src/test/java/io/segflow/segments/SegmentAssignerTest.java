@@ -22,7 +22,7 @@ class SegmentAssignerTest {
 
     /** Two segments: low activity around (0, 0), high around (10, 10); version v. */
     private static SegmentModel model(long version, double[] centres) {
-        return new SegmentModel(version, "test", FEATURES, FeatureScaling.identity(2), centres, new double[] {5, 5}, 0, 10);
+        return new SegmentModel(version, ModelTrainer.TRAINED_BY, FEATURES, FeatureScaling.identity(2), centres, new double[] {5, 5}, 0, 10);
     }
 
     private static final double[] LOW_HIGH = {0, 0, 10, 10};
@@ -124,13 +124,13 @@ class SegmentAssignerTest {
     void segmentIdsStayWithTheirSegmentAcrossVersions() throws Exception {
         try (var harness = harness(0.0)) {
             harness.open();
-            harness.processBroadcastElement(new SegmentModel(1, "test", FEATURES, FeatureScaling.identity(2), LOW_HIGH,
+            harness.processBroadcastElement(new SegmentModel(1, ModelTrainer.TRAINED_BY, FEATURES, FeatureScaling.identity(2), LOW_HIGH,
                     new double[] {5, 5}, 0, 10, new int[] {10, 11}, new String[] {"low", "high"}), 1);
             harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
             harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
             harness.getOutput().clear();
             // version 2 keeps segment 11 (now at index 0) and replaces segment 10 by a new segment 12
-            harness.processBroadcastElement(new SegmentModel(2, "test", FEATURES, FeatureScaling.identity(2), new double[] {10, 10, 0, 0},
+            harness.processBroadcastElement(new SegmentModel(2, ModelTrainer.TRAINED_BY, FEATURES, FeatureScaling.identity(2), new double[] {10, 10, 0, 0},
                     new double[] {5, 5}, 0, 10, new int[] {11, 12}, new String[] {"high", "new low"}), 4);
             assertThat(harness.extractOutputValues())
                     .extracting(a -> a.customerId + ":" + a.segmentId + " " + a.segmentName + "@v" + a.modelVersion)
@@ -186,6 +186,27 @@ class SegmentAssignerTest {
                     .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
                     .containsExactly("3:1@v3");
             assertThat(customersInState(restored)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aRetrainedModelRewritesEveryCustomerEvenWhereNothingChanged() throws Exception {
+        try (var harness = harness(0.0)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
+            harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
+            harness.getOutput().clear();
+
+            harness.processBroadcastElement(model(2, new double[] {0.5, 0.5, 9.5, 9.5}), 4); // a streaming step: same segments
+            assertThat(harness.extractOutputValues()).isEmpty();
+
+            SegmentModel retrained = new SegmentModel(3, "batch", FEATURES, FeatureScaling.identity(2),
+                    new double[] {0.2, 0.2, 9.8, 9.8}, new double[] {5, 5}, 0, 10);
+            harness.processBroadcastElement(retrained, 5);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
+                    .containsExactlyInAnyOrder("1:0@v3", "2:1@v3");
         }
     }
 }
