@@ -81,4 +81,22 @@ class ModelRegistryITCase extends SegflowITCaseBase {
         // no password: the test server trusts local connections
         assertThat(ModelRegistry.load(settings.jdbcUrl(), "postgres", null, 1_700_000_100_000L).version()).isEqualTo(1_700_000_100_000L);
     }
+
+    @Test
+    void aRetrainKnowsTheHighestSegmentIdEverPublished() throws Exception {
+        JobSettings settings = freshSettings();
+        PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull())));
+        assertThat(ModelRegistry.highestSegmentId(settings.jdbcUrl(), "postgres", "")).isEqualTo(-1);
+        assertThat(ModelRegistry.loadLatestOrNull(settings.jdbcUrl(), "postgres", "")).isNull();
+
+        FeatureScaling scaling = FeatureScaling.identity(2);
+        // segment 19 existed in an older version only: its id must not come back
+        PublishedModels.publish(settings.jdbcUrl(), "postgres", "", new SegmentModel(10, "stream", FEATURES, scaling,
+                new double[] {0, 0, 5, 5}, new double[] {1, 1}, 0, 2, new int[] {3, 19}, new String[] {"a", "b"}));
+        PublishedModels.publish(settings.jdbcUrl(), "postgres", "", new SegmentModel(11, "batch", FEATURES, scaling,
+                new double[] {0, 0, 9, 9}, new double[] {1, 1}, 0, 2, new int[] {3, 20 - 8}, new String[] {"a", "c"}));
+
+        assertThat(ModelRegistry.highestSegmentId(settings.jdbcUrl(), "postgres", "")).isEqualTo(19);
+        assertThat(ModelRegistry.loadLatestOrNull(settings.jdbcUrl(), "postgres", "").version()).isEqualTo(11);
+    }
 }
