@@ -83,6 +83,9 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
         this.settings = settings;
         this.features = List.copyOf(features);
         this.warmStart = warmStart;
+        if (settings.frozen() && warmStart == null) {
+            throw new IllegalArgumentException("a frozen model needs a model to start from (--warm-start-version)");
+        }
         if (warmStart != null) {
             warmStart.requireFeatures(this.features);
         }
@@ -133,6 +136,14 @@ public class ModelTrainer extends KeyedProcessFunction<Integer, ProfileUpdate, S
 
     @Override
     public void processElement(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) throws Exception {
+        if (settings.frozen()) {
+            // a frozen model is announced once and never learned from (no sample, no timers)
+            if (publishWarmStart) {
+                publishWarmStart = false;
+                out.collect(warmStart);
+            }
+            return;
+        }
         if (update.deleted) {
             sample.remove(update.customerId);
         } else {
