@@ -93,6 +93,31 @@ class BackfillParityITCase extends SegflowITCaseBase {
         assertThat(query(backfill, segments)).containsExactlyElementsOf(streamedSegments);
         assertThat(query(streaming, "SELECT count(DISTINCT segment_id) AS n FROM customer_segment").get(0).get("n"))
                 .as("the input reaches every segment, so that equal segments mean something").isEqualTo(4L);
+
+        learningBackfillScoresEveryoneWithTheFinalModel(streaming);
+    }
+
+    /**
+     * A backfill that learns: in BATCH the trainer sees every profile (one final row per
+     * customer) and publishes its versions before the assigner reads any profile, because a
+     * broadcast input is consumed before the keyed one. So every customer is scored once, with
+     * the last version: no customer keeps an early model's segment.
+     */
+    private static void learningBackfillScoresEveryoneWithTheFinalModel(JobSettings streaming) throws Exception {
+        JobSettings learning = freshSettings()
+                .customersTopic(streaming.customersTopic())
+                .identitiesTopic(streaming.identitiesTopic())
+                .webEventsTopic(streaming.webEventsTopic())
+                .productEventsTopic(streaming.productEventsTopic())
+                .trainer(new TrainerSettings(4, 64, java.time.Duration.ofSeconds(1), 1.0, 2_000, 0.02, 100, 10_000, 1, 0.1, 5))
+                .backfill(true);
+        new SegflowJob(learning).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        List<Map<String, Object>> versions = query(learning, "SELECT model_version FROM segment_model ORDER BY model_version DESC");
+        assertThat(versions).as("versions the learning backfill published").hasSizeGreaterThan(1);
+        assertThat(query(learning, "SELECT DISTINCT model_version FROM customer_segment"))
+                .containsExactly(Map.of("model_version", versions.get(0).get("model_version")));
+        assertThat(query(learning, "SELECT count(*) AS n FROM customer_segment").get(0).get("n"))
+                .isEqualTo(query(streaming, "SELECT count(*) AS n FROM customer_profile").get(0).get("n"));
     }
 
     /**
