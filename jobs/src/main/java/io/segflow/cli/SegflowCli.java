@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SegflowCli.Version.class,
         description = "Predictive customer segmentation on Apache Flink.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BackfillCommand.class, DemoCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
 public final class SegflowCli {
 
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.segflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segflow.cli.SourceRecordsRead;
 import io.segflow.embedded.RecordedHistory;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.infra.TopicOffsets;
@@ -10,9 +11,11 @@ import io.segflow.model.SegmentModel;
 import io.segflow.segments.PublishedModels;
 import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.SegflowITCaseBase;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.Column;
@@ -70,6 +73,10 @@ class BackfillParityITCase extends SegflowITCaseBase {
         long streamed = System.nanoTime();
         JobClient backfillJob = new SegflowJob(backfill).start(flinkEnvironment());
         backfillJob.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        // the progress bar's count: every record the sources read, as Flink's REST API reports it
+        var client = FLINK.getClientConfiguration();
+        URI rest = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT));
+        assertThat(new SourceRecordsRead(rest, backfillJob.getJobID()).read()).isEqualTo(input.records());
         System.out.printf("parity: %d records; streaming caught up in %.1f s, backfill ran %.1f s%n",
                 input.records(), (streamed - started) / 1e9, (System.nanoTime() - streamed) / 1e9);
 
