@@ -53,16 +53,25 @@ public final class TopicOffsets implements AutoCloseable {
      * has flushed what came before it: a group caught up this way has its results written.
      */
     public boolean committedUpTo(String group, Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> committed = committed(group);
         for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            long position = done == null ? 0 : done.offset();
-            if (position < end.getValue()) {
+            if (committed.getOrDefault(end.getKey(), 0L) < end.getValue()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The group's committed offsets (the next record to read), by partition. */
+    public Map<TopicPartition, Long> committed(String group) throws Exception {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
+            if (entry.getValue() != null) {
+                offsets.put(entry.getKey(), entry.getValue().offset());
+            }
+        }
+        return offsets;
     }
 
     private Map<TopicPartition, Long> offsets(Collection<String> topics, OffsetSpec spec) throws Exception {

@@ -98,6 +98,9 @@ class BackfillParityITCase extends SegflowITCaseBase {
         assertThat(streamedSegments).hasSize(streamedProfiles.size())
                 .allSatisfy(row -> assertThat(row.get("model_version")).isEqualTo(MODEL_VERSION));
         assertThat(query(backfill, segments)).containsExactlyElementsOf(streamedSegments);
+        // assigned_at is the wall clock in BATCH too (processing time there is not frozen at the epoch)
+        assertThat((java.sql.Timestamp) query(backfill, "SELECT min(assigned_at) AS at FROM customer_segment").get(0).get("at"))
+                .isAfter(java.sql.Timestamp.valueOf(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(10)));
         assertThat(query(streaming, "SELECT count(DISTINCT segment_id) AS n FROM customer_segment").get(0).get("n"))
                 .as("the input reaches every segment, so that equal segments mean something").isEqualTo(4L);
 
