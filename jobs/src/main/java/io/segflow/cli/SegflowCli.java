@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SegflowCli.Version.class,
         description = "Predictive customer segmentation on Apache Flink.",
-        subcommands = {RunCommand.class, DemoCommand.class, ValidateCommand.class, RetrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BackfillCommand.class, RetrainCommand.class, DemoCommand.class, ValidateCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SegflowCli {
 
     public static void main(String[] args) {

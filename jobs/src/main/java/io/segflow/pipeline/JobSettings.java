@@ -34,13 +34,15 @@ public final class JobSettings {
     private Path sqlDirectory;
     private boolean createTopics = true;
     private int createdTopicPartitions = 1;
+    private boolean backfill;
 
     public Map<String, String> placeholders() {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("kafka.bootstrap-servers", kafkaBootstrapServers);
         values.put("kafka.group-id", consumerGroup);
-        values.put("kafka.startup-mode", startupMode);
-        values.put("kafka.bounded-mode", boundedMode);
+        // a backfill reads everything the topics hold at its start, whatever else is configured
+        values.put("kafka.startup-mode", backfill ? "earliest-offset" : startupMode);
+        values.put("kafka.bounded-mode", backfill ? "latest-offset" : boundedMode);
         values.put("topic.customers", customersTopic);
         values.put("topic.identities", identitiesTopic);
         values.put("topic.web-events", webEventsTopic);
@@ -260,6 +262,19 @@ public final class JobSettings {
 
     public JobSettings createdTopicPartitions(int value) {
         this.createdTopicPartitions = value;
+        return this;
+    }
+
+    public boolean backfill() {
+        return backfill;
+    }
+
+    /**
+     * A backfill: the same graph in Flink's BATCH runtime mode over the Kafka records from the
+     * earliest offsets to the latest ones at start, without checkpoints.
+     */
+    public JobSettings backfill(boolean value) {
+        this.backfill = value;
         return this;
     }
 

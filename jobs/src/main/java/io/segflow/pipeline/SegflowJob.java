@@ -8,6 +8,7 @@ import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class SegflowJob {
 
     public static final String JOB_NAME = "segflow streaming";
+    public static final String BACKFILL_JOB_NAME = "segflow backfill";
 
     private static final Logger LOG = LoggerFactory.getLogger(SegflowJob.class);
 
@@ -34,7 +36,12 @@ public final class SegflowJob {
 
     /** Builds the job graph onto the environment; nothing outside the JVM is touched. */
     public SegflowPipeline build(StreamExecutionEnvironment env) {
-        if (!settings.checkpointInterval().isZero()) {
+        if (settings.backfill()) {
+            // Same graph, BATCH runtime: bounded sources, blocking shuffles, sorted keyed inputs,
+            // final rows instead of a changelog, and no checkpoints (a failed backfill is rerun:
+            // its writes are upserts by key).
+            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        } else if (!settings.checkpointInterval().isZero()) {
             env.enableCheckpointing(settings.checkpointInterval().toMillis());
         }
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
@@ -48,6 +55,10 @@ public final class SegflowJob {
         pipeline.inserts().attachAsDataStream();
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
+    }
+
+    public String jobName() {
+        return settings.backfill() ? BACKFILL_JOB_NAME : JOB_NAME;
     }
 
     /** Creates the database tables and Kafka topics the job needs, where they are missing. */
@@ -71,6 +82,6 @@ public final class SegflowJob {
     public JobClient start(StreamExecutionEnvironment env) throws Exception {
         SegflowPipeline pipeline = build(env);
         prepare(pipeline);
-        return env.executeAsync(JOB_NAME);
+        return env.executeAsync(jobName());
     }
 }

@@ -94,6 +94,9 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
         this.settings = settings;
         this.features = List.copyOf(features);
         this.warmStart = warmStart;
+        if (settings.frozen() && warmStart == null) {
+            throw new IllegalArgumentException("a frozen model needs a model to start from (--warm-start-version)");
+        }
         if (warmStart != null) {
             warmStart.requireFeatures(this.features);
         }
@@ -145,6 +148,14 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
 
     @Override
     public void processElement1(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) throws Exception {
+        if (settings.frozen()) {
+            // a frozen model is announced once and never learned from (no sample, no timers)
+            if (publishWarmStart) {
+                publishWarmStart = false;
+                out.collect(warmStart);
+            }
+            return;
+        }
         if (update.deleted) {
             sample.remove(update.customerId);
         } else {
@@ -192,7 +203,8 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
      */
     @Override
     public void processElement2(SegmentModel published, Context ctx, Collector<SegmentModel> out) {
-        if (published.version() <= lastAdoptedVersion) {
+        if (settings.frozen() || published.version() <= lastAdoptedVersion) {
+            // frozen: the given model stays, whatever is published meanwhile
             return;
         }
         lastAdoptedVersion = published.version();

@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.api.DataTypes;
@@ -103,9 +105,18 @@ public final class SegmentationStage {
                         .name("segment assigner")
                         .uid("segment-assigner");
 
+        DataStream<Row> segmentRows =
+                assignments.map(new ToSegmentRow()).returns(ToSegmentRow.TYPE).name("segment rows").uid("segment-rows");
+        // BATCH (a backfill) takes only insert-only tables: there each customer is scored once,
+        // on its final profile, and never deleted, so its one row is an insert (an upsert by key)
+        boolean batch = assignments.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                == RuntimeExecutionMode.BATCH;
+        if (batch) {
+            segmentRows = segmentRows.map(new AsInsert()).returns(ToSegmentRow.TYPE).name("segment inserts").uid("segment-inserts");
+        }
         Table segments =
                 tableEnv.fromChangelogStream(
-                        assignments.map(new ToSegmentRow()).returns(ToSegmentRow.TYPE).name("segment rows").uid("segment-rows"),
+                        segmentRows,
                         Schema.newBuilder()
                                 .column("customer_id", DataTypes.BIGINT().notNull())
                                 .column("segment_id", DataTypes.INT())
@@ -116,7 +127,7 @@ public final class SegmentationStage {
                                 .column("assigned_at", DataTypes.TIMESTAMP(3))
                                 .primaryKey("customer_id")
                                 .build(),
-                        ChangelogMode.upsert());
+                        batch ? ChangelogMode.insertOnly() : ChangelogMode.upsert());
         pipeline.inserts().add(segments.insertInto(SEGMENT_SINK));
         pipeline.inserts().add(segments.insertInto(SEGMENT_TOPIC));
 
@@ -156,6 +167,18 @@ public final class SegmentationStage {
                     out.collect(new ProfileUpdate(customerId, values, false));
                 }
             }
+        }
+    }
+
+    /** An upsert row as an insert; a deletion cannot occur where profiles are never deleted. */
+    static final class AsInsert implements MapFunction<Row, Row> {
+        @Override
+        public Row map(Row row) {
+            if (row.getKind() == RowKind.DELETE) {
+                throw new IllegalStateException("a segment deletion in a BATCH run, whose profiles are final rows: " + row);
+            }
+            row.setKind(RowKind.INSERT);
+            return row;
         }
     }
 

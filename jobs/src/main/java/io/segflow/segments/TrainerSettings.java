@@ -16,8 +16,16 @@ public record TrainerSettings(
         int sampleCapacity,
         int emitEveryBatches,
         double hysteresis,
-        long seed)
+        long seed,
+        boolean frozen)
         implements Serializable {
+
+    /** A trainer that learns. */
+    public TrainerSettings(int k, int batchSize, Duration batchMaxWait, double decayFactor, long halfLifePoints,
+            double reseedRatio, int initSize, int sampleCapacity, int emitEveryBatches, double hysteresis, long seed) {
+        this(k, batchSize, batchMaxWait, decayFactor, halfLifePoints, reseedRatio, initSize, sampleCapacity,
+                emitEveryBatches, hysteresis, seed, false);
+    }
 
     public TrainerSettings {
         new MiniBatchKMeans.Params(k, decayFactor, halfLifePoints, reseedRatio, seed); // validates those
@@ -32,6 +40,20 @@ public record TrainerSettings(
 
     public static TrainerSettings defaults() {
         return new TrainerSettings(6, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 10, 0.1, 42);
+    }
+
+    /**
+     * Frozen: the trainer publishes its warm start and never learns, so that runs over the same
+     * input (streaming and backfill, or two backfills) score with one and the same model.
+     */
+    public TrainerSettings withFrozen(boolean value) {
+        return new TrainerSettings(k, batchSize, batchMaxWait, decayFactor, halfLifePoints, reseedRatio, initSize,
+                sampleCapacity, emitEveryBatches, hysteresis, seed, value);
+    }
+
+    public TrainerSettings withHysteresis(double value) {
+        return new TrainerSettings(k, batchSize, batchMaxWait, decayFactor, halfLifePoints, reseedRatio, initSize,
+                sampleCapacity, emitEveryBatches, value, seed, frozen);
     }
 
     public MiniBatchKMeans.Params kMeansParams() {

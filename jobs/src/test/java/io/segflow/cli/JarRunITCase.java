@@ -84,4 +84,50 @@ class JarRunITCase extends SegflowITCaseBase {
                 .contains("customer_profile", "customer_segment", "segment_model", "segment_profile",
                         "customer_score", "data_source_value", "dead_letter");
     }
+
+    @Test
+    void backfillCommandRebuildsTheProfileAndReportsWhatItRead(@TempDir Path workDir) throws Exception {
+        JobSettings settings = freshSettings();
+        try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+            feeds.customerInsert(customer(8, LocalDate.of(1980, 2, 2), "NL", false, null, Instant.parse("2026-11-20T00:00:00Z")), false);
+            feeds.web("r1", "v-8", "s1", "page_view", "2026-11-20T09:00:00Z");
+            feeds.web("r1", "v-8", "s1", "page_view", "2026-11-20T09:00:00Z");
+            feeds.link("web", "v-8", 8, false);
+            feeds.raw(settings.productEventsTopic(), null, "{broken");
+        }
+        String jar = System.getProperty("segflow.jar", "target/segflow.jar");
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", new File(jar).getAbsolutePath(),
+                "backfill",
+                "--kafka", settings.kafkaBootstrapServers(),
+                "--jdbc-url", settings.jdbcUrl(),
+                "--topic-customers", settings.customersTopic(),
+                "--topic-identities", settings.identitiesTopic(),
+                "--topic-web-events", settings.webEventsTopic(),
+                "--topic-product-events", settings.productEventsTopic(),
+                "--topic-dead-letter", settings.deadLetterTopic(),
+                "--topic-segments", settings.segmentsTopic());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        Path output = workDir.resolve("output.txt");
+        builder.redirectOutput(output.toFile());
+        Process process = builder.start();
+        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        assertThat(finished).as("the backfill finishes; output:%n%s", printed).isTrue();
+        assertThat(process.exitValue()).as("exit code; output:%n%s", printed).isZero();
+        // not a terminal: plain progress lines, and the closing count of every record in the topics
+        assertThat(printed).contains("kafka.group-id=segflow-backfill")
+                .contains("backfill [##############################] 100.0%  5 / 5 records")
+                .contains("backfill: 5 records read in");
+
+        List<Map<String, Object>> profile = query(settings, "SELECT * FROM customer_profile");
+        assertThat(profile).hasSize(1);
+        assertThat(profile.get(0).get("website_views")).isEqualTo(1L);
+        assertThat(query(settings, "SELECT reason FROM dead_letter")).hasSize(1);
+    }
 }

@@ -30,6 +30,7 @@ class SegflowCliTest {
     void everyCommandHasHelp() {
         assertThat(run("--help")).startsWith("0\n").contains("run", "demo");
         assertThat(run("run", "--help")).startsWith("0\n").contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life");
+        assertThat(run("backfill", "--help")).startsWith("0\n").contains("--kafka", "--freeze-model", "BATCH", "SEGFLOW_JDBC_PASSWORD");
         assertThat(run("demo", "--help")).startsWith("0\n").contains("--customers", "--generator-seed", "--k");
     }
 
@@ -59,6 +60,29 @@ class SegflowCliTest {
     @Test
     void runNeedsItsAddresses() {
         assertThat(run("run")).startsWith("2\n").contains("Missing required options");
+    }
+
+    @Test
+    void backfillReadsEverythingInItsOwnConsumerGroup() {
+        String[] args = {"backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm", "--group-id", "segflow-prod", "--startup-mode", "latest-offset"};
+        BackfillCommand backfill = (BackfillCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
+        var settings = backfill.settings(Map.of());
+        assertThat(settings.backfill()).isTrue();
+        assertThat(settings.placeholders())
+                .containsEntry("kafka.group-id", "segflow-prod-backfill")
+                .containsEntry("kafka.startup-mode", "earliest-offset")
+                .containsEntry("kafka.bounded-mode", "latest-offset");
+        assertThat(settings.trainer().frozen()).isFalse();
+    }
+
+    @Test
+    void aFrozenModelNeedsTheVersionToFreeze() {
+        assertThat(run("backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm", "--freeze-model"))
+                .contains("--freeze-model needs the model to freeze: --warm-start-version");
+        String[] args = {"backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm", "--freeze-model", "--warm-start-version", "17"};
+        BackfillCommand backfill = (BackfillCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
+        assertThat(backfill.settings(Map.of()).trainer().frozen()).isTrue();
+        assertThat(backfill.settings(Map.of()).warmStartVersion()).isEqualTo(17L);
     }
 
     @Test

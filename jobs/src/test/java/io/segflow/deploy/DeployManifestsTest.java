@@ -60,7 +60,7 @@ class DeployManifestsTest {
             job.get("args").forEach(arg -> args.add(arg.asText().equals("/opt/segflow/conf/segflow.properties") ? properties.toString() : arg.asText()));
             String[] argv = args.toArray(String[]::new);
             var parsed = SegflowCli.commandLine(argv, Map.of()).parseArgs(argv);
-            assertThat(parsed.subcommand().commandSpec().name()).as(file).isEqualTo("run");
+            assertThat(parsed.subcommand().commandSpec().name()).as(file).isEqualTo(file.contains("backfill") ? "backfill" : "run");
             assertThat(parsed.subcommand().matchedOptions()).as(file).isNotEmpty();
         }
         assertThat(Files.readString(DEPLOY.resolve("k8s/Dockerfile")))

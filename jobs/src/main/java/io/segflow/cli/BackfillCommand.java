@@ -1,0 +1,139 @@
+package io.segflow.cli;
+
+import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.SegflowJob;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Rebuilds customer_profile and customer_segment from everything the input topics hold: the
+ * streaming job's graph in Flink's BATCH runtime mode, bounded from the earliest to the latest
+ * offsets at start, with a progress line on the console.
+ */
+@Command(
+        name = "backfill",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Rebuild customer_profile and customer_segment from all the records the input topics hold now:",
+            "the streaming job's SQL and operators in Flink's BATCH mode, from the earliest to the latest offsets",
+            "(--startup-mode and --checkpoint-interval do not apply). Writes are upserts; nothing is deleted.",
+            "Database credentials come from the environment: SEGFLOW_JDBC_USER, SEGFLOW_JDBC_PASSWORD."
+        })
+final class BackfillCommand implements Callable<Integer> {
+
+    private static final long PLAIN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--kafka", required = true, paramLabel = "SERVERS", description = "Kafka bootstrap servers, e.g. broker1:9092,broker2:9092.")
+    String kafka;
+
+    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/crm.")
+    String jdbcUrl;
+
+    @Option(names = "--freeze-model", description = "Score every customer with --warm-start-version and never learn (e.g. to compare runs under one model).")
+    boolean freezeModel;
+
+    @Option(names = "--backfill-group-id", paramLabel = "GROUP", description = "Kafka consumer group of the backfill. Default: the --group-id with -backfill appended, so the streaming job's group is untouched.")
+    String backfillGroupId;
+
+    @Option(names = "--plain", description = "Print a progress line every 5 s instead of redrawing one (the default when the output is not a terminal).")
+    boolean plain;
+
+    @Mixin JobOptions job;
+
+    JobSettings settings(Map<String, String> environment) {
+        JobSettings settings = job.applyTo(new JobSettings())
+                .kafkaBootstrapServers(kafka)
+                .jdbcUrl(jdbcUrl)
+                .jdbcUser(environment.getOrDefault(RunCommand.USER_ENV, "postgres"))
+                .jdbcPassword(environment.getOrDefault(RunCommand.PASSWORD_ENV, ""))
+                .consumerGroup(backfillGroupId != null ? backfillGroupId : job.groupId + "-backfill")
+                .backfill(true);
+        if (freezeModel) {
+            if (job.warmStartVersion == null) {
+                throw new ParameterException(spec.commandLine(), "--freeze-model needs the model to freeze: --warm-start-version VERSION");
+            }
+            settings.trainer(settings.trainer().withFrozen(true));
+        }
+        return settings;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JobSettings settings = settings(System.getenv());
+        System.out.println("segflow: backfill with " + settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        URI rest;
+        if (env instanceof LocalStreamEnvironment) {
+            // our own MiniCluster: choose its REST port, so the progress can be read from it
+            int port = DemoCommand.freePort("8081-8099");
+            Configuration flink = new Configuration();
+            flink.set(RestOptions.BIND_PORT, Integer.toString(port));
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            rest = URI.create("http://localhost:" + port);
+            System.out.println("segflow: Flink web UI at " + rest);
+        } else {
+            ReadableConfig flink = env.getConfiguration();
+            rest = URI.create("http://" + flink.getOptional(RestOptions.ADDRESS).orElse("localhost") + ":" + flink.get(RestOptions.PORT));
+        }
+        JobClient client = new SegflowJob(settings).start(env);
+        System.out.println("segflow: backfill job " + client.getJobID() + " submitted");
+        long total;
+        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+            // taken right after the sources fixed their end offsets: records written since count
+            // in neither
+            total = offsets.recordsHeld(settings.inputTopics()).values().stream().mapToLong(Long::longValue).sum();
+        }
+        BackfillProgress progress = new BackfillProgress(total, System.nanoTime());
+        report(client.getJobExecutionResult(), new SourceRecordsRead(rest, client.getJobID()), progress,
+                !plain && System.console() != null);
+        return 0;
+    }
+
+    private static void report(CompletableFuture<JobExecutionResult> result, SourceRecordsRead source,
+            BackfillProgress progress, boolean redraw) throws Exception {
+        long lastPrinted = System.nanoTime();
+        while (!result.isDone()) {
+            try {
+                result.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException stillRunning) {
+                long read = source.read();
+                long now = System.nanoTime();
+                if (read >= 0) {
+                    progress.update(now, read);
+                }
+                if (redraw) {
+                    System.out.print("\r" + progress.line(30));
+                    System.out.flush();
+                } else if (now - lastPrinted >= PLAIN_EVERY_NANOS) {
+                    System.out.println(progress.line(30));
+                    lastPrinted = now;
+                }
+            }
+        }
+        result.get(); // a failed job ends here, with its cause
+        // finished bounded sources have read up to the end offsets they fixed at start
+        progress.update(System.nanoTime(), Math.max(progress.read(), progress.total()));
+        System.out.println((redraw ? "\r" : "") + progress.line(30));
+        System.out.println(progress.summary());
+    }
+}

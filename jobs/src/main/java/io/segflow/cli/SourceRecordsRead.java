@@ -1,0 +1,72 @@
+package io.segflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.api.common.JobID;
+
+/**
+ * Records a job's sources have read, from Flink's REST API ({@code GET /jobs/:jobid}): the sum of
+ * {@code read-records} over the source vertices. For a source, Flink counts there the records
+ * the source read from outside (its numRecordsIn), and the job details keep the figure of a
+ * vertex that has finished, which in BATCH sources do long before the job ends. The same API
+ * serves the local MiniCluster and a real cluster.
+ */
+public final class SourceRecordsRead {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SOURCE_PREFIX = "Source: ";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI jobDetails;
+
+    public SourceRecordsRead(URI restAddress, JobID job) {
+        this.jobDetails = restAddress.resolve("/jobs/" + job);
+    }
+
+    /** Records read so far; -1 when the REST API does not answer (the caller keeps its last figure). */
+    public long read() {
+        try {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(jobDetails).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            return sourceRecords(JSON.readTree(response.body()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (Exception notAnswering) {
+            return -1;
+        }
+    }
+
+    /**
+     * Input records read: read-records summed over the source vertices, divided by how many
+     * times each table is scanned. The job plans the profile for the segmentation operators apart
+     * from the SQL's INSERTs, so every input table has two sources reading the same records;
+     * counted once, the figure compares with the records the topics hold.
+     */
+    static long sourceRecords(JsonNode jobDetails) {
+        long read = 0;
+        int scans = 0;
+        Set<String> tables = new HashSet<>();
+        for (JsonNode vertex : jobDetails.path("vertices")) {
+            String name = vertex.path("name").asText();
+            if (name.startsWith(SOURCE_PREFIX)) {
+                read += vertex.path("metrics").path("read-records").asLong(0);
+                scans++;
+                int end = name.indexOf('[');
+                tables.add(end < 0 ? name : name.substring(0, end));
+            }
+        }
+        return scans == 0 ? 0 : Math.round((double) read * tables.size() / scans);
+    }
+}

@@ -1,0 +1,91 @@
+package io.segflow.infra;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Where the input topics begin and end, and how far a consumer group has committed: the size of
+ * a backfill (records between the earliest and the latest offsets at its start) and whether a
+ * streaming job has caught up with what was written.
+ */
+public final class TopicOffsets implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private final Admin admin;
+
+    public TopicOffsets(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this.admin = Admin.create(props);
+    }
+
+    /** Offsets the next record of each partition of the topics will get. */
+    public Map<TopicPartition, Long> latest(Collection<String> topics) throws Exception {
+        return offsets(topics, OffsetSpec.latest());
+    }
+
+    /** Offsets of the first record each partition still holds (retention may have dropped older ones). */
+    public Map<TopicPartition, Long> earliest(Collection<String> topics) throws Exception {
+        return offsets(topics, OffsetSpec.earliest());
+    }
+
+    /** Records a bounded read from the earliest to the latest offsets covers, per partition. */
+    public Map<TopicPartition, Long> recordsHeld(Collection<String> topics) throws Exception {
+        Map<TopicPartition, Long> first = earliest(topics);
+        Map<TopicPartition, Long> records = new HashMap<>();
+        latest(topics).forEach((partition, end) -> records.put(partition, end - first.getOrDefault(partition, 0L)));
+        return records;
+    }
+
+    /**
+     * True when the group has committed, for every partition, the given end offset (an empty
+     * partition needs no commit). Flink commits when a checkpoint completes, after every sink
+     * has flushed what came before it: a group caught up this way has its results written.
+     */
+    public boolean committedUpTo(String group, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, Long> committed = committed(group);
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (committed.getOrDefault(end.getKey(), 0L) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The group's committed offsets (the next record to read), by partition. */
+    public Map<TopicPartition, Long> committed(String group) throws Exception {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
+            if (entry.getValue() != null) {
+                offsets.put(entry.getKey(), entry.getValue().offset());
+            }
+        }
+        return offsets;
+    }
+
+    private Map<TopicPartition, Long> offsets(Collection<String> topics, OffsetSpec spec) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
+            topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), spec));
+        }
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}

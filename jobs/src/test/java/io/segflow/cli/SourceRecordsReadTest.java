@@ -1,0 +1,30 @@
+package io.segflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class SourceRecordsReadTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void countsEachInputRecordOnceThoughEveryTableHasTwoSources() throws Exception {
+        String details = """
+                {"vertices": [
+                  {"name": "Source: web_events_raw[1] -> Calc[2]", "metrics": {"read-records": 700}},
+                  {"name": "Source: crm_customers_raw[3]", "metrics": {"read-records": 300}},
+                  {"name": "Source: web_events_raw[20] -> Calc[21]", "metrics": {"read-records": 700}},
+                  {"name": "Source: crm_customers_raw[22]", "metrics": {"read-records": 300}},
+                  {"name": "segment assigner", "metrics": {"read-records": 99999}}
+                ]}""";
+        assertThat(SourceRecordsRead.sourceRecords(JSON.readTree(details))).isEqualTo(1_000);
+    }
+
+    @Test
+    void aJobWithoutSourcesYetHasReadNothing() throws Exception {
+        assertThat(SourceRecordsRead.sourceRecords(JSON.readTree("{\"vertices\": []}"))).isZero();
+        assertThat(SourceRecordsRead.sourceRecords(JSON.readTree("{}"))).isZero();
+    }
+}
