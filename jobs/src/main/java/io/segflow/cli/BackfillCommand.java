@@ -55,6 +55,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--backfill-group-id", paramLabel = "GROUP", description = "Kafka consumer group of the backfill. Default: the --group-id with -backfill appended, so the streaming job's group is untouched.")
     String backfillGroupId;
 
+    @Option(names = "--archive", paramLabel = "DIR", description = "Read the input records from an archive written by `segflow archive` instead of the input topics.")
+    java.nio.file.Path archive;
+
     @Option(names = "--plain", description = "Print a progress line every 5 s instead of redrawing one (the default when the output is not a terminal).")
     boolean plain;
 
@@ -67,7 +70,11 @@ final class BackfillCommand implements Callable<Integer> {
                 .jdbcUser(environment.getOrDefault(RunCommand.USER_ENV, "postgres"))
                 .jdbcPassword(environment.getOrDefault(RunCommand.PASSWORD_ENV, ""))
                 .consumerGroup(backfillGroupId != null ? backfillGroupId : job.groupId + "-backfill")
-                .backfill(true);
+                .backfill(true)
+                .archiveDirectory(archive);
+        if (archive != null && !java.nio.file.Files.isDirectory(archive)) {
+            throw new ParameterException(spec.commandLine(), "--archive " + archive + " is not a directory (write one with `segflow archive`)");
+        }
         if (freezeModel) {
             if (job.warmStartVersion == null) {
                 throw new ParameterException(spec.commandLine(), "--freeze-model needs the model to freeze: --warm-start-version VERSION");
@@ -98,10 +105,14 @@ final class BackfillCommand implements Callable<Integer> {
         JobClient client = new SegflowJob(settings).start(env);
         System.out.println("segflow: backfill job " + client.getJobID() + " submitted");
         long total;
-        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
-            // taken right after the sources fixed their end offsets: records written since count
-            // in neither
-            total = offsets.recordsHeld(settings.inputTopics()).values().stream().mapToLong(Long::longValue).sum();
+        if (settings.archiveDirectory() != null) {
+            total = io.segflow.pipeline.ArchiveSources.records(settings.archiveDirectory());
+        } else {
+            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+                // taken right after the sources fixed their end offsets: records written since count
+                // in neither
+                total = offsets.recordsHeld(settings.inputTopics()).values().stream().mapToLong(Long::longValue).sum();
+            }
         }
         BackfillProgress progress = new BackfillProgress(total, System.nanoTime());
         report(client.getJobExecutionResult(), new SourceRecordsRead(rest, client.getJobID()), progress,

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SegflowCli.Version.class,
         description = "Predictive customer segmentation on Apache Flink.",
-        subcommands = {RunCommand.class, BackfillCommand.class, RetrainCommand.class, DemoCommand.class, ValidateCommand.class,
+        subcommands = {RunCommand.class, BackfillCommand.class, ArchiveCommand.class, RetrainCommand.class, DemoCommand.class, ValidateCommand.class,
             CommandLine.HelpCommand.class})
 public final class SegflowCli {
 

@@ -60,7 +60,8 @@ public final class SourceRecordsRead {
         Set<String> tables = new HashSet<>();
         for (JsonNode vertex : jobDetails.path("vertices")) {
             String name = vertex.path("name").asText();
-            if (name.startsWith(SOURCE_PREFIX)) {
+            // the models topic is a source too, but of models, not of input records
+            if (name.startsWith(SOURCE_PREFIX) && !name.contains(io.segflow.segments.SegmentationStage.MODEL_TOPIC)) {
                 read += vertex.path("metrics").path("read-records").asLong(0);
                 scans++;
                 int end = name.indexOf('[');

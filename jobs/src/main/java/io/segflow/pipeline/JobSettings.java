@@ -35,6 +35,7 @@ public final class JobSettings {
     private boolean createTopics = true;
     private int createdTopicPartitions = 1;
     private boolean backfill;
+    private java.nio.file.Path archiveDirectory;
 
     public Map<String, String> placeholders() {
         Map<String, String> values = new LinkedHashMap<>();
@@ -262,6 +263,16 @@ public final class JobSettings {
 
     public JobSettings createdTopicPartitions(int value) {
         this.createdTopicPartitions = value;
+        return this;
+    }
+
+    /** An archive of the input records (see ArchiveSources) that a backfill reads instead of Kafka; null: Kafka. */
+    public java.nio.file.Path archiveDirectory() {
+        return archiveDirectory;
+    }
+
+    public JobSettings archiveDirectory(java.nio.file.Path value) {
+        this.archiveDirectory = value;
         return this;
     }
 

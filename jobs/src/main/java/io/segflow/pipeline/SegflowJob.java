@@ -47,7 +47,10 @@ public final class SegflowJob {
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         LOG.info("SQL from {}", scripts.origin());
-        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        if (settings.archiveDirectory() != null && !settings.backfill()) {
+            throw new IllegalArgumentException("an archive is read by a backfill only");
+        }
+        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders(), settings.archiveDirectory());
         SegmentModel warmStart = settings.warmStartVersion() == null
                 ? null
                 : ModelRegistry.load(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), settings.warmStartVersion());

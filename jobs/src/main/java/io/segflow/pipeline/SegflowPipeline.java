@@ -37,32 +37,60 @@ public final class SegflowPipeline {
     private final StreamTableEnvironment tableEnv;
     private final StreamStatementSet inserts;
     private final FeatureSet features;
+    private final List<String> inputTables;
 
     private SegflowPipeline(
-            StreamTableEnvironment tableEnv, StreamStatementSet inserts, FeatureSet features) {
+            StreamTableEnvironment tableEnv, StreamStatementSet inserts, FeatureSet features, List<String> inputTables) {
         this.tableEnv = tableEnv;
         this.inserts = inserts;
         this.features = features;
+        this.inputTables = List.copyOf(inputTables);
+    }
+
+    /** The Kafka tables of 10_sources.sql: the job's inputs. */
+    public List<String> inputTables() {
+        return inputTables;
     }
 
     public static SegflowPipeline create(
             StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values) {
+        return create(tableEnv, scripts, values, null);
+    }
+
+    /**
+     * @param archive null to read the inputs from Kafka; else a directory of {@link
+     *     ArchiveSources}: the Kafka tables of 10_sources.sql are read from there
+     */
+    public static SegflowPipeline create(
+            StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values, java.nio.file.Path archive) {
         // "days" in the features are UTC calendar days, wherever the job runs
         tableEnv.getConfig().set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
         StreamStatementSet inserts = tableEnv.createStatementSet();
+        List<String> inputTables = new ArrayList<>();
         for (SqlStatement statement : scripts.statements(values)) {
             try {
                 if (statement.isInsert()) {
                     inserts.addInsertSql(statement.text());
                 } else {
+                    java.util.Set<String> before = java.util.Set.of(tableEnv.listTables());
                     tableEnv.executeSql(statement.text());
+                    if (statement.file().equals(ArchiveSources.SOURCES_FILE)) {
+                        for (String table : tableEnv.listTables()) {
+                            if (!before.contains(table) && ArchiveSources.isKafkaTable(tableEnv, table)) {
+                                inputTables.add(table);
+                                if (archive != null) {
+                                    ArchiveSources.readFromArchive(tableEnv, table, archive);
+                                }
+                            }
+                        }
+                    }
                 }
             } catch (RuntimeException e) {
                 throw new SqlScriptException(describe(statement, e), e);
             }
         }
         FeatureSet features = checkProfile(tableEnv, scripts);
-        return new SegflowPipeline(tableEnv, inserts, features);
+        return new SegflowPipeline(tableEnv, inserts, features, inputTables);
     }
 
     private static FeatureSet checkProfile(StreamTableEnvironment tableEnv, SqlScripts scripts) {

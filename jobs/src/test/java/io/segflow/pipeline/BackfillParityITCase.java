@@ -104,7 +104,34 @@ class BackfillParityITCase extends SegflowITCaseBase {
         assertThat(query(streaming, "SELECT count(DISTINCT segment_id) AS n FROM customer_segment").get(0).get("n"))
                 .as("the input reaches every segment, so that equal segments mean something").isEqualTo(4L);
 
+        archivedInputGivesTheSameRows(streaming, backfill, input.records());
         learningBackfillScoresEveryoneWithTheFinalModel(streaming);
+    }
+
+    /**
+     * The same history through an archive in files (`segflow archive`, then `backfill
+     * --archive`): every record is archived with its topic, partition, offset and timestamp, and
+     * the backfill from files writes the rows the backfill from Kafka wrote.
+     */
+    private static void archivedInputGivesTheSameRows(JobSettings streaming, JobSettings fromKafka, long records) throws Exception {
+        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory("segflow-archive");
+        JobSettings export = freshSettings()
+                .customersTopic(streaming.customersTopic())
+                .identitiesTopic(streaming.identitiesTopic())
+                .webEventsTopic(streaming.webEventsTopic())
+                .productEventsTopic(streaming.productEventsTopic());
+        new ArchiveJob(export, archive).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        assertThat(ArchiveSources.records(archive)).isEqualTo(records);
+
+        JobSettings fromArchive = frozenModel(freshSettings()).backfill(true).archiveDirectory(archive);
+        publishModel(fromArchive);
+        new SegflowJob(fromArchive).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        for (String rows : List.of(
+                "SELECT * FROM customer_profile ORDER BY customer_id",
+                "SELECT id, source_topic, source_partition, source_offset, raw_payload, reason, received_at FROM dead_letter ORDER BY id",
+                "SELECT customer_id, segment_id, segment_name, model_version FROM customer_segment ORDER BY customer_id")) {
+            assertThat(query(fromArchive, rows)).as(rows).isNotEmpty().containsExactlyElementsOf(query(fromKafka, rows));
+        }
     }
 
     /**
