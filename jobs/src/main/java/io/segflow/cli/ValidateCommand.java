@@ -1,6 +1,7 @@
 package io.segflow.cli;
 
 import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.SegflowPipeline;
 import io.segflow.profile.FeatureSet;
 import io.segflow.sql.SqlScripts;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,13 +38,16 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         JobSettings settings = job.applyTo(new JobSettings());
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
+        String mode = "streaming";
         try {
-            StreamTableEnvironment tableEnv =
-                    StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
-            SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
-            pipeline.inserts().explain(); // plans every INSERT down to the connectors
+            // the whole job graph, SQL and segmentation operators, planned as `run` and as
+            // `backfill` plan it: BATCH rejects things streaming accepts (time attributes through
+            // a LATERAL TABLE, unbounded tables), and a SQL user should learn that here
+            SegflowPipeline pipeline = new SegflowJob(settings).build(StreamExecutionEnvironment.getExecutionEnvironment());
+            mode = "backfill (BATCH)";
+            new SegflowJob(job.applyTo(new JobSettings()).backfill(true)).build(StreamExecutionEnvironment.getExecutionEnvironment());
             FeatureSet features = pipeline.features();
-            out.println("SQL in " + scripts.origin() + " is valid.");
+            out.println("SQL in " + scripts.origin() + " is valid for streaming and for backfill.");
             out.println("Model features (" + features.size() + "), by source:");
             for (Map.Entry<String, List<String>> source : features.bySource().entrySet()) {
                 out.println("  " + source.getKey() + ": " + String.join(", ", source.getValue()));
@@ -52,8 +55,8 @@ final class ValidateCommand implements Callable<Integer> {
             out.println("Key: " + features.keyColumn() + "; targets: " + features.targets() + "; labels: " + features.labels());
             out.flush();
             return 0;
-        } catch (RuntimeException e) {
-            err.println("SQL in " + scripts.origin() + " is not valid:");
+        } catch (RuntimeException | AssertionError e) {
+            err.println("SQL in " + scripts.origin() + " is not valid in " + mode + " mode:");
             err.println(e.getMessage());
             err.flush();
             return 1;

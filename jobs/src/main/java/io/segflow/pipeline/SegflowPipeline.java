@@ -85,7 +85,8 @@ public final class SegflowPipeline {
                         }
                     }
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError e) {
+                // Calcite reports some planning failures (type conversions) as AssertionError
                 throw new SqlScriptException(describe(statement, e), e);
             }
         }
@@ -134,7 +135,7 @@ public final class SegflowPipeline {
     }
 
     /** The planner's message with the position translated into the file's own line. */
-    static String describe(SqlStatement statement, RuntimeException e) {
+    static String describe(SqlStatement statement, Throwable e) {
         StringBuilder message = new StringBuilder();
         Throwable cause = e;
         while (cause != null) {

@@ -37,7 +37,7 @@ class SegflowCliTest {
     @Test
     void validateListsTheFeaturesOfTheRepositorySql() {
         String out = run("validate", "--sql-dir", repositorySql());
-        assertThat(out).startsWith("0\n").contains("is valid", "web: website_sessions, website_views", "product: product_features_used");
+        assertThat(out).startsWith("0\n").contains("is valid for streaming and for backfill", "web: website_sessions, website_views", "product: product_features_used");
     }
 
     @Test
@@ -50,6 +50,21 @@ class SegflowCliTest {
                 .replace("COUNT(DISTINCT a.session_id) AS website_sessions", "COUNT(DISTINCT a.sesion_id) AS website_sessions"));
         String out = run("validate", "--sql-dir", dir.toString());
         assertThat(out).startsWith("1\n").contains("is not valid", "50_features.sql:", "sesion_id");
+    }
+
+    @Test
+    void validatePlansTheBackfillToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (java.nio.file.Path file : java.nio.file.Files.list(java.nio.file.Path.of(repositorySql())).toList()) {
+            java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
+        }
+        // streaming accepts a time attribute carried through LATERAL TABLE; Flink's batch planner does not
+        java.nio.file.Path staging = dir.resolve("20_staging.sql");
+        String original = java.nio.file.Files.readString(staging);
+        String withRowtime = original.replaceFirst("(?s)(CREATE TEMPORARY VIEW stg_web_events AS\\s+SELECT)", "$1\n  r.rowtime,");
+        assertThat(withRowtime).isNotEqualTo(original);
+        java.nio.file.Files.writeString(staging, withRowtime);
+        String out = run("validate", "--sql-dir", dir.toString());
+        assertThat(out).startsWith("1\n").contains("is not valid in backfill (BATCH) mode", "20_staging.sql:");
     }
 
     private static String repositorySql() {
