@@ -127,6 +127,8 @@ final class DemoCommand implements Callable<Integer> {
                     "  JDBC URL     : " + jdbcUrl + "  (user postgres, no password)",
                     "  psql         : psql -h localhost -p " + postgres.port() + " -U postgres " + database
                             + " -c 'SELECT segment_name, count(*) FROM customer_segment GROUP BY 1'",
+                    "  retrain      : ./segflow retrain --kafka " + kafka.bootstrapServers() + " --jdbc-url " + jdbcUrl
+                            + "  (the model version above changes within seconds)",
                     "  logs         : logs/segflow.log",
                     "");
             boolean live = !plain && System.console() != null;
