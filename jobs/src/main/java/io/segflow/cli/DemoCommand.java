@@ -59,6 +59,14 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("segflow demo: starting Kafka and PostgreSQL in this JVM ...");
         try {
             return runDemo();
+        } catch (Exception e) {
+            if (stop.getCount() > 0) {
+                throw e;
+            }
+            // Ctrl-C: the embedded PostgreSQL and Flink have shutdown hooks of their own, which
+            // run at the same time as ours; a resource already stopped by them fails to close
+            System.out.println("segflow demo: stopped (" + e.getClass().getSimpleName() + " while closing: already stopped by its own hook)");
+            return 0;
         } finally {
             stopped.countDown();
         }
