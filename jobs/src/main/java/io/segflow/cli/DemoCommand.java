@@ -160,8 +160,11 @@ final class DemoCommand implements Callable<Integer> {
                         System.out.println(ConsoleView.summary(status));
                     }
                 }
-                // the final state, for the scrollback and for whoever reads the output file
-                System.out.println(ConsoleView.summary(probe.sample(status(client))));
+                if (stop.getCount() > 0) {
+                    // the final state, for the scrollback and for whoever reads the output file (on
+                    // Ctrl-C the database is already going down with its own shutdown hook)
+                    System.out.println(ConsoleView.summary(probe.sample(status(client))));
+                }
             }
             System.out.println("segflow demo: stopping ...");
             generator.stop();
