@@ -64,11 +64,7 @@ final class BackfillCommand implements Callable<Integer> {
     @Mixin JobOptions job;
 
     JobSettings settings(Map<String, String> environment) {
-        JobSettings settings = job.applyTo(new JobSettings())
-                .kafkaBootstrapServers(kafka)
-                .jdbcUrl(jdbcUrl)
-                .jdbcUser(environment.getOrDefault(RunCommand.USER_ENV, "postgres"))
-                .jdbcPassword(environment.getOrDefault(RunCommand.PASSWORD_ENV, ""))
+        JobSettings settings = job.connectedTo(kafka, jdbcUrl, environment)
                 .consumerGroup(backfillGroupId != null ? backfillGroupId : job.groupId + "-backfill")
                 .backfill(true)
                 .archiveDirectory(archive);

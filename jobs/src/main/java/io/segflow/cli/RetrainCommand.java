@@ -7,7 +7,6 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.RetrainJob;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -51,12 +50,7 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> environment = System.getenv();
-        JobSettings settings = job.applyTo(new JobSettings())
-                .kafkaBootstrapServers(kafka)
-                .jdbcUrl(jdbcUrl)
-                .jdbcUser(environment.getOrDefault(RunCommand.USER_ENV, "postgres"))
-                .jdbcPassword(environment.getOrDefault(RunCommand.PASSWORD_ENV, ""));
+        JobSettings settings = job.connectedTo(kafka, jdbcUrl, System.getenv());
         Retrainer.Settings fit = fitSettings();
         PrintWriter out = spec.commandLine().getOut();
         out.println("segflow retrain: reading customer_profile from " + io.segflow.segments.ModelRegistry.withoutParameters(jdbcUrl) + " ...");

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         })
 final class RunCommand implements Callable<Integer> {
 
-    static final String USER_ENV = "SEGFLOW_JDBC_USER";
-    static final String PASSWORD_ENV = "SEGFLOW_JDBC_PASSWORD";
+    static final String USER_ENV = JobOptions.USER_ENV;
+    static final String PASSWORD_ENV = JobOptions.PASSWORD_ENV;
 
     @Option(names = "--kafka", required = true, paramLabel = "SERVERS", description = "Kafka bootstrap servers, e.g. broker1:9092,broker2:9092.")
     String kafka;
@@ -42,11 +42,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The job's settings; the database credentials only ever come from the environment. */
     JobSettings settings(Map<String, String> environment) {
-        return job.applyTo(new JobSettings())
-                .kafkaBootstrapServers(kafka)
-                .jdbcUrl(jdbcUrl)
-                .jdbcUser(environment.getOrDefault(USER_ENV, "postgres"))
-                .jdbcPassword(environment.getOrDefault(PASSWORD_ENV, ""))
+        return job.connectedTo(kafka, jdbcUrl, environment)
                 .boundedMode(bounded ? "latest-offset" : "unbounded");
     }
 
