@@ -43,11 +43,7 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--kafka", required = true, paramLabel = "SERVERS", description = "Kafka bootstrap servers, e.g. broker1:9092,broker2:9092.")
-    String kafka;
-
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/crm.")
-    String jdbcUrl;
+    @Mixin Addresses addresses;
 
     @Option(names = "--freeze-model", description = "Score every customer with --warm-start-version and never learn (e.g. to compare runs under one model).")
     boolean freezeModel;
@@ -64,7 +60,7 @@ final class BackfillCommand implements Callable<Integer> {
     @Mixin JobOptions job;
 
     JobSettings settings(Map<String, String> environment) {
-        JobSettings settings = job.connectedTo(kafka, jdbcUrl, environment)
+        JobSettings settings = addresses.settings(job, environment)
                 .consumerGroup(backfillGroupId != null ? backfillGroupId : job.groupId + "-backfill")
                 .backfill(true)
                 .archiveDirectory(archive);

@@ -93,21 +93,6 @@ final class JobOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    static final String USER_ENV = "SEGFLOW_JDBC_USER";
-    static final String PASSWORD_ENV = "SEGFLOW_JDBC_PASSWORD";
-
-    /**
-     * Settings for a command that reaches Kafka and PostgreSQL; the database credentials only ever
-     * come from the environment (never from flags or files, which end up in shells and repositories).
-     */
-    JobSettings connectedTo(String kafka, String jdbcUrl, java.util.Map<String, String> environment) {
-        return applyTo(new JobSettings())
-                .kafkaBootstrapServers(kafka)
-                .jdbcUrl(jdbcUrl)
-                .jdbcUser(environment.getOrDefault(USER_ENV, "postgres"))
-                .jdbcPassword(environment.getOrDefault(PASSWORD_ENV, ""));
-    }
-
     JobSettings applyTo(JobSettings settings) {
         return settings.sqlDirectory(sqlDirectory)
                 .customersTopic(customersTopic)

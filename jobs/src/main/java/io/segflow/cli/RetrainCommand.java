@@ -26,11 +26,7 @@ import picocli.CommandLine.Spec;
         })
 final class RetrainCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka", required = true, paramLabel = "SERVERS", description = "Kafka bootstrap servers (the models topic is there).")
-    String kafka;
-
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "PostgreSQL JDBC URL of the customer database.")
-    String jdbcUrl;
+    @Mixin Addresses addresses;
 
     @Option(names = "--k-range", paramLabel = "MIN..MAX", description = "Choose k in this range by silhouette on a sample (e.g. 3..10) instead of --k.")
     String kRange;
@@ -50,10 +46,10 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSettings settings = job.connectedTo(kafka, jdbcUrl, System.getenv());
+        JobSettings settings = addresses.settings(job, System.getenv());
         Retrainer.Settings fit = fitSettings();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("segflow retrain: reading customer_profile from " + io.segflow.segments.ModelRegistry.withoutParameters(jdbcUrl) + " ...");
+        out.println("segflow retrain: reading customer_profile from " + io.segflow.segments.ModelRegistry.withoutParameters(addresses.jdbcUrl) + " ...");
         out.flush();
         long started = System.nanoTime();
         Retrainer.Result result = new RetrainJob(settings, fit).run(StreamExecutionEnvironment.getExecutionEnvironment());

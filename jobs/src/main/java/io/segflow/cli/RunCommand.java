@@ -26,14 +26,7 @@ import picocli.CommandLine.Option;
         })
 final class RunCommand implements Callable<Integer> {
 
-    static final String USER_ENV = JobOptions.USER_ENV;
-    static final String PASSWORD_ENV = JobOptions.PASSWORD_ENV;
-
-    @Option(names = "--kafka", required = true, paramLabel = "SERVERS", description = "Kafka bootstrap servers, e.g. broker1:9092,broker2:9092.")
-    String kafka;
-
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/crm.")
-    String jdbcUrl;
+    @Mixin Addresses addresses;
 
     @Option(names = "--bounded", description = "Stop at the Kafka offsets current at start instead of running forever.")
     boolean bounded;
@@ -42,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** The job's settings; the database credentials only ever come from the environment. */
     JobSettings settings(Map<String, String> environment) {
-        return job.connectedTo(kafka, jdbcUrl, environment)
+        return addresses.settings(job, environment)
                 .boundedMode(bounded ? "latest-offset" : "unbounded");
     }
 

@@ -257,17 +257,8 @@ public final class DemoGenerator implements Runnable {
     }
 
     private int sendProduct(String user, String session, String type, String feature, Long durationMs, Instant time) {
-        StringBuilder event = new StringBuilder();
-        event.append("{\"event_id\":\"p").append(eventSeq++).append("\",\"user_id\":\"").append(user)
-                .append("\",\"session_id\":\"").append(session).append("\",\"event_type\":\"").append(type).append('"');
-        if (feature != null) {
-            event.append(",\"feature\":\"").append(feature).append('"');
-        }
-        if (durationMs != null) {
-            event.append(",\"duration_ms\":").append(durationMs);
-        }
-        event.append(",\"event_time\":\"").append(time).append("\"}");
-        producer.send(new ProducerRecord<>(topics.productEvents(), user, event.toString()));
+        String event = AnalyticsEvents.product("p" + eventSeq++, user, session, type, feature, durationMs, time);
+        producer.send(new ProducerRecord<>(topics.productEvents(), user, event));
         return 1;
     }
 

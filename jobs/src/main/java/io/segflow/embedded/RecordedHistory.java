@@ -196,17 +196,8 @@ public final class RecordedHistory {
     }
 
     private void productEvent(String user, String session, String type, String feature, Long durationMs, Instant time) {
-        StringBuilder event = new StringBuilder();
-        event.append("{\"event_id\":\"p").append(eventSeq++).append("\",\"user_id\":\"").append(user)
-                .append("\",\"session_id\":\"").append(session).append("\",\"event_type\":\"").append(type).append('"');
-        if (feature != null) {
-            event.append(",\"feature\":\"").append(feature).append('"');
-        }
-        if (durationMs != null) {
-            event.append(",\"duration_ms\":").append(durationMs);
-        }
-        event.append(",\"event_time\":\"").append(time).append("\"}");
-        String message = event.toString();
+        String event = AnalyticsEvents.product("p" + eventSeq++, user, session, type, feature, durationMs, time);
+        String message = event;
         send(topics.productEventsTopic(), user, message);
         if (random.nextInt(50) == 0) {
             send(topics.productEventsTopic(), user, message);

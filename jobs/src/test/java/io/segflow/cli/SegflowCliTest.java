@@ -119,17 +119,17 @@ class SegflowCliTest {
         Files.writeString(config, "kafka = broker-from-file:9092\njdbc-url=jdbc:postgresql://db/crm\nbatch-size=1024\nk=9\nhalf-life=7\n");
 
         RunCommand fromFile = parseRun(Map.of(), "run", "--config", config.toString());
-        assertThat(fromFile.kafka).isEqualTo("broker-from-file:9092");
+        assertThat(fromFile.addresses.kafka).isEqualTo("broker-from-file:9092");
         assertThat(fromFile.job.batchSize).isEqualTo(1024);
         assertThat(fromFile.job.k).isEqualTo(9);
 
         RunCommand fromEnvironment = parseRun(
                 Map.of("SEGFLOW_CONFIG", config.toString(), "SEGFLOW_BATCH_SIZE", "2048", "SEGFLOW_KAFKA", "env:9092"), "run", "--k", "4");
-        assertThat(fromEnvironment.kafka).isEqualTo("env:9092");
+        assertThat(fromEnvironment.addresses.kafka).isEqualTo("env:9092");
         assertThat(fromEnvironment.job.batchSize).isEqualTo(2048);
         assertThat(fromEnvironment.job.k).isEqualTo(4);
         assertThat(fromEnvironment.job.halfLife).isEqualTo(7);
-        assertThat(fromEnvironment.jdbcUrl).isEqualTo("jdbc:postgresql://db/crm");
+        assertThat(fromEnvironment.addresses.jdbcUrl).isEqualTo("jdbc:postgresql://db/crm");
         assertThat(fromEnvironment.job.sampleSize).isEqualTo(50_000); // built-in default still applies
     }
 
