@@ -18,3 +18,8 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.
 -- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metric
 -- segflow.topic.<topic>.deadLetters (used once, in 90_sinks.sql, so each record counts once).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';
+
+-- LATEST_BY(value, order) / EARLIEST_BY(value, order): the value of the row with the greatest /
+-- smallest order, for an append-only input (the latest CRM change by Kafka offset).
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS LATEST_BY AS 'io.segflow.udfs.ValueByOrder$Latest';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.ValueByOrder$Earliest';

@@ -1,58 +1,73 @@
 -- Entities as they stand now: the current CRM rows, the current identity links, and each
--- analytics event once.
+-- analytics event once. Each is one aggregation over the append-only staged records, so every
+-- row here is only ever updated in place (a ROW_NUMBER deduplication would retract and re-add it).
 
--- Customers as the CRM has them now: the latest change per customer wins (Kafka keeps a
--- customer's changes in order on one partition), and a delete removes the customer.
+-- Customers as the CRM has them now: the values of the latest change by Kafka offset (Kafka keeps
+-- a customer's changes in order on one partition). A delete carries the key only, so its row
+-- keeps no other value: what the CRM erased is erased here too.
 CREATE TEMPORARY VIEW crm_customers AS
-SELECT customer_id, birth_date, country, created_at, converted_to_sale, segment_label, updated_at
-FROM (
-  SELECT *
-  FROM (
-    SELECT *,
-      ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY kafka_offset DESC) AS change_rank
-    FROM stg_customer_changes
-    WHERE reject_reason IS NULL
-  )
-  WHERE change_rank = 1
-)
-WHERE op <> 'd';
+SELECT
+  customer_id,
+  LATEST_BY(op <> 'd', kafka_offset) AS is_live,
+  LATEST_BY(birth_date, kafka_offset) AS birth_date,
+  LATEST_BY(country, kafka_offset) AS country,
+  LATEST_BY(created_at, kafka_offset) AS created_at,
+  LATEST_BY(converted_to_sale, kafka_offset) AS converted_to_sale,
+  LATEST_BY(segment_label, kafka_offset) AS segment_label,
+  LATEST_BY(updated_at, kafka_offset) AS updated_at
+FROM stg_customer_changes
+WHERE reject_reason IS NULL
+GROUP BY customer_id;
 
--- Identity links as the CRM has them now. Re-pointing a link moves every event of that
--- external id to the new customer; deleting it detaches them.
-CREATE TEMPORARY VIEW identity_links AS
-SELECT id_system, external_id, customer_id
+-- The customers that exist now. Its row changes only when a customer is created or deleted, not
+-- with every update of their CRM row.
+CREATE TEMPORARY VIEW live_customers AS
+SELECT customer_id
 FROM (
-  SELECT *
-  FROM (
-    SELECT *,
-      ROW_NUMBER() OVER (PARTITION BY id_system, external_id ORDER BY kafka_offset DESC) AS change_rank
-    FROM stg_identity_changes
-    WHERE reject_reason IS NULL
-  )
-  WHERE change_rank = 1
-)
-WHERE op <> 'd';
-
--- Web events, each event_id once: the first occurrence by event time wins. Ordered by the
--- event's own time column, not the rowtime attribute: a rowtime deduplication would drop
--- events that arrive behind the watermark, and late events must still count.
-CREATE TEMPORARY VIEW web_events AS
-SELECT event_id, visitor_id, session_id, event_type, event_time
-FROM (
-  SELECT *,
-    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY event_time ASC) AS occurrence
-  FROM stg_web_events
+  SELECT customer_id, LATEST_BY(op <> 'd', kafka_offset) AS is_live
+  FROM stg_customer_changes
   WHERE reject_reason IS NULL
+  GROUP BY customer_id
 )
-WHERE occurrence = 1;
+WHERE is_live;
+
+-- Identity links as the CRM has them now, of customers that exist. Re-pointing a link moves every
+-- event of that external id to the new customer; deleting the link, or the customer, detaches them.
+CREATE TEMPORARY VIEW identity_links AS
+SELECT l.id_system, l.external_id, l.customer_id
+FROM (
+  SELECT
+    id_system,
+    external_id,
+    LATEST_BY(op <> 'd', kafka_offset) AS is_live,
+    LATEST_BY(customer_id, kafka_offset) AS customer_id
+  FROM stg_identity_changes
+  WHERE reject_reason IS NULL
+  GROUP BY id_system, external_id
+) AS l
+JOIN live_customers AS c ON c.customer_id = l.customer_id
+WHERE l.is_live;
+
+-- Web events, each event_id once: the first occurrence by event time. An id is remembered for the
+-- deduplication window after its event was last seen (state TTL, `--dedup-window`, 1 hour by
+-- default): a copy that arrives later than that counts again. A backfill (BATCH) has no TTL and
+-- deduplicates over the whole history, so it repairs such a count.
+CREATE TEMPORARY VIEW web_events AS
+SELECT /*+ STATE_TTL('e' = '${events.dedup-window}') */
+  event_id,
+  EARLIEST_BY(visitor_id, event_time) AS visitor_id,
+  EARLIEST_BY(event_type, event_time) AS event_type
+FROM stg_web_events AS e
+WHERE reject_reason IS NULL
+GROUP BY event_id;
 
 -- Product events, each event_id once.
 CREATE TEMPORARY VIEW product_events AS
-SELECT event_id, user_id, session_id, event_type, feature, duration_ms, event_time
-FROM (
-  SELECT *,
-    ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY event_time ASC) AS occurrence
-  FROM stg_product_events
-  WHERE reject_reason IS NULL
-)
-WHERE occurrence = 1;
+SELECT /*+ STATE_TTL('e' = '${events.dedup-window}') */
+  event_id,
+  EARLIEST_BY(user_id, event_time) AS user_id,
+  EARLIEST_BY(event_type, event_time) AS event_type,
+  EARLIEST_BY(duration_ms, event_time) AS duration_ms
+FROM stg_product_events AS e
+WHERE reject_reason IS NULL
+GROUP BY event_id;

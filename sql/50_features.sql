@@ -2,65 +2,87 @@
 -- Every numeric column of customer_profile that profile.yml does not mark as the key, a
 -- target or a label is a model feature; declare each one's source in profile.yml.
 -- Days are UTC calendar days (the job runs with table.local-time-zone = UTC).
+--
+-- The shape: each source's events are folded per external id (visitor, product user) into a few
+-- rows, those rows find their customer through the identity links, and one aggregation per
+-- customer turns them into the profile. Folding first keeps state per session, day or feature,
+-- never per event; one aggregation at the end means a customer's row is updated in place.
 
--- Web activity per visitor, session, day and event type. Events are folded this early so
--- that the identity join below keeps a row per session and day, not per event, in state.
-CREATE TEMPORARY VIEW web_activity AS
-SELECT
-  visitor_id,
-  session_id,
-  CAST(event_time AS DATE) AS activity_day,
-  event_type,
-  COUNT(*) AS events,
-  MAX(event_time) AS last_event_time
+-- What a customer's figures are made of, per external id: 'counts' rows (counts of
+-- deduplicated events), 'latest' rows (the newest event time), and one row per distinct
+-- 'session', 'day' or 'feature' (distinct values need no deduplication: a copy adds nothing).
+CREATE TEMPORARY VIEW activity AS
+SELECT 'web' AS id_system, visitor_id AS external_id, 'counts' AS kind, CAST(NULL AS STRING) AS item,
+  COUNT(*) AS page_views,
+  SUM(CASE WHEN event_type = 'blog_view' THEN 1 ELSE 0 END) AS blog_views,
+  SUM(CASE WHEN event_type = 'video_view' THEN 1 ELSE 0 END) AS video_views,
+  SUM(CASE WHEN event_type = 'whitepaper_view' THEN 1 ELSE 0 END) AS whitepaper_views,
+  CAST(0 AS BIGINT) AS feature_uses, CAST(0 AS BIGINT) AS ended_sessions, CAST(0 AS BIGINT) AS ended_session_ms,
+  CAST(NULL AS TIMESTAMP_LTZ(3)) AS last_event_time
 FROM web_events
-GROUP BY visitor_id, session_id, CAST(event_time AS DATE), event_type;
-
--- Web figures per customer, through the identity link ('web', visitor_id). Events whose
--- link has not arrived yet wait in the join and count from the moment it does.
-CREATE TEMPORARY VIEW web_features AS
-SELECT
-  l.customer_id,
-  COUNT(DISTINCT a.session_id) AS website_sessions,
-  SUM(a.events) AS website_views,
-  SUM(CASE WHEN a.event_type = 'blog_view' THEN a.events ELSE 0 END) AS blogs_viewed,
-  SUM(CASE WHEN a.event_type = 'video_view' THEN a.events ELSE 0 END) AS videos_viewed,
-  SUM(CASE WHEN a.event_type = 'whitepaper_view' THEN a.events ELSE 0 END) AS whitepapers_viewed,
-  MAX(a.last_event_time) AS last_event_time
-FROM web_activity AS a
-JOIN identity_links AS l
-  ON l.id_system = 'web' AND l.external_id = a.visitor_id
-GROUP BY l.customer_id;
-
--- Product activity per user, session, day, event type and feature.
-CREATE TEMPORARY VIEW product_activity AS
-SELECT
-  user_id,
-  session_id,
-  CAST(event_time AS DATE) AS activity_day,
-  event_type,
-  feature,
-  COUNT(*) AS events,
-  SUM(duration_ms) AS duration_ms,
-  MAX(event_time) AS last_event_time
+GROUP BY visitor_id
+UNION ALL
+SELECT 'web', visitor_id, 'latest', CAST(NULL AS STRING), 0, 0, 0, 0, 0, 0, 0, MAX(event_time)
+FROM stg_web_events WHERE reject_reason IS NULL
+GROUP BY visitor_id
+UNION ALL
+SELECT DISTINCT 'web', visitor_id, 'session', session_id, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+FROM stg_web_events WHERE reject_reason IS NULL
+UNION ALL
+SELECT 'product', user_id, 'counts', CAST(NULL AS STRING), 0, 0, 0, 0,
+  SUM(CASE WHEN event_type = 'feature_used' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN event_type = 'session_end' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN event_type = 'session_end' THEN duration_ms ELSE 0 END),
+  CAST(NULL AS TIMESTAMP_LTZ(3))
 FROM product_events
-GROUP BY user_id, session_id, CAST(event_time AS DATE), event_type, feature;
+GROUP BY user_id
+UNION ALL
+SELECT 'product', user_id, 'latest', CAST(NULL AS STRING), 0, 0, 0, 0, 0, 0, 0, MAX(event_time)
+FROM stg_product_events WHERE reject_reason IS NULL
+GROUP BY user_id
+UNION ALL
+SELECT DISTINCT 'product', user_id, 'session', session_id, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+FROM stg_product_events WHERE reject_reason IS NULL
+UNION ALL
+SELECT DISTINCT 'product', user_id, 'day', CAST(CAST(event_time AS DATE) AS STRING), 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+FROM stg_product_events WHERE reject_reason IS NULL
+UNION ALL
+SELECT DISTINCT 'product', user_id, 'feature', feature, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+FROM stg_product_events WHERE reject_reason IS NULL AND event_type = 'feature_used';
 
--- Product figures per customer, through the identity link ('product', user_id).
-CREATE TEMPORARY VIEW product_features AS
+-- Event figures per existing customer. Every customer has a 'customer' row, so that a customer
+-- without events has zeros; the others come through the identity links, and wait there for a
+-- link that has not arrived yet. When the CRM deletes a customer, their row and their links go,
+-- and with them every row of this customer.
+CREATE TEMPORARY VIEW customer_activity AS
 SELECT
-  l.customer_id,
-  COUNT(DISTINCT CASE WHEN a.event_type = 'feature_used' THEN a.feature END) AS distinct_features,
-  SUM(CASE WHEN a.event_type = 'feature_used' THEN a.events ELSE 0 END) AS feature_uses,
-  COUNT(DISTINCT a.activity_day) AS active_days,
-  COUNT(DISTINCT a.session_id) AS sessions,
-  SUM(CASE WHEN a.event_type = 'session_end' THEN a.events ELSE 0 END) AS ended_sessions,
-  SUM(CASE WHEN a.event_type = 'session_end' THEN a.duration_ms ELSE 0 END) AS ended_session_ms,
-  MAX(a.last_event_time) AS last_event_time
-FROM product_activity AS a
-JOIN identity_links AS l
-  ON l.id_system = 'product' AND l.external_id = a.user_id
-GROUP BY l.customer_id;
+  customer_id,
+  COUNT(DISTINCT CASE WHEN id_system = 'web' AND kind = 'session' THEN item END) AS website_sessions,
+  SUM(page_views) AS website_views,
+  SUM(blog_views) AS blogs_viewed,
+  SUM(video_views) AS videos_viewed,
+  SUM(whitepaper_views) AS whitepapers_viewed,
+  MAX(CASE WHEN id_system = 'web' THEN last_event_time END) AS web_last_event_time,
+  COUNT(DISTINCT CASE WHEN kind = 'feature' THEN item END) AS distinct_features,
+  SUM(feature_uses) AS feature_uses,
+  COUNT(DISTINCT CASE WHEN kind = 'day' THEN item END) AS active_days,
+  COUNT(DISTINCT CASE WHEN id_system = 'product' AND kind = 'session' THEN item END) AS product_sessions,
+  SUM(ended_sessions) AS ended_sessions,
+  SUM(ended_session_ms) AS ended_session_ms,
+  MAX(CASE WHEN id_system = 'product' THEN last_event_time END) AS product_last_event_time
+FROM (
+  SELECT customer_id, 'crm' AS id_system, 'customer' AS kind, CAST(NULL AS STRING) AS item,
+    CAST(0 AS BIGINT) AS page_views, CAST(0 AS BIGINT) AS blog_views, CAST(0 AS BIGINT) AS video_views, CAST(0 AS BIGINT) AS whitepaper_views,
+    CAST(0 AS BIGINT) AS feature_uses, CAST(0 AS BIGINT) AS ended_sessions, CAST(0 AS BIGINT) AS ended_session_ms,
+    CAST(NULL AS TIMESTAMP_LTZ(3)) AS last_event_time
+  FROM live_customers
+  UNION ALL
+  SELECT l.customer_id, a.id_system, a.kind, a.item, a.page_views, a.blog_views, a.video_views, a.whitepaper_views,
+    a.feature_uses, a.ended_sessions, a.ended_session_ms, a.last_event_time
+  FROM activity AS a
+  JOIN identity_links AS l ON l.id_system = a.id_system AND l.external_id = a.external_id
+)
+GROUP BY customer_id;
 
 -- The customer profile: one row per CRM customer, keyed by customer_id. A customer with
 -- no events of a source has 0 for that source's counts and ratios.
@@ -70,29 +92,29 @@ SELECT
   -- whole years from birth_date to today; NULL when unknown
   CAST(TIMESTAMPDIFF(YEAR, CAST(c.birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
   -- distinct web session_id
-  COALESCE(w.website_sessions, 0) AS website_sessions,
+  a.website_sessions,
   -- web events of any event_type (each is a page view)
-  COALESCE(w.website_views, 0) AS website_views,
+  a.website_views,
   -- website_views / website_sessions
-  CASE WHEN COALESCE(w.website_sessions, 0) = 0 THEN 0.0
-       ELSE CAST(w.website_views AS DOUBLE) / w.website_sessions END AS pages_per_session,
+  CASE WHEN a.website_sessions = 0 THEN 0.0
+       ELSE CAST(a.website_views AS DOUBLE) / a.website_sessions END AS pages_per_session,
   -- blog_view events
-  COALESCE(w.blogs_viewed, 0) AS blogs_viewed,
+  a.blogs_viewed,
   -- video_view events
-  COALESCE(w.videos_viewed, 0) AS videos_viewed,
+  a.videos_viewed,
   -- whitepaper_view events
-  COALESCE(w.whitepapers_viewed, 0) AS whitepapers_viewed,
+  a.whitepapers_viewed,
   -- distinct feature among feature_used events
-  COALESCE(p.distinct_features, 0) AS product_features_used,
+  a.distinct_features AS product_features_used,
   -- feature_used events / days with any product event
-  CASE WHEN COALESCE(p.active_days, 0) = 0 THEN 0.0
-       ELSE CAST(p.feature_uses AS DOUBLE) / p.active_days END AS product_features_used_per_day,
+  CASE WHEN a.active_days = 0 THEN 0.0
+       ELSE CAST(a.feature_uses AS DOUBLE) / a.active_days END AS product_features_used_per_day,
   -- distinct product session_id / days with any product event
-  CASE WHEN COALESCE(p.active_days, 0) = 0 THEN 0.0
-       ELSE CAST(p.sessions AS DOUBLE) / p.active_days END AS avg_sessions_per_day,
+  CASE WHEN a.active_days = 0 THEN 0.0
+       ELSE CAST(a.product_sessions AS DOUBLE) / a.active_days END AS avg_sessions_per_day,
   -- mean duration_ms of session_end events, in seconds
-  CASE WHEN COALESCE(p.ended_sessions, 0) = 0 THEN 0.0
-       ELSE CAST(p.ended_session_ms AS DOUBLE) / p.ended_sessions / 1000.0 END AS avg_time_per_session,
+  CASE WHEN a.ended_sessions = 0 THEN 0.0
+       ELSE CAST(a.ended_session_ms AS DOUBLE) / a.ended_sessions / 1000.0 END AS avg_time_per_session,
   -- the target: did this customer buy
   c.converted_to_sale,
   -- a segment sales already gave this customer, if any
@@ -101,9 +123,8 @@ SELECT
   CAST(NULLIF(
     GREATEST(
       COALESCE(CAST(c.updated_at AS TIMESTAMP_LTZ(3)), TO_TIMESTAMP_LTZ(0, 3)),
-      COALESCE(w.last_event_time, TO_TIMESTAMP_LTZ(0, 3)),
-      COALESCE(p.last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
+      COALESCE(a.web_last_event_time, TO_TIMESTAMP_LTZ(0, 3)),
+      COALESCE(a.product_last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
     TO_TIMESTAMP_LTZ(0, 3)) AS TIMESTAMP(3)) AS updated_at
 FROM crm_customers AS c
-LEFT JOIN web_features AS w ON w.customer_id = c.customer_id
-LEFT JOIN product_features AS p ON p.customer_id = c.customer_id;
+JOIN customer_activity AS a ON a.customer_id = c.customer_id;

@@ -10,6 +10,8 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_DEBEZIUM AS 'io.segflow.udf
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.ParseJson';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS LATEST_BY AS 'io.segflow.udfs.ValueByOrder$Latest';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.ValueByOrder$Earliest';
 
 -- Results a SQL user explores interactively read best as a table that updates in place.
 SET 'sql-client.execution.result-mode' = 'table';

@@ -48,6 +48,9 @@ final class JobOptions {
     @Option(names = "--watermark-delay", defaultValue = "5", paramLabel = "SECONDS", description = "How late (in event time) analytics events may arrive out of order. Default: ${DEFAULT-VALUE}.")
     int watermarkDelaySeconds;
 
+    @Option(names = "--dedup-window", defaultValue = "1h", description = "How long an analytics event id is remembered, so that a copy of the event is not counted twice; a copy arriving later counts again (a backfill repairs that). Default: ${DEFAULT-VALUE}.")
+    Duration dedupWindow;
+
     @Option(names = "--no-create-topics", negatable = false, description = "Do not create missing topics; fail instead.")
     boolean noCreateTopics;
 
@@ -104,6 +107,7 @@ final class JobOptions {
                 .startupMode(startupMode)
                 .checkpointInterval(checkpointInterval)
                 .watermarkDelaySeconds(watermarkDelaySeconds)
+                .dedupWindow(dedupWindow)
                 .createTopics(!noCreateTopics)
                 .segmentsTopic(segmentsTopic)
                 .modelsTopic(modelsTopic)

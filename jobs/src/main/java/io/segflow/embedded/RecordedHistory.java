@@ -60,6 +60,11 @@ public final class RecordedHistory {
         return new Counts(history.records, customers, deleted, history.malformed);
     }
 
+    /** Whether the history deletes this customer in the CRM (every 40th, from 3). */
+    public static boolean deletes(long customerId) {
+        return customerId >= 3 && (customerId - 3) % 40 == 0;
+    }
+
     private long writeAll(int customers, int sessionsPerCustomer) {
         List<Long> late = new ArrayList<>();
         for (long id = 1; id <= customers; id++) {
@@ -94,6 +99,7 @@ public final class RecordedHistory {
         }
         long deleted = 0;
         for (long id = 3; id <= customers; id += 40) {
+            assert deletes(id);
             delete(id);
             deleted++;
         }

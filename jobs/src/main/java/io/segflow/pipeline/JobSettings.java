@@ -29,6 +29,7 @@ public final class JobSettings {
     private String startupMode = "earliest-offset";
     private String boundedMode = "unbounded";
     private int watermarkDelaySeconds = 5;
+    private Duration dedupWindow = Duration.ofHours(1);
     private Duration jdbcFlushInterval = Duration.ofSeconds(1);
     private Duration checkpointInterval = Duration.ofSeconds(10);
     private Path sqlDirectory;
@@ -56,6 +57,7 @@ public final class JobSettings {
         values.put("jdbc.password", jdbcPassword);
         values.put("jdbc.flush-interval", jdbcFlushInterval.toMillis() + " ms");
         values.put("events.watermark-delay-seconds", Integer.toString(watermarkDelaySeconds));
+        values.put("events.dedup-window", dedupWindow.toMillis() + " ms");
         return values;
     }
 
@@ -216,6 +218,19 @@ public final class JobSettings {
 
     public JobSettings watermarkDelaySeconds(int value) {
         this.watermarkDelaySeconds = value;
+        return this;
+    }
+
+    public Duration dedupWindow() {
+        return dedupWindow;
+    }
+
+    /** How long an event id is remembered for deduplication (state TTL of the dedup operators). */
+    public JobSettings dedupWindow(Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("the deduplication window must be positive, was " + value);
+        }
+        this.dedupWindow = value;
         return this;
     }
 

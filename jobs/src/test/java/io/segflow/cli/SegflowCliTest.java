@@ -46,8 +46,10 @@ class SegflowCliTest {
             java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
         }
         java.nio.file.Path features = dir.resolve("50_features.sql");
-        java.nio.file.Files.writeString(features, java.nio.file.Files.readString(features)
-                .replace("COUNT(DISTINCT a.session_id) AS website_sessions", "COUNT(DISTINCT a.sesion_id) AS website_sessions"));
+        String original = java.nio.file.Files.readString(features);
+        String misspelt = original.replaceFirst("'session', session_id,", "'session', sesion_id,");
+        assertThat(misspelt).isNotEqualTo(original);
+        java.nio.file.Files.writeString(features, misspelt);
         String out = run("validate", "--sql-dir", dir.toString());
         assertThat(out).startsWith("1\n").contains("is not valid", "50_features.sql:", "sesion_id");
     }
