@@ -12,7 +12,7 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_DEBEZIUM AS 'io.segflow.udf
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.ParseJson';
 
 -- JSON_INSTANT(payload, 'field'): a top-level ISO-8601 timestamp field, NULL when absent
--- or unreadable. Cheap enough for a watermark's computed column.
+-- or unreadable. Cheap enough for a watermark's computed column (see 10_sources.sql).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
 
 -- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metric

@@ -38,16 +38,17 @@ CREATE TABLE crm_identities_raw (
   'format' = 'raw'
 );
 
--- Web analytics events, one JSON object a message. Event time is the event's own
--- event_time (the Kafka timestamp for a record without one, which is rejected later).
+-- Web analytics events, one JSON object a message. No feature needs event-time windows, so these
+-- tables declare no watermark (it would read every record's event_time once more). A feature
+-- that does adds one, e.g.:
+--   rowtime AS COALESCE(JSON_INSTANT(payload, 'event_time'), kafka_timestamp),
+--   WATERMARK FOR rowtime AS rowtime - INTERVAL '5' SECOND
 CREATE TABLE web_events_raw (
   payload STRING,
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
-  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  rowtime AS COALESCE(JSON_INSTANT(payload, 'event_time'), kafka_timestamp),
-  WATERMARK FOR rowtime AS rowtime - INTERVAL '${events.watermark-delay-seconds}' SECOND
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topic.web-events}',
@@ -64,9 +65,7 @@ CREATE TABLE product_events_raw (
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
-  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  rowtime AS COALESCE(JSON_INSTANT(payload, 'event_time'), kafka_timestamp),
-  WATERMARK FOR rowtime AS rowtime - INTERVAL '${events.watermark-delay-seconds}' SECOND
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topic.product-events}',

@@ -49,10 +49,9 @@ FROM crm_identities_raw AS r,
   )) AS i
 WHERE r.payload IS NOT NULL;
 
--- Web analytics events. Every event_type is a page view of some kind.
--- The sources' rowtime attribute is not carried on: Flink's batch planner cannot pass a time
--- attribute through LATERAL TABLE (a backfill would not plan), and no feature windows or
--- orders by it (40_entities.sql explains why event_time is used instead).
+-- Web analytics events. Every event_type is a page view of some kind. (A time attribute declared
+-- on a source could not be carried on here: Flink's batch planner cannot pass one through
+-- LATERAL TABLE, and a backfill would not plan.)
 CREATE TEMPORARY VIEW stg_web_events AS
 SELECT
   r.kafka_topic,

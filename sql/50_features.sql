@@ -50,81 +50,89 @@ UNION ALL
 SELECT DISTINCT 'product', user_id, 'feature', feature, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
 FROM stg_product_events WHERE reject_reason IS NULL AND event_type = 'feature_used';
 
--- Event figures per existing customer. Every customer has a 'customer' row, so that a customer
--- without events has zeros; the others come through the identity links, and wait there for a
--- link that has not arrived yet. When the CRM deletes a customer, their row and their links go,
--- and with them every row of this customer.
-CREATE TEMPORARY VIEW customer_activity AS
-SELECT
-  customer_id,
-  COUNT(DISTINCT CASE WHEN id_system = 'web' AND kind = 'session' THEN item END) AS website_sessions,
-  SUM(page_views) AS website_views,
-  SUM(blog_views) AS blogs_viewed,
-  SUM(video_views) AS videos_viewed,
-  SUM(whitepaper_views) AS whitepapers_viewed,
-  MAX(CASE WHEN id_system = 'web' THEN last_event_time END) AS web_last_event_time,
-  COUNT(DISTINCT CASE WHEN kind = 'feature' THEN item END) AS distinct_features,
-  SUM(feature_uses) AS feature_uses,
-  COUNT(DISTINCT CASE WHEN kind = 'day' THEN item END) AS active_days,
-  COUNT(DISTINCT CASE WHEN id_system = 'product' AND kind = 'session' THEN item END) AS product_sessions,
-  SUM(ended_sessions) AS ended_sessions,
-  SUM(ended_session_ms) AS ended_session_ms,
-  MAX(CASE WHEN id_system = 'product' THEN last_event_time END) AS product_last_event_time
-FROM (
-  SELECT customer_id, 'crm' AS id_system, 'customer' AS kind, CAST(NULL AS STRING) AS item,
-    CAST(0 AS BIGINT) AS page_views, CAST(0 AS BIGINT) AS blog_views, CAST(0 AS BIGINT) AS video_views, CAST(0 AS BIGINT) AS whitepaper_views,
-    CAST(0 AS BIGINT) AS feature_uses, CAST(0 AS BIGINT) AS ended_sessions, CAST(0 AS BIGINT) AS ended_session_ms,
-    CAST(NULL AS TIMESTAMP_LTZ(3)) AS last_event_time
-  FROM live_customers
-  UNION ALL
-  SELECT l.customer_id, a.id_system, a.kind, a.item, a.page_views, a.blog_views, a.video_views, a.whitepaper_views,
-    a.feature_uses, a.ended_sessions, a.ended_session_ms, a.last_event_time
-  FROM activity AS a
-  JOIN identity_links AS l ON l.id_system = a.id_system AND l.external_id = a.external_id
-)
-GROUP BY customer_id;
+-- Everything a customer's profile is made of, one row per piece: the customer's own row (there
+-- while the CRM has the customer, whatever changes, so that a customer without events has
+-- zeros), their current CRM row, and the activity rows of their identity links (which wait in
+-- the join for a link that has not arrived yet). When the CRM deletes a customer, their rows
+-- and their links go, and with them every row of this customer.
+CREATE TEMPORARY VIEW customer_rows AS
+SELECT customer_id, 'crm' AS id_system, 'customer' AS kind, CAST(NULL AS STRING) AS item,
+  CAST(0 AS BIGINT) AS page_views, CAST(0 AS BIGINT) AS blog_views, CAST(0 AS BIGINT) AS video_views,
+  CAST(0 AS BIGINT) AS whitepaper_views, CAST(0 AS BIGINT) AS feature_uses, CAST(0 AS BIGINT) AS ended_sessions,
+  CAST(0 AS BIGINT) AS ended_session_ms, CAST(NULL AS TIMESTAMP_LTZ(3)) AS last_event_time,
+  CAST(NULL AS DATE) AS birth_date, CAST(NULL AS BOOLEAN) AS converted_to_sale, CAST(NULL AS STRING) AS segment_label,
+  CAST(NULL AS TIMESTAMP_LTZ(6)) AS crm_updated_at
+FROM live_customers
+UNION ALL
+SELECT customer_id, 'crm', 'crm row', CAST(NULL AS STRING), 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3)),
+  birth_date, converted_to_sale, segment_label, updated_at
+FROM crm_customers
+WHERE is_live
+UNION ALL
+SELECT l.customer_id, a.id_system, a.kind, a.item, a.page_views, a.blog_views, a.video_views, a.whitepaper_views,
+  a.feature_uses, a.ended_sessions, a.ended_session_ms, a.last_event_time,
+  CAST(NULL AS DATE), CAST(NULL AS BOOLEAN), CAST(NULL AS STRING), CAST(NULL AS TIMESTAMP_LTZ(6))
+FROM activity AS a
+JOIN identity_links AS l ON l.id_system = a.id_system AND l.external_id = a.external_id;
 
--- The customer profile: one row per CRM customer, keyed by customer_id. A customer with
--- no events of a source has 0 for that source's counts and ratios.
+-- The customer profile: one row per CRM customer, keyed by customer_id, one aggregation over
+-- the customer's rows, so that a customer's row is only ever updated until the CRM deletes the
+-- customer. A customer with no events of a source has 0 for that source's counts and ratios.
 CREATE TEMPORARY VIEW customer_profile AS
 SELECT
-  c.customer_id,
+  customer_id,
   -- whole years from birth_date to today; NULL when unknown
-  CAST(TIMESTAMPDIFF(YEAR, CAST(c.birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
+  CAST(TIMESTAMPDIFF(YEAR, CAST(birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
   -- distinct web session_id
-  a.website_sessions,
+  website_sessions,
   -- web events of any event_type (each is a page view)
-  a.website_views,
+  website_views,
   -- website_views / website_sessions
-  CASE WHEN a.website_sessions = 0 THEN 0.0
-       ELSE CAST(a.website_views AS DOUBLE) / a.website_sessions END AS pages_per_session,
+  CASE WHEN website_sessions = 0 THEN 0.0 ELSE CAST(website_views AS DOUBLE) / website_sessions END AS pages_per_session,
   -- blog_view events
-  a.blogs_viewed,
+  blogs_viewed,
   -- video_view events
-  a.videos_viewed,
+  videos_viewed,
   -- whitepaper_view events
-  a.whitepapers_viewed,
+  whitepapers_viewed,
   -- distinct feature among feature_used events
-  a.distinct_features AS product_features_used,
+  product_features_used,
   -- feature_used events / days with any product event
-  CASE WHEN a.active_days = 0 THEN 0.0
-       ELSE CAST(a.feature_uses AS DOUBLE) / a.active_days END AS product_features_used_per_day,
+  CASE WHEN product_days = 0 THEN 0.0 ELSE CAST(feature_uses AS DOUBLE) / product_days END AS product_features_used_per_day,
   -- distinct product session_id / days with any product event
-  CASE WHEN a.active_days = 0 THEN 0.0
-       ELSE CAST(a.product_sessions AS DOUBLE) / a.active_days END AS avg_sessions_per_day,
+  CASE WHEN product_days = 0 THEN 0.0 ELSE CAST(product_sessions AS DOUBLE) / product_days END AS avg_sessions_per_day,
   -- mean duration_ms of session_end events, in seconds
-  CASE WHEN a.ended_sessions = 0 THEN 0.0
-       ELSE CAST(a.ended_session_ms AS DOUBLE) / a.ended_sessions / 1000.0 END AS avg_time_per_session,
+  CASE WHEN ended_sessions = 0 THEN 0.0 ELSE CAST(ended_session_ms AS DOUBLE) / ended_sessions / 1000.0 END AS avg_time_per_session,
   -- the target: did this customer buy
-  c.converted_to_sale,
+  converted_to_sale,
   -- a segment sales already gave this customer, if any
-  c.segment_label,
+  segment_label,
   -- when this customer's data last changed (UTC): the CRM row or their latest event
   CAST(NULLIF(
     GREATEST(
-      COALESCE(CAST(c.updated_at AS TIMESTAMP_LTZ(3)), TO_TIMESTAMP_LTZ(0, 3)),
-      COALESCE(a.web_last_event_time, TO_TIMESTAMP_LTZ(0, 3)),
-      COALESCE(a.product_last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
+      COALESCE(CAST(crm_updated_at AS TIMESTAMP_LTZ(3)), TO_TIMESTAMP_LTZ(0, 3)),
+      COALESCE(last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
     TO_TIMESTAMP_LTZ(0, 3)) AS TIMESTAMP(3)) AS updated_at
-FROM crm_customers AS c
-JOIN customer_activity AS a ON a.customer_id = c.customer_id;
+FROM (
+  SELECT
+    customer_id,
+    -- the CRM row is the customer's only row with these
+    MAX(birth_date) AS birth_date,
+    MAX(converted_to_sale) AS converted_to_sale,
+    MAX(segment_label) AS segment_label,
+    MAX(crm_updated_at) AS crm_updated_at,
+    COUNT(DISTINCT CASE WHEN id_system = 'web' AND kind = 'session' THEN item END) AS website_sessions,
+    SUM(page_views) AS website_views,
+    SUM(blog_views) AS blogs_viewed,
+    SUM(video_views) AS videos_viewed,
+    SUM(whitepaper_views) AS whitepapers_viewed,
+    COUNT(DISTINCT CASE WHEN kind = 'feature' THEN item END) AS product_features_used,
+    SUM(feature_uses) AS feature_uses,
+    COUNT(DISTINCT CASE WHEN kind = 'day' THEN item END) AS product_days,
+    COUNT(DISTINCT CASE WHEN id_system = 'product' AND kind = 'session' THEN item END) AS product_sessions,
+    SUM(ended_sessions) AS ended_sessions,
+    SUM(ended_session_ms) AS ended_session_ms,
+    MAX(last_event_time) AS last_event_time
+  FROM customer_rows
+  GROUP BY customer_id
+);

@@ -1,4 +1,7 @@
 -- Where results go. Upserts keyed by natural keys: a replay converges to the same rows.
+-- The JDBC sinks write what they buffered when a checkpoint is taken (jdbc.flush-interval 0, the
+-- default), so the database always holds a state the job can resume from: a run restarted
+-- after a crash rewrites exactly what came after it (see `segflow run --help`).
 -- Timestamps in PostgreSQL are UTC wall-clock TIMESTAMPs: the JDBC connector cannot write
 -- TIMESTAMP_LTZ, and a TIMESTAMPTZ column would be shifted by the JVM's time zone.
 -- The PostgreSQL tables are created from deploy/postgres/schema.sql when missing; a
@@ -28,7 +31,8 @@ CREATE TABLE customer_profile_sink (
   'table-name' = 'customer_profile',
   'username' = '${jdbc.user}',
   'password' = '${jdbc.password}',
-  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
 );
 
 -- Rejected input records, for people to read and fix at the source.
@@ -47,7 +51,8 @@ CREATE TABLE dead_letter_sink (
   'table-name' = 'dead_letter',
   'username' = '${jdbc.user}',
   'password' = '${jdbc.password}',
-  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
 );
 
 -- Rejected input records on Kafka, keyed by id, for alerting and reprocessing.
@@ -86,7 +91,8 @@ CREATE TABLE customer_segment_sink (
   'table-name' = 'customer_segment',
   'username' = '${jdbc.user}',
   'password' = '${jdbc.password}',
-  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
 );
 
 -- The same assignments on Kafka for activation tools, keyed by customer_id (a deletion is a
@@ -118,7 +124,8 @@ CREATE TABLE segment_model_sink (
   'table-name' = 'segment_model',
   'username' = '${jdbc.user}',
   'password' = '${jdbc.password}',
-  'sink.buffer-flush.interval' = '${jdbc.flush-interval}'
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
 );
 
 -- The channel that models trained elsewhere (segflow retrain) reach the running job by: the

@@ -45,9 +45,6 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
-    @Option(names = "--freeze-model", description = "Score every customer with --warm-start-version and never learn (e.g. to compare runs under one model).")
-    boolean freezeModel;
-
     @Option(names = "--backfill-group-id", paramLabel = "GROUP", description = "Kafka consumer group of the backfill. Default: the --group-id with -backfill appended, so the streaming job's group is untouched.")
     String backfillGroupId;
 
@@ -67,12 +64,7 @@ final class BackfillCommand implements Callable<Integer> {
         if (archive != null && !java.nio.file.Files.isDirectory(archive)) {
             throw new ParameterException(spec.commandLine(), "--archive " + archive + " is not a directory (write one with `segflow archive`)");
         }
-        if (freezeModel) {
-            if (job.warmStartVersion == null) {
-                throw new ParameterException(spec.commandLine(), "--freeze-model needs the model to freeze: --warm-start-version VERSION");
-            }
-            settings.trainer(settings.trainer().withFrozen(true));
-        }
+        job.validate(spec.commandLine());
         return settings;
     }
 

@@ -5,6 +5,8 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -80,12 +82,16 @@ final class DemoCommand implements Callable<Integer> {
                 EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
             String database = "segflow";
             postgres.createDatabase(database);
+            // the broker and the database are new every time: so is the state, never resumed
+            Path stateDirectory = Files.createTempDirectory("segflow-demo-state");
+            stateDirectory.toFile().deleteOnExit();
             JobSettings settings =
                     job.applyTo(new JobSettings())
                             .kafkaBootstrapServers(kafka.bootstrapServers())
                             .jdbcUrl(postgres.plainJdbcUrl(database))
                             .jdbcUser(EmbeddedPostgresDatabase.USER)
-                            .jdbcPassword("");
+                            .jdbcPassword("")
+                            .stateDirectory(stateDirectory.toString());
 
             int uiPort = freePort(webUiPort);
             Configuration flink = new Configuration();
@@ -180,6 +186,7 @@ final class DemoCommand implements Callable<Integer> {
             while (System.nanoTime() < stopDeadline && isRunning(client)) {
                 Thread.sleep(100);
             }
+            deleteRecursively(stateDirectory);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -188,6 +195,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("segflow demo: stopped");
         return 0;
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException | RuntimeException e) {
+            // a temporary directory: the system cleans it up eventually
+        }
     }
 
     /** The first free port of a range like 8081-8099, so that the printed address is the real one. */

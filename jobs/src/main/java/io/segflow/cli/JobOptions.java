@@ -45,11 +45,17 @@ final class JobOptions {
     @Option(names = "--checkpoint-interval", defaultValue = "10s", description = "Checkpoint interval; 0s turns checkpoints off. Default: ${DEFAULT-VALUE}.")
     Duration checkpointInterval;
 
-    @Option(names = "--watermark-delay", defaultValue = "5", paramLabel = "SECONDS", description = "How late (in event time) analytics events may arrive out of order. Default: ${DEFAULT-VALUE}.")
-    int watermarkDelaySeconds;
-
     @Option(names = "--dedup-window", defaultValue = "1h", description = "How long an analytics event id is remembered, so that a copy of the event is not counted twice; a copy arriving later counts again (a backfill repairs that). Default: ${DEFAULT-VALUE}.")
     Duration dedupWindow;
+
+    @Option(names = "--jdbc-flush-interval", defaultValue = "0s", description = "How often the database sinks write what they buffered; 0s writes at checkpoints only, so that the database always holds a state the job resumes from (a shorter delay between an event and its row needs a shorter --checkpoint-interval, or this; with it, a crash may leave rows of customers created and deleted since the last checkpoint). Default: ${DEFAULT-VALUE}.")
+    Duration jdbcFlushInterval;
+
+    @Option(names = "--mini-batch-latency", defaultValue = "500ms", description = "How long the SQL operators buffer changes to fold each customer's into one (Flink mini-batch); 0s turns it off. Adds at most this much latency. Default: ${DEFAULT-VALUE}.")
+    Duration miniBatchLatency;
+
+    @Option(names = "--flink-conf", paramLabel = "KEY=VALUE", description = "A Flink option for the job (e.g. table.exec.mini-batch.size=10000); wins over segflow's choices. Repeatable.")
+    java.util.Map<String, String> flinkConfiguration;
 
     @Option(names = "--no-create-topics", negatable = false, description = "Do not create missing topics; fail instead.")
     boolean noCreateTopics;
@@ -93,8 +99,18 @@ final class JobOptions {
     @Option(names = "--warm-start-version", paramLabel = "VERSION", description = "Start the trainer from this segment_model version instead of k-means++ on the first customers (when there is no checkpoint).")
     Long warmStartVersion;
 
+    @Option(names = "--freeze-model", description = "Score every customer with --warm-start-version and never learn (e.g. to compare runs under one model).")
+    boolean freezeModel;
+
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    /** Refuses options that do not go together; call where the command line is at hand. */
+    void validate(picocli.CommandLine commandLine) {
+        if (freezeModel && warmStartVersion == null) {
+            throw new picocli.CommandLine.ParameterException(commandLine, "--freeze-model needs the model to freeze: --warm-start-version VERSION");
+        }
+    }
 
     JobSettings applyTo(JobSettings settings) {
         return settings.sqlDirectory(sqlDirectory)
@@ -106,13 +122,16 @@ final class JobOptions {
                 .consumerGroup(groupId)
                 .startupMode(startupMode)
                 .checkpointInterval(checkpointInterval)
-                .watermarkDelaySeconds(watermarkDelaySeconds)
                 .dedupWindow(dedupWindow)
+                .miniBatchLatency(miniBatchLatency)
+                .jdbcFlushInterval(jdbcFlushInterval)
+                .flinkConfiguration(flinkConfiguration)
                 .createTopics(!noCreateTopics)
                 .segmentsTopic(segmentsTopic)
                 .modelsTopic(modelsTopic)
                 .warmStartVersion(warmStartVersion)
                 .trainer(new io.segflow.segments.TrainerSettings(
-                        k, batchSize, batchMaxWait, decay, halfLife, reseedRatio, initSize, sampleSize, emitEvery, hysteresis, seed));
+                        k, batchSize, batchMaxWait, decay, halfLife, reseedRatio, initSize, sampleSize, emitEvery, hysteresis, seed)
+                        .withFrozen(freezeModel));
     }
 }

@@ -1,13 +1,19 @@
 package io.segflow.cli;
 
+import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.BoundedOffsets;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
+import io.segflow.pipeline.StateStorage;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,11 +37,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "Stop at the Kafka offsets current at start instead of running forever.")
     boolean bounded;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where checkpoints go: a directory or a URI (s3://..., hdfs://...). Default: ./segflow-state for a"
+                    + " local run; on a cluster, its execution.checkpointing.dir.")
+    String stateDirectory;
+
+    @Option(names = "--fresh",
+            description = "Start over from the topics instead of resuming from the latest checkpoint in the state directory"
+                    + " (a local run resumes by itself).")
+    boolean fresh;
+
     @Mixin JobOptions job;
 
     /** The job's settings; the database credentials only ever come from the environment. */
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     JobSettings settings(Map<String, String> environment) {
+        if (spec != null) {
+            job.validate(spec.commandLine());
+        }
         return addresses.settings(job, environment)
+                .stateDirectory(stateDirectory)
                 .boundedMode(bounded ? "latest-offset" : "unbounded");
     }
 
@@ -44,12 +66,101 @@ final class RunCommand implements Callable<Integer> {
         JobSettings settings = settings(System.getenv());
         System.out.println("segflow: starting with " + settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobClient client = new SegflowJob(settings).start(env);
-        System.out.println("segflow: job " + client.getJobID() + " submitted");
-        if (followsJobToItsEnd(env)) {
-            client.getJobExecutionResult().get();
+        boolean local = env instanceof LocalStreamEnvironment;
+        if (local && !settings.checkpointInterval().isZero()) {
+            resumeWhereTheLastRunStopped(settings);
+        }
+        if (local && bounded) {
+            fixWhereTheRunStops(settings);
+        }
+        try {
+            JobClient client = new SegflowJob(settings).start(env);
+            System.out.println("segflow: job " + client.getJobID() + " submitted");
+            if (local && bounded && settings.resumeFrom() != null) {
+                endWhenCaughtUp(client, settings);
+            } else if (followsJobToItsEnd(env)) {
+                client.getJobExecutionResult().get();
+            }
+        } catch (Exception e) {
+            if (settings.resumeFrom() != null && StateStorage.isStateMismatch(e)) {
+                System.err.println("segflow: the checkpoint " + settings.resumeFrom() + " does not fit this job (its SQL or"
+                        + " operators changed since it was taken). Start over with --fresh: the job reads the topics"
+                        + " again and rewrites every row (or run a backfill).");
+                return 1;
+            }
+            throw e;
         }
         return 0;
+    }
+
+    /**
+     * A local run continues from the latest checkpoint that an earlier run (cancelled, killed,
+     * or on a machine that went down) left in the state directory, unless told to start fresh.
+     */
+    private void resumeWhereTheLastRunStopped(JobSettings settings) {
+        Optional<StateStorage.Checkpoint> latest = StateStorage.latestCompleted(settings);
+        if (fresh) {
+            System.out.println("segflow: starting fresh from the topics (--fresh)"
+                    + latest.map(c -> "; the earlier checkpoints stay in " + c.directory().getParent().getParent()).orElse(""));
+        } else if (latest.isPresent()) {
+            StateStorage.Checkpoint checkpoint = latest.get();
+            settings.resumeFrom(checkpoint.directory());
+            System.out.println("segflow: resuming from checkpoint " + checkpoint.directory()
+                    + " (completed " + checkpoint.completedAt() + "; --fresh starts over)");
+        } else {
+            System.out.println("segflow: no checkpoint in " + StateStorage.checkpointLocation(settings)
+                    + ": starting from the topics (--startup-mode " + settings.startupMode() + ")");
+        }
+    }
+
+    /**
+     * A bounded run stops at the offsets current when it first started; a resumption of it, at
+     * the same ones (kept in the state directory), so that it ends where the first run would have.
+     */
+    private static void fixWhereTheRunStops(JobSettings settings) throws Exception {
+        new SegflowJob(settings).ensureTopics(); // the offsets of topics the job would create are 0
+        java.nio.file.Path directory = StateStorage.localJobDirectory(settings);
+        Optional<Map<TopicPartition, Long>> kept = settings.resumeFrom() == null || directory == null
+                ? Optional.empty() : BoundedOffsets.load(directory);
+        Map<TopicPartition, Long> stops;
+        if (kept.isPresent()) {
+            stops = kept.get();
+        } else {
+            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+                stops = offsets.latest(settings.topicsRead());
+            }
+            if (directory != null) {
+                BoundedOffsets.save(directory, stops);
+            }
+        }
+        settings.boundedOffsets(stops);
+    }
+
+    /**
+     * A bounded Kafka source restored from a checkpoint reads to its end and then waits forever
+     * (FLINK-31006), so a resumed bounded run is ended here: once the job has committed the
+     * offsets it stops at, a checkpoint has completed after the last of those records, and every
+     * sink had flushed their results before it completed.
+     */
+    private static void endWhenCaughtUp(JobClient client, JobSettings settings) throws Exception {
+        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+            while (!offsets.committedUpTo(settings.consumerGroup(), settings.boundedOffsets())) {
+                if (client.getJobStatus().get().isGloballyTerminalState()) {
+                    client.getJobExecutionResult().get(); // finished by itself, or failed: say so
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
+        System.out.println("segflow: the resumed run has processed every record up to where it was bounded; stopping it");
+        client.cancel().get();
+        try {
+            while (!client.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(100);
+            }
+        } catch (ExecutionException | IllegalStateException clusterGone) {
+            // the local cluster shuts down with its last job
+        }
     }
 
     /**

@@ -106,6 +106,26 @@ public final class MiniBatchKMeans {
         return model;
     }
 
+    /**
+     * Lloyd iterations on a sample of standardised points, starting from the given centres
+     * instead of k-means++: the same segments, moved to where the points are now. Counts become
+     * the sizes of the clusters in the sample.
+     */
+    public static MiniBatchKMeans refined(double[][] sample, int d, Params params, double[] centres, long pointsSeen, long batches) {
+        if (sample.length == 0) {
+            throw new IllegalArgumentException("cannot refine on an empty sample");
+        }
+        double[] moved = centres.clone();
+        double[] counts = new double[params.k()];
+        Random random = new Random(params.seed() + batches);
+        double inertia = lloyd(sample, moved, params.k(), d, counts, random);
+        MiniBatchKMeans model = new MiniBatchKMeans(params, d, moved, counts, params.seed() + batches * 7919 + 1);
+        model.pointsSeen = pointsSeen;
+        model.batches = batches;
+        model.inertia = inertia / sample.length;
+        return model;
+    }
+
     /** Continues from a published model: its centres and counts. */
     public static MiniBatchKMeans resume(SegmentModel model, Params params) {
         if (model.k() != params.k()) {

@@ -24,7 +24,7 @@ public final class SegmentIdMatcher {
      * of the same segment refitted on a similar snapshot move a small fraction of that (their
      * estimation error shrinks as 1/sqrt(size)); segments worth telling apart sit several units
      * apart, or k-means would not have split them. It is the streaming trainer's threshold too
-     * (ModelTrainer.SAME_SEGMENT_DISTANCE), so batch and stream agree on what "the same
+     * (StreamingModel, once settled), so batch and stream agree on what "the same
      * segment" means.
      */
     public static final double DEFAULT_MAX_DISTANCE = 1.0;

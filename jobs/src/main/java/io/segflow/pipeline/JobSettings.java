@@ -28,14 +28,18 @@ public final class JobSettings {
     private String consumerGroup = "segflow";
     private String startupMode = "earliest-offset";
     private String boundedMode = "unbounded";
-    private int watermarkDelaySeconds = 5;
     private Duration dedupWindow = Duration.ofHours(1);
-    private Duration jdbcFlushInterval = Duration.ofSeconds(1);
+    private Duration jdbcFlushInterval = Duration.ZERO;
     private Duration checkpointInterval = Duration.ofSeconds(10);
     private Path sqlDirectory;
     private boolean createTopics = true;
     private int createdTopicPartitions = 1;
     private boolean backfill;
+    private String stateDirectory;
+    private Duration miniBatchLatency = Duration.ofMillis(500);
+    private Map<String, String> flinkConfiguration = Map.of();
+    private java.nio.file.Path resumeFrom;
+    private Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets;
     private java.nio.file.Path archiveDirectory;
 
     public Map<String, String> placeholders() {
@@ -55,8 +59,10 @@ public final class JobSettings {
         values.put("jdbc.url", jdbcUrl);
         values.put("jdbc.user", jdbcUser);
         values.put("jdbc.password", jdbcPassword);
-        values.put("jdbc.flush-interval", jdbcFlushInterval.toMillis() + " ms");
-        values.put("events.watermark-delay-seconds", Integer.toString(watermarkDelaySeconds));
+        Duration flush = effectiveFlushInterval();
+        values.put("jdbc.flush-interval", flush.toMillis() + " ms");
+        // at checkpoints only, or at the interval and whenever this many rows wait
+        values.put("jdbc.flush-max-rows", flush.isZero() ? "0" : backfill ? "5000" : "1000");
         values.put("events.dedup-window", dedupWindow.toMillis() + " ms");
         return values;
     }
@@ -212,15 +218,6 @@ public final class JobSettings {
         return this;
     }
 
-    public int watermarkDelaySeconds() {
-        return watermarkDelaySeconds;
-    }
-
-    public JobSettings watermarkDelaySeconds(int value) {
-        this.watermarkDelaySeconds = value;
-        return this;
-    }
-
     public Duration dedupWindow() {
         return dedupWindow;
     }
@@ -232,6 +229,17 @@ public final class JobSettings {
         }
         this.dedupWindow = value;
         return this;
+    }
+
+    /**
+     * When the database sinks write: at checkpoints only (zero) needs checkpoints; a run without
+     * them, and a backfill (whose BATCH mode has none), write every second instead.
+     */
+    Duration effectiveFlushInterval() {
+        if (jdbcFlushInterval.isZero() && (backfill || checkpointInterval.isZero())) {
+            return Duration.ofSeconds(1);
+        }
+        return jdbcFlushInterval;
     }
 
     public Duration jdbcFlushInterval() {
@@ -291,6 +299,69 @@ public final class JobSettings {
         return this;
     }
 
+    public Duration miniBatchLatency() {
+        return miniBatchLatency;
+    }
+
+    /**
+     * How long the SQL operators buffer input to fold each key's changes into one (Flink's
+     * mini-batch); zero turns it off. It bounds the latency it adds to every profile update.
+     */
+    public JobSettings miniBatchLatency(Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("the mini-batch latency must not be negative, was " + value);
+        }
+        this.miniBatchLatency = value;
+        return this;
+    }
+
+    /** Flink options (execution or table) that win over segflow's own choices. */
+    public Map<String, String> flinkConfiguration() {
+        return flinkConfiguration;
+    }
+
+    public JobSettings flinkConfiguration(Map<String, String> value) {
+        this.flinkConfiguration = value == null ? Map.of() : Map.copyOf(value);
+        return this;
+    }
+
+    /** Where checkpoints go (a path or a URI); null: the cluster's, or ./segflow-state when local. */
+    public String stateDirectory() {
+        return stateDirectory;
+    }
+
+    public JobSettings stateDirectory(String value) {
+        this.stateDirectory = value;
+        return this;
+    }
+
+    /** A retained checkpoint (its chk-N directory) to start from; null starts from the topics. */
+    public java.nio.file.Path resumeFrom() {
+        return resumeFrom;
+    }
+
+    public JobSettings resumeFrom(java.nio.file.Path checkpoint) {
+        this.resumeFrom = checkpoint;
+        return this;
+    }
+
+    /** Where a bounded run stops, by partition; null: the bounded mode alone decides. */
+    public Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets() {
+        return boundedOffsets;
+    }
+
+    public JobSettings boundedOffsets(Map<org.apache.kafka.common.TopicPartition, Long> value) {
+        this.boundedOffsets = value == null ? null : Map.copyOf(value);
+        return this;
+    }
+
+    /** Every topic the job reads: the inputs and the models topic. */
+    public java.util.List<String> topicsRead() {
+        java.util.List<String> topics = new java.util.ArrayList<>(inputTopics());
+        topics.add(modelsTopic);
+        return topics;
+    }
+
     public boolean backfill() {
         return backfill;
     }
@@ -308,6 +379,11 @@ public final class JobSettings {
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>(placeholders());
         shown.put("jdbc.password", jdbcPassword.isEmpty() ? "(none)" : "(set)");
+        if (stateDirectory != null) {
+            shown.put("state-dir", stateDirectory);
+        }
+        shown.put("mini-batch-latency", miniBatchLatency.toMillis() + " ms");
+        flinkConfiguration.forEach((key, value) -> shown.put("flink:" + key, value));
         return shown.toString();
     }
 }

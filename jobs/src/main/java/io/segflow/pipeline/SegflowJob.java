@@ -9,7 +9,9 @@ import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.slf4j.Logger;
@@ -43,19 +45,29 @@ public final class SegflowJob {
             env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         } else if (!settings.checkpointInterval().isZero()) {
             env.enableCheckpointing(settings.checkpointInterval().toMillis());
+            StateStorage.configure(env, settings, env instanceof LocalStreamEnvironment);
+        }
+        // the SQL operators and segflow's own never keep a record they were handed: chained
+        // operators may pass records on without copying them
+        env.getConfig().enableObjectReuse();
+        if (!settings.flinkConfiguration().isEmpty()) {
+            env.configure(Configuration.fromMap(settings.flinkConfiguration()));
         }
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        SqlTuning.apply(tableEnv.getConfig(), settings);
+        // the user's own Flink options win over segflow's choices
+        settings.flinkConfiguration().forEach(tableEnv.getConfig()::set);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         LOG.info("SQL from {}", scripts.origin());
         if (settings.archiveDirectory() != null && !settings.backfill()) {
             throw new IllegalArgumentException("an archive is read by a backfill only");
         }
-        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders(), settings.archiveDirectory());
+        SegflowPipeline pipeline = SegflowPipeline.create(
+                tableEnv, scripts, settings.placeholders(), settings.archiveDirectory(), settings.boundedOffsets());
         SegmentModel warmStart = settings.warmStartVersion() == null
                 ? null
                 : ModelRegistry.load(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), settings.warmStartVersion());
-        SegmentationStage.attach(pipeline, settings.trainer(), warmStart);
-        pipeline.inserts().attachAsDataStream();
+        SegmentationStage.attach(pipeline, pipeline.attachProfileAndInserts(env), settings.trainer(), warmStart);
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
     }
@@ -71,6 +83,11 @@ public final class SegflowJob {
                 settings.jdbcUser(),
                 settings.jdbcPassword(),
                 pipeline.schemaOf(SegflowPipeline.PROFILE_SINK));
+        ensureTopics();
+    }
+
+    /** Creates the Kafka topics the job reads and writes where they are missing (unless told not to). */
+    public void ensureTopics() {
         if (settings.createTopics()) {
             List<String> topics = new ArrayList<>(settings.inputTopics());
             topics.add(settings.deadLetterTopic());

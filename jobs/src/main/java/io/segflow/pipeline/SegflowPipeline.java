@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.TableConfigOptions;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 
 /**
@@ -34,10 +37,14 @@ public final class SegflowPipeline {
 
     private static final Pattern PLANNER_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
+    /** The sink through which the profile changelog reaches the segmentation operators. */
+    static final String PROFILE_HANDOFF = "customer_profile_changelog";
+
     private final StreamTableEnvironment tableEnv;
     private final StreamStatementSet inserts;
     private final FeatureSet features;
     private final List<String> inputTables;
+    private ChangelogHandoff.Receiver profileChangelog;
 
     private SegflowPipeline(
             StreamTableEnvironment tableEnv, StreamStatementSet inserts, FeatureSet features, List<String> inputTables) {
@@ -45,6 +52,21 @@ public final class SegflowPipeline {
         this.inserts = inserts;
         this.features = features;
         this.inputTables = List.copyOf(inputTables);
+    }
+
+    /**
+     * Plans the SQL's INSERTs together with the profile for the segmentation operators, as one
+     * graph (every source read once, every SQL operator built once), and attaches it to the
+     * environment; returns the profile changelog (upserts keyed by customer_id, inserts in
+     * BATCH) for the DataStream operators to read. Call once, after the SQL ran.
+     */
+    public DataStream<RowData> attachProfileAndInserts(StreamExecutionEnvironment env) {
+        if (profileChangelog != null) {
+            throw new IllegalStateException("the pipeline is attached already");
+        }
+        profileChangelog = ChangelogHandoff.insert(tableEnv, inserts, profile(), PROFILE_HANDOFF, features.keyColumn());
+        inserts.attachAsDataStream();
+        return profileChangelog.changelog(env);
     }
 
     /** The Kafka tables of 10_sources.sql: the job's inputs. */
@@ -63,6 +85,15 @@ public final class SegflowPipeline {
      */
     public static SegflowPipeline create(
             StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values, java.nio.file.Path archive) {
+        return create(tableEnv, scripts, values, archive, null);
+    }
+
+    /**
+     * @param boundedOffsets null to read as the SQL says; else where every Kafka table read stops
+     *     (see {@link BoundedOffsets})
+     */
+    public static SegflowPipeline create(StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values,
+            java.nio.file.Path archive, Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets) {
         // "days" in the features are UTC calendar days, wherever the job runs
         tableEnv.getConfig().set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
         StreamStatementSet inserts = tableEnv.createStatementSet();
@@ -73,7 +104,17 @@ public final class SegflowPipeline {
                     inserts.addInsertSql(statement.text());
                 } else {
                     java.util.Set<String> before = java.util.Set.of(tableEnv.listTables());
+                    java.util.Set<String> viewsBefore = java.util.Set.of(tableEnv.listTemporaryViews());
                     tableEnv.executeSql(statement.text());
+                    if (boundedOffsets != null && !before.containsAll(java.util.List.of(tableEnv.listTables()))) {
+                        // before any statement reads the new table: INSERTs and views resolve it once
+                        BoundedOffsets.apply(tableEnv, boundedOffsets);
+                    }
+                    for (String view : tableEnv.listTemporaryViews()) {
+                        if (!viewsBefore.contains(view)) {
+                            planOnce(tableEnv, view);
+                        }
+                    }
                     if (statement.file().equals(ArchiveSources.SOURCES_FILE)) {
                         for (String table : tableEnv.listTables()) {
                             if (!before.contains(table) && ArchiveSources.isKafkaTable(tableEnv, table)) {
@@ -92,6 +133,19 @@ public final class SegflowPipeline {
         }
         FeatureSet features = checkProfile(tableEnv, scripts);
         return new SegflowPipeline(tableEnv, inserts, features, inputTables);
+    }
+
+    /**
+     * Replaces a view of the SQL by its query planned once, so that every statement reading it
+     * reads the same plan. A SQL view is expanded anew wherever it is used, and a view with a
+     * LATERAL TABLE (every staging view) then gets a new correlation each time, which keeps the
+     * planner from recognising the copies as one: each use would decode every record again, and
+     * everything built on it (the whole profile) would be built once per sink.
+     */
+    private static void planOnce(StreamTableEnvironment tableEnv, String view) {
+        Table planned = tableEnv.sqlQuery("SELECT * FROM `" + view.replace("`", "``") + "`");
+        tableEnv.dropTemporaryView(view);
+        tableEnv.createTemporaryView(view, planned);
     }
 
     private static FeatureSet checkProfile(StreamTableEnvironment tableEnv, SqlScripts scripts) {
@@ -170,7 +224,7 @@ public final class SegflowPipeline {
         return features;
     }
 
-    /** The INSERTs of the SQL files, not yet attached to the job. */
+    /** The INSERTs of the SQL files, until {@link #attachProfileAndInserts()} attaches them to the job. */
     public StreamStatementSet inserts() {
         return inserts;
     }

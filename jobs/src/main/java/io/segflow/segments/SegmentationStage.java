@@ -23,6 +23,8 @@ import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
@@ -61,21 +63,28 @@ public final class SegmentationStage {
 
     private SegmentationStage() {}
 
-    public static void attach(SegflowPipeline pipeline, TrainerSettings settings) {
-        attach(pipeline, settings, null);
-    }
-
-    /** With a model to start from; one whose features differ from the SQL's stops the job here. */
-    public static void attach(SegflowPipeline pipeline, TrainerSettings settings, SegmentModel warmStart) {
+    /**
+     * Attaches the segmentation to the profile changelog of the pipeline; a warm-start model whose
+     * features differ from the SQL's stops the job here. The segment and model rows go to the
+     * sinks of 90_sinks.sql through a statement set of their own, planned from DataStreams only.
+     *
+     * @param profiles the profile changelog as the pipeline planned it (see
+     *     {@link SegflowPipeline#attachProfileAndInserts()})
+     */
+    public static void attach(SegflowPipeline pipeline, DataStream<RowData> profiles, TrainerSettings settings,
+            SegmentModel warmStart) {
         StreamTableEnvironment tableEnv = pipeline.tableEnvironment();
         FeatureSet features = pipeline.features();
-        List<String> columns = pipeline.profile().getResolvedSchema().getColumnNames();
+        var schema = pipeline.profile().getResolvedSchema();
+        List<String> columns = schema.getColumnNames();
         int key = columns.indexOf(features.keyColumn());
         int[] featureColumns = features.names().stream().mapToInt(columns::indexOf).toArray();
+        LogicalType[] featureTypes = java.util.Arrays.stream(featureColumns)
+                .mapToObj(c -> schema.getColumnDataTypes().get(c).getLogicalType())
+                .toArray(LogicalType[]::new);
 
         DataStream<ProfileUpdate> updates =
-                tableEnv.toChangelogStream(pipeline.profile())
-                        .flatMap(new ToProfileUpdates(key, featureColumns))
+                profiles.flatMap(new ToProfileUpdates(key, schema.getColumnDataTypes().get(key).getLogicalType(), featureColumns, featureTypes))
                         .returns(TypeInformation.of(ProfileUpdate.class))
                         .name("profile updates")
                         .uid("profile-updates");
@@ -87,11 +96,13 @@ public final class SegmentationStage {
                         .name("published models")
                         .uid("published-models");
 
+        boolean batch = profiles.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
+                == RuntimeExecutionMode.BATCH;
         SingleOutputStreamOperator<SegmentModel> models =
                 updates.keyBy(update -> ModelTrainer.ALL)
                         .connect(published.keyBy(model -> ModelTrainer.ALL))
-                        .process(new ModelTrainer(settings, features.names(), warmStart))
-                        .returns(TypeInformation.of(SegmentModel.class))
+                        .transform("segment model trainer", TypeInformation.of(SegmentModel.class),
+                                new ModelTrainer.Operator(new ModelTrainer(settings, features.names(), warmStart).bounded(batch)))
                         .setParallelism(1)
                         .setMaxParallelism(1)
                         .name("segment model trainer")
@@ -109,8 +120,6 @@ public final class SegmentationStage {
                 assignments.map(new ToSegmentRow()).returns(ToSegmentRow.TYPE).name("segment rows").uid("segment-rows");
         // BATCH (a backfill) takes only insert-only tables: there each customer is scored once,
         // on its final profile, and never deleted, so its one row is an insert (an upsert by key)
-        boolean batch = assignments.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
-                == RuntimeExecutionMode.BATCH;
         if (batch) {
             segmentRows = segmentRows.map(new AsInsert()).returns(ToSegmentRow.TYPE).name("segment inserts").uid("segment-inserts");
         }
@@ -127,9 +136,10 @@ public final class SegmentationStage {
                                 .column("assigned_at", DataTypes.TIMESTAMP(3))
                                 .primaryKey("customer_id")
                                 .build(),
-                        batch ? ChangelogMode.insertOnly() : ChangelogMode.upsert());
-        pipeline.inserts().add(segments.insertInto(SEGMENT_SINK));
-        pipeline.inserts().add(segments.insertInto(SEGMENT_TOPIC));
+                        batch ? ChangelogMode.insertOnly() : ChangelogMode.upsert(false));
+        var outputs = tableEnv.createStatementSet();
+        outputs.add(segments.insertInto(SEGMENT_SINK));
+        outputs.add(segments.insertInto(SEGMENT_TOPIC));
 
         // only the trainer's own versions: a published or warm-start model is in segment_model
         // already, with the metrics of whoever trained it
@@ -139,29 +149,33 @@ public final class SegmentationStage {
                                 .name("own model versions")
                                 .uid("own-model-versions")
                                 .map(new ToModelRow()).returns(ToModelRow.TYPE).name("model rows").uid("model-rows"));
-        pipeline.inserts().add(versions.insertInto(MODEL_SINK));
+        outputs.add(versions.insertInto(MODEL_SINK));
+        outputs.attachAsDataStream();
     }
 
     /** Profile changelog rows to updates; UPDATE_BEFORE carries nothing new. */
-    static final class ToProfileUpdates implements FlatMapFunction<Row, ProfileUpdate> {
-        private final int key;
-        private final int[] featureColumns;
+    static final class ToProfileUpdates implements FlatMapFunction<RowData, ProfileUpdate> {
+        private final RowData.FieldGetter key;
+        private final RowData.FieldGetter[] features;
 
-        ToProfileUpdates(int key, int[] featureColumns) {
-            this.key = key;
-            this.featureColumns = featureColumns;
+        ToProfileUpdates(int keyColumn, LogicalType keyType, int[] featureColumns, LogicalType[] featureTypes) {
+            this.key = RowData.createFieldGetter(keyType, keyColumn);
+            this.features = new RowData.FieldGetter[featureColumns.length];
+            for (int j = 0; j < featureColumns.length; j++) {
+                features[j] = RowData.createFieldGetter(featureTypes[j], featureColumns[j]);
+            }
         }
 
         @Override
-        public void flatMap(Row row, Collector<ProfileUpdate> out) {
-            long customerId = ((Number) row.getField(key)).longValue();
-            switch (row.getKind()) {
+        public void flatMap(RowData row, Collector<ProfileUpdate> out) {
+            long customerId = ((Number) key.getFieldOrNull(row)).longValue();
+            switch (row.getRowKind()) {
                 case UPDATE_BEFORE -> {}
                 case DELETE -> out.collect(ProfileUpdate.deletion(customerId));
                 default -> {
-                    double[] values = new double[featureColumns.length];
+                    double[] values = new double[features.length];
                     for (int j = 0; j < values.length; j++) {
-                        Object value = row.getField(featureColumns[j]);
+                        Object value = features[j].getFieldOrNull(row);
                         values[j] = value == null ? Double.NaN : ((Number) value).doubleValue();
                     }
                     out.collect(new ProfileUpdate(customerId, values, false));

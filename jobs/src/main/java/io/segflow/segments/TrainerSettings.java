@@ -56,6 +56,12 @@ public record TrainerSettings(
                 sampleCapacity, emitEveryBatches, value, seed, frozen);
     }
 
+    /** The settings of the model itself (what the trainer operator adds: timers, frozen, hysteresis). */
+    public io.segflow.model.StreamingModel.Settings streamingModel() {
+        return new io.segflow.model.StreamingModel.Settings(
+                k, batchSize, batchMaxWait.toMillis(), kMeansParams(), initSize, sampleCapacity, emitEveryBatches, seed);
+    }
+
     public MiniBatchKMeans.Params kMeansParams() {
         return new MiniBatchKMeans.Params(k, decayFactor, halfLifePoints, reseedRatio, seed);
     }

@@ -60,6 +60,12 @@ class SegflowCliTest {
             java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
         }
         // streaming accepts a time attribute carried through LATERAL TABLE; Flink's batch planner does not
+        java.nio.file.Path sources = dir.resolve("10_sources.sql");
+        String declared = java.nio.file.Files.readString(sources);
+        String withWatermark = declared.replaceFirst("(CREATE TABLE web_events_raw \\(\n(?:.*\n)*?  kafka_timestamp TIMESTAMP_LTZ\\(3\\) METADATA FROM 'timestamp' VIRTUAL)",
+                "$1,\n  rowtime AS kafka_timestamp,\n  WATERMARK FOR rowtime AS rowtime");
+        assertThat(withWatermark).isNotEqualTo(declared);
+        java.nio.file.Files.writeString(sources, withWatermark);
         java.nio.file.Path staging = dir.resolve("20_staging.sql");
         String original = java.nio.file.Files.readString(staging);
         String withRowtime = original.replaceFirst("(?s)(CREATE TEMPORARY VIEW stg_web_events AS\\s+SELECT)", "$1\n  r.rowtime,");

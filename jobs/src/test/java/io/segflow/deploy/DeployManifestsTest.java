@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.segflow.cli.SegflowCli;
+import io.segflow.pipeline.StateStorage;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.HighAvailabilityOptions;
@@ -46,6 +48,29 @@ class DeployManifestsTest {
         assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.dir")).isTrue();
         assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.savepoint-dir")).isTrue();
         assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.interval")).isTrue();
+    }
+
+    @Test
+    void everyDeploymentKeepsStateAsALocalRunDoes() throws Exception {
+        Map<String, String> standalone = new HashMap<>();
+        flatten("", YAML.readTree(DEPLOY.resolve("flink/config.yaml").toFile()), standalone);
+        JsonNode kubernetes = manifest("k8s/segflow-streaming.yaml").at("/spec/flinkConfiguration");
+        StateStorage.DEFAULTS.forEach((option, value) -> {
+            for (var deployment : Map.of("deploy/flink/config.yaml", String.valueOf(standalone.get(option.key())),
+                    "deploy/k8s/segflow-streaming.yaml", kubernetes.path(option.key()).asText()).entrySet()) {
+                Configuration parsed = new Configuration();
+                parsed.setString(option.key(), deployment.getValue());
+                assertThat(parsed.get(option)).as("%s in %s", option.key(), deployment.getKey()).isEqualTo(value);
+            }
+        });
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(field -> flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), into));
+        } else {
+            into.put(prefix, node.asText());
+        }
     }
 
     @Test

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.cli.SourceRecordsRead;
 import io.segflow.embedded.RecordedHistory;
-import io.segflow.infra.PostgresSchema;
 import io.segflow.infra.TopicOffsets;
-import io.segflow.model.FeatureScaling;
-import io.segflow.model.SegmentModel;
 import io.segflow.segments.PublishedModels;
 import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.SegflowITCaseBase;
@@ -17,9 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.catalog.Column;
-import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -35,12 +29,6 @@ class BackfillParityITCase extends SegflowITCaseBase {
 
     private static final int CUSTOMERS = 300;
     private static final long MODEL_VERSION = 1_770_000_000_000L;
-
-    /** The shipped features, in the order of customer_profile. */
-    private static final List<String> FEATURES = List.of(
-            "customer_age", "website_sessions", "website_views", "pages_per_session", "blogs_viewed",
-            "videos_viewed", "whitepapers_viewed", "product_features_used", "product_features_used_per_day",
-            "avg_sessions_per_day", "avg_time_per_session");
 
     @Test
     void backfillRebuildsWhatStreamingBuiltFromTheSameInput() throws Exception {
@@ -168,25 +156,8 @@ class BackfillParityITCase extends SegflowITCaseBase {
                 .trainer(TrainerSettings.defaults().withFrozen(true).withHysteresis(0));
     }
 
-    /** Four segments in feature units: readers, video learners, product power users, CRM only. */
     private static void publishModel(JobSettings settings) throws Exception {
-        PostgresSchema.apply(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
-                ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull())));
-        double[][] centres = {
-            {45, 4, 14, 3.5, 7, 0, 0, 0, 0, 0, 0},
-            {40, 4, 14, 3.5, 3, 3, 3, 0, 0, 0, 0},
-            {35, 2, 6, 3.5, 2, 1, 1, 8, 3.5, 1, 900},
-            {50, 0, 0, 0, 0, 0, 0, 2, 1.5, 1, 200},
-        };
-        FeatureScaling scaling = new FeatureScaling(
-                new double[] {45, 3, 10, 3, 3, 1, 1, 3, 1.5, 0.7, 300},
-                new double[] {15, 2, 7, 1.5, 3, 1.5, 1.5, 3, 1.5, 0.5, 350});
-        double[] standardised = new double[centres.length * FEATURES.size()];
-        for (int c = 0; c < centres.length; c++) {
-            System.arraycopy(scaling.scale(centres[c]), 0, standardised, c * FEATURES.size(), FEATURES.size());
-        }
-        PublishedModels.publish(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
-                new SegmentModel(MODEL_VERSION, "batch", FEATURES, scaling, standardised, new double[] {1, 1, 1, 1}, 0, 0));
+        PublishedModels.publishFourSegments(settings, MODEL_VERSION);
     }
 
     private static void awaitCaughtUp(JobSettings settings) throws Exception {

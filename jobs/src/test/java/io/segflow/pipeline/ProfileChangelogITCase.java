@@ -36,6 +36,7 @@ class ProfileChangelogITCase extends SegflowITCaseBase {
 
         StreamExecutionEnvironment env = flinkEnvironment();
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        SqlTuning.apply(tableEnv.getConfig(), settings); // planned as the job plans it
         SegflowPipeline pipeline = SegflowPipeline.create(
                 tableEnv, SqlScripts.locate(settings.sqlDirectory()), settings.placeholders());
         Map<Long, List<RowKind>> changes = new TreeMap<>();
@@ -44,7 +45,10 @@ class ProfileChangelogITCase extends SegflowITCaseBase {
                     .add(row.getKind()));
         }
 
-        assertThat(changes).hasSize(customers);
+        // every live customer has a profile; a deleted one may have come and gone within a batch
+        for (long customer = 1; customer <= customers; customer++) {
+            assertThat(changes.containsKey(customer) || RecordedHistory.deletes(customer)).as("customer %d", customer).isTrue();
+        }
         changes.forEach((customer, kinds) -> {
             List<RowKind> updates = kinds.subList(1, RecordedHistory.deletes(customer) ? kinds.size() - 1 : kinds.size());
             assertThat(kinds.get(0)).as("first change of customer %d", customer).isEqualTo(RowKind.INSERT);
@@ -55,6 +59,6 @@ class ProfileChangelogITCase extends SegflowITCaseBase {
             }
         });
         // the history updates customers, links some of them late and re-points visitors: rows did change
-        assertThat(changes.values().stream().mapToInt(List::size).sum()).isGreaterThan(3 * customers);
+        assertThat(changes.values().stream().filter(kinds -> kinds.size() > 2).count()).isGreaterThan(customers / 2);
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +24,7 @@ class ModelTrainerTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> harness(ModelTrainer trainer) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(trainer), update -> ModelTrainer.ALL, model -> ModelTrainer.ALL, Types.INT);
+                new ModelTrainer.Operator(trainer), update -> ModelTrainer.ALL, model -> ModelTrainer.ALL, Types.INT);
     }
 
     /** Customer i: low activity when even, high when odd, a little noise. */
@@ -99,6 +98,31 @@ class ModelTrainerTest {
             assertThat(harness.extractOutputValues()).hasSize(1);
             harness.setProcessingTime(Duration.ofHours(2).toMillis());
             assertThat(harness.extractOutputValues()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aSmallBaseStartsOnceTheWaitIsOverOrTheInputEnds() throws Exception {
+        Random random = new Random(7);
+        TrainerSettings defaults = TrainerSettings.defaults(); // k = 6, init size 500, 5 s wait
+        try (var harness = harness(new ModelTrainer(defaults, FEATURES))) {
+            harness.open();
+            harness.setProcessingTime(1_000);
+            for (long id = 0; id < 60; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            assertThat(harness.extractOutputValues()).isEmpty();
+            harness.setProcessingTime(1_000 + defaults.batchMaxWait().toMillis());
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            assertThat(harness.extractOutputValues().get(0).k()).isEqualTo(6);
+        }
+        try (var harness = harness(new ModelTrainer(defaults, FEATURES))) {
+            harness.open();
+            for (long id = 0; id < 60; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            harness.endInput1(); // a bounded run over a small base ends before the wait is over
+            assertThat(harness.extractOutputValues()).hasSize(1);
         }
     }
 

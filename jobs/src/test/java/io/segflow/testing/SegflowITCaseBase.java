@@ -77,8 +77,42 @@ public abstract class SegflowITCaseBase {
                 .sqlDirectory(repositorySql())
                 .jdbcFlushInterval(Duration.ofMillis(200))
                 .checkpointInterval(Duration.ofSeconds(2))
+                .stateDirectory(STATE_DIRECTORY.toString())
                 .createdTopicPartitions(2);
     }
+
+    /**
+     * Settings for one test with every option at its default: only what keeps tests apart (topics,
+     * database, consumer group, state directory) is set. For the tests that show what a user gets
+     * without tuning anything.
+     */
+    protected static JobSettings defaultSettings() throws Exception {
+        JobSettings fresh = freshSettings();
+        return new JobSettings()
+                .kafkaBootstrapServers(fresh.kafkaBootstrapServers())
+                .jdbcUrl(fresh.jdbcUrl())
+                .jdbcUser(fresh.jdbcUser())
+                .customersTopic(fresh.customersTopic())
+                .identitiesTopic(fresh.identitiesTopic())
+                .webEventsTopic(fresh.webEventsTopic())
+                .productEventsTopic(fresh.productEventsTopic())
+                .deadLetterTopic(fresh.deadLetterTopic())
+                .segmentsTopic(fresh.segmentsTopic())
+                .modelsTopic(fresh.modelsTopic())
+                .consumerGroup(fresh.consumerGroup())
+                .sqlDirectory(fresh.sqlDirectory())
+                .stateDirectory(fresh.stateDirectory());
+    }
+
+    /** The REST address of the test MiniCluster. */
+    protected static java.net.URI restAddress() {
+        var client = FLINK.getClientConfiguration();
+        return java.net.URI.create("http://" + client.get(org.apache.flink.configuration.RestOptions.ADDRESS) + ":"
+                + client.get(org.apache.flink.configuration.RestOptions.PORT));
+    }
+
+    /** Checkpoints of every test run, each under its own consumer group. */
+    protected static final Path STATE_DIRECTORY = Path.of("target", "segflow-state").toAbsolutePath();
 
     protected static Path repositorySql() {
         Path here = Path.of("").toAbsolutePath();
@@ -91,7 +125,7 @@ public abstract class SegflowITCaseBase {
         settings.boundedMode("latest-offset");
         SegflowJob job = new SegflowJob(settings);
         JobClient client = job.start(flinkEnvironment());
-        client.getJobExecutionResult().get(90, TimeUnit.SECONDS);
+        client.getJobExecutionResult().get(300, TimeUnit.SECONDS);
         return client;
     }
 

@@ -382,6 +382,10 @@ final class ValueDecoder {
         Instant instant;
         if (value.isTextual()) {
             String text = isoText(value);
+            Instant common = IsoInstant.parse(text);
+            if (common != null) {
+                return checkedInstant(column, common);
+            }
             if (!hasOffset(text)) {
                 DecodeException wrongType = wrongType(column, value);
                 try {
@@ -396,6 +400,10 @@ final class ValueDecoder {
         } else {
             instant = epoch(column, value, semantic);
         }
+        return checkedInstant(column, instant);
+    }
+
+    private static Instant checkedInstant(ColumnSpec column, Instant instant) throws DecodeException {
         if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
             throw outOfRange(column, instant.toString());
         }

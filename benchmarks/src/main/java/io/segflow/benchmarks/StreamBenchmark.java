@@ -1,0 +1,485 @@
+package io.segflow.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segflow.cli.CheckpointStats;
+import io.segflow.embedded.EmbeddedKafka;
+import io.segflow.embedded.EmbeddedPostgresDatabase;
+import io.segflow.embedded.RecordedHistory;
+import io.segflow.infra.KafkaTopics;
+import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.SegflowJob;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * segflow against the simplest Flink SQL job over the same topics, in one run on one machine (not
+ * a test: it prints figures). A seeded history of N customers ({@link RecordedHistory}: every event
+ * type, CRM updates and deletes, late and re-pointed identity links, duplicates, malformed
+ * records) is written once to an in-process broker; then, each on its own local MiniCluster of the
+ * same parallelism, each into its own PostgreSQL database:
+ *
+ * <ol>
+ *   <li>a bare Flink SQL baseline: the two event topics through Flink's JSON format, UNION ALL,
+ *       GROUP BY the department's id (visitor or user), COUNT, a JDBC upsert into PostgreSQL;
+ *   <li>segflow streaming, every option at its default (checkpoints on), reading the history to
+ *       its end ({@code run --bounded});
+ *   <li>segflow backfill (BATCH) over the same topics;
+ *   <li>segflow streaming again, caught up with the history, then fed analytics events at a fixed
+ *       rate: the delay from an event's write to Kafka to its customer's row in PostgreSQL.
+ * </ol>
+ *
+ * <pre>
+ * java -cp jobs/target/segflow.jar:benchmarks/target/benchmarks.jar io.segflow.benchmarks.StreamBenchmark \
+ *     [customers=10000] [sessions each=4] [parallelism=2] [events/s=2000] [seconds of live input=60]
+ * </pre>
+ */
+public final class StreamBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Timing(String name, long records, double seconds) {
+        double rate() {
+            return records / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int customers = arg(args, 0, 10_000);
+        int sessions = arg(args, 1, 4);
+        int parallelism = arg(args, 2, 2);
+        int rate = arg(args, 3, 2_000);
+        int liveSeconds = arg(args, 4, 60);
+        // an experiment with another checkpoint interval than the default (e.g. 2s); the figures
+        // in docs/benchmarks.md are of the defaults
+        checkpointInterval = args.length > 5 ? java.time.Duration.parse("PT" + args[5].toUpperCase(Locale.ROOT)) : null;
+        System.out.printf(Locale.ROOT, "segflow stream benchmark: %,d customers, %d sessions each, parallelism %d, %,d events/s live for %d s%n",
+                customers, sessions, parallelism, rate, liveSeconds);
+        Path work = Files.createTempDirectory("segflow-benchmark");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
+            JobSettings topics = settings(kafka, postgres, "bench_topics", work);
+            List<String> all = new ArrayList<>(topics.inputTopics());
+            all.addAll(List.of(topics.deadLetterTopic(), topics.segmentsTopic(), topics.modelsTopic()));
+            KafkaTopics.ensure(kafka.bootstrapServers(), all, parallelism);
+
+            long writing = System.nanoTime();
+            RecordedHistory.Counts input;
+            try (KafkaProducer<String, String> producer = bulkProducer(kafka.bootstrapServers())) {
+                input = RecordedHistory.write(producer, topics, customers, sessions, 7);
+            }
+            long eventRecords;
+            try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
+                eventRecords = offsets.recordsHeld(List.of(topics.webEventsTopic(), topics.productEventsTopic()))
+                        .values().stream().mapToLong(Long::longValue).sum();
+            }
+            long live = input.customers() - input.deletedCustomers();
+            System.out.printf(Locale.ROOT, "history: %,d records (%,d of them analytics events), %,d customers (%,d left after deletes), written in %.1f s%n",
+                    input.records(), eventRecords, input.customers(), live, seconds(System.nanoTime() - writing));
+
+            Timing baseline = baseline(kafka, postgres, topics, parallelism, eventRecords);
+            Streaming streaming = streaming(kafka, postgres, topics, parallelism, work, input.records(), live);
+            Timing backfill = backfill(kafka, postgres, topics, parallelism, work, input.records(), live);
+            Latency latency = latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds);
+
+            System.out.println();
+            System.out.println("| run | records | seconds | records/s |");
+            System.out.println("|---|---:|---:|---:|");
+            for (Timing t : List.of(baseline, streaming.timing, backfill)) {
+                System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f |%n", t.name, t.records, t.seconds, t.rate());
+            }
+            System.out.println();
+            System.out.printf(Locale.ROOT, "segflow streaming / bare Flink SQL (records/s): %.2f (target >= 0.5)%n", streaming.timing.rate() / baseline.rate());
+            System.out.printf(Locale.ROOT, "backfill / streaming (records/s): %.2f (target >= 2)%n", backfill.rate() / streaming.timing.rate());
+            System.out.printf(Locale.ROOT, "state: largest checkpoint %,.1f MB = %,.0f bytes a customer; beyond the deduplication window %,.0f bytes a customer (target <= 2048); %s%n",
+                    streaming.stateBytes / 1e6, (double) streaming.stateBytes / input.customers(),
+                    (double) (streaming.stateBytes - streaming.dedupBytes) / input.customers(), streaming.byOperator);
+            System.out.printf(Locale.ROOT, "checkpoints: %d completed, %d failed while running; duration mean %.1f s, max %.1f s%n",
+                    streaming.checkpoints, streaming.failedCheckpoints, streaming.meanCheckpointSeconds, streaming.maxCheckpointSeconds);
+            System.out.printf(Locale.ROOT, "live: %,d events at %,d/s (%,.0f/s sent); event written -> customer row in PostgreSQL: p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes (target p99 < 2 s)%n",
+                    latency.sent, rate, latency.sentRate, latency.p50, latency.p99, latency.max, latency.samples);
+            System.out.printf(Locale.ROOT, "machine: %d cores, load average %.1f, %s %s%n", Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    System.getProperty("java.vm.name"), System.getProperty("java.vm.version"));
+        }
+        System.exit(0);
+    }
+
+    // ---- (a) the baseline -------------------------------------------------------------------
+
+    private static Timing baseline(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
+            int parallelism, long eventRecords) throws Exception {
+        String database = "bench_baseline";
+        postgres.createDatabase(database);
+        try (Connection c = postgres.connect(database); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE department_events (external_id TEXT PRIMARY KEY, events BIGINT)");
+        }
+        StreamExecutionEnvironment env = environment(parallelism);
+        env.enableCheckpointing(10_000);
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        for (String[] table : new String[][] {
+            {"web_events", topics.webEventsTopic(), "visitor_id"}, {"product_events", topics.productEventsTopic(), "user_id"}}) {
+            tableEnv.executeSql("CREATE TABLE " + table[0] + " (" + table[2] + " STRING, event_id STRING, event_type STRING) WITH ("
+                    + "'connector' = 'kafka', 'topic' = '" + table[1] + "', 'properties.bootstrap.servers' = '" + kafka.bootstrapServers() + "',"
+                    + " 'properties.group.id' = 'bench-baseline', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',"
+                    + " 'format' = 'json', 'json.ignore-parse-errors' = 'true')");
+        }
+        tableEnv.executeSql("CREATE TABLE department_events (external_id STRING, events BIGINT, PRIMARY KEY (external_id) NOT ENFORCED) WITH ("
+                + "'connector' = 'jdbc', 'url' = '" + postgres.plainJdbcUrl(database) + "', 'table-name' = 'department_events', 'username' = 'postgres', 'password' = '')");
+        long start = System.nanoTime();
+        JobClient job = tableEnv.executeSql("INSERT INTO department_events SELECT external_id, COUNT(*) FROM ("
+                + " SELECT visitor_id AS external_id FROM web_events UNION ALL SELECT user_id FROM product_events)"
+                + " WHERE external_id IS NOT NULL GROUP BY external_id").getJobClient().orElseThrow();
+        job.getJobExecutionResult().get();
+        double seconds = seconds(System.nanoTime() - start);
+        System.out.printf(Locale.ROOT, "baseline: %.1f s, %,d rows%n", seconds, count(postgres, database, "department_events"));
+        return new Timing("bare Flink SQL: JSON, UNION ALL, GROUP BY id, COUNT, JDBC upsert", eventRecords, seconds);
+    }
+
+    // ---- (b) segflow streaming ----------------------------------------------------------------
+
+    private record Streaming(Timing timing, long stateBytes, long dedupBytes, String byOperator, long checkpoints,
+            long failedCheckpoints, double meanCheckpointSeconds, double maxCheckpointSeconds) {}
+
+    private static Streaming streaming(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
+            int parallelism, Path work, long records, long live) throws Exception {
+        JobSettings settings = copyTopics(topics, settings(kafka, postgres, "bench_streaming", work))
+                .consumerGroup("bench-streaming")
+                .boundedMode("latest-offset")
+                // names that say what each SQL operator does, so that the state of the event
+                // deduplication can be told from the rest (nothing else changes)
+                .flinkConfiguration(Map.of("table.exec.simplify-operator-name-enabled", "false"));
+        long start = System.nanoTime();
+        JobClient job = new SegflowJob(settings).start(environment(parallelism));
+        long submitted = System.nanoTime();
+        URI rest = URI.create("http://localhost:" + restPort);
+        CheckpointStats stats = new CheckpointStats(rest, job.getJobID());
+        long largest = 0;
+        long largestId = -1;
+        Map<Long, Long> durations = new HashMap<>();
+        long lastShown = System.nanoTime();
+        while (isRunning(job)) {
+            JsonNode history = get(rest, "/jobs/" + job.getJobID() + "/checkpoints");
+            if (history == null && System.getenv("BENCH_DEBUG") != null) {
+                System.out.println("  no checkpoint figures at " + rest);
+            }
+            if (history != null) {
+                for (JsonNode checkpoint : history.path("history")) {
+                    if ("COMPLETED".equals(checkpoint.path("status").asText())) {
+                        durations.put(checkpoint.path("id").asLong(), checkpoint.path("end_to_end_duration").asLong());
+                        if (checkpoint.path("state_size").asLong() > largest) {
+                            largest = checkpoint.path("state_size").asLong();
+                            largestId = checkpoint.path("id").asLong();
+                        }
+                    }
+                }
+            }
+            stats.read().ifPresent(summary -> lastSummary = summary);
+            Map<String, Long> byOperator = largestId < 0 ? Map.of() : stateByOperator(rest, job, largestId);
+            if (!byOperator.isEmpty()) {
+                lastByOperator = byOperator;
+            }
+            if (System.nanoTime() - lastShown > TimeUnit.SECONDS.toNanos(15)) {
+                lastShown = System.nanoTime();
+                System.out.printf(Locale.ROOT, "  streaming: %.0f s, largest checkpoint so far %.1f MB%n", seconds(lastShown - start), largest / 1e6);
+            }
+            Thread.sleep(1_000);
+        }
+        job.getJobExecutionResult().get();
+        double seconds = seconds(System.nanoTime() - start);
+        long dedup = lastByOperator.getOrDefault("event deduplication", 0L);
+        System.out.printf(Locale.ROOT, "streaming: %.1f s (%.1f s of it planning and submitting), %,d profiles, %,d segments%n",
+                seconds, seconds(submitted - start), count(postgres, "bench_streaming", "customer_profile"),
+                count(postgres, "bench_streaming", "customer_segment"));
+        LongSummary d = LongSummary.of(durations.values());
+        return new Streaming(new Timing("segflow streaming, defaults, checkpoints on (run --bounded)", records, seconds),
+                largest, dedup, lastByOperator.toString(), lastSummary.completed(), lastSummary.failedWhileRunning(), d.mean / 1000.0, d.max / 1000.0);
+    }
+
+    private static Map<String, Long> lastByOperator = Map.of();
+    private static CheckpointStats.Summary lastSummary = new CheckpointStats.Summary(0, 0, 0, 0, 0, Duration.ZERO, null, List.of());
+
+    /** False once the job ended, or the local cluster that ran it has shut down with it. */
+    private static boolean isRunning(JobClient job) {
+        try {
+            return !job.getJobStatus().get().isGloballyTerminalState();
+        } catch (Exception clusterGone) {
+            return false;
+        }
+    }
+
+    /** The state of a checkpoint by what holds it: the event deduplication, and the rest. */
+    private static Map<String, Long> stateByOperator(URI rest, JobClient job, long checkpoint) {
+        JsonNode details = get(rest, "/jobs/" + job.getJobID() + "/checkpoints/details/" + checkpoint);
+        JsonNode vertices = get(rest, "/jobs/" + job.getJobID());
+        if (details == null || vertices == null) {
+            return Map.of();
+        }
+        Map<String, String> names = new HashMap<>();
+        vertices.path("vertices").forEach(v -> names.put(v.path("id").asText(), v.path("name").asText()));
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        details.path("tasks").fields().forEachRemaining(task -> {
+            String name = names.getOrDefault(task.getKey(), "");
+            String holder = name.contains("groupBy=[event_id]") ? "event deduplication"
+                    : name.contains("segment") ? "segmentation operators" : "rest of the SQL";
+            sizes.merge(holder, task.getValue().path("state_size").asLong(), Long::sum);
+        });
+        return sizes;
+    }
+
+    // ---- (c) backfill -----------------------------------------------------------------------
+
+    private static Timing backfill(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
+            int parallelism, Path work, long records, long live) throws Exception {
+        JobSettings settings = copyTopics(topics, settings(kafka, postgres, "bench_backfill", work))
+                .consumerGroup("bench-backfill")
+                .backfill(true);
+        long start = System.nanoTime();
+        new SegflowJob(settings).start(environment(parallelism)).getJobExecutionResult().get();
+        double seconds = seconds(System.nanoTime() - start);
+        System.out.printf(Locale.ROOT, "backfill: %.1f s, %,d profiles%n", seconds, count(postgres, "bench_backfill", "customer_profile"));
+        return new Timing("segflow backfill (BATCH)", records, seconds);
+    }
+
+    // ---- (d) latency at a fixed rate ---------------------------------------------------------
+
+    private record Latency(long sent, double sentRate, double p50, double p99, double max, int samples) {}
+
+    private static Latency latency(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
+            int parallelism, Path work, long customers, long live, int rate, int liveSeconds) throws Exception {
+        String database = "bench_live";
+        JobSettings settings = copyTopics(topics, settings(kafka, postgres, database, work)).consumerGroup("bench-live");
+        JobClient job = new SegflowJob(settings).start(environment(parallelism));
+        try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
+            Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
+            long start = System.nanoTime();
+            while (!offsets.committedUpTo(settings.consumerGroup(), ends) || count(postgres, database, "customer_profile") < live) {
+                if (!isRunning(job)) {
+                    throw new IllegalStateException("the live job stopped");
+                }
+                Thread.sleep(500);
+            }
+            System.out.printf(Locale.ROOT, "live: caught up with the history in %.1f s; now %,d events/s for %d s%n",
+                    seconds(System.nanoTime() - start), rate, liveSeconds);
+        }
+        // probes: web events of customers with a web visitor, stamped with the time they are written
+        Map<Long, Long> pending = new ConcurrentHashMap<>(); // customer -> event time (ms) of its newest probe
+        Map<Long, Long> writtenAt = new ConcurrentHashMap<>(); // customer -> nanoTime its newest probe was acknowledged
+        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        Random random = new Random(11);
+        long sent = 0;
+        long begin = System.nanoTime();
+        long end = begin + TimeUnit.SECONDS.toNanos(liveSeconds);
+        Thread watcher = new Thread(() -> watch(postgres, database, pending, writtenAt, latencies, end + TimeUnit.SECONDS.toNanos(30)), "latency-watcher");
+        watcher.start();
+        long lastTime = 0;
+        try (KafkaProducer<String, String> producer = kafka.newProducer()) {
+            while (System.nanoTime() < end) {
+                long customer;
+                do {
+                    customer = 1 + random.nextInt((int) customers);
+                    // not deleted, and not one whose visitor the history re-points to another customer
+                } while (RecordedHistory.deletes(customer) || (customer >= 7 && (customer - 7) % 50 == 0));
+                // distinct, increasing event times, so that each probe moves its customer's updated_at
+                long time = Math.max(System.currentTimeMillis(), lastTime + 1);
+                lastTime = time;
+                String visitor = "visitor-" + customer;
+                String event = "{\"event_id\":\"probe-" + sent + "\",\"visitor_id\":\"" + visitor + "\",\"session_id\":\"probe-s" + customer
+                        + "\",\"event_type\":\"page_view\",\"url\":\"https://example.com/probe\",\"event_time\":\"" + Instant.ofEpochMilli(time) + "\"}";
+                long c = customer;
+                producer.send(new ProducerRecord<>(settings.webEventsTopic(), visitor, event), (metadata, error) -> {
+                    if (error == null) {
+                        pending.merge(c, time, Math::max);
+                        writtenAt.put(c, System.nanoTime());
+                    }
+                });
+                sent++;
+                long due = begin + (long) (sent * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+        }
+        double sentRate = sent / seconds(System.nanoTime() - begin);
+        watcher.join();
+        job.cancel().get(60, TimeUnit.SECONDS);
+        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return new Latency(sent, sentRate, Double.NaN, Double.NaN, Double.NaN, 0);
+        }
+        return new Latency(sent, sentRate, percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1], sorted.length);
+    }
+
+    /**
+     * Polls the profiles written in the last seconds; a probe is seen when its customer's
+     * updated_at reaches the probe's event time. Each customer's newest probe is measured.
+     */
+    private static void watch(EmbeddedPostgresDatabase postgres, String database, Map<Long, Long> pending,
+            Map<Long, Long> writtenAt, ConcurrentLinkedQueue<Double> latencies, long until) {
+        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < until && (System.nanoTime() < until - TimeUnit.SECONDS.toNanos(30) || !pending.isEmpty())) {
+                Timestamp since = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).minusSeconds(60));
+                try (ResultSet rows = statement.executeQuery(
+                        "SELECT customer_id, updated_at FROM customer_profile WHERE updated_at >= '" + since + "'")) {
+                    long now = System.nanoTime();
+                    while (rows.next()) {
+                        long customer = rows.getLong(1);
+                        long updated = rows.getTimestamp(2).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli();
+                        Long probe = pending.get(customer);
+                        Long at = writtenAt.get(customer);
+                        if (probe != null && at != null && updated >= probe && pending.remove(customer, probe)) {
+                            latencies.add(seconds(now - at));
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot watch the profiles", e);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static java.time.Duration checkpointInterval;
+
+    private static JobSettings settings(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work) throws Exception {
+        postgres.createDatabase(database);
+        JobSettings settings = new JobSettings();
+        if (checkpointInterval != null) {
+            settings.checkpointInterval(checkpointInterval);
+        }
+        return settings
+                .kafkaBootstrapServers(kafka.bootstrapServers())
+                .jdbcUrl(postgres.plainJdbcUrl(database))
+                .jdbcUser(EmbeddedPostgresDatabase.USER)
+                .customersTopic("bench.crm.public.customers")
+                .identitiesTopic("bench.crm.public.customer_identities")
+                .webEventsTopic("bench.web.events")
+                .productEventsTopic("bench.product.events")
+                .deadLetterTopic("bench.segflow.dead_letter")
+                .segmentsTopic("bench.segflow.customer_segments")
+                .modelsTopic("bench.segflow.segment_models")
+                .sqlDirectory(repositorySql())
+                .stateDirectory(work.resolve(database).toString());
+    }
+
+    private static JobSettings copyTopics(JobSettings from, JobSettings to) {
+        return to.customersTopic(from.customersTopic()).identitiesTopic(from.identitiesTopic())
+                .webEventsTopic(from.webEventsTopic()).productEventsTopic(from.productEventsTopic())
+                .deadLetterTopic(from.deadLetterTopic()).segmentsTopic(from.segmentsTopic()).modelsTopic(from.modelsTopic());
+    }
+
+    private static StreamExecutionEnvironment environment(int parallelism) throws java.io.IOException {
+        Configuration flink = new Configuration();
+        flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+        restPort = freePort();
+        flink.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+        // experiments: BENCH_FLINK="key=value,key=value" for the local cluster
+        String extra = System.getenv("BENCH_FLINK");
+        if (extra != null && !extra.isBlank()) {
+            for (String pair : extra.split(",")) {
+                String[] kv = pair.split("=", 2);
+                flink.setString(kv[0].trim(), kv[1].trim());
+            }
+        }
+        return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink).setParallelism(parallelism);
+    }
+
+    /** The REST port of the next local cluster, so that its checkpoint figures can be read. */
+    private static int restPort;
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static JsonNode get(URI rest, String path) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static KafkaProducer<String, String> bulkProducer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        return new KafkaProducer<>(props);
+    }
+
+    private static long count(EmbeddedPostgresDatabase postgres, String database, String table) throws Exception {
+        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private record LongSummary(double mean, long max) {
+        static LongSummary of(java.util.Collection<Long> values) {
+            return new LongSummary(values.stream().mapToLong(Long::longValue).average().orElse(0),
+                    values.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static Path repositorySql() {
+        Path sql = Path.of("sql");
+        return Files.isDirectory(sql) ? sql.toAbsolutePath() : null;
+    }
+
+    private static int arg(String[] args, int index, int fallback) {
+        return args.length > index ? Integer.parseInt(args[index]) : fallback;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

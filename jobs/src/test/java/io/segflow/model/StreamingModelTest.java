@@ -1,0 +1,215 @@
+package io.segflow.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segflow.segments.TrainerSettings;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The streaming model's life, without Flink: when it starts, how its segment ids last. */
+class StreamingModelTest {
+
+    /** The shipped features: age, six web figures, four product figures. */
+    private static final List<String> FEATURES = List.of(
+            "customer_age", "website_sessions", "website_views", "pages_per_session", "blogs_viewed",
+            "videos_viewed", "whitepapers_viewed", "product_features_used", "product_features_used_per_day",
+            "avg_sessions_per_day", "avg_time_per_session");
+
+    private static final StreamingModel.Settings DEFAULTS = TrainerSettings.defaults().streamingModel();
+
+    @Test
+    void aBaseOfSixtyCustomersIsSegmentedWithTheDefaults() {
+        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        Customers base = new Customers(60, 1);
+        long now = 0;
+        for (int i = 0; i < 60; i++) {
+            assertThat(model.update(i, base.profile(i), now += 10)).isEmpty();
+        }
+        // below init-size (500): it waits for more customers, but no longer than batch-max-wait
+        assertThat(model.tick(now + 1_000)).isEmpty();
+        Optional<SegmentModel> first = model.tick(DEFAULTS.batchMaxWaitMillis() + 10);
+        assertThat(first).isPresent();
+        assertThat(first.get().k()).isEqualTo(6);
+        for (int i = 0; i < 60; i++) {
+            int segment = first.get().assign(base.profile(i)).segment();
+            assertThat(first.get().segmentId(segment)).isBetween(0, 5);
+        }
+    }
+
+    @Test
+    void fewerCustomersThanSegmentsWaitForMore() {
+        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        Customers base = new Customers(5, 2);
+        for (int i = 0; i < 5; i++) {
+            model.update(i, base.profile(i), i);
+        }
+        assertThat(model.tick(60_000)).isEmpty();
+        // the sixth customer: the wait is long over, the model starts with it
+        assertThat(model.update(5, new Customers(1, 3).profile(0), 60_001)).isPresent();
+    }
+
+    @Test
+    void aBaseReachingInitSizeStartsAtOnce() {
+        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        Customers base = new Customers(DEFAULTS.initSize(), 4);
+        List<SegmentModel> published = new ArrayList<>();
+        for (int i = 0; i < DEFAULTS.initSize(); i++) {
+            model.update(i, base.profile(i), i).ifPresent(published::add);
+        }
+        assertThat(published).hasSize(1);
+    }
+
+    /**
+     * Ten minutes of a demo-like stream: 2,000 customers of four personas whose profiles fill in
+     * as their events arrive (every count grows all the time), 500 profile updates a second. The
+     * model starts on nearly empty profiles and has to settle, yet no segment id is retired:
+     * the six ids it starts with are the six it has after ten minutes.
+     */
+    @Test
+    void noSegmentIdIsRetiredWhileProfilesFillIn() {
+        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        Customers base = new Customers(2_000, 5);
+        Random random = new Random(6);
+        List<Set<Integer>> idsOverTime = new ArrayList<>();
+        long updates = 10 * 60 * 500;
+        for (int i = 0; i < 2_000; i++) {
+            model.update(i, base.profile(i), 0).ifPresent(m -> idsOverTime.add(ids(m)));
+        }
+        for (long u = 0; u < updates; u++) {
+            long now = u * 2; // 500 a second
+            int customer = random.nextInt(2_000);
+            base.event(customer, random);
+            model.update(customer, base.profile(customer), now).ifPresent(m -> idsOverTime.add(ids(m)));
+        }
+        assertThat(model.settled()).isTrue();
+        assertThat(idsOverTime).isNotEmpty();
+        Set<Integer> first = idsOverTime.get(0);
+        assertThat(idsOverTime).as("segment ids of each version").allSatisfy(ids -> assertThat(ids).isEqualTo(first));
+    }
+
+    @Test
+    void aRestoredModelContinuesExactly() {
+        StreamingModel original = new StreamingModel(DEFAULTS, FEATURES);
+        Customers base = new Customers(800, 7);
+        Random random = new Random(8);
+        long now = 0;
+        for (int i = 0; i < 800; i++) {
+            original.update(i, base.profile(i), now++);
+        }
+        StreamingModel.State state = original.state();
+        Customers copy = base.copy();
+        StreamingModel restored = StreamingModel.restore(DEFAULTS, FEATURES, state);
+        Random randomCopy = new Random(8);
+        List<SegmentModel> a = new ArrayList<>();
+        List<SegmentModel> b = new ArrayList<>();
+        for (int u = 0; u < 5_000; u++) {
+            int customer = random.nextInt(800);
+            base.event(customer, random);
+            original.update(customer, base.profile(customer), now + u).ifPresent(a::add);
+            int same = randomCopy.nextInt(800);
+            copy.event(same, randomCopy);
+            restored.update(same, copy.profile(same), now + u).ifPresent(b::add);
+        }
+        assertThat(b).hasSameSizeAs(a).isNotEmpty();
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).version()).isEqualTo(a.get(i).version());
+            assertThat(ids(b.get(i))).isEqualTo(ids(a.get(i)));
+            for (int c = 0; c < a.get(i).k(); c++) {
+                assertThat(b.get(i).centroid(c)).containsExactly(a.get(i).centroid(c));
+            }
+        }
+    }
+
+    private static Set<Integer> ids(SegmentModel model) {
+        Set<Integer> ids = new TreeSet<>();
+        for (int c = 0; c < model.k(); c++) {
+            ids.add(model.segmentId(c));
+        }
+        return ids;
+    }
+
+    /**
+     * Customers of four personas (researchers, video learners, power users, browsers, as the demo
+     * has them) whose cumulative counts grow with each event.
+     */
+    private static final class Customers {
+        private final int[] persona;
+        private final double[] age;
+        private final long[][] counts; // web sessions, web views, blogs, videos, whitepapers, product sessions, feature uses, days, session ms, ended sessions
+        private final Set<String>[] features;
+
+        @SuppressWarnings("unchecked")
+        Customers(int n, long seed) {
+            Random random = new Random(seed);
+            persona = new int[n];
+            age = new double[n];
+            counts = new long[n][10];
+            features = new Set[n];
+            for (int i = 0; i < n; i++) {
+                persona[i] = i % 4;
+                age[i] = 20 + random.nextInt(50);
+                features[i] = new HashSet<>();
+            }
+        }
+
+        Customers copy() {
+            Customers copy = new Customers(persona.length, 0);
+            for (int i = 0; i < persona.length; i++) {
+                copy.persona[i] = persona[i];
+                copy.age[i] = age[i];
+                copy.counts[i] = counts[i].clone();
+                copy.features[i] = new HashSet<>(features[i]);
+            }
+            return copy;
+        }
+
+        void event(int i, Random random) {
+            long[] c = counts[i];
+            boolean web = switch (persona[i]) {
+                case 0 -> random.nextDouble() < 0.95;
+                case 1 -> random.nextDouble() < 0.8;
+                case 2 -> random.nextDouble() < 0.2;
+                default -> true;
+            };
+            if (web) {
+                if (random.nextDouble() < 0.25) {
+                    c[0]++;
+                }
+                c[1]++;
+                double r = random.nextDouble();
+                switch (persona[i]) {
+                    case 0 -> { if (r < 0.4) c[2]++; else if (r < 0.65) c[4]++; }
+                    case 1 -> { if (r < 0.6) c[3]++; }
+                    default -> { if (r < 0.05) c[2]++; }
+                }
+            } else {
+                if (random.nextDouble() < 0.2) {
+                    c[5]++;
+                    c[9]++;
+                    c[8] += persona[i] == 2 ? 1_500_000 : 300_000;
+                }
+                c[6]++;
+                features[i].add("f" + random.nextInt(persona[i] == 2 ? 12 : 4));
+                if (random.nextDouble() < 0.05) {
+                    c[7]++;
+                }
+            }
+        }
+
+        double[] profile(int i) {
+            long[] c = counts[i];
+            double days = Math.max(1, c[7]);
+            boolean product = c[5] + c[6] > 0;
+            return new double[] {
+                age[i], c[0], c[1], c[0] == 0 ? 0 : (double) c[1] / c[0], c[2], c[3], c[4],
+                features[i].size(), product ? c[6] / days : 0, product ? c[5] / days : 0, c[9] == 0 ? 0 : c[8] / 1000.0 / c[9]
+            };
+        }
+    }
+}
