@@ -9,6 +9,7 @@ import io.segflow.embedded.RecordedHistory;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +36,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -73,7 +72,8 @@ public final class StreamBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Timing(String name, long records, double seconds) {
+    /** A run: its records, the seconds from submission to the end, and the seconds spent planning before. */
+    private record Timing(String name, long records, double seconds, double planning) {
         double rate() {
             return records / seconds;
         }
@@ -111,16 +111,21 @@ public final class StreamBenchmark {
             System.out.printf(Locale.ROOT, "history: %,d records (%,d of them analytics events), %,d customers (%,d left after deletes), written in %.1f s%n",
                     input.records(), eventRecords, input.customers(), live, seconds(System.nanoTime() - writing));
 
-            Timing baseline = baseline(kafka, postgres, topics, parallelism, eventRecords);
-            Streaming streaming = streaming(kafka, postgres, topics, parallelism, work, input.records(), live);
-            Timing backfill = backfill(kafka, postgres, topics, parallelism, work, input.records(), live);
-            Latency latency = latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds);
+            // experiments: BENCH_PHASES=baseline,streaming,backfill,live (all by default)
+            String phases = System.getenv().getOrDefault("BENCH_PHASES", "baseline,streaming,backfill,live");
+            Timing none = new Timing("(not run)", 0, Double.NaN, 0);
+            Timing baseline = phases.contains("baseline") ? baseline(kafka, postgres, topics, parallelism, eventRecords) : none;
+            Streaming streaming = phases.contains("streaming") ? streaming(kafka, postgres, topics, parallelism, work, input.records(), live)
+                    : new Streaming(none, 0, 0, "", 0, 0, 0, 0);
+            Timing backfill = phases.contains("backfill") ? backfill(kafka, postgres, topics, parallelism, work, input.records(), live) : none;
+            Latency latency = phases.contains("live") ? latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds)
+                    : new Latency(0, 0, Double.NaN, Double.NaN, Double.NaN, 0);
 
             System.out.println();
-            System.out.println("| run | records | seconds | records/s |");
-            System.out.println("|---|---:|---:|---:|");
+            System.out.println("| run | records | planning s | running s | records/s |");
+            System.out.println("|---|---:|---:|---:|---:|");
             for (Timing t : List.of(baseline, streaming.timing, backfill)) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %,.0f |%n", t.name, t.records, t.seconds, t.rate());
+                System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %,.0f |%n", t.name, t.records, t.planning, t.seconds, t.rate());
             }
             System.out.println();
             System.out.printf(Locale.ROOT, "segflow streaming / bare Flink SQL (records/s): %.2f (target >= 0.5)%n", streaming.timing.rate() / baseline.rate());
@@ -148,7 +153,7 @@ public final class StreamBenchmark {
         try (Connection c = postgres.connect(database); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE department_events (external_id TEXT PRIMARY KEY, events BIGINT)");
         }
-        StreamExecutionEnvironment env = environment(parallelism);
+        StreamExecutionEnvironment env = environment(new JobSettings(), parallelism);
         env.enableCheckpointing(10_000);
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         for (String[] table : new String[][] {
@@ -164,10 +169,11 @@ public final class StreamBenchmark {
         JobClient job = tableEnv.executeSql("INSERT INTO department_events SELECT external_id, COUNT(*) FROM ("
                 + " SELECT visitor_id AS external_id FROM web_events UNION ALL SELECT user_id FROM product_events)"
                 + " WHERE external_id IS NOT NULL GROUP BY external_id").getJobClient().orElseThrow();
+        long submitted = System.nanoTime();
         job.getJobExecutionResult().get();
-        double seconds = seconds(System.nanoTime() - start);
+        double seconds = seconds(System.nanoTime() - submitted);
         System.out.printf(Locale.ROOT, "baseline: %.1f s, %,d rows%n", seconds, count(postgres, database, "department_events"));
-        return new Timing("bare Flink SQL: JSON, UNION ALL, GROUP BY id, COUNT, JDBC upsert", eventRecords, seconds);
+        return new Timing("bare Flink SQL: JSON, UNION ALL, GROUP BY id, COUNT, JDBC upsert", eventRecords, seconds, seconds(submitted - start));
     }
 
     // ---- (b) segflow streaming ----------------------------------------------------------------
@@ -184,7 +190,7 @@ public final class StreamBenchmark {
                 // deduplication can be told from the rest (nothing else changes)
                 .flinkConfiguration(Map.of("table.exec.simplify-operator-name-enabled", "false"));
         long start = System.nanoTime();
-        JobClient job = new SegflowJob(settings).start(environment(parallelism));
+        JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         long submitted = System.nanoTime();
         URI rest = URI.create("http://localhost:" + restPort);
         CheckpointStats stats = new CheckpointStats(rest, job.getJobID());
@@ -220,13 +226,13 @@ public final class StreamBenchmark {
             Thread.sleep(1_000);
         }
         job.getJobExecutionResult().get();
-        double seconds = seconds(System.nanoTime() - start);
+        double seconds = seconds(System.nanoTime() - submitted);
         long dedup = lastByOperator.getOrDefault("event deduplication", 0L);
-        System.out.printf(Locale.ROOT, "streaming: %.1f s (%.1f s of it planning and submitting), %,d profiles, %,d segments%n",
+        System.out.printf(Locale.ROOT, "streaming: %.1f s after %.1f s of planning, %,d profiles, %,d segments%n",
                 seconds, seconds(submitted - start), count(postgres, "bench_streaming", "customer_profile"),
                 count(postgres, "bench_streaming", "customer_segment"));
         LongSummary d = LongSummary.of(durations.values());
-        return new Streaming(new Timing("segflow streaming, defaults, checkpoints on (run --bounded)", records, seconds),
+        return new Streaming(new Timing("segflow streaming, defaults, checkpoints on (run --bounded)", records, seconds, seconds(submitted - start)),
                 largest, dedup, lastByOperator.toString(), lastSummary.completed(), lastSummary.failedWhileRunning(), d.mean / 1000.0, d.max / 1000.0);
     }
 
@@ -269,10 +275,12 @@ public final class StreamBenchmark {
                 .consumerGroup("bench-backfill")
                 .backfill(true);
         long start = System.nanoTime();
-        new SegflowJob(settings).start(environment(parallelism)).getJobExecutionResult().get();
-        double seconds = seconds(System.nanoTime() - start);
+        JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
+        long submitted = System.nanoTime();
+        job.getJobExecutionResult().get();
+        double seconds = seconds(System.nanoTime() - submitted);
         System.out.printf(Locale.ROOT, "backfill: %.1f s, %,d profiles%n", seconds, count(postgres, "bench_backfill", "customer_profile"));
-        return new Timing("segflow backfill (BATCH)", records, seconds);
+        return new Timing("segflow backfill (BATCH)", records, seconds, seconds(submitted - start));
     }
 
     // ---- (d) latency at a fixed rate ---------------------------------------------------------
@@ -283,7 +291,7 @@ public final class StreamBenchmark {
             int parallelism, Path work, long customers, long live, int rate, int liveSeconds) throws Exception {
         String database = "bench_live";
         JobSettings settings = copyTopics(topics, settings(kafka, postgres, database, work)).consumerGroup("bench-live");
-        JobClient job = new SegflowJob(settings).start(environment(parallelism));
+        JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
             Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
             long start = System.nanoTime();
@@ -405,20 +413,24 @@ public final class StreamBenchmark {
                 .deadLetterTopic(from.deadLetterTopic()).segmentsTopic(from.segmentsTopic()).modelsTopic(from.modelsTopic());
     }
 
-    private static StreamExecutionEnvironment environment(int parallelism) throws java.io.IOException {
-        Configuration flink = new Configuration();
-        flink.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
-        restPort = freePort();
-        flink.set(RestOptions.BIND_PORT, Integer.toString(restPort));
+    /**
+     * The local cluster that {@code run} starts (LocalCluster, with its managed memory), one
+     * slot per subtask, for the baseline as for segflow.
+     */
+    private static StreamExecutionEnvironment environment(JobSettings settings, int parallelism) throws java.io.IOException {
+        Map<String, String> flink = new HashMap<>(settings.flinkConfiguration());
+        flink.put(TaskManagerOptions.NUM_TASK_SLOTS.key(), Integer.toString(parallelism));
         // experiments: BENCH_FLINK="key=value,key=value" for the local cluster
         String extra = System.getenv("BENCH_FLINK");
         if (extra != null && !extra.isBlank()) {
             for (String pair : extra.split(",")) {
                 String[] kv = pair.split("=", 2);
-                flink.setString(kv[0].trim(), kv[1].trim());
+                flink.put(kv[0].trim(), kv[1].trim());
             }
         }
-        return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink).setParallelism(parallelism);
+        restPort = freePort();
+        settings.flinkConfiguration(flink);
+        return LocalCluster.withWebUi(settings, restPort).setParallelism(parallelism);
     }
 
     /** The REST port of the next local cluster, so that its checkpoint figures can be read. */

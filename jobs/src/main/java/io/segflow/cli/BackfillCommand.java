@@ -2,6 +2,7 @@ package io.segflow.cli;
 
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import java.net.URI;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -77,9 +77,7 @@ final class BackfillCommand implements Callable<Integer> {
         if (env instanceof LocalStreamEnvironment) {
             // our own MiniCluster: choose its REST port, so the progress can be read from it
             int port = DemoCommand.freePort("8081-8099");
-            Configuration flink = new Configuration();
-            flink.set(RestOptions.BIND_PORT, Integer.toString(port));
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            env = LocalCluster.withWebUi(settings, port);
             rest = URI.create("http://localhost:" + port);
             System.out.println("segflow: Flink web UI at " + rest);
         } else {

@@ -4,6 +4,7 @@ import io.segflow.embedded.DemoGenerator;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.pipeline.JobSettings;
+import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,13 +56,17 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin JobOptions job;
 
     private static final int PLAIN_REFRESH_SECONDS = 5;
+    /** No call to the local cluster may hold up a Ctrl-C: the JVM waits for our cleanup only so long. */
+    private static final int CLIENT_TIMEOUT_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    private volatile long stopStart;
 
     @Override
     public Integer call() throws Exception {
         System.out.println("segflow demo: starting Kafka and PostgreSQL in this JVM ...");
         try {
             return runDemo();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             if (stop.getCount() > 0) {
                 throw e;
             }
@@ -94,10 +99,7 @@ final class DemoCommand implements Callable<Integer> {
                             .stateDirectory(stateDirectory.toString());
 
             int uiPort = freePort(webUiPort);
-            Configuration flink = new Configuration();
-            flink.set(RestOptions.BIND_PORT, Integer.toString(uiPort));
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+            StreamExecutionEnvironment env = LocalCluster.withWebUi(settings, uiPort);
             SegflowJob segflow = new SegflowJob(settings);
             var pipeline = segflow.build(env);
             segflow.prepare(pipeline);
@@ -173,10 +175,11 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             System.out.println("segflow demo: stopping ...");
+            stopStart = System.nanoTime();
             generator.stop();
             if (isRunning(client)) {
                 try {
-                    client.cancel().get();
+                    client.cancel().get(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (Exception alreadyStopping) {
                     // it finished or failed on its own meanwhile; the wait below covers both
                 }
@@ -186,6 +189,7 @@ final class DemoCommand implements Callable<Integer> {
             while (System.nanoTime() < stopDeadline && isRunning(client)) {
                 Thread.sleep(100);
             }
+            LOG.info("Demo job stopped {} ms after the stop request", (System.nanoTime() - stopStart) / 1_000_000);
             deleteRecursively(stateDirectory);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -193,6 +197,7 @@ final class DemoCommand implements Callable<Integer> {
                 // Ctrl-C: the JVM is already on its way out
             }
         }
+        LOG.info("Kafka and PostgreSQL stopped {} ms after the stop request", (System.nanoTime() - stopStart) / 1_000_000);
         System.out.println("segflow demo: stopped");
         return 0;
     }
@@ -223,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String status(JobClient client) {
         try {
-            return client.getJobStatus().get().toString();
+            return client.getJobStatus().get(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS).toString();
         } catch (Exception clusterGone) {
             return "STOPPED (see logs/segflow.log)";
         }
@@ -232,7 +237,7 @@ final class DemoCommand implements Callable<Integer> {
     /** False once the job has stopped, or the local cluster that ran it has shut down. */
     private static boolean isRunning(JobClient client) {
         try {
-            return !client.getJobStatus().get().isGloballyTerminalState();
+            return !client.getJobStatus().get(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS).isGloballyTerminalState();
         } catch (Exception clusterGone) {
             return false;
         }

@@ -4,6 +4,7 @@ import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.BoundedOffsets;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
+import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.StateStorage;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("segflow: starting with " + settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         boolean local = env instanceof LocalStreamEnvironment;
+        if (local) {
+            env = LocalCluster.headless(settings);
+        }
         if (local && !settings.checkpointInterval().isZero()) {
             resumeWhereTheLastRunStopped(settings);
         }

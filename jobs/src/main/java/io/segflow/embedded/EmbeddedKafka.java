@@ -1,10 +1,16 @@
 package io.segflow.embedded;
 
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
@@ -13,14 +19,53 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
+    private static final int CLOSE_WAIT_SECONDS = 50;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private final KafkaClusterTestKit cluster;
+    /** The test kit's deletions of its data directories, run once the broker has stopped. */
+    private final List<Runnable> directoryCleanups;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicBoolean directoriesDeleted = new AtomicBoolean();
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, List<Runnable> directoryCleanups) {
         this.cluster = cluster;
+        this.directoryCleanups = directoryCleanups;
+        // On Ctrl-C every shutdown hook runs at once. The test kit's own hooks would delete the
+        // log directories under a running broker, which then halts the JVM (all log dirs
+        // failed) before the demo has stopped the job and printed its last line; ours waits
+        // for the orderly close, and deletes them after it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::deleteDirectoriesOnExit, "embedded-kafka-cleanup"));
     }
 
     public static EmbeddedKafka start() throws Exception {
-        KafkaClusterTestKit cluster =
+        List<Runnable> cleanups = new CopyOnWriteArrayList<>();
+        KafkaClusterTestKit cluster;
+        // the test kit prints its storage formatting to stdout, which is the demo's console
+        java.io.PrintStream console = System.out;
+        synchronized (Exit.class) {
+            Exit.setShutdownHookAdder((name, cleanup) -> cleanups.add(cleanup));
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                cluster = build();
+                try {
+                    cluster.format();
+                    cluster.startup();
+                    cluster.waitForReadyBrokers();
+                } catch (Exception e) {
+                    cluster.close();
+                    cleanups.forEach(Runnable::run);
+                    throw e;
+                }
+            } finally {
+                System.setOut(console);
+                Exit.resetShutdownHookAdder();
+            }
+        }
+        return new EmbeddedKafka(cluster, cleanups);
+    }
+
+    private static KafkaClusterTestKit build() throws Exception {
+        return
                 new KafkaClusterTestKit.Builder(
                                 new TestKitNodes.Builder()
                                         .setCombined(true)
@@ -34,20 +79,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setConfigProp("num.partitions", "1")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .build();
-        // the test kit prints its storage formatting to stdout, which is the demo's console
-        java.io.PrintStream console = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-        } catch (Exception e) {
-            cluster.close();
-            throw e;
-        } finally {
-            System.setOut(console);
-        }
-        return new EmbeddedKafka(cluster);
     }
 
     public String bootstrapServers() {
@@ -70,6 +101,28 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try {
+            cluster.close();
+        } finally {
+            deleteDirectories();
+            closed.countDown();
+        }
+    }
+
+    private void deleteDirectoriesOnExit() {
+        try {
+            if (!closed.await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                cluster.close(); // nobody closed it: a plain exit, or the orderly stop is stuck
+            }
+        } catch (Exception e) {
+            // exiting anyway; the directories are still ours to delete
+        }
+        deleteDirectories();
+    }
+
+    private void deleteDirectories() {
+        if (directoriesDeleted.compareAndSet(false, true)) {
+            directoryCleanups.forEach(Runnable::run);
+        }
     }
 }

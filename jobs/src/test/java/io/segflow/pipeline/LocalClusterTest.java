@@ -1,0 +1,29 @@
+package io.segflow.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+class LocalClusterTest {
+
+    @Test
+    void theLocalTaskManagerGetsEnoughManagedMemoryForRocksDbWithDefaultsOnly() {
+        StreamExecutionEnvironment env = LocalCluster.headless(new JobSettings());
+        Configuration config = (Configuration) env.getConfiguration();
+        // Flink's MiniCluster default is 128 MB, shared by every RocksDB instance of a slot
+        assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1g"));
+    }
+
+    @Test
+    void theUsersFlinkConfWins() {
+        JobSettings settings = new JobSettings()
+                .flinkConfiguration(Map.of("taskmanager.memory.managed.size", "256m"));
+        Configuration config = (Configuration) LocalCluster.headless(settings).getConfiguration();
+        assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("256m"));
+    }
+}
