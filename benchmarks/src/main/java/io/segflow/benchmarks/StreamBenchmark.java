@@ -111,15 +111,19 @@ public final class StreamBenchmark {
             System.out.printf(Locale.ROOT, "history: %,d records (%,d of them analytics events), %,d customers (%,d left after deletes), written in %.1f s%n",
                     input.records(), eventRecords, input.customers(), live, seconds(System.nanoTime() - writing));
 
-            // experiments: BENCH_PHASES=baseline,streaming,backfill,live (all by default)
-            String phases = System.getenv().getOrDefault("BENCH_PHASES", "baseline,streaming,backfill,live");
+            // experiments: BENCH_PHASES=baseline,streaming,backfill,live,eager (all by default)
+            String phases = System.getenv().getOrDefault("BENCH_PHASES", "baseline,streaming,backfill,live,eager");
             Timing none = new Timing("(not run)", 0, Double.NaN, 0);
             Timing baseline = phases.contains("baseline") ? baseline(kafka, postgres, topics, parallelism, eventRecords) : none;
             Streaming streaming = phases.contains("streaming") ? streaming(kafka, postgres, topics, parallelism, work, input.records(), live)
                     : new Streaming(none, 0, 0, "", 0, 0, 0, 0);
             Timing backfill = phases.contains("backfill") ? backfill(kafka, postgres, topics, parallelism, work, input.records(), live) : none;
-            Latency latency = phases.contains("live") ? latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds)
-                    : new Latency(0, 0, Double.NaN, Double.NaN, Double.NaN, 0);
+            Latency notRun = new Latency(0, 0, Double.NaN, Double.NaN, Double.NaN, 0);
+            Latency latency = phases.contains("live")
+                    ? latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds, "bench_live", Duration.ZERO) : notRun;
+            // the same with rows written every second instead of at checkpoints only
+            Latency eager = phases.contains("eager")
+                    ? latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds, "bench_live_eager", Duration.ofSeconds(1)) : notRun;
 
             System.out.println();
             System.out.println("| run | records | planning s | running s | records/s |");
@@ -135,8 +139,10 @@ public final class StreamBenchmark {
                     (double) (streaming.stateBytes - streaming.dedupBytes) / input.customers(), streaming.byOperator);
             System.out.printf(Locale.ROOT, "checkpoints: %d completed, %d failed while running; duration mean %.1f s, max %.1f s%n",
                     streaming.checkpoints, streaming.failedCheckpoints, streaming.meanCheckpointSeconds, streaming.maxCheckpointSeconds);
-            System.out.printf(Locale.ROOT, "live: %,d events at %,d/s (%,.0f/s sent); event written -> customer row in PostgreSQL: p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes (target p99 < 2 s)%n",
+            System.out.printf(Locale.ROOT, "live, defaults: %,d events at %,d/s (%,.0f/s sent); event written -> customer row in PostgreSQL: p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes (target p99 < 2 s)%n",
                     latency.sent, rate, latency.sentRate, latency.p50, latency.p99, latency.max, latency.samples);
+            System.out.printf(Locale.ROOT, "live, --jdbc-flush-interval 1s: %,d events at %,d/s (%,.0f/s sent); p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes%n",
+                    eager.sent, rate, eager.sentRate, eager.p50, eager.p99, eager.max, eager.samples);
             System.out.printf(Locale.ROOT, "machine: %d cores, load average %.1f, %s %s%n", Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     System.getProperty("java.vm.name"), System.getProperty("java.vm.version"));
@@ -288,9 +294,10 @@ public final class StreamBenchmark {
     private record Latency(long sent, double sentRate, double p50, double p99, double max, int samples) {}
 
     private static Latency latency(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
-            int parallelism, Path work, long customers, long live, int rate, int liveSeconds) throws Exception {
-        String database = "bench_live";
-        JobSettings settings = copyTopics(topics, settings(kafka, postgres, database, work)).consumerGroup("bench-live");
+            int parallelism, Path work, long customers, long live, int rate, int liveSeconds, String database, Duration jdbcFlush) throws Exception {
+        JobSettings settings = copyTopics(topics, settings(kafka, postgres, database, work))
+                .consumerGroup(database.replace('_', '-'))
+                .jdbcFlushInterval(jdbcFlush);
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
             Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
@@ -326,7 +333,7 @@ public final class StreamBenchmark {
                 long time = Math.max(System.currentTimeMillis(), lastTime + 1);
                 lastTime = time;
                 String visitor = "visitor-" + customer;
-                String event = "{\"event_id\":\"probe-" + sent + "\",\"visitor_id\":\"" + visitor + "\",\"session_id\":\"probe-s" + customer
+                String event = "{\"event_id\":\"" + database + "-probe-" + sent + "\",\"visitor_id\":\"" + visitor + "\",\"session_id\":\"probe-s" + customer
                         + "\",\"event_type\":\"page_view\",\"url\":\"https://example.com/probe\",\"event_time\":\"" + Instant.ofEpochMilli(time) + "\"}";
                 long c = customer;
                 producer.send(new ProducerRecord<>(settings.webEventsTopic(), visitor, event), (metadata, error) -> {
@@ -392,9 +399,15 @@ public final class StreamBenchmark {
         if (checkpointInterval != null) {
             settings.checkpointInterval(checkpointInterval);
         }
+        // experiments: BENCH_MINI_BATCH_LATENCY=0s turns mini-batch off
+        String miniBatch = System.getenv("BENCH_MINI_BATCH_LATENCY");
+        if (miniBatch != null) {
+            settings.miniBatchLatency(java.time.Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
+        }
         return settings
                 .kafkaBootstrapServers(kafka.bootstrapServers())
-                .jdbcUrl(postgres.plainJdbcUrl(database))
+                // experiments: BENCH_JDBC_PARAMS="?reWriteBatchedInserts=true" for the job's URL
+                .jdbcUrl(postgres.plainJdbcUrl(database) + System.getenv().getOrDefault("BENCH_JDBC_PARAMS", ""))
                 .jdbcUser(EmbeddedPostgresDatabase.USER)
                 .customersTopic("bench.crm.public.customers")
                 .identitiesTopic("bench.crm.public.customer_identities")

@@ -50,9 +50,9 @@ public final class SourceRecordsRead {
 
     /**
      * Input records read: read-records summed over the source vertices, divided by how many
-     * times each table is scanned. The job plans the profile for the segmentation operators apart
-     * from the SQL's INSERTs, so every input table has two sources reading the same records;
-     * counted once, the figure compares with the records the topics hold.
+     * times each table is scanned. The job plans its SQL once, so each input table has one
+     * source today; should a change of the SQL make the planner scan a table twice, the figure
+     * still compares with the records the topics hold.
      */
     static long sourceRecords(JsonNode jobDetails) {
         long read = 0;
