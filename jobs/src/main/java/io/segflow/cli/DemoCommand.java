@@ -63,6 +63,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        QuietConsole.warningsOnly();
         System.out.println("segflow demo: starting Kafka and PostgreSQL in this JVM ...");
         try {
             return runDemo();

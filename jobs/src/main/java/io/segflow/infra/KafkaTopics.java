@@ -75,7 +75,8 @@ public final class KafkaTopics {
             if (missing.isEmpty()) {
                 return;
             }
-            LOG.info("Creating missing topics {}", missing);
+            LOG.info("Creating missing topics {} ({} partitions each)",
+                    missing.stream().map(NewTopic::name).toList(), partitions);
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {

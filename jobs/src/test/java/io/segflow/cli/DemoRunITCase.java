@@ -62,6 +62,9 @@ class DemoRunITCase {
 
             String printed = read(output);
             assertThat(printed).contains("Flink web UI : http://localhost:18", "JDBC URL     : jdbc:postgresql://localhost:");
+            // the console is the header and the live view; the job's INFO lines are in the log file
+            assertThat(printed).doesNotContain(" INFO ");
+            assertThat(workDir.resolve("logs/segflow.log")).content().contains("INFO  [main] io.segflow.infra.KafkaTopics - Creating missing topics");
             Matcher port = PSQL_PORT.matcher(printed);
             assertThat(port.find()).isTrue();
             int postgresPort = Integer.parseInt(port.group(1));
