@@ -42,6 +42,21 @@ class DeployManifestsTest {
     private static final Path DEPLOY = repositoryRoot().resolve("deploy");
 
     @Test
+    void theImageAndTheManifestsRunTheFlinkVersionTheJobIsBuiltAgainst() throws Exception {
+        // the Flink on the test classpath is the pom's flink.version
+        String built = org.apache.flink.runtime.util.EnvironmentInformation.getVersion();
+        assertThat(built).matches("\\d+\\.\\d+\\.\\d+");
+        String[] parts = built.split("\\.");
+        assertThat(Files.readString(DEPLOY.resolve("k8s/Dockerfile")))
+                .containsPattern("(?m)^FROM flink:" + java.util.regex.Pattern.quote(built) + "-java17\\s*$");
+        for (String deployment : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
+            assertThat(manifest(deployment).at("/spec/flinkVersion").asText())
+                    .as("flinkVersion of %s", deployment)
+                    .isEqualTo("v" + parts[0] + "_" + parts[1]);
+        }
+    }
+
+    @Test
     void theStreamingJobUpgradesWithSavepointsAndCheckpoints() throws Exception {
         JsonNode spec = manifest("k8s/segflow-streaming.yaml").get("spec");
         assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("savepoint");
