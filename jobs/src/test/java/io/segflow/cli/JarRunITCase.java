@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,19 +39,8 @@ class JarRunITCase extends SegflowITCaseBase {
         String jar = System.getProperty("segflow.jar", "target/segflow.jar");
         assertThat(new File(jar)).exists();
 
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new File(jar).getAbsolutePath(),
-                "run",
-                "--kafka", settings.kafkaBootstrapServers(),
-                "--jdbc-url", settings.jdbcUrl(),
-                "--bounded",
-                "--topic-customers", settings.customersTopic(),
-                "--topic-identities", settings.identitiesTopic(),
-                "--topic-web-events", settings.webEventsTopic(),
-                "--topic-product-events", settings.productEventsTopic(),
-                "--topic-dead-letter", settings.deadLetterTopic(),
-                "--checkpoint-interval", "2s"));
+        List<String> command = segflowJar("run", settings);
+        command.addAll(List.of("--bounded", "--checkpoint-interval", "2s"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
         builder.environment().put("SEGFLOW_JDBC_PASSWORD", "not-logged-anywhere");
@@ -95,19 +83,7 @@ class JarRunITCase extends SegflowITCaseBase {
             feeds.link("web", "v-8", 8, false);
             feeds.raw(settings.productEventsTopic(), null, "{broken");
         }
-        String jar = System.getProperty("segflow.jar", "target/segflow.jar");
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new File(jar).getAbsolutePath(),
-                "backfill",
-                "--kafka", settings.kafkaBootstrapServers(),
-                "--jdbc-url", settings.jdbcUrl(),
-                "--topic-customers", settings.customersTopic(),
-                "--topic-identities", settings.identitiesTopic(),
-                "--topic-web-events", settings.webEventsTopic(),
-                "--topic-product-events", settings.productEventsTopic(),
-                "--topic-dead-letter", settings.deadLetterTopic(),
-                "--topic-segments", settings.segmentsTopic());
+        List<String> command = segflowJar("backfill", settings);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
         Path output = workDir.resolve("output.txt");

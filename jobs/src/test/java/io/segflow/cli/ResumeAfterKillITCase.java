@@ -7,11 +7,9 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.PublishedModels;
 import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.SegflowITCaseBase;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -83,20 +81,8 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
 
     /** {@code java -jar segflow.jar run --bounded ...} in the directory, as a user starts it after a crash. */
     private static Process run(JobSettings settings, Path workDir, String output) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new File(System.getProperty("segflow.jar", "target/segflow.jar")).getAbsolutePath(),
-                "run", "--bounded",
-                "--kafka", settings.kafkaBootstrapServers(),
-                "--jdbc-url", settings.jdbcUrl(),
-                "--group-id", settings.consumerGroup(),
-                "--topic-customers", settings.customersTopic(),
-                "--topic-identities", settings.identitiesTopic(),
-                "--topic-web-events", settings.webEventsTopic(),
-                "--topic-product-events", settings.productEventsTopic(),
-                "--topic-dead-letter", settings.deadLetterTopic(),
-                "--topic-segments", settings.segmentsTopic(),
-                "--topic-models", settings.modelsTopic(),
+        List<String> command = segflowJar("run", settings);
+        command.addAll(List.of("--bounded", "--group-id", settings.consumerGroup(),
                 // checkpoints soon, so that the kill comes after some and before the end
                 "--checkpoint-interval", "2s",
                 "--warm-start-version", Long.toString(MODEL_VERSION), "--freeze-model", "--hysteresis", "0"));

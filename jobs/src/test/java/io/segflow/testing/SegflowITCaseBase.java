@@ -104,6 +104,27 @@ public abstract class SegflowITCaseBase {
                 .stateDirectory(fresh.stateDirectory());
     }
 
+    /**
+     * {@code java -jar segflow.jar <command>} pointed at this test's broker, database and topics,
+     * as a user types it; the caller adds the command's own options.
+     */
+    protected static List<String> segflowJar(String command, JobSettings settings) {
+        String jar = System.getProperty("segflow.jar", "target/segflow.jar");
+        return new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", new java.io.File(jar).getAbsolutePath(),
+                command,
+                "--kafka", settings.kafkaBootstrapServers(),
+                "--jdbc-url", settings.jdbcUrl(),
+                "--topic-customers", settings.customersTopic(),
+                "--topic-identities", settings.identitiesTopic(),
+                "--topic-web-events", settings.webEventsTopic(),
+                "--topic-product-events", settings.productEventsTopic(),
+                "--topic-dead-letter", settings.deadLetterTopic(),
+                "--topic-segments", settings.segmentsTopic(),
+                "--topic-models", settings.modelsTopic()));
+    }
+
     /** The REST address of the test MiniCluster. */
     protected static java.net.URI restAddress() {
         var client = FLINK.getClientConfiguration();
