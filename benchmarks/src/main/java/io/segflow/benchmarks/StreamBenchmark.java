@@ -2,10 +2,10 @@ package io.segflow.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.cli.CheckpointStats;
+import io.segflow.testing.CheckpointStats;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
-import io.segflow.embedded.RecordedHistory;
+import io.segflow.testing.RecordedHistory;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.JobSettings;

@@ -1,6 +1,10 @@
 package io.segflow.cli;
 
-import io.segflow.embedded.DemoGenerator;
+import io.segflow.demo.ConsoleView;
+import io.segflow.demo.DemoGenerator;
+import io.segflow.demo.DemoStatus;
+import io.segflow.demo.DemoStatusProbe;
+import io.segflow.demo.QuietConsole;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.pipeline.JobSettings;

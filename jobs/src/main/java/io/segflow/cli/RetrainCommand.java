@@ -49,7 +49,7 @@ final class RetrainCommand implements Callable<Integer> {
         JobSettings settings = addresses.settings(job, System.getenv());
         Retrainer.Settings fit = fitSettings();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("segflow retrain: reading customer_profile from " + io.segflow.segments.ModelRegistry.withoutParameters(addresses.jdbcUrl) + " ...");
+        out.println("segflow retrain: reading customer_profile from " + io.segflow.infra.JdbcUrls.withoutParameters(addresses.jdbcUrl) + " ...");
         out.flush();
         long started = System.nanoTime();
         Retrainer.Result result = new RetrainJob(settings, fit).run(StreamExecutionEnvironment.getExecutionEnvironment());

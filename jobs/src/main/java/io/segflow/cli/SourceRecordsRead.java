@@ -1,12 +1,9 @@
 package io.segflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segflow.infra.FlinkRest;
+import io.segflow.registry.ModelRecord;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.JobID;
@@ -20,32 +17,19 @@ import org.apache.flink.api.common.JobID;
  */
 public final class SourceRecordsRead {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SOURCE_PREFIX = "Source: ";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI jobDetails;
+    private final FlinkRest rest;
+    private final String jobDetails;
 
     public SourceRecordsRead(URI restAddress, JobID job) {
-        this.jobDetails = restAddress.resolve("/jobs/" + job);
+        this.rest = new FlinkRest(restAddress);
+        this.jobDetails = "/jobs/" + job;
     }
 
     /** Records read so far; -1 when the REST API does not answer (the caller keeps its last figure). */
     public long read() {
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(jobDetails).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return -1;
-            }
-            return sourceRecords(JSON.readTree(response.body()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        } catch (Exception notAnswering) {
-            return -1;
-        }
+        return rest.get(jobDetails).map(SourceRecordsRead::sourceRecords).orElse(-1L);
     }
 
     /**
@@ -61,7 +45,7 @@ public final class SourceRecordsRead {
         for (JsonNode vertex : jobDetails.path("vertices")) {
             String name = vertex.path("name").asText();
             // the models topic is a source too, but of models, not of input records
-            if (name.startsWith(SOURCE_PREFIX) && !name.contains(io.segflow.segments.SegmentationStage.MODEL_TOPIC)) {
+            if (name.startsWith(SOURCE_PREFIX) && !name.contains(ModelRecord.TOPIC)) {
                 read += vertex.path("metrics").path("read-records").asLong(0);
                 scans++;
                 int end = name.indexOf('[');

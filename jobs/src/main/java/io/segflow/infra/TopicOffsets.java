@@ -1,5 +1,6 @@
 package io.segflow.infra;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,14 +20,21 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class TopicOffsets implements AutoCloseable {
 
-    private static final long TIMEOUT_SECONDS = 30;
-
     private final Admin admin;
+    private final long timeoutSeconds;
 
     public TopicOffsets(String bootstrapServers) {
+        this(bootstrapServers, Duration.ofSeconds(30));
+    }
+
+    /** Offsets with a limit on each request, for a caller that asks again soon (a live view). */
+    public TopicOffsets(String bootstrapServers, Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         this.admin = Admin.create(props);
+        this.timeoutSeconds = Math.max(1, timeout.toSeconds());
     }
 
     /** Offsets the next record of each partition of the topics will get. */
@@ -66,7 +74,7 @@ public final class TopicOffsets implements AutoCloseable {
     public Map<TopicPartition, Long> committed(String group) throws Exception {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
+                .partitionsToOffsetAndMetadata().get(timeoutSeconds, TimeUnit.SECONDS).entrySet()) {
             if (entry.getValue() != null) {
                 offsets.put(entry.getKey(), entry.getValue().offset());
             }
@@ -76,16 +84,16 @@ public final class TopicOffsets implements AutoCloseable {
 
     private Map<TopicPartition, Long> offsets(Collection<String> topics, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(timeoutSeconds, TimeUnit.SECONDS).values()) {
             topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), spec));
         }
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        admin.listOffsets(request).all().get(timeoutSeconds, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
         return offsets;
     }
 
     @Override
     public void close() {
-        admin.close();
+        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -4,9 +4,9 @@ import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.model.Retrainer;
 import io.segflow.model.SegmentModel;
-import io.segflow.segments.ModelChannel;
-import io.segflow.segments.ModelRegistry;
-import io.segflow.segments.SegmentationStage;
+import io.segflow.registry.ModelMessages;
+import io.segflow.registry.ModelRecord;
+import io.segflow.registry.ModelRegistry;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,14 +87,13 @@ public final class RetrainJob {
 
     private static void publish(StreamTableEnvironment tableEnv, Retrainer.Result result) throws Exception {
         SegmentModel model = result.model();
-        Row row = SegmentationStage.modelRow(model, result.metrics());
-        Table version = tableEnv.fromValues(SegmentationStage.MODEL_ROW_TYPE, row);
+        Table version = tableEnv.fromValues(ModelRecord.ROW_TYPE, ModelRecord.toRow(model, result.metrics()));
         Table message = tableEnv.fromValues(
                 DataTypes.ROW(DataTypes.FIELD("model_json", DataTypes.STRING())),
-                Row.of(ModelChannel.toMessage(model, result.metrics())));
+                Row.of(ModelMessages.toMessage(model, result.metrics())));
         StatementSet publish = tableEnv.createStatementSet();
-        publish.add(version.insertInto(SegmentationStage.MODEL_SINK));
-        publish.add(message.insertInto(SegmentationStage.MODEL_TOPIC));
+        publish.add(version.insertInto(ModelRecord.SINK));
+        publish.add(message.insertInto(ModelRecord.TOPIC));
         publish.execute().await();
         LOG.info("Published model version {} (k={}) to segment_model and the models topic", model.version(), model.k());
     }

@@ -3,7 +3,7 @@ package io.segflow.pipeline;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.model.SegmentModel;
-import io.segflow.segments.ModelRegistry;
+import io.segflow.registry.ModelRegistry;
 import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
@@ -67,7 +67,8 @@ public final class SegflowJob {
         SegmentModel warmStart = settings.warmStartVersion() == null
                 ? null
                 : ModelRegistry.load(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), settings.warmStartVersion());
-        SegmentationStage.attach(pipeline, pipeline.attachProfileAndInserts(env), settings.trainer(), warmStart);
+        SegmentationStage.attach(pipeline.tableEnvironment(), pipeline.features(), pipeline.profile().getResolvedSchema(),
+                pipeline.attachProfileAndInserts(env), settings.trainer(), warmStart);
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
     }

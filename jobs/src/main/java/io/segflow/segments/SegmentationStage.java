@@ -1,15 +1,14 @@
 package io.segflow.segments;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segflow.model.SegmentModel;
-import io.segflow.pipeline.SegflowPipeline;
 import io.segflow.profile.FeatureSet;
+import io.segflow.registry.ModelRecord;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -22,6 +21,7 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -40,26 +40,6 @@ public final class SegmentationStage {
 
     public static final String SEGMENT_SINK = "customer_segment_sink";
     public static final String SEGMENT_TOPIC = "segment_assignments_topic";
-    public static final String MODEL_SINK = "segment_model_sink";
-    public static final String MODEL_TOPIC = "segment_model_topic";
-
-    /** The columns of segment_model_sink. */
-    public static final org.apache.flink.table.types.DataType MODEL_ROW_TYPE = DataTypes.ROW(
-            DataTypes.FIELD("model_version", DataTypes.BIGINT().notNull()),
-            DataTypes.FIELD("created_at", DataTypes.TIMESTAMP(3)),
-            DataTypes.FIELD("trained_by", DataTypes.STRING()),
-            DataTypes.FIELD("k", DataTypes.INT()),
-            DataTypes.FIELD("features", DataTypes.STRING()),
-            DataTypes.FIELD("scaling", DataTypes.STRING()),
-            DataTypes.FIELD("centroids", DataTypes.STRING()),
-            DataTypes.FIELD("counts", DataTypes.STRING()),
-            DataTypes.FIELD("sizes", DataTypes.STRING()),
-            DataTypes.FIELD("metrics", DataTypes.STRING()));
-
-    /** A model's segment_model row; extra metrics (a retrain's evaluation) join its metrics JSON. */
-    public static Row modelRow(SegmentModel model, java.util.Map<String, ?> extraMetrics) {
-        return ToModelRow.row(model, extraMetrics);
-    }
 
     private SegmentationStage() {}
 
@@ -68,18 +48,15 @@ public final class SegmentationStage {
      * features differ from the SQL's stops the job here. The segment and model rows go to the
      * sinks of 90_sinks.sql through a statement set of their own, planned from DataStreams only.
      *
-     * @param profiles the profile changelog as the pipeline planned it (see
-     *     {@link SegflowPipeline#attachProfileAndInserts()})
+     * @param schema the columns of the profile rows
+     * @param profiles the profile changelog as the pipeline planned it
      */
-    public static void attach(SegflowPipeline pipeline, DataStream<RowData> profiles, TrainerSettings settings,
-            SegmentModel warmStart) {
-        StreamTableEnvironment tableEnv = pipeline.tableEnvironment();
-        FeatureSet features = pipeline.features();
-        var schema = pipeline.profile().getResolvedSchema();
+    public static void attach(StreamTableEnvironment tableEnv, FeatureSet features, ResolvedSchema schema,
+            DataStream<RowData> profiles, TrainerSettings settings, SegmentModel warmStart) {
         List<String> columns = schema.getColumnNames();
         int key = columns.indexOf(features.keyColumn());
         int[] featureColumns = features.names().stream().mapToInt(columns::indexOf).toArray();
-        LogicalType[] featureTypes = java.util.Arrays.stream(featureColumns)
+        LogicalType[] featureTypes = Arrays.stream(featureColumns)
                 .mapToObj(c -> schema.getColumnDataTypes().get(c).getLogicalType())
                 .toArray(LogicalType[]::new);
 
@@ -90,8 +67,8 @@ public final class SegmentationStage {
                         .uid("profile-updates");
 
         DataStream<SegmentModel> published =
-                tableEnv.toDataStream(tableEnv.from(MODEL_TOPIC))
-                        .flatMap(new ModelChannel.ReadPublished(features.names()))
+                tableEnv.toDataStream(tableEnv.from(ModelRecord.TOPIC))
+                        .flatMap(new PublishedModelReader(features.names()))
                         .returns(TypeInformation.of(SegmentModel.class))
                         .name("published models")
                         .uid("published-models");
@@ -148,8 +125,11 @@ public final class SegmentationStage {
                         models.filter(model -> ModelTrainer.TRAINED_BY.equals(model.trainedBy()))
                                 .name("own model versions")
                                 .uid("own-model-versions")
-                                .map(new ToModelRow()).returns(ToModelRow.TYPE).name("model rows").uid("model-rows"));
-        outputs.add(versions.insertInto(MODEL_SINK));
+                                .map(model -> ModelRecord.toRow(model, Map.of()))
+                                .returns(ModelRecord.typeInfo())
+                                .name("model rows")
+                                .uid("model-rows"));
+        outputs.add(versions.insertInto(ModelRecord.SINK));
         outputs.attachAsDataStream();
     }
 
@@ -209,67 +189,6 @@ public final class SegmentationStage {
                 return Row.ofKind(RowKind.DELETE, a.customerId, null, null, null, null, a.modelVersion, at);
             }
             return Row.ofKind(RowKind.UPDATE_AFTER, a.customerId, a.segmentId, a.segmentName, a.distance, a.confidence, a.modelVersion, at);
-        }
-    }
-
-    static final class ToModelRow implements MapFunction<SegmentModel, Row> {
-
-        /** {segment id: customers} as measured on the trainer's sample, or null. */
-        private static String sizes(SegmentModel model) {
-            long[] sizes = model.sizes();
-            if (sizes == null) {
-                return null;
-            }
-            ObjectNode bySegment = JSON.createObjectNode();
-            for (int c = 0; c < sizes.length; c++) {
-                bySegment.put(Integer.toString(model.segmentId(c)), sizes[c]);
-            }
-            return bySegment.toString();
-        }
-
-        static final TypeInformation<Row> TYPE =
-                Types.ROW_NAMED(
-                        new String[] {"model_version", "created_at", "trained_by", "k", "features", "scaling", "centroids", "counts", "sizes", "metrics"},
-                        Types.LONG, Types.LOCAL_DATE_TIME, Types.STRING, Types.INT, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.STRING);
-        private static final ObjectMapper JSON = new ObjectMapper();
-
-        @Override
-        public Row map(SegmentModel model) {
-            return row(model, java.util.Map.of());
-        }
-
-        /** The segment_model row of a model; extra metrics (a retrain's evaluation) join its metrics. */
-        static Row row(SegmentModel model, java.util.Map<String, ?> extraMetrics) {
-            // centres in feature units, by segment id
-            ObjectNode centroids = JSON.createObjectNode();
-            for (int c = 0; c < model.k(); c++) {
-                ArrayNode centroid = centroids.putArray(Integer.toString(model.segmentId(c)));
-                for (double v : model.centroid(c)) {
-                    centroid.add(v);
-                }
-            }
-            ObjectNode scaling = JSON.createObjectNode();
-            scaling.set("mean", JSON.valueToTree(model.scaling().mean()));
-            scaling.set("std_dev", JSON.valueToTree(model.scaling().stdDev()));
-            ObjectNode metrics = JSON.createObjectNode();
-            metrics.put("inertia_estimate", model.inertia());
-            metrics.put("points_seen", model.pointsSeen());
-            extraMetrics.forEach((name, value) -> metrics.set(name, JSON.valueToTree(value)));
-            ObjectNode segments = metrics.putObject("segments");
-            for (int c = 0; c < model.k(); c++) {
-                segments.put(Integer.toString(model.segmentId(c)), model.segmentName(c));
-            }
-            return Row.of(
-                    model.version(),
-                    LocalDateTime.now(ZoneOffset.UTC),
-                    model.trainedBy(),
-                    model.k(),
-                    JSON.valueToTree(model.features()).toString(),
-                    scaling.toString(),
-                    centroids.toString(),
-                    JSON.valueToTree(model.counts()).toString(),
-                    sizes(model),
-                    metrics.toString());
         }
     }
 }

@@ -1,7 +1,8 @@
 package io.segflow.sqlmodel;
 
 import io.segflow.model.SegmentModel;
-import io.segflow.segments.ModelRegistry;
+import io.segflow.infra.JdbcUrls;
+import io.segflow.registry.ModelRegistry;
 import java.io.Serializable;
 
 /**
@@ -29,7 +30,7 @@ public record RegistrySource(String jdbcUrl, String username, String password, L
     /** Safe for logs and exception messages: the password stays out, as does the URL's query string. */
     @Override
     public String toString() {
-        return "segment_model at " + ModelRegistry.withoutParameters(jdbcUrl)
+        return "segment_model at " + JdbcUrls.withoutParameters(jdbcUrl)
                 + (username == null ? "" : " as " + username)
                 + ", " + describeVersion();
     }

@@ -1,10 +1,10 @@
 package io.segflow.cli;
 
+import io.segflow.testing.PublishedModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segflow.embedded.RecordedHistory;
+import io.segflow.testing.RecordedHistory;
 import io.segflow.pipeline.JobSettings;
-import io.segflow.segments.PublishedModels;
 import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.SegflowITCaseBase;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.segflow.pipeline;
 
+import io.segflow.testing.PublishedModels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.cli.SourceRecordsRead;
-import io.segflow.embedded.RecordedHistory;
+import io.segflow.testing.RecordedHistory;
 import io.segflow.infra.TopicOffsets;
-import io.segflow.segments.PublishedModels;
 import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.SegflowITCaseBase;
 import java.net.URI;

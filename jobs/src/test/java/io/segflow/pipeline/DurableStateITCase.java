@@ -3,8 +3,8 @@ package io.segflow.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.cli.CheckpointStats;
-import io.segflow.embedded.RecordedHistory;
+import io.segflow.testing.CheckpointStats;
+import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -2,7 +2,7 @@ package io.segflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segflow.embedded.RecordedHistory;
+import io.segflow.testing.RecordedHistory;
 import io.segflow.sql.SqlScripts;
 import io.segflow.testing.SegflowITCaseBase;
 import java.util.ArrayList;

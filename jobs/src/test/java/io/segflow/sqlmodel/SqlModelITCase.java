@@ -1,5 +1,6 @@
 package io.segflow.sqlmodel;
 
+import io.segflow.testing.PublishedModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,7 +11,6 @@ import io.segflow.model.Assignment;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentChooser;
 import io.segflow.model.SegmentModel;
-import io.segflow.segments.PublishedModels;
 import io.segflow.sql.SqlStatement;
 import io.segflow.sql.SqlStatementSplitter;
 import io.segflow.testing.SegflowITCaseBase;

@@ -1,6 +1,6 @@
 package io.segflow.testing;
 
-import io.segflow.embedded.DebeziumTable;
+import io.segflow.demo.DebeziumTable;
 import io.segflow.pipeline.JobSettings;
 import java.time.Instant;
 import java.time.LocalDate;

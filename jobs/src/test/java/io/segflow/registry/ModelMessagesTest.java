@@ -1,4 +1,4 @@
-package io.segflow.segments;
+package io.segflow.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ModelChannelTest {
+class ModelMessagesTest {
 
     private static final SegmentModel MODEL = new SegmentModel(1_764_000_000_000L, "batch", List.of("visits", "minutes"),
             new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
@@ -17,9 +17,9 @@ class ModelChannelTest {
 
     @Test
     void aMessageCarriesTheWholeModelAndTheRetrainMetrics() {
-        String message = ModelChannel.toMessage(MODEL, Map.of("silhouette", 0.61));
+        String message = ModelMessages.toMessage(MODEL, Map.of("silhouette", 0.61));
         assertThat(message).contains("\"trained_by\":\"batch\"", "\"silhouette\":0.61", "\"k\":2");
-        SegmentModel read = ModelChannel.fromMessage(message);
+        SegmentModel read = ModelMessages.fromMessage(message);
         assertThat(read.version()).isEqualTo(MODEL.version());
         assertThat(read.features()).isEqualTo(MODEL.features());
         assertThat(read.segmentId(0)).isEqualTo(3);
@@ -32,9 +32,9 @@ class ModelChannelTest {
 
     @Test
     void whatIsNotAModelIsRefusedWithItsReason() {
-        assertThatThrownBy(() -> ModelChannel.fromMessage("{not json")).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> ModelChannel.fromMessage("{\"hello\":1}")).hasMessageContaining("not a segflow model");
-        assertThatThrownBy(() -> ModelChannel.fromMessage("{\"model_version\":5,\"centroids\":{\"0\":[1]},\"features\":[\"a\"],\"scaling\":{}}"))
+        assertThatThrownBy(() -> ModelMessages.fromMessage("{not json")).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> ModelMessages.fromMessage("{\"hello\":1}")).hasMessageContaining("not a segflow model");
+        assertThatThrownBy(() -> ModelMessages.fromMessage("{\"model_version\":5,\"centroids\":{\"0\":[1]},\"features\":[\"a\"],\"scaling\":{}}"))
                 .hasMessageContaining("model version 5");
     }
 }

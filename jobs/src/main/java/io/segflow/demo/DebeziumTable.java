@@ -1,4 +1,4 @@
-package io.segflow.embedded;
+package io.segflow.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

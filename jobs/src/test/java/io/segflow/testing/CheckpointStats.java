@@ -1,11 +1,8 @@
-package io.segflow.cli;
+package io.segflow.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segflow.infra.FlinkRest;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.JobID;
@@ -39,28 +36,17 @@ public final class CheckpointStats {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI checkpoints;
+    private final FlinkRest rest;
+    private final String checkpoints;
 
     public CheckpointStats(URI restAddress, JobID job) {
-        this.checkpoints = restAddress.resolve("/jobs/" + job + "/checkpoints");
+        this.rest = new FlinkRest(restAddress);
+        this.checkpoints = "/jobs/" + job + "/checkpoints";
     }
 
     /** The summary now, or empty when the REST API does not answer. */
     public Optional<Summary> read() {
-        try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(checkpoints).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(summary(JSON.readTree(response.body()))) : Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (Exception notAnswering) {
-            return Optional.empty();
-        }
+        return rest.get(checkpoints).map(CheckpointStats::summary);
     }
 
     static Summary summary(JsonNode body) {

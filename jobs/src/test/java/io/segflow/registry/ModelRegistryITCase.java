@@ -1,5 +1,6 @@
-package io.segflow.segments;
+package io.segflow.registry;
 
+import io.segflow.testing.PublishedModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -9,6 +10,8 @@ import io.segflow.model.FeatureMismatchException;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
 import io.segflow.pipeline.JobSettings;
+import io.segflow.segments.ModelTrainer;
+import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.SegflowITCaseBase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,7 +36,7 @@ class ModelRegistryITCase extends SegflowITCaseBase {
         SegmentModel published = new SegmentModel(1_700_000_000_123L, "stream", FEATURES, scaling,
                 new double[] {-1, -1, 1.5, 2}, new double[] {40, 60}, 0.8, 1000, new int[] {3, 7}, new String[] {"low visits", "high minutes"})
                 .withSizes(new long[] {400, 600});
-        Row row = new SegmentationStage.ToModelRow().map(published);
+        Row row = ModelRecord.toRow(published, java.util.Map.of());
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO segment_model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < row.getArity(); i++) {

@@ -1,4 +1,4 @@
-package io.segflow.cli;
+package io.segflow.demo;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,19 +9,19 @@ import java.util.Locale;
  * output goes to a file or a pipe, one summary line per refresh is written instead, so logs stay
  * readable.
  */
-final class ConsoleView {
+public final class ConsoleView {
 
     private static final String CLEAR_SCREEN = "\u001b[H\u001b[2J";
     private static final int BAR_WIDTH = 30;
 
     private final List<String> header;
 
-    ConsoleView(List<String> header) {
+    public ConsoleView(List<String> header) {
         this.header = List.copyOf(header);
     }
 
     /** The whole screen for a terminal: the header, then the status. */
-    String screen(DemoStatus status) {
+    public String screen(DemoStatus status) {
         StringBuilder out = new StringBuilder(CLEAR_SCREEN);
         header.forEach(line -> out.append(line).append('\n'));
         lines(status).forEach(line -> out.append(line).append('\n'));
@@ -49,7 +49,7 @@ final class ConsoleView {
     }
 
     /** One line for logs and pipes. */
-    static String summary(DemoStatus status) {
+    public static String summary(DemoStatus status) {
         StringBuilder sizes = new StringBuilder();
         for (DemoStatus.SegmentSize segment : status.segments()) {
             sizes.append(sizes.length() == 0 ? "" : " ").append(segment.segmentId()).append(':').append(segment.customers());

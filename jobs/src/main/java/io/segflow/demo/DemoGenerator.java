@@ -1,4 +1,4 @@
-package io.segflow.embedded;
+package io.segflow.demo;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -229,10 +229,8 @@ public final class DemoGenerator implements Runnable {
             int views = 1 + random.nextInt(6);
             for (int v = 0; v < views; v++) {
                 String type = WEB_TYPES[pick(persona.webTypeWeights())];
-                String event = "{\"event_id\":\"w" + (eventSeq++) + "\",\"visitor_id\":\"" + externalId("web", id)
-                        + "\",\"session_id\":\"" + session + "\",\"event_type\":\"" + type
-                        + "\",\"url\":\"https://example.com/" + type + "/" + random.nextInt(50)
-                        + "\",\"event_time\":\"" + now.plusMillis(v * 1000L) + "\"}";
+                String event = AnalyticsEvents.web("w" + (eventSeq++), externalId("web", id), session, type,
+                        "https://example.com/" + type + "/" + random.nextInt(50), now.plusMillis(v * 1000L));
                 producer.send(new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
                 sent++;
                 // at-least-once producers upstream: now and then the same event twice

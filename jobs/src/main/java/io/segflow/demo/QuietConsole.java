@@ -1,4 +1,4 @@
-package io.segflow.cli;
+package io.segflow.demo;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -13,14 +13,14 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
  * the terminal before the header; for the demo they go to logs/segflow.log only, and the console
  * keeps warnings and errors.
  */
-final class QuietConsole {
+public final class QuietConsole {
 
     private static final String SEGFLOW_LOGGER = "io.segflow";
     private static final String CONSOLE_APPENDER = "console";
 
     private QuietConsole() {}
 
-    static void warningsOnly() {
+    public static void warningsOnly() {
         if (!(LogManager.getContext(false) instanceof LoggerContext context)) {
             return; // another logging backend: its own configuration decides
         }

@@ -1,4 +1,4 @@
-package io.segflow.cli;
+package io.segflow.demo;
 
 import java.util.List;
 
@@ -9,7 +9,7 @@ import java.util.List;
  * @param inputPerSecond how fast the input topics grow
  * @param lag input records the job has not yet committed (at its last checkpoint); -1 before the first
  */
-record DemoStatus(
+public record DemoStatus(
         long inputRecords,
         double inputPerSecond,
         long lag,
@@ -20,7 +20,7 @@ record DemoStatus(
         long deadLetters,
         String jobStatus) {
 
-    record SegmentSize(int segmentId, String name, long customers) {}
+    public record SegmentSize(int segmentId, String name, long customers) {}
 
     long segmented() {
         return segments.stream().mapToLong(SegmentSize::customers).sum();

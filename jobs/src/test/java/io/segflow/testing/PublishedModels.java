@@ -1,4 +1,4 @@
-package io.segflow.segments;
+package io.segflow.testing;
 
 import io.segflow.model.SegmentModel;
 import java.sql.Connection;
@@ -43,7 +43,7 @@ public final class PublishedModels {
     }
 
     public static void publish(String url, String user, String password, SegmentModel model) throws Exception {
-        Row row = new SegmentationStage.ToModelRow().map(model);
+        Row row = io.segflow.registry.ModelRecord.toRow(model, java.util.Map.of());
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO segment_model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < row.getArity(); i++) {

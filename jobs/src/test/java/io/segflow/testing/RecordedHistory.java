@@ -1,5 +1,7 @@
-package io.segflow.embedded;
+package io.segflow.testing;
 
+import io.segflow.demo.AnalyticsEvents;
+import io.segflow.demo.DebeziumTable;
 import io.segflow.pipeline.JobSettings;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -177,10 +179,8 @@ public final class RecordedHistory {
         int views = 1 + random.nextInt(6);
         for (int v = 0; v < views; v++) {
             String type = persona == 0 ? WEB_TYPES[random.nextInt(2)] : WEB_TYPES[random.nextInt(4)];
-            String event = "{\"event_id\":\"w" + eventSeq++ + "\",\"visitor_id\":\"" + visitor
-                    + "\",\"session_id\":\"" + session + "\",\"event_type\":\"" + type
-                    + "\",\"url\":\"https://example.com/" + type + "/" + random.nextInt(50)
-                    + "\",\"event_time\":\"" + start.plusSeconds(v * 20L) + "\"}";
+            String event = AnalyticsEvents.web("w" + eventSeq++, visitor, session, type,
+                    "https://example.com/" + type + "/" + random.nextInt(50), start.plusSeconds(v * 20L));
             send(topics.webEventsTopic(), visitor, event);
             // at-least-once producers upstream: now and then the same event twice
             if (random.nextInt(50) == 0) {

@@ -1,21 +1,15 @@
-package io.segflow.cli;
+package io.segflow.demo;
 
+import io.segflow.infra.TopicOffsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -23,11 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * committed offsets in Kafka, the result tables in PostgreSQL. Nothing inside the job is asked,
  * so what the console shows is what the database really holds.
  */
-final class DemoStatusProbe implements AutoCloseable {
+public final class DemoStatusProbe implements AutoCloseable {
 
-    private static final long TIMEOUT_SECONDS = 5;
-
-    private final Admin admin;
+    private final TopicOffsets offsets;
     private final List<String> inputTopics;
     private final String consumerGroup;
     private final String jdbcUrl;
@@ -37,12 +29,8 @@ final class DemoStatusProbe implements AutoCloseable {
     private long lastRecords = -1;
     private long lastNanos;
 
-    DemoStatusProbe(String bootstrapServers, List<String> inputTopics, String consumerGroup, String jdbcUrl, String user, String password) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        this.admin = Admin.create(props);
+    public DemoStatusProbe(String bootstrapServers, List<String> inputTopics, String consumerGroup, String jdbcUrl, String user, String password) {
+        this.offsets = new TopicOffsets(bootstrapServers, Duration.ofSeconds(5));
         this.inputTopics = inputTopics;
         this.consumerGroup = consumerGroup;
         this.jdbcUrl = jdbcUrl;
@@ -50,11 +38,11 @@ final class DemoStatusProbe implements AutoCloseable {
         this.password = password;
     }
 
-    DemoStatus sample(String jobStatus) {
+    public DemoStatus sample(String jobStatus) {
         long records = -1;
         long lag = -1;
         try {
-            Map<TopicPartition, Long> ends = endOffsets();
+            Map<TopicPartition, Long> ends = offsets.latest(inputTopics);
             records = ends.values().stream().mapToLong(Long::longValue).sum();
             lag = lag(ends);
         } catch (Exception kafkaBusy) {
@@ -78,27 +66,15 @@ final class DemoStatusProbe implements AutoCloseable {
                 jobStatus);
     }
 
-    private Map<TopicPartition, Long> endOffsets() throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (TopicDescription topic : admin.describeTopics(inputTopics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()) {
-            topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
-        }
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
-    }
-
     /** -1 until the job has committed offsets (it does so when a checkpoint completes). */
     private long lag(Map<TopicPartition, Long> ends) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(consumerGroup).partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> committed = offsets.committed(consumerGroup);
         if (committed.isEmpty()) {
             return -1;
         }
         long lag = 0;
         for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            lag += end.getValue() - (done == null ? 0 : done.offset());
+            lag += end.getValue() - committed.getOrDefault(end.getKey(), 0L);
         }
         return lag;
     }
@@ -164,6 +140,6 @@ final class DemoStatusProbe implements AutoCloseable {
     @Override
     public void close() {
         closeConnection();
-        admin.close(java.time.Duration.ofSeconds(2));
+        offsets.close();
     }
 }

@@ -1,4 +1,4 @@
-package io.segflow.cli;
+package io.segflow.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,6 @@
-package io.segflow.segments;
+package io.segflow.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.model.FeatureScaling;
+import io.segflow.infra.JdbcUrls;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
 import java.sql.Connection;
@@ -10,10 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Reads published model versions back from the segment_model table, so that a job can start
@@ -21,11 +15,9 @@ import java.util.Map;
  */
 public final class ModelRegistry {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ModelRegistry() {}
 
-    private static final String COLUMNS = "model_version, trained_by, features, scaling, centroids, counts, metrics";
+    private static final String COLUMNS = String.join(", ", ModelRecord.COLUMNS);
 
     static {
         // DriverManager only hands out drivers that the caller's class loader can see and that
@@ -64,7 +56,7 @@ public final class ModelRegistry {
                 return null;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read segment_model in " + withoutParameters(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read segment_model in " + JdbcUrls.withoutParameters(url) + ": " + e.getMessage(), e);
         }
         return loadLatest(url, user, password);
     }
@@ -79,13 +71,12 @@ public final class ModelRegistry {
                 PreparedStatement statement = connection.prepareStatement("SELECT centroids FROM segment_model");
                 ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                Iterator<String> ids = JSON.readTree(rs.getString(1)).fieldNames();
-                while (ids.hasNext()) {
-                    highest = Math.max(highest, Integer.parseInt(ids.next()));
+                for (int id : ModelRecord.segmentIds(rs.getString(1))) {
+                    highest = Math.max(highest, id);
                 }
             }
         } catch (SQLException | IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot read the segment ids in segment_model of " + withoutParameters(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the segment ids in segment_model of " + JdbcUrls.withoutParameters(url) + ": " + e.getMessage(), e);
         }
         return highest;
     }
@@ -101,57 +92,16 @@ public final class ModelRegistry {
                 if (!rs.next()) {
                     throw new IllegalArgumentException(whenMissing);
                 }
-                return parse(rs.getLong("model_version"), rs.getString("trained_by"), rs.getString("features"),
-                        rs.getString("scaling"), rs.getString("centroids"), rs.getString("counts"), rs.getString("metrics"));
+                return ModelRecord.fromColumns(rs.getLong("model_version"), rs.getString("trained_by"), column -> {
+                    try {
+                        return rs.getString(column);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                });
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read " + what + " from " + withoutParameters(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + what + " from " + JdbcUrls.withoutParameters(url) + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The URL for messages: its query string may carry a password. */
-    public static String withoutParameters(String url) {
-        int query = url.indexOf('?');
-        return query < 0 ? url : url.substring(0, query);
-    }
-
-    /** A model from the JSON columns that SegmentationStage writes. */
-    static SegmentModel parse(long version, String trainedBy, String featuresJson, String scalingJson,
-            String centroidsJson, String countsJson, String metricsJson) {
-        try {
-            List<String> features = new ArrayList<>();
-            JSON.readTree(featuresJson).forEach(f -> features.add(f.asText()));
-            int d = features.size();
-            JsonNode scalingNode = JSON.readTree(scalingJson);
-            FeatureScaling scaling = new FeatureScaling(doubles(scalingNode.get("mean")), doubles(scalingNode.get("std_dev")));
-            JsonNode centroids = JSON.readTree(centroidsJson);
-            int k = centroids.size();
-            double[] standardised = new double[k * d];
-            int[] ids = new int[k];
-            String[] names = new String[k];
-            JsonNode segments = metricsJson == null ? null : JSON.readTree(metricsJson).get("segments");
-            Iterator<Map.Entry<String, JsonNode>> byId = centroids.fields();
-            for (int c = 0; byId.hasNext(); c++) {
-                Map.Entry<String, JsonNode> entry = byId.next();
-                ids[c] = Integer.parseInt(entry.getKey());
-                double[] raw = doubles(entry.getValue());
-                double[] z = scaling.scale(raw);
-                System.arraycopy(z, 0, standardised, c * d, d);
-                names[c] = segments != null && segments.has(entry.getKey()) ? segments.get(entry.getKey()).asText() : null;
-            }
-            double[] counts = countsJson == null ? new double[k] : doubles(JSON.readTree(countsJson));
-            boolean named = java.util.Arrays.stream(names).allMatch(java.util.Objects::nonNull);
-            return new SegmentModel(version, trainedBy, features, scaling, standardised, counts, 0.0, 0, ids, named ? names : null);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("model version " + version + " in segment_model cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private static double[] doubles(JsonNode array) {
-        double[] values = new double[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = array.get(i).asDouble();
-        }
-        return values;
     }
 }
