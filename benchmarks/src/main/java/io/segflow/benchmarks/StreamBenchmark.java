@@ -159,7 +159,7 @@ public final class StreamBenchmark {
         try (Connection c = postgres.connect(database); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE department_events (external_id TEXT PRIMARY KEY, events BIGINT)");
         }
-        StreamExecutionEnvironment env = environment(new JobSettings(), parallelism);
+        StreamExecutionEnvironment env = environment(JobSettings.defaults(), parallelism);
         env.enableCheckpointing(10_000);
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         for (String[] table : new String[][] {
@@ -190,11 +190,11 @@ public final class StreamBenchmark {
     private static Streaming streaming(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
             int parallelism, Path work, long records, long live) throws Exception {
         JobSettings settings = copyTopics(topics, settings(kafka, postgres, "bench_streaming", work))
-                .consumerGroup("bench-streaming")
-                .boundedMode("latest-offset")
+                .withConsumerGroup("bench-streaming")
+                .withBoundedMode("latest-offset")
                 // names that say what each SQL operator does, so that the state of the event
                 // deduplication can be told from the rest (nothing else changes)
-                .flinkConfiguration(Map.of("table.exec.simplify-operator-name-enabled", "false"));
+                .withFlinkConfiguration(Map.of("table.exec.simplify-operator-name-enabled", "false"));
         long start = System.nanoTime();
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         long submitted = System.nanoTime();
@@ -278,8 +278,8 @@ public final class StreamBenchmark {
     private static Timing backfill(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
             int parallelism, Path work, long records, long live) throws Exception {
         JobSettings settings = copyTopics(topics, settings(kafka, postgres, "bench_backfill", work))
-                .consumerGroup("bench-backfill")
-                .backfill(true);
+                .withConsumerGroup("bench-backfill")
+                .withBackfill(true);
         long start = System.nanoTime();
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         long submitted = System.nanoTime();
@@ -296,8 +296,8 @@ public final class StreamBenchmark {
     private static Latency latency(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
             int parallelism, Path work, long customers, long live, int rate, int liveSeconds, String database, Duration jdbcFlush) throws Exception {
         JobSettings settings = copyTopics(topics, settings(kafka, postgres, database, work))
-                .consumerGroup(database.replace('_', '-'))
-                .jdbcFlushInterval(jdbcFlush);
+                .withConsumerGroup(database.replace('_', '-'))
+                .withJdbcFlushInterval(jdbcFlush);
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
             Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
@@ -395,35 +395,35 @@ public final class StreamBenchmark {
 
     private static JobSettings settings(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work) throws Exception {
         postgres.createDatabase(database);
-        JobSettings settings = new JobSettings();
+        JobSettings settings = JobSettings.defaults();
         if (checkpointInterval != null) {
-            settings.checkpointInterval(checkpointInterval);
+            settings = settings.withCheckpointInterval(checkpointInterval);
         }
         // experiments: BENCH_MINI_BATCH_LATENCY=0s turns mini-batch off
         String miniBatch = System.getenv("BENCH_MINI_BATCH_LATENCY");
         if (miniBatch != null) {
-            settings.miniBatchLatency(java.time.Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
+            settings = settings.withMiniBatchLatency(java.time.Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
         }
         return settings
-                .kafkaBootstrapServers(kafka.bootstrapServers())
+                .withKafkaBootstrapServers(kafka.bootstrapServers())
                 // experiments: BENCH_JDBC_PARAMS="?reWriteBatchedInserts=true" for the job's URL
-                .jdbcUrl(postgres.plainJdbcUrl(database) + System.getenv().getOrDefault("BENCH_JDBC_PARAMS", ""))
-                .jdbcUser(EmbeddedPostgresDatabase.USER)
-                .customersTopic("bench.crm.public.customers")
-                .identitiesTopic("bench.crm.public.customer_identities")
-                .webEventsTopic("bench.web.events")
-                .productEventsTopic("bench.product.events")
-                .deadLetterTopic("bench.segflow.dead_letter")
-                .segmentsTopic("bench.segflow.customer_segments")
-                .modelsTopic("bench.segflow.segment_models")
-                .sqlDirectory(repositorySql())
-                .stateDirectory(work.resolve(database).toString());
+                .withJdbcUrl(postgres.plainJdbcUrl(database) + System.getenv().getOrDefault("BENCH_JDBC_PARAMS", ""))
+                .withJdbcUser(EmbeddedPostgresDatabase.USER)
+                .withCustomersTopic("bench.crm.public.customers")
+                .withIdentitiesTopic("bench.crm.public.customer_identities")
+                .withWebEventsTopic("bench.web.events")
+                .withProductEventsTopic("bench.product.events")
+                .withDeadLetterTopic("bench.segflow.dead_letter")
+                .withSegmentsTopic("bench.segflow.customer_segments")
+                .withModelsTopic("bench.segflow.segment_models")
+                .withSqlDirectory(repositorySql())
+                .withStateDirectory(work.resolve(database).toString());
     }
 
     private static JobSettings copyTopics(JobSettings from, JobSettings to) {
-        return to.customersTopic(from.customersTopic()).identitiesTopic(from.identitiesTopic())
-                .webEventsTopic(from.webEventsTopic()).productEventsTopic(from.productEventsTopic())
-                .deadLetterTopic(from.deadLetterTopic()).segmentsTopic(from.segmentsTopic()).modelsTopic(from.modelsTopic());
+        return to.withCustomersTopic(from.customersTopic()).withIdentitiesTopic(from.identitiesTopic())
+                .withWebEventsTopic(from.webEventsTopic()).withProductEventsTopic(from.productEventsTopic())
+                .withDeadLetterTopic(from.deadLetterTopic()).withSegmentsTopic(from.segmentsTopic()).withModelsTopic(from.modelsTopic());
     }
 
     /**
@@ -442,8 +442,7 @@ public final class StreamBenchmark {
             }
         }
         restPort = freePort();
-        settings.flinkConfiguration(flink);
-        return LocalCluster.withWebUi(settings, restPort).setParallelism(parallelism);
+        return LocalCluster.withWebUi(settings.withFlinkConfiguration(flink), restPort).setParallelism(parallelism);
     }
 
     /** The REST port of the next local cluster, so that its checkpoint figures can be read. */

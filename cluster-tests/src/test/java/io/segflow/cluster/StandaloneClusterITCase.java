@@ -121,13 +121,13 @@ class StandaloneClusterITCase {
 
     @Test
     void restSubmittedClusterJarStreamsProfilesIntoPostgres() throws Exception {
-        JobSettings topics = new JobSettings()
-                .customersTopic("cluster.crm.public.customers")
-                .identitiesTopic("cluster.crm.public.customer_identities")
-                .webEventsTopic("cluster.web.events")
-                .productEventsTopic("cluster.product.events")
-                .deadLetterTopic("cluster.segflow.dead_letter")
-                .segmentsTopic("cluster.segflow.customer_segments");
+        JobSettings topics = JobSettings.defaults()
+                .withCustomersTopic("cluster.crm.public.customers")
+                .withIdentitiesTopic("cluster.crm.public.customer_identities")
+                .withWebEventsTopic("cluster.web.events")
+                .withProductEventsTopic("cluster.product.events")
+                .withDeadLetterTopic("cluster.segflow.dead_letter")
+                .withSegmentsTopic("cluster.segflow.customer_segments");
         try (Feeds feeds = new Feeds(kafka.newProducer(), topics)) {
             feeds.customerInsert(customer(21, LocalDate.of(1980, 3, 3), "DE", false, null,
                     Instant.parse("2026-11-20T00:00:00Z")), true);

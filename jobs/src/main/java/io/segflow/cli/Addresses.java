@@ -20,11 +20,10 @@ final class Addresses {
      * The job's settings with these addresses; the database credentials only ever come from the
      * environment (never from flags or files, which end up in shells and repositories).
      */
-    JobSettings settings(JobOptions job, Map<String, String> environment) {
-        return job.applyTo(new JobSettings())
-                .kafkaBootstrapServers(kafka)
-                .jdbcUrl(jdbcUrl)
-                .jdbcUser(environment.getOrDefault(USER_ENV, "postgres"))
-                .jdbcPassword(environment.getOrDefault(PASSWORD_ENV, ""));
+    JobSettings applyTo(JobSettings settings, Map<String, String> environment) {
+        return settings.withKafkaBootstrapServers(kafka)
+                .withJdbcUrl(jdbcUrl)
+                .withJdbcUser(environment.getOrDefault(USER_ENV, "postgres"))
+                .withJdbcPassword(environment.getOrDefault(PASSWORD_ENV, ""));
     }
 }

@@ -29,13 +29,15 @@ final class ArchiveCommand implements Callable<Integer> {
 
     @Mixin JobOptions job;
 
+    @Mixin TopicOptions topics;
+
     @Override
     public Integer call() throws Exception {
         if (java.nio.file.Files.isDirectory(directory) && java.nio.file.Files.list(directory).findAny().isPresent()) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--to " + directory + " is not empty: an archive is written once, into a new directory");
         }
-        JobSettings settings = job.applyTo(new JobSettings()).kafkaBootstrapServers(kafka).consumerGroup(job.groupId + "-archive");
+        JobSettings settings = topics.applyTo(job.applyTo(JobSettings.defaults())).withKafkaBootstrapServers(kafka).withConsumerGroup(topics.groupId + "-archive");
         Path archive = directory.toAbsolutePath();
         JobClient client = new ArchiveJob(settings, archive).start(StreamExecutionEnvironment.getExecutionEnvironment());
         System.out.println("segflow: archive job " + client.getJobID() + " submitted");

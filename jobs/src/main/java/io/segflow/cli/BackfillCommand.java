@@ -56,15 +56,21 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin JobOptions job;
 
+    @Mixin TopicOptions topics;
+
+    @Mixin StreamOptions stream;
+
+    @Mixin TrainerOptions trainer;
+
     JobSettings settings(Map<String, String> environment) {
-        JobSettings settings = addresses.settings(job, environment)
-                .consumerGroup(backfillGroupId != null ? backfillGroupId : job.groupId + "-backfill")
-                .backfill(true)
-                .archiveDirectory(archive);
+        JobSettings settings = addresses.applyTo(trainer.applyTo(stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())))), environment)
+                .withConsumerGroup(backfillGroupId != null ? backfillGroupId : topics.groupId + "-backfill")
+                .withBackfill(true)
+                .withArchiveDirectory(archive);
         if (archive != null && !java.nio.file.Files.isDirectory(archive)) {
             throw new ParameterException(spec.commandLine(), "--archive " + archive + " is not a directory (write one with `segflow archive`)");
         }
-        job.validate(spec.commandLine());
+        trainer.validate(spec.commandLine());
         return settings;
     }
 

@@ -31,8 +31,8 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
     static final String CONFIG_OPTION = "--config";
 
     static final String HELP_FOOTER =
-            "%nEvery option can also come from the environment (--batch-size is SEGFLOW_BATCH_SIZE)"
-                    + " or from a properties file given with --config FILE or SEGFLOW_CONFIG (batch-size=1024)."
+            "%nEvery option can also come from the environment (--sql-dir is SEGFLOW_SQL_DIR)"
+                    + " or from a properties file given with --config FILE or SEGFLOW_CONFIG (sql-dir=/etc/segflow/sql)."
                     + " A flag wins over the environment, the environment over the file."
                     + " The database password only ever comes from SEGFLOW_JDBC_PASSWORD.";
 
@@ -131,7 +131,8 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         if (fromFile != null) {
             return fromFile.trim();
         }
-        return argument.defaultValue();
+        String builtIn = OptionDefaults.of(key);
+        return builtIn != null ? builtIn : argument.defaultValue();
     }
 
     /** The option's longest name without dashes: the key in files and in the environment. */

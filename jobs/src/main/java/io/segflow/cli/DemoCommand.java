@@ -59,6 +59,12 @@ final class DemoCommand implements Callable<Integer> {
 
     @Mixin JobOptions job;
 
+    @Mixin TopicOptions topics;
+
+    @Mixin StreamOptions stream;
+
+    @Mixin TrainerOptions trainer;
+
     private static final int PLAIN_REFRESH_SECONDS = 5;
     /** No call to the local cluster may hold up a Ctrl-C: the JVM waits for our cleanup only so long. */
     private static final int CLIENT_TIMEOUT_SECONDS = 10;
@@ -96,12 +102,12 @@ final class DemoCommand implements Callable<Integer> {
             Path stateDirectory = Files.createTempDirectory("segflow-demo-state");
             stateDirectory.toFile().deleteOnExit();
             JobSettings settings =
-                    job.applyTo(new JobSettings())
-                            .kafkaBootstrapServers(kafka.bootstrapServers())
-                            .jdbcUrl(postgres.plainJdbcUrl(database))
-                            .jdbcUser(EmbeddedPostgresDatabase.USER)
-                            .jdbcPassword("")
-                            .stateDirectory(stateDirectory.toString());
+                    trainer.applyTo(stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults()))))
+                            .withKafkaBootstrapServers(kafka.bootstrapServers())
+                            .withJdbcUrl(postgres.plainJdbcUrl(database))
+                            .withJdbcUser(EmbeddedPostgresDatabase.USER)
+                            .withJdbcPassword("")
+                            .withStateDirectory(stateDirectory.toString());
 
             int uiPort = freePort(webUiPort);
             StreamExecutionEnvironment env = LocalCluster.withWebUi(settings, uiPort);

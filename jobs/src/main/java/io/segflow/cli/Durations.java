@@ -8,6 +8,24 @@ final class Durations {
 
     private Durations() {}
 
+    /** The shortest of 500ms, 10s, 5m, 1h that is exact; what parse reads back. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1_000 == 0) {
+            return millis / 1_000 + "s";
+        }
+        return millis + "ms";
+    }
+
     static Duration parse(String text) {
         String value = text.trim().toLowerCase(Locale.ROOT);
         try {

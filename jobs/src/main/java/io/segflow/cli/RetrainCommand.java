@@ -31,13 +31,19 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--k-range", paramLabel = "MIN..MAX", description = "Choose k in this range by silhouette on a sample (e.g. 3..10) instead of --k.")
     String kRange;
 
-    @Option(names = "--restarts", defaultValue = "8", description = "k-means fits from different seeds; the lowest inertia wins. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--k", description = "Number of segments (unless --k-range). Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--seed", description = "Random seed of the fits and of the evaluation sample. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--restarts", description = "k-means fits from different seeds; the lowest inertia wins. Default: ${DEFAULT-VALUE}.")
     int restarts;
 
-    @Option(names = "--max-iterations", defaultValue = "100", description = "Lloyd iterations per fit at most. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-iterations", description = "Lloyd iterations per fit at most. Default: ${DEFAULT-VALUE}.")
     int maxIterations;
 
-    @Option(names = "--evaluation-sample", defaultValue = "5000", paramLabel = "PROFILES", description = "Profiles sampled to choose k and to measure silhouette, Davies-Bouldin and stability (silhouette costs the square of this). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--evaluation-sample", paramLabel = "PROFILES", description = "Profiles sampled to choose k and to measure silhouette, Davies-Bouldin and stability (silhouette costs the square of this). Default: ${DEFAULT-VALUE}.")
     int evaluationSample;
 
     @Mixin JobOptions job;
@@ -46,7 +52,7 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSettings settings = addresses.settings(job, System.getenv());
+        JobSettings settings = addresses.applyTo(job.applyTo(JobSettings.defaults()), System.getenv());
         Retrainer.Settings fit = fitSettings();
         PrintWriter out = spec.commandLine().getOut();
         out.println("segflow retrain: reading customer_profile from " + io.segflow.infra.JdbcUrls.withoutParameters(addresses.jdbcUrl) + " ...");
@@ -67,9 +73,9 @@ final class RetrainCommand implements Callable<Integer> {
             }
             fit = Retrainer.Settings.kRange(Integer.parseInt(bounds[0].trim()), Integer.parseInt(bounds[1].trim()));
         } else {
-            fit = Retrainer.Settings.fixedK(job.k);
+            fit = Retrainer.Settings.fixedK(k);
         }
-        return fit.withRestarts(restarts).withSampleSize(evaluationSample).withSeed(job.seed).withMaxIterations(maxIterations);
+        return fit.withRestarts(restarts).withSampleSize(evaluationSample).withSeed(seed).withMaxIterations(maxIterations);
     }
 
     static String describe(Retrainer.Result result, double seconds) {

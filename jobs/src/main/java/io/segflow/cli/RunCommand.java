@@ -50,16 +50,22 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin JobOptions job;
 
+    @Mixin TopicOptions topics;
+
+    @Mixin StreamOptions stream;
+
+    @Mixin TrainerOptions trainer;
+
     /** The job's settings; the database credentials only ever come from the environment. */
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     JobSettings settings(Map<String, String> environment) {
         if (spec != null) {
-            job.validate(spec.commandLine());
+            trainer.validate(spec.commandLine());
         }
-        return addresses.settings(job, environment)
-                .stateDirectory(stateDirectory)
-                .boundedMode(bounded ? "latest-offset" : "unbounded");
+        return addresses.applyTo(trainer.applyTo(stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())))), environment)
+                .withStateDirectory(stateDirectory)
+                .withBoundedMode(bounded ? "latest-offset" : "unbounded");
     }
 
     @Override
@@ -72,10 +78,10 @@ final class RunCommand implements Callable<Integer> {
             env = LocalCluster.headless(settings);
         }
         if (local && !settings.checkpointInterval().isZero()) {
-            resumeWhereTheLastRunStopped(settings);
+            settings = resumeWhereTheLastRunStopped(settings);
         }
         if (local && bounded) {
-            fixWhereTheRunStops(settings);
+            settings = fixWhereTheRunStops(settings);
         }
         try {
             JobClient client = new SegflowJob(settings).start(env);
@@ -101,27 +107,28 @@ final class RunCommand implements Callable<Integer> {
      * A local run continues from the latest checkpoint that an earlier run (cancelled, killed,
      * or on a machine that went down) left in the state directory, unless told to start fresh.
      */
-    private void resumeWhereTheLastRunStopped(JobSettings settings) {
+    private JobSettings resumeWhereTheLastRunStopped(JobSettings settings) {
         Optional<StateStorage.Checkpoint> latest = StateStorage.latestCompleted(settings);
         if (fresh) {
             System.out.println("segflow: starting fresh from the topics (--fresh)"
                     + latest.map(c -> "; the earlier checkpoints stay in " + c.directory().getParent().getParent()).orElse(""));
         } else if (latest.isPresent()) {
             StateStorage.Checkpoint checkpoint = latest.get();
-            settings.resumeFrom(checkpoint.directory());
             System.out.println("segflow: resuming from checkpoint " + checkpoint.directory()
                     + " (completed " + checkpoint.completedAt() + "; --fresh starts over)");
+            return settings.withResumeFrom(checkpoint.directory());
         } else {
             System.out.println("segflow: no checkpoint in " + StateStorage.checkpointLocation(settings)
                     + ": starting from the topics (--startup-mode " + settings.startupMode() + ")");
         }
+        return settings;
     }
 
     /**
      * A bounded run stops at the offsets current when it first started; a resumption of it, at
      * the same ones (kept in the state directory), so that it ends where the first run would have.
      */
-    private static void fixWhereTheRunStops(JobSettings settings) throws Exception {
+    private static JobSettings fixWhereTheRunStops(JobSettings settings) throws Exception {
         new SegflowJob(settings).ensureTopics(); // the offsets of topics the job would create are 0
         java.nio.file.Path directory = StateStorage.localJobDirectory(settings);
         Optional<Map<TopicPartition, Long>> kept = settings.resumeFrom() == null || directory == null
@@ -137,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
                 BoundedOffsets.save(directory, stops);
             }
         }
-        settings.boundedOffsets(stops);
+        return settings.withBoundedOffsets(stops);
     }
 
     /**

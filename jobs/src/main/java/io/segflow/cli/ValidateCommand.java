@@ -30,13 +30,17 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Mixin JobOptions job;
 
+    @Mixin TopicOptions topics;
+
+    @Mixin StreamOptions stream;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        JobSettings settings = job.applyTo(new JobSettings());
+        JobSettings settings = stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())));
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         String mode = "streaming";
         try {
@@ -45,7 +49,7 @@ final class ValidateCommand implements Callable<Integer> {
             // a LATERAL TABLE, unbounded tables), and a SQL user should learn that here
             SegflowPipeline pipeline = new SegflowJob(settings).build(StreamExecutionEnvironment.getExecutionEnvironment());
             mode = "backfill (BATCH)";
-            new SegflowJob(job.applyTo(new JobSettings()).backfill(true)).build(StreamExecutionEnvironment.getExecutionEnvironment());
+            new SegflowJob(settings.withBackfill(true)).build(StreamExecutionEnvironment.getExecutionEnvironment());
             FeatureSet features = pipeline.features();
             out.println("SQL in " + scripts.origin() + " is valid for streaming and for backfill.");
             out.println("Model features (" + features.size() + "), by source:");

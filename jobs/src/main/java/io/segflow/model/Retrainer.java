@@ -42,12 +42,17 @@ public final class Retrainer {
             }
         }
 
+        /** What `segflow retrain` does without options: k=6, 8 restarts, a sample of 5,000 profiles. */
+        public static Settings defaults() {
+            return fixedK(ModelDefaults.K);
+        }
+
         public static Settings fixedK(int k) {
-            return new Settings(k, k, 4, 5_000, 100, 1e-6, 42L, SegmentIdMatcher.DEFAULT_MAX_DISTANCE);
+            return kRange(k, k);
         }
 
         public static Settings kRange(int kMin, int kMax) {
-            return new Settings(kMin, kMax, 4, 5_000, 100, 1e-6, 42L, SegmentIdMatcher.DEFAULT_MAX_DISTANCE);
+            return new Settings(kMin, kMax, 8, 5_000, 100, 1e-6, ModelDefaults.SEED, SegmentIdMatcher.DEFAULT_MAX_DISTANCE);
         }
 
         public Settings withSeed(long newSeed) {

@@ -22,15 +22,14 @@ public final class ArchiveJob {
     private final Path archive;
 
     public ArchiveJob(JobSettings settings, Path archive) {
-        this.settings = settings;
+        // from the earliest to the latest offsets at start, as a backfill reads them
+        this.settings = settings.withBackfill(true);
         this.archive = archive;
     }
 
     /** Submits the export; the caller waits on the returned client. */
     public JobClient start(StreamExecutionEnvironment env) throws Exception {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        // from the earliest to the latest offsets at start, as a backfill reads them
-        settings.backfill(true);
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         tableEnv.getConfig().set(org.apache.flink.configuration.PipelineOptions.NAME, JOB_NAME);
         SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, SqlScripts.locate(settings.sqlDirectory()), settings.placeholders());

@@ -10,7 +10,7 @@ import java.util.Map;
  * which topics to read, where the SQL lives. Defaults follow DESIGN.md. The SQL files see these
  * values through their {@code ${...}} placeholders ({@link #placeholders()}).
  */
-public final class JobSettings {
+public final class JobSettings implements Cloneable {
 
     private String kafkaBootstrapServers = "localhost:9092";
     private String jdbcUrl = "jdbc:postgresql://localhost:5432/postgres";
@@ -41,6 +41,22 @@ public final class JobSettings {
     private java.nio.file.Path resumeFrom;
     private Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets;
     private java.nio.file.Path archiveDirectory;
+
+    private JobSettings() {}
+
+    /** The defaults: every option of every command starts from these (see cli/JobOptions). */
+    public static JobSettings defaults() {
+        return new JobSettings();
+    }
+
+    /** Settings never change: each {@code with} method returns a changed copy. */
+    private JobSettings copy() {
+        try {
+            return (JobSettings) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     public Map<String, String> placeholders() {
         Map<String, String> values = new LinkedHashMap<>();
@@ -76,108 +92,120 @@ public final class JobSettings {
         return kafkaBootstrapServers;
     }
 
-    public JobSettings kafkaBootstrapServers(String value) {
-        this.kafkaBootstrapServers = value;
-        return this;
+    public JobSettings withKafkaBootstrapServers(String value) {
+        JobSettings copy = copy();
+        copy.kafkaBootstrapServers = value;
+        return copy;
     }
 
     public String jdbcUrl() {
         return jdbcUrl;
     }
 
-    public JobSettings jdbcUrl(String value) {
-        this.jdbcUrl = value;
-        return this;
+    public JobSettings withJdbcUrl(String value) {
+        JobSettings copy = copy();
+        copy.jdbcUrl = value;
+        return copy;
     }
 
     public String jdbcUser() {
         return jdbcUser;
     }
 
-    public JobSettings jdbcUser(String value) {
-        this.jdbcUser = value;
-        return this;
+    public JobSettings withJdbcUser(String value) {
+        JobSettings copy = copy();
+        copy.jdbcUser = value;
+        return copy;
     }
 
     public String jdbcPassword() {
         return jdbcPassword;
     }
 
-    public JobSettings jdbcPassword(String value) {
-        this.jdbcPassword = value == null ? "" : value;
-        return this;
+    public JobSettings withJdbcPassword(String value) {
+        JobSettings copy = copy();
+        copy.jdbcPassword = value == null ? "" : value;
+        return copy;
     }
 
     public String customersTopic() {
         return customersTopic;
     }
 
-    public JobSettings customersTopic(String value) {
-        this.customersTopic = value;
-        return this;
+    public JobSettings withCustomersTopic(String value) {
+        JobSettings copy = copy();
+        copy.customersTopic = value;
+        return copy;
     }
 
     public String identitiesTopic() {
         return identitiesTopic;
     }
 
-    public JobSettings identitiesTopic(String value) {
-        this.identitiesTopic = value;
-        return this;
+    public JobSettings withIdentitiesTopic(String value) {
+        JobSettings copy = copy();
+        copy.identitiesTopic = value;
+        return copy;
     }
 
     public String webEventsTopic() {
         return webEventsTopic;
     }
 
-    public JobSettings webEventsTopic(String value) {
-        this.webEventsTopic = value;
-        return this;
+    public JobSettings withWebEventsTopic(String value) {
+        JobSettings copy = copy();
+        copy.webEventsTopic = value;
+        return copy;
     }
 
     public String productEventsTopic() {
         return productEventsTopic;
     }
 
-    public JobSettings productEventsTopic(String value) {
-        this.productEventsTopic = value;
-        return this;
+    public JobSettings withProductEventsTopic(String value) {
+        JobSettings copy = copy();
+        copy.productEventsTopic = value;
+        return copy;
     }
 
     public String deadLetterTopic() {
         return deadLetterTopic;
     }
 
-    public JobSettings deadLetterTopic(String value) {
-        this.deadLetterTopic = value;
-        return this;
+    public JobSettings withDeadLetterTopic(String value) {
+        JobSettings copy = copy();
+        copy.deadLetterTopic = value;
+        return copy;
     }
 
     public String modelsTopic() {
         return modelsTopic;
     }
 
-    public JobSettings modelsTopic(String value) {
-        this.modelsTopic = value;
-        return this;
+    public JobSettings withModelsTopic(String value) {
+        JobSettings copy = copy();
+        copy.modelsTopic = value;
+        return copy;
     }
 
     public String segmentsTopic() {
         return segmentsTopic;
     }
 
-    public JobSettings segmentsTopic(String value) {
-        this.segmentsTopic = value;
-        return this;
+    public JobSettings withSegmentsTopic(String value) {
+        JobSettings copy = copy();
+        copy.segmentsTopic = value;
+        return copy;
     }
 
     public io.segflow.segments.TrainerSettings trainer() {
         return trainer;
     }
 
-    public JobSettings trainer(io.segflow.segments.TrainerSettings value) {
-        this.trainer = value;
-        return this;
+    public JobSettings withTrainer(io.segflow.segments.TrainerSettings value) {
+        JobSettings copy = copy();
+        copy.trainer = value;
+        return copy;
     }
 
     public Long warmStartVersion() {
@@ -185,27 +213,30 @@ public final class JobSettings {
     }
 
     /** A segment_model version to start the trainer from; null initialises from the data. */
-    public JobSettings warmStartVersion(Long value) {
-        this.warmStartVersion = value;
-        return this;
+    public JobSettings withWarmStartVersion(Long value) {
+        JobSettings copy = copy();
+        copy.warmStartVersion = value;
+        return copy;
     }
 
     public String consumerGroup() {
         return consumerGroup;
     }
 
-    public JobSettings consumerGroup(String value) {
-        this.consumerGroup = value;
-        return this;
+    public JobSettings withConsumerGroup(String value) {
+        JobSettings copy = copy();
+        copy.consumerGroup = value;
+        return copy;
     }
 
     public String startupMode() {
         return startupMode;
     }
 
-    public JobSettings startupMode(String value) {
-        this.startupMode = value;
-        return this;
+    public JobSettings withStartupMode(String value) {
+        JobSettings copy = copy();
+        copy.startupMode = value;
+        return copy;
     }
 
     public String boundedMode() {
@@ -213,9 +244,10 @@ public final class JobSettings {
     }
 
     /** 'unbounded' (streaming), or 'latest-offset' to stop at the offsets current at start. */
-    public JobSettings boundedMode(String value) {
-        this.boundedMode = value;
-        return this;
+    public JobSettings withBoundedMode(String value) {
+        JobSettings copy = copy();
+        copy.boundedMode = value;
+        return copy;
     }
 
     public Duration dedupWindow() {
@@ -223,12 +255,13 @@ public final class JobSettings {
     }
 
     /** How long an event id is remembered for deduplication (state TTL of the dedup operators). */
-    public JobSettings dedupWindow(Duration value) {
+    public JobSettings withDedupWindow(Duration value) {
         if (value.isZero() || value.isNegative()) {
             throw new IllegalArgumentException("the deduplication window must be positive, was " + value);
         }
-        this.dedupWindow = value;
-        return this;
+        JobSettings copy = copy();
+        copy.dedupWindow = value;
+        return copy;
     }
 
     /**
@@ -246,9 +279,10 @@ public final class JobSettings {
         return jdbcFlushInterval;
     }
 
-    public JobSettings jdbcFlushInterval(Duration value) {
-        this.jdbcFlushInterval = value;
-        return this;
+    public JobSettings withJdbcFlushInterval(Duration value) {
+        JobSettings copy = copy();
+        copy.jdbcFlushInterval = value;
+        return copy;
     }
 
     public Duration checkpointInterval() {
@@ -256,9 +290,10 @@ public final class JobSettings {
     }
 
     /** Zero turns checkpointing off. */
-    public JobSettings checkpointInterval(Duration value) {
-        this.checkpointInterval = value;
-        return this;
+    public JobSettings withCheckpointInterval(Duration value) {
+        JobSettings copy = copy();
+        copy.checkpointInterval = value;
+        return copy;
     }
 
     public Path sqlDirectory() {
@@ -266,27 +301,30 @@ public final class JobSettings {
     }
 
     /** Null: ./sql when present, else the SQL bundled in the jar. */
-    public JobSettings sqlDirectory(Path value) {
-        this.sqlDirectory = value;
-        return this;
+    public JobSettings withSqlDirectory(Path value) {
+        JobSettings copy = copy();
+        copy.sqlDirectory = value;
+        return copy;
     }
 
     public boolean createTopics() {
         return createTopics;
     }
 
-    public JobSettings createTopics(boolean value) {
-        this.createTopics = value;
-        return this;
+    public JobSettings withCreateTopics(boolean value) {
+        JobSettings copy = copy();
+        copy.createTopics = value;
+        return copy;
     }
 
     public int createdTopicPartitions() {
         return createdTopicPartitions;
     }
 
-    public JobSettings createdTopicPartitions(int value) {
-        this.createdTopicPartitions = value;
-        return this;
+    public JobSettings withCreatedTopicPartitions(int value) {
+        JobSettings copy = copy();
+        copy.createdTopicPartitions = value;
+        return copy;
     }
 
     /** An archive of the input records (see ArchiveSources) that a backfill reads instead of Kafka; null: Kafka. */
@@ -294,9 +332,10 @@ public final class JobSettings {
         return archiveDirectory;
     }
 
-    public JobSettings archiveDirectory(java.nio.file.Path value) {
-        this.archiveDirectory = value;
-        return this;
+    public JobSettings withArchiveDirectory(java.nio.file.Path value) {
+        JobSettings copy = copy();
+        copy.archiveDirectory = value;
+        return copy;
     }
 
     public Duration miniBatchLatency() {
@@ -307,12 +346,13 @@ public final class JobSettings {
      * How long the SQL operators buffer input to fold each key's changes into one (Flink's
      * mini-batch); zero turns it off. It bounds the latency it adds to every profile update.
      */
-    public JobSettings miniBatchLatency(Duration value) {
+    public JobSettings withMiniBatchLatency(Duration value) {
         if (value.isNegative()) {
             throw new IllegalArgumentException("the mini-batch latency must not be negative, was " + value);
         }
-        this.miniBatchLatency = value;
-        return this;
+        JobSettings copy = copy();
+        copy.miniBatchLatency = value;
+        return copy;
     }
 
     /** Flink options (execution or table) that win over segflow's own choices. */
@@ -320,9 +360,10 @@ public final class JobSettings {
         return flinkConfiguration;
     }
 
-    public JobSettings flinkConfiguration(Map<String, String> value) {
-        this.flinkConfiguration = value == null ? Map.of() : Map.copyOf(value);
-        return this;
+    public JobSettings withFlinkConfiguration(Map<String, String> value) {
+        JobSettings copy = copy();
+        copy.flinkConfiguration = value == null ? Map.of() : Map.copyOf(value);
+        return copy;
     }
 
     /** Where checkpoints go (a path or a URI); null: the cluster's, or ./segflow-state when local. */
@@ -330,9 +371,10 @@ public final class JobSettings {
         return stateDirectory;
     }
 
-    public JobSettings stateDirectory(String value) {
-        this.stateDirectory = value;
-        return this;
+    public JobSettings withStateDirectory(String value) {
+        JobSettings copy = copy();
+        copy.stateDirectory = value;
+        return copy;
     }
 
     /** A retained checkpoint (its chk-N directory) to start from; null starts from the topics. */
@@ -340,9 +382,10 @@ public final class JobSettings {
         return resumeFrom;
     }
 
-    public JobSettings resumeFrom(java.nio.file.Path checkpoint) {
-        this.resumeFrom = checkpoint;
-        return this;
+    public JobSettings withResumeFrom(java.nio.file.Path checkpoint) {
+        JobSettings copy = copy();
+        copy.resumeFrom = checkpoint;
+        return copy;
     }
 
     /** Where a bounded run stops, by partition; null: the bounded mode alone decides. */
@@ -350,9 +393,10 @@ public final class JobSettings {
         return boundedOffsets;
     }
 
-    public JobSettings boundedOffsets(Map<org.apache.kafka.common.TopicPartition, Long> value) {
-        this.boundedOffsets = value == null ? null : Map.copyOf(value);
-        return this;
+    public JobSettings withBoundedOffsets(Map<org.apache.kafka.common.TopicPartition, Long> value) {
+        JobSettings copy = copy();
+        copy.boundedOffsets = value == null ? null : Map.copyOf(value);
+        return copy;
     }
 
     /** Every topic the job reads: the inputs and the models topic. */
@@ -370,9 +414,10 @@ public final class JobSettings {
      * A backfill: the same graph in Flink's BATCH runtime mode over the Kafka records from the
      * earliest offsets to the latest ones at start, without checkpoints.
      */
-    public JobSettings backfill(boolean value) {
-        this.backfill = value;
-        return this;
+    public JobSettings withBackfill(boolean value) {
+        JobSettings copy = copy();
+        copy.backfill = value;
+        return copy;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.segflow.segments;
 
 import io.segflow.model.MiniBatchKMeans;
+import io.segflow.model.ModelDefaults;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -39,7 +40,8 @@ public record TrainerSettings(
     }
 
     public static TrainerSettings defaults() {
-        return new TrainerSettings(6, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 10, 0.1, 42);
+        return new TrainerSettings(
+                ModelDefaults.K, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 10, 0.1, ModelDefaults.SEED);
     }
 
     /**

@@ -61,10 +61,10 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
         assertThat(printed).contains("segflow: resuming from checkpoint " + checkpoints.toRealPath());
 
         JobSettings uninterrupted = frozen(freshSettings())
-                .customersTopic(killed.customersTopic())
-                .identitiesTopic(killed.identitiesTopic())
-                .webEventsTopic(killed.webEventsTopic())
-                .productEventsTopic(killed.productEventsTopic());
+                .withCustomersTopic(killed.customersTopic())
+                .withIdentitiesTopic(killed.identitiesTopic())
+                .withWebEventsTopic(killed.webEventsTopic())
+                .withProductEventsTopic(killed.productEventsTopic());
         PublishedModels.publishFourSegments(uninterrupted, MODEL_VERSION);
         runBounded(uninterrupted);
 
@@ -97,7 +97,7 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
      * depends on the order of their updates, without it only on their final profile.
      */
     private static JobSettings frozen(JobSettings settings) {
-        return settings.warmStartVersion(MODEL_VERSION).trainer(TrainerSettings.defaults().withFrozen(true).withHysteresis(0));
+        return settings.withWarmStartVersion(MODEL_VERSION).withTrainer(TrainerSettings.defaults().withFrozen(true).withHysteresis(0));
     }
 
     private static boolean completedCheckpointIn(Path checkpoints) {

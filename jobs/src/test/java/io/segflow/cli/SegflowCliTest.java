@@ -128,17 +128,81 @@ class SegflowCliTest {
 
         RunCommand fromFile = parseRun(Map.of(), "run", "--config", config.toString());
         assertThat(fromFile.addresses.kafka).isEqualTo("broker-from-file:9092");
-        assertThat(fromFile.job.batchSize).isEqualTo(1024);
-        assertThat(fromFile.job.k).isEqualTo(9);
+        assertThat(fromFile.trainer.batchSize).isEqualTo(1024);
+        assertThat(fromFile.trainer.k).isEqualTo(9);
 
         RunCommand fromEnvironment = parseRun(
                 Map.of("SEGFLOW_CONFIG", config.toString(), "SEGFLOW_BATCH_SIZE", "2048", "SEGFLOW_KAFKA", "env:9092"), "run", "--k", "4");
         assertThat(fromEnvironment.addresses.kafka).isEqualTo("env:9092");
-        assertThat(fromEnvironment.job.batchSize).isEqualTo(2048);
-        assertThat(fromEnvironment.job.k).isEqualTo(4);
-        assertThat(fromEnvironment.job.halfLife).isEqualTo(7);
+        assertThat(fromEnvironment.trainer.batchSize).isEqualTo(2048);
+        assertThat(fromEnvironment.trainer.k).isEqualTo(4);
+        assertThat(fromEnvironment.trainer.halfLife).isEqualTo(7);
         assertThat(fromEnvironment.addresses.jdbcUrl).isEqualTo("jdbc:postgresql://db/crm");
-        assertThat(fromEnvironment.job.sampleSize).isEqualTo(50_000); // built-in default still applies
+        assertThat(fromEnvironment.trainer.sampleSize).isEqualTo(50_000); // built-in default still applies
+    }
+
+    /** The defaults are the product: a run with no options has exactly the settings' own defaults. */
+    @Test
+    void withNoOptionsARunHasTheSettingsDefaults() {
+        RunCommand run = parseRun(Map.of(), "run", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm");
+        io.segflow.pipeline.JobSettings settings = run.settings(Map.of());
+        io.segflow.pipeline.JobSettings expected = io.segflow.pipeline.JobSettings.defaults()
+                .withKafkaBootstrapServers("k:9092").withJdbcUrl("jdbc:postgresql://db/crm");
+        assertThat(settings.placeholders()).isEqualTo(expected.placeholders());
+        assertThat(settings.trainer()).isEqualTo(io.segflow.segments.TrainerSettings.defaults());
+        assertThat(settings.checkpointInterval()).isEqualTo(expected.checkpointInterval());
+        assertThat(settings.miniBatchLatency()).isEqualTo(expected.miniBatchLatency());
+        assertThat(settings.warmStartVersion()).isNull();
+        assertThat(settings.createTopics()).isTrue();
+    }
+
+    @Test
+    void withNoOptionsARetrainFitsAsTheRetrainerDefaults() {
+        String[] args = {"retrain", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm"};
+        RetrainCommand retrain = (RetrainCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
+        assertThat(retrain.fitSettings()).isEqualTo(io.segflow.model.Retrainer.Settings.defaults());
+    }
+
+    /** Every option whose help names a default has one, and every built-in default belongs to an option. */
+    @Test
+    void everyDocumentedDefaultExists() {
+        CommandLine root = SegflowCli.commandLine(new String[0], Map.of());
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (CommandLine command : root.getSubcommands().values()) {
+            for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                String key = ConfigurationSources.key(option);
+                keys.add(key);
+                if (String.join(" ", option.description()).contains("${DEFAULT-VALUE}")) {
+                    assertThat(root.getDefaultValueProvider() == null ? option.defaultValue() : defaultOf(root, option))
+                            .as(command.getCommandName() + " --" + key).isNotNull();
+                }
+            }
+        }
+        for (String key : java.util.List.of("k", "batch-size", "checkpoint-interval", "topic-customers", "restarts")) {
+            assertThat(keys).contains(key);
+            assertThat(OptionDefaults.of(key)).isNotNull();
+        }
+    }
+
+    private static String defaultOf(CommandLine root, CommandLine.Model.OptionSpec option) {
+        try {
+            return root.getDefaultValueProvider().defaultValue(option);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Commands list only the options they use: a retrain does not offer the streaming trainer's. */
+    @Test
+    void commandsShowOnlyTheOptionsTheyUse() {
+        String retrain = run("retrain", "--help");
+        assertThat(retrain).contains("--k", "--k-range", "--restarts", "--seed", "--topic-models");
+        assertThat(retrain).doesNotContain("--batch-size", "--half-life", "--freeze-model", "--checkpoint-interval", "--dedup-window",
+                "--topic-web-events", "--group-id");
+        String validate = run("validate", "--help");
+        assertThat(validate).contains("--sql-dir", "--mini-batch-latency").doesNotContain("--batch-size", "--hysteresis");
+        String run = run("run", "--help");
+        assertThat(run).contains("--batch-size", "--checkpoint-interval", "Default: 10s", "Default: 512");
     }
 
     @Test
@@ -146,7 +210,7 @@ class SegflowCliTest {
         Path config = dir.resolve("segflow.properties");
         Files.writeString(config, "batch-size=1024\n");
         String help = run("run", "--config", config.toString(), "--help");
-        assertThat(help).contains("Default: 1024", "SEGFLOW_BATCH_SIZE", "SEGFLOW_JDBC_PASSWORD");
+        assertThat(help).contains("Default: 1024", "SEGFLOW_SQL_DIR", "SEGFLOW_JDBC_PASSWORD");
     }
 
     @Test

@@ -35,11 +35,11 @@ class BackfillParityITCase extends SegflowITCaseBase {
         JobSettings streaming = frozenModel(freshSettings());
         createTopics(streaming);
         JobSettings backfill = frozenModel(freshSettings())
-                .customersTopic(streaming.customersTopic())
-                .identitiesTopic(streaming.identitiesTopic())
-                .webEventsTopic(streaming.webEventsTopic())
-                .productEventsTopic(streaming.productEventsTopic())
-                .backfill(true);
+                .withCustomersTopic(streaming.customersTopic())
+                .withIdentitiesTopic(streaming.identitiesTopic())
+                .withWebEventsTopic(streaming.webEventsTopic())
+                .withProductEventsTopic(streaming.productEventsTopic())
+                .withBackfill(true);
         publishModel(streaming);
         publishModel(backfill);
 
@@ -104,14 +104,14 @@ class BackfillParityITCase extends SegflowITCaseBase {
     private static void archivedInputGivesTheSameRows(JobSettings streaming, JobSettings fromKafka, long records) throws Exception {
         java.nio.file.Path archive = java.nio.file.Files.createTempDirectory("segflow-archive");
         JobSettings export = freshSettings()
-                .customersTopic(streaming.customersTopic())
-                .identitiesTopic(streaming.identitiesTopic())
-                .webEventsTopic(streaming.webEventsTopic())
-                .productEventsTopic(streaming.productEventsTopic());
+                .withCustomersTopic(streaming.customersTopic())
+                .withIdentitiesTopic(streaming.identitiesTopic())
+                .withWebEventsTopic(streaming.webEventsTopic())
+                .withProductEventsTopic(streaming.productEventsTopic());
         new ArchiveJob(export, archive).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
         assertThat(ArchiveSources.records(archive)).isEqualTo(records);
 
-        JobSettings fromArchive = frozenModel(freshSettings()).backfill(true).archiveDirectory(archive);
+        JobSettings fromArchive = frozenModel(freshSettings()).withBackfill(true).withArchiveDirectory(archive);
         publishModel(fromArchive);
         new SegflowJob(fromArchive).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
         for (String rows : List.of(
@@ -130,12 +130,12 @@ class BackfillParityITCase extends SegflowITCaseBase {
      */
     private static void learningBackfillScoresEveryoneWithTheFinalModel(JobSettings streaming) throws Exception {
         JobSettings learning = freshSettings()
-                .customersTopic(streaming.customersTopic())
-                .identitiesTopic(streaming.identitiesTopic())
-                .webEventsTopic(streaming.webEventsTopic())
-                .productEventsTopic(streaming.productEventsTopic())
-                .trainer(new TrainerSettings(4, 64, java.time.Duration.ofSeconds(1), 1.0, 2_000, 0.02, 100, 10_000, 1, 0.1, 5))
-                .backfill(true);
+                .withCustomersTopic(streaming.customersTopic())
+                .withIdentitiesTopic(streaming.identitiesTopic())
+                .withWebEventsTopic(streaming.webEventsTopic())
+                .withProductEventsTopic(streaming.productEventsTopic())
+                .withTrainer(new TrainerSettings(4, 64, java.time.Duration.ofSeconds(1), 1.0, 2_000, 0.02, 100, 10_000, 1, 0.1, 5))
+                .withBackfill(true);
         new SegflowJob(learning).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
         List<Map<String, Object>> versions = query(learning, "SELECT model_version FROM segment_model ORDER BY model_version DESC");
         assertThat(versions).as("versions the learning backfill published").hasSizeGreaterThan(1);
@@ -152,8 +152,8 @@ class BackfillParityITCase extends SegflowITCaseBase {
      * without it is the segment a function of the final profile alone.
      */
     private static JobSettings frozenModel(JobSettings settings) {
-        return settings.warmStartVersion(MODEL_VERSION)
-                .trainer(TrainerSettings.defaults().withFrozen(true).withHysteresis(0));
+        return settings.withWarmStartVersion(MODEL_VERSION)
+                .withTrainer(TrainerSettings.defaults().withFrozen(true).withHysteresis(0));
     }
 
     private static void publishModel(JobSettings settings) throws Exception {

@@ -32,8 +32,7 @@ class DurableStateITCase extends SegflowITCaseBase {
 
     @Test
     void aBoundedRunWithStateFarAboveFiveMegabytesCheckpointsAndFinishes() throws Exception {
-        JobSettings settings = defaultSettings().boundedMode("latest-offset");
-        settings.createdTopicPartitions(2);
+        JobSettings settings = defaultSettings().withBoundedMode("latest-offset").withCreatedTopicPartitions(2);
         createTopics(settings);
         RecordedHistory.Counts input;
         try (KafkaProducer<String, String> producer = kafka().newProducer()) {

@@ -13,7 +13,7 @@ class LocalClusterTest {
 
     @Test
     void theLocalTaskManagerGetsEnoughManagedMemoryForRocksDbWithDefaultsOnly() {
-        StreamExecutionEnvironment env = LocalCluster.headless(new JobSettings());
+        StreamExecutionEnvironment env = LocalCluster.headless(JobSettings.defaults());
         Configuration config = (Configuration) env.getConfiguration();
         // Flink's MiniCluster default is 128 MB, shared by every RocksDB instance of a slot
         assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1g"));
@@ -21,8 +21,8 @@ class LocalClusterTest {
 
     @Test
     void theUsersFlinkConfWins() {
-        JobSettings settings = new JobSettings()
-                .flinkConfiguration(Map.of("taskmanager.memory.managed.size", "256m"));
+        JobSettings settings = JobSettings.defaults()
+                .withFlinkConfiguration(Map.of("taskmanager.memory.managed.size", "256m"));
         Configuration config = (Configuration) LocalCluster.headless(settings).getConfiguration();
         assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("256m"));
     }

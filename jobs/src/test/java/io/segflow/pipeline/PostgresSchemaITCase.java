@@ -59,9 +59,9 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
      */
     @Test
     void theJobRunsAsTheLeastPrivilegedWriterOfRolesSql() throws Exception {
-        JobSettings settings = freshSettings();
-        String database = settings.jdbcUrl().substring(settings.jdbcUrl().lastIndexOf('/') + 1);
-        SegflowJob asOwner = new SegflowJob(settings);
+        JobSettings ownerSettings = freshSettings();
+        String database = ownerSettings.jdbcUrl().substring(ownerSettings.jdbcUrl().lastIndexOf('/') + 1);
+        SegflowJob asOwner = new SegflowJob(ownerSettings);
         asOwner.prepare(asOwner.build(StreamExecutionEnvironment.getExecutionEnvironment()));
         try (Connection owner = postgres().connect(database); Statement statement = owner.createStatement()) {
             String roles = Files.readString(repositorySql().getParent().resolve("deploy/postgres/roles.sql"));
@@ -70,7 +70,7 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
             }
             statement.execute("ALTER ROLE segflow_writer PASSWORD 'writer-secret'");
         }
-        settings.jdbcUser("segflow_writer").jdbcPassword("writer-secret");
+        JobSettings settings = ownerSettings.withJdbcUser("segflow_writer").withJdbcPassword("writer-secret");
 
         JobClient job = startStreaming(settings);
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {

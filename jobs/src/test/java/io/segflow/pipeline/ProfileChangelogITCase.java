@@ -27,7 +27,7 @@ class ProfileChangelogITCase extends SegflowITCaseBase {
 
     @Test
     void aCustomerRowIsInsertedOnceThenOnlyUpdatedUntilTheCrmDeletesIt() throws Exception {
-        JobSettings settings = freshSettings().boundedMode("latest-offset");
+        JobSettings settings = freshSettings().withBoundedMode("latest-offset");
         createTopics(settings);
         int customers = 300;
         try (KafkaProducer<String, String> producer = kafka().newProducer()) {

@@ -37,7 +37,7 @@ class SegflowPipelineTest {
                 SegflowPipeline.create(
                         tableEnv(),
                         SqlScripts.fromDirectory(repositorySql()),
-                        new JobSettings().placeholders());
+                        JobSettings.defaults().placeholders());
         FeatureSet features = pipeline.features();
         assertThat(features.keyColumn()).isEqualTo("customer_id");
         assertThat(features.names())

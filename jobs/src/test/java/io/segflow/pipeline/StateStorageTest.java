@@ -25,7 +25,7 @@ class StateStorageTest {
     @Test
     void aLocalRunKeepsDurableStateInItsDirectoryWithDefaultsOnly() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        StateStorage.configure(env, new JobSettings(), true);
+        StateStorage.configure(env, JobSettings.defaults(), true);
         Configuration config = (Configuration) env.getConfiguration();
         assertThat(config.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(config.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
@@ -47,7 +47,7 @@ class StateStorageTest {
         cluster.set(StateBackendOptions.STATE_BACKEND, "forst");
         cluster.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://bucket/checkpoints");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
-        StateStorage.configure(env, new JobSettings(), false);
+        StateStorage.configure(env, JobSettings.defaults(), false);
         Configuration config = (Configuration) env.getConfiguration();
         assertThat(config.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("forst");
         assertThat(config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo("s3://bucket/checkpoints");
@@ -57,17 +57,17 @@ class StateStorageTest {
     @Test
     void aClusterWithoutACheckpointDirectoryNeedsAStateDirectory() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        assertThatThrownBy(() -> StateStorage.configure(env, new JobSettings(), false))
+        assertThatThrownBy(() -> StateStorage.configure(env, JobSettings.defaults(), false))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("--state-dir");
-        StateStorage.configure(env, new JobSettings().stateDirectory("s3://bucket/segflow").consumerGroup("crm"), false);
+        StateStorage.configure(env, JobSettings.defaults().withStateDirectory("s3://bucket/segflow").withConsumerGroup("crm"), false);
         assertThat(env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo("s3://bucket/segflow/crm/checkpoints");
     }
 
     @Test
     void theLatestCompletedCheckpointOfAnyEarlierRunIsFound() throws Exception {
-        JobSettings settings = new JobSettings().stateDirectory(dir.toString()).consumerGroup("g");
+        JobSettings settings = JobSettings.defaults().withStateDirectory(dir.toString()).withConsumerGroup("g");
         assertThat(StateStorage.latestCompleted(settings)).isEmpty();
         Path checkpoints = dir.resolve("g/checkpoints");
         Path older = completed(checkpoints.resolve("job-a/chk-7"), "2026-11-30T10:00:00Z");
@@ -77,14 +77,14 @@ class StateStorageTest {
         assertThat(StateStorage.latestCompleted(settings)).get().extracting(StateStorage.Checkpoint::directory).isEqualTo(newer);
         assertThat(older).exists();
         // another consumer group's checkpoints are another job's
-        assertThat(StateStorage.latestCompleted(new JobSettings().stateDirectory(dir.toString()).consumerGroup("other"))).isEmpty();
+        assertThat(StateStorage.latestCompleted(JobSettings.defaults().withStateDirectory(dir.toString()).withConsumerGroup("other"))).isEmpty();
     }
 
     @Test
     void aResumedRunClaimsTheCheckpointItStartsFrom() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Path checkpoint = dir.resolve("g/checkpoints/job-a/chk-7");
-        StateStorage.configure(env, new JobSettings().stateDirectory(dir.toString()).resumeFrom(checkpoint), true);
+        StateStorage.configure(env, JobSettings.defaults().withStateDirectory(dir.toString()).withResumeFrom(checkpoint), true);
         assertThat(env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(checkpoint.toString());
         assertThat(env.getConfiguration().get(StateRecoveryOptions.RESTORE_MODE)).isEqualTo(RecoveryClaimMode.CLAIM);
     }

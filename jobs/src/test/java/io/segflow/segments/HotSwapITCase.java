@@ -36,7 +36,7 @@ class HotSwapITCase extends SegflowITCaseBase {
     @Test
     void aRetrainedModelIsPickedUpByTheRunningJob(@TempDir Path workDir) throws Exception {
         JobSettings settings = freshSettings()
-                .trainer(new TrainerSettings(4, 64, Duration.ofSeconds(1), 1.0, 2_000, 0.02, 200, 10_000, 1, 0.1, 5));
+                .withTrainer(new TrainerSettings(4, 64, Duration.ofSeconds(1), 1.0, 2_000, 0.02, 200, 10_000, 1, 0.1, 5));
         createTopics(settings);
         Random random = new Random(23);
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {

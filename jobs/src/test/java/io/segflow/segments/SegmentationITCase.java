@@ -30,7 +30,7 @@ class SegmentationITCase extends SegflowITCaseBase {
     @Test
     void customerSegmentRecoversThePersonas() throws Exception {
         JobSettings settings = freshSettings()
-                .trainer(new TrainerSettings(4, 64, Duration.ofSeconds(1), 1.0, 2_000, 0.02, 200, 10_000, 1, 0.1, 5));
+                .withTrainer(new TrainerSettings(4, 64, Duration.ofSeconds(1), 1.0, 2_000, 0.02, 200, 10_000, 1, 0.1, 5));
         createTopics(settings);
         Map<Long, Integer> persona = new HashMap<>();
         Random random = new Random(17);

@@ -22,8 +22,7 @@ class SmallCustomerBaseITCase extends SegflowITCaseBase {
 
     @Test
     void sixtyCustomersAreSegmentedByTheRunningJob() throws Exception {
-        JobSettings settings = defaultSettings();
-        settings.createdTopicPartitions(2);
+        JobSettings settings = defaultSettings().withCreatedTopicPartitions(2);
         createTopics(settings);
         feed(settings);
         JobClient job = startStreaming(settings);
@@ -39,8 +38,7 @@ class SmallCustomerBaseITCase extends SegflowITCaseBase {
 
     @Test
     void sixtyCustomersAreSegmentedByABoundedRun() throws Exception {
-        JobSettings settings = defaultSettings();
-        settings.createdTopicPartitions(2);
+        JobSettings settings = defaultSettings().withCreatedTopicPartitions(2);
         createTopics(settings);
         feed(settings);
         runBounded(settings);

@@ -61,24 +61,24 @@ public abstract class SegflowITCaseBase {
     protected static JobSettings freshSettings() throws Exception {
         String run = "run" + RUNS.incrementAndGet() + "_" + ProcessHandle.current().pid();
         String database = postgres().createDatabase(run);
-        return new JobSettings()
-                .kafkaBootstrapServers(kafka().bootstrapServers())
-                .jdbcUrl(postgres().plainJdbcUrl(database))
-                .jdbcUser(EmbeddedPostgresDatabase.USER)
-                .jdbcPassword("")
-                .customersTopic(run + ".crm.public.customers")
-                .identitiesTopic(run + ".crm.public.customer_identities")
-                .webEventsTopic(run + ".web.events")
-                .productEventsTopic(run + ".product.events")
-                .deadLetterTopic(run + ".segflow.dead_letter")
-                .segmentsTopic(run + ".segflow.customer_segments")
-                .modelsTopic(run + ".segflow.segment_models")
-                .consumerGroup(run)
-                .sqlDirectory(repositorySql())
-                .jdbcFlushInterval(Duration.ofMillis(200))
-                .checkpointInterval(Duration.ofSeconds(2))
-                .stateDirectory(STATE_DIRECTORY.toString())
-                .createdTopicPartitions(2);
+        return JobSettings.defaults()
+                .withKafkaBootstrapServers(kafka().bootstrapServers())
+                .withJdbcUrl(postgres().plainJdbcUrl(database))
+                .withJdbcUser(EmbeddedPostgresDatabase.USER)
+                .withJdbcPassword("")
+                .withCustomersTopic(run + ".crm.public.customers")
+                .withIdentitiesTopic(run + ".crm.public.customer_identities")
+                .withWebEventsTopic(run + ".web.events")
+                .withProductEventsTopic(run + ".product.events")
+                .withDeadLetterTopic(run + ".segflow.dead_letter")
+                .withSegmentsTopic(run + ".segflow.customer_segments")
+                .withModelsTopic(run + ".segflow.segment_models")
+                .withConsumerGroup(run)
+                .withSqlDirectory(repositorySql())
+                .withJdbcFlushInterval(Duration.ofMillis(200))
+                .withCheckpointInterval(Duration.ofSeconds(2))
+                .withStateDirectory(STATE_DIRECTORY.toString())
+                .withCreatedTopicPartitions(2);
     }
 
     /**
@@ -88,20 +88,20 @@ public abstract class SegflowITCaseBase {
      */
     protected static JobSettings defaultSettings() throws Exception {
         JobSettings fresh = freshSettings();
-        return new JobSettings()
-                .kafkaBootstrapServers(fresh.kafkaBootstrapServers())
-                .jdbcUrl(fresh.jdbcUrl())
-                .jdbcUser(fresh.jdbcUser())
-                .customersTopic(fresh.customersTopic())
-                .identitiesTopic(fresh.identitiesTopic())
-                .webEventsTopic(fresh.webEventsTopic())
-                .productEventsTopic(fresh.productEventsTopic())
-                .deadLetterTopic(fresh.deadLetterTopic())
-                .segmentsTopic(fresh.segmentsTopic())
-                .modelsTopic(fresh.modelsTopic())
-                .consumerGroup(fresh.consumerGroup())
-                .sqlDirectory(fresh.sqlDirectory())
-                .stateDirectory(fresh.stateDirectory());
+        return JobSettings.defaults()
+                .withKafkaBootstrapServers(fresh.kafkaBootstrapServers())
+                .withJdbcUrl(fresh.jdbcUrl())
+                .withJdbcUser(fresh.jdbcUser())
+                .withCustomersTopic(fresh.customersTopic())
+                .withIdentitiesTopic(fresh.identitiesTopic())
+                .withWebEventsTopic(fresh.webEventsTopic())
+                .withProductEventsTopic(fresh.productEventsTopic())
+                .withDeadLetterTopic(fresh.deadLetterTopic())
+                .withSegmentsTopic(fresh.segmentsTopic())
+                .withModelsTopic(fresh.modelsTopic())
+                .withConsumerGroup(fresh.consumerGroup())
+                .withSqlDirectory(fresh.sqlDirectory())
+                .withStateDirectory(fresh.stateDirectory());
     }
 
     /**
@@ -143,8 +143,7 @@ public abstract class SegflowITCaseBase {
 
     /** Runs the job over what the topics hold now and waits for it to finish. */
     protected static JobClient runBounded(JobSettings settings) throws Exception {
-        settings.boundedMode("latest-offset");
-        SegflowJob job = new SegflowJob(settings);
+        SegflowJob job = new SegflowJob(settings.withBoundedMode("latest-offset"));
         JobClient client = job.start(flinkEnvironment());
         client.getJobExecutionResult().get(300, TimeUnit.SECONDS);
         return client;
@@ -152,8 +151,7 @@ public abstract class SegflowITCaseBase {
 
     /** Starts the streaming job; the caller cancels it. */
     protected static JobClient startStreaming(JobSettings settings) throws Exception {
-        settings.boundedMode("unbounded");
-        return new SegflowJob(settings).start(flinkEnvironment());
+        return new SegflowJob(settings.withBoundedMode("unbounded")).start(flinkEnvironment());
     }
 
     /**

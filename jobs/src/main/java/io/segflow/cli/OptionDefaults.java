@@ -1,0 +1,60 @@
+package io.segflow.cli;
+
+import io.segflow.model.Retrainer;
+import io.segflow.pipeline.JobSettings;
+import io.segflow.segments.TrainerSettings;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The built-in default of each option, read from the settings objects' own defaults
+ * ({@link JobSettings#defaults()}, {@link TrainerSettings#defaults()},
+ * {@link Retrainer.Settings#defaults()}), so that a default is written once and the help shows
+ * what a run does. Keys are long option names without dashes, as in configuration files.
+ */
+final class OptionDefaults {
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private OptionDefaults() {}
+
+    /** The default of an option, or null when it has none (or defines its own). */
+    static String of(String key) {
+        return DEFAULTS.get(key);
+    }
+
+    private static Map<String, String> defaults() {
+        JobSettings job = JobSettings.defaults();
+        TrainerSettings trainer = TrainerSettings.defaults();
+        Retrainer.Settings fit = Retrainer.Settings.defaults();
+        Map<String, String> defaults = new HashMap<>();
+        defaults.put("topic-customers", job.customersTopic());
+        defaults.put("topic-identities", job.identitiesTopic());
+        defaults.put("topic-web-events", job.webEventsTopic());
+        defaults.put("topic-product-events", job.productEventsTopic());
+        defaults.put("topic-dead-letter", job.deadLetterTopic());
+        defaults.put("topic-segments", job.segmentsTopic());
+        defaults.put("topic-models", job.modelsTopic());
+        defaults.put("group-id", job.consumerGroup());
+        defaults.put("startup-mode", job.startupMode());
+        defaults.put("checkpoint-interval", Durations.format(job.checkpointInterval()));
+        defaults.put("dedup-window", Durations.format(job.dedupWindow()));
+        defaults.put("jdbc-flush-interval", Durations.format(job.jdbcFlushInterval()));
+        defaults.put("mini-batch-latency", Durations.format(job.miniBatchLatency()));
+        defaults.put("k", Integer.toString(trainer.k()));
+        defaults.put("batch-size", Integer.toString(trainer.batchSize()));
+        defaults.put("batch-max-wait", Durations.format(trainer.batchMaxWait()));
+        defaults.put("decay", Double.toString(trainer.decayFactor()));
+        defaults.put("half-life", Long.toString(trainer.halfLifePoints()));
+        defaults.put("reseed-ratio", Double.toString(trainer.reseedRatio()));
+        defaults.put("init-size", Integer.toString(trainer.initSize()));
+        defaults.put("sample-size", Integer.toString(trainer.sampleCapacity()));
+        defaults.put("emit-every", Integer.toString(trainer.emitEveryBatches()));
+        defaults.put("hysteresis", Double.toString(trainer.hysteresis()));
+        defaults.put("seed", Long.toString(trainer.seed()));
+        defaults.put("restarts", Integer.toString(fit.restarts()));
+        defaults.put("max-iterations", Integer.toString(fit.maxIterations()));
+        defaults.put("evaluation-sample", Integer.toString(fit.sampleSize()));
+        return Map.copyOf(defaults);
+    }
+}
