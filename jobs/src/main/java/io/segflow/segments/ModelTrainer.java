@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -81,7 +80,7 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointed = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("segment-trainer", TypeInformation.of(StreamingModel.State.class)));
+                new ListStateDescriptor<>("segment-trainer", VersionedTypeInfo.TRAINER_STATE));
         for (StreamingModel.State state : checkpointed.get()) {
             model = StreamingModel.restore(settings.streamingModel(), features, state);
         }

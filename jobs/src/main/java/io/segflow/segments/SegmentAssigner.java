@@ -9,7 +9,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -31,11 +31,11 @@ public class SegmentAssigner
     private static final Logger LOG = LoggerFactory.getLogger(SegmentAssigner.class);
 
     public static final MapStateDescriptor<String, SegmentModel> MODEL =
-            new MapStateDescriptor<>("segment-model", TypeInformation.of(String.class), TypeInformation.of(SegmentModel.class));
+            new MapStateDescriptor<>("segment-model", Types.STRING, VersionedTypeInfo.SEGMENT_MODEL);
     private static final String CURRENT = "current";
 
     static final ValueStateDescriptor<CustomerSegment> CUSTOMER =
-            new ValueStateDescriptor<>("customer-segment", TypeInformation.of(CustomerSegment.class));
+            new ValueStateDescriptor<>("customer-segment", VersionedTypeInfo.CUSTOMER_SEGMENT);
 
     /** What the assigner remembers of a customer: the latest profile and what was last emitted. */
     public static class CustomerSegment {

@@ -69,7 +69,7 @@ public final class SegmentationStage {
         DataStream<SegmentModel> published =
                 tableEnv.toDataStream(tableEnv.from(ModelRecord.TOPIC))
                         .flatMap(new PublishedModelReader(features.names()))
-                        .returns(TypeInformation.of(SegmentModel.class))
+                        .returns(VersionedTypeInfo.SEGMENT_MODEL)
                         .name("published models")
                         .uid("published-models");
 
@@ -78,7 +78,7 @@ public final class SegmentationStage {
         SingleOutputStreamOperator<SegmentModel> models =
                 updates.keyBy(update -> ModelTrainer.ALL)
                         .connect(published.keyBy(model -> ModelTrainer.ALL))
-                        .transform("segment model trainer", TypeInformation.of(SegmentModel.class),
+                        .transform("segment model trainer", VersionedTypeInfo.SEGMENT_MODEL,
                                 new ModelTrainer.Operator(new ModelTrainer(settings, features.names(), warmStart).bounded(batch)))
                         .setParallelism(1)
                         .setMaxParallelism(1)

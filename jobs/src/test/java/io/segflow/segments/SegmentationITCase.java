@@ -29,6 +29,8 @@ class SegmentationITCase extends SegflowITCaseBase {
 
     @Test
     void customerSegmentRecoversThePersonas() throws Exception {
+        // on a cluster that refuses Kryo, so a type that would need it fails here
+        assertThat(flinkEnvironment().getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
         JobSettings settings = freshSettings()
                 .withTrainer(new TrainerSettings(4, 64, Duration.ofSeconds(1), 1.0, 2_000, 0.02, 200, 10_000, 1, 0.1, 5));
         createTopics(settings);

@@ -43,11 +43,21 @@ public abstract class SegflowITCaseBase {
                         return new MiniClusterResourceConfiguration.Builder()
                                 .setNumberTaskManagers(1)
                                 .setNumberSlotsPerTaskManager(2)
-                                .setConfiguration(metrics.addToConfiguration(new Configuration()))
+                                .setConfiguration(metrics.addToConfiguration(withoutGenericTypes()))
                                 .build();
                     });
 
     private static final AtomicInteger RUNS = new AtomicInteger();
+
+    /**
+     * Jobs on the test cluster may not fall back to Kryo: a type Flink cannot serialize itself
+     * fails the test (state written by Kryo breaks when a class changes).
+     */
+    private static Configuration withoutGenericTypes() {
+        Configuration configuration = new Configuration();
+        configuration.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        return configuration;
+    }
 
     protected static EmbeddedKafka kafka() {
         return Stack.INSTANCE.kafka;

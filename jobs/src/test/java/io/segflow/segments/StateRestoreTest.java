@@ -1,0 +1,155 @@
+package io.segflow.segments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.segflow.model.SegmentModel;
+import io.segflow.model.StreamingModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A new segflow resumes from the state an earlier release checkpointed: the trainer and the
+ * assigner are restored from the snapshots under src/test/resources/state/ (one directory per
+ * release, written by {@link StateSnapshots} with that release's code; v1-kryo is segflow 0.1,
+ * whose model state went through Kryo and Flink's POJO serializer).
+ */
+class StateRestoreTest {
+
+    static Stream<Path> releases() throws Exception {
+        Path state = Path.of(StateRestoreTest.class.getClassLoader().getResource("state").toURI());
+        try (Stream<Path> directories = Files.list(state)) {
+            List<Path> releases = directories.filter(Files::isDirectory).sorted().toList();
+            assertThat(releases).isNotEmpty();
+            return releases.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("releases")
+    void theTrainerContinuesFromTheModelOfAnEarlierRelease(Path release) throws Exception {
+        Properties expected = StateSnapshots.expected(release);
+        OperatorSubtaskState rewritten;
+        try (var trainer = StateSnapshots.trainerHarness()) {
+            trainer.setup();
+            trainer.initializeState(StateSnapshots.read(release.resolve("trainer.snapshot")));
+            trainer.open();
+            feed(trainer, new Random(4));
+            List<SegmentModel> models = trainer.extractOutputValues();
+            assertThat(models).isNotEmpty();
+            SegmentModel next = models.get(0);
+            // a fresh trainer would wait for 100 customers and start again at 100 points seen
+            assertThat(next.version()).isGreaterThan(Long.parseLong(expected.getProperty("trainer.version")));
+            assertThat(next.pointsSeen()).isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")));
+            rewritten = trainer.snapshot(2, 2_000);
+        }
+        // what it checkpoints now, in the current format, restores too
+        try (var trainer = StateSnapshots.trainerHarness()) {
+            trainer.setup();
+            trainer.initializeState(rewritten);
+            trainer.open();
+            feed(trainer, new Random(5));
+            assertThat(trainer.extractOutputValues()).isNotEmpty()
+                    .allSatisfy(model -> assertThat(model.pointsSeen()).isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")) + 100));
+        }
+    }
+
+    private static void feed(org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> trainer,
+            Random random) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            trainer.processElement1(StateSnapshots.customer(i % 150, random), 1_000 + i);
+        }
+    }
+
+    /** Each release's assigner state, restored into the heap backend and into RocksDB (the job's). */
+    static Stream<org.junit.jupiter.params.provider.Arguments> releasesAndBackends() throws Exception {
+        return releases().flatMap(release -> Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(release, "hashmap"),
+                org.junit.jupiter.params.provider.Arguments.of(release, "rocksdb")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("releasesAndBackends")
+    void theAssignerKeepsItsModelAndItsCustomers(Path release, String backend) throws Exception {
+        Properties expected = StateSnapshots.expected(release);
+        try (var assigner = StateSnapshots.assignerHarness()) {
+            if (backend.equals("rocksdb")) {
+                assigner.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+            }
+            assigner.setup();
+            assigner.initializeState(StateSnapshots.read(release.resolve(StateSnapshots.assignerSnapshot(backend))));
+            assigner.open();
+
+            // the broadcast model survived: a new customer is scored with it at once
+            assigner.processElement(ProfileUpdate.of(100, 20, 600), 1_000);
+            assertThat(assigner.extractOutputValues()).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.modelVersion).isEqualTo(StateSnapshots.ASSIGNER_MODEL.version());
+                        assertThat(a.segmentId).isEqualTo(8);
+                    });
+            assigner.getOutput().clear();
+
+            // every customer survived with its segment: a retrained version re-scores them all
+            assigner.processBroadcastElement(StateSnapshots.assignerModel(18L), 1_001);
+            Map<Long, Integer> segments = assigner.extractOutputValues().stream()
+                    .filter(a -> a.customerId <= StateSnapshots.CUSTOMERS)
+                    .collect(Collectors.toMap(a -> a.customerId, a -> a.segmentId));
+            assertThat(segments).hasSize(StateSnapshots.CUSTOMERS);
+            segments.forEach((customer, segment) ->
+                    assertThat(segment).as("customer " + customer).isEqualTo(Integer.parseInt(expected.getProperty("assigner.segment." + customer))));
+        }
+    }
+
+    /** Kryo never writes segflow's state, and the types between operators are Flink's own. */
+    @Test
+    void noStateOrRecordGoesThroughKryo() {
+        SerializerConfigImpl noGenericTypes = new SerializerConfigImpl();
+        noGenericTypes.setGenericTypes(false);
+        assertThat(VersionedTypeInfo.SEGMENT_MODEL.createSerializer(noGenericTypes)).isInstanceOf(SegmentModelSerializer.class);
+        assertThat(VersionedTypeInfo.TRAINER_STATE.createSerializer(noGenericTypes)).isInstanceOf(TrainerStateSerializer.class);
+        assertThat(VersionedTypeInfo.CUSTOMER_SEGMENT.createSerializer(noGenericTypes)).isInstanceOf(CustomerSegmentSerializer.class);
+        for (Class<?> record : List.of(ProfileUpdate.class, SegmentAssignment.class)) {
+            TypeInformation<?> type = TypeInformation.of(record);
+            assertThat(type).as(record.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
+            type.createSerializer(noGenericTypes); // throws if any field would need Kryo
+        }
+    }
+
+    @Test
+    void aFormatFromANewerReleaseIsRefusedWithItsReason() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        out.writeInt(99);
+        assertThatThrownBy(() -> CustomerSegmentSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .hasMessageContaining("format 99 by a newer segflow");
+    }
+
+    @Test
+    void theTrainerStateReadsBackAsWritten() throws Exception {
+        StreamingModel model = new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
+        Random random = new Random(9);
+        for (int i = 0; i < 300; i++) {
+            ProfileUpdate update = StateSnapshots.customer(i % 150, random);
+            model.update(update.customerId, update.features, i);
+        }
+        StreamingModel.State state = model.state();
+        StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
+        assertThat(copy).usingRecursiveComparison().isEqualTo(state);
+    }
+
+    private static final TrainerSettings TRAINER_SETTINGS = StateSnapshots.TRAINER;
+}
