@@ -43,21 +43,13 @@ public abstract class SegflowITCaseBase {
                         return new MiniClusterResourceConfiguration.Builder()
                                 .setNumberTaskManagers(1)
                                 .setNumberSlotsPerTaskManager(2)
-                                .setConfiguration(metrics.addToConfiguration(withoutGenericTypes()))
+                                .setConfiguration(metrics.addToConfiguration(new Configuration()))
                                 .build();
                     });
 
     private static final AtomicInteger RUNS = new AtomicInteger();
 
-    /**
-     * Jobs on the test cluster may not fall back to Kryo: a type Flink cannot serialize itself
-     * fails the test (state written by Kryo breaks when a class changes).
-     */
-    private static Configuration withoutGenericTypes() {
-        Configuration configuration = new Configuration();
-        configuration.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        return configuration;
-    }
+
 
     protected static EmbeddedKafka kafka() {
         return Stack.INSTANCE.kafka;
@@ -169,7 +161,13 @@ public abstract class SegflowITCaseBase {
      * extension has not yet made it the context environment.
      */
     protected static StreamExecutionEnvironment flinkEnvironment() {
-        return FLINK.getTestStreamEnvironment();
+        StreamExecutionEnvironment env = FLINK.getTestStreamEnvironment();
+        // jobs of the tests may not fall back to Kryo: a type Flink cannot serialize itself fails
+        // the test (state that Kryo wrote breaks when a class changes)
+        Configuration noGenericTypes = new Configuration();
+        noGenericTypes.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        env.configure(noGenericTypes);
+        return env;
     }
 
     /** Cancels a streaming job and waits until it has stopped writing anywhere. */
