@@ -45,6 +45,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.util.Collection;
+import java.util.TreeMap;
 
 /**
  * segflow against the simplest Flink SQL job over the same topics, in one run on one machine (not
@@ -87,7 +92,7 @@ public final class StreamBenchmark {
         int liveSeconds = arg(args, 4, 60);
         // an experiment with another checkpoint interval than the default (e.g. 2s); the figures
         // in docs/benchmarks.md are of the defaults
-        checkpointInterval = args.length > 5 ? java.time.Duration.parse("PT" + args[5].toUpperCase(Locale.ROOT)) : null;
+        checkpointInterval = args.length > 5 ? Duration.parse("PT" + args[5].toUpperCase(Locale.ROOT)) : null;
         System.out.printf(Locale.ROOT, "segflow stream benchmark: %,d customers, %d sessions each, parallelism %d, %,d events/s live for %d s%n",
                 customers, sessions, parallelism, rate, liveSeconds);
         Path work = Files.createTempDirectory("segflow-benchmark");
@@ -144,7 +149,7 @@ public final class StreamBenchmark {
             System.out.printf(Locale.ROOT, "live, --jdbc-flush-interval 1s: %,d events at %,d/s (%,.0f/s sent); p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes%n",
                     eager.sent, rate, eager.sentRate, eager.p50, eager.p99, eager.max, eager.samples);
             System.out.printf(Locale.ROOT, "machine: %d cores, load average %.1f, %s %s%n", Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     System.getProperty("java.vm.name"), System.getProperty("java.vm.version"));
         }
         System.exit(0);
@@ -263,7 +268,7 @@ public final class StreamBenchmark {
         }
         Map<String, String> names = new HashMap<>();
         vertices.path("vertices").forEach(v -> names.put(v.path("id").asText(), v.path("name").asText()));
-        Map<String, Long> sizes = new java.util.TreeMap<>();
+        Map<String, Long> sizes = new TreeMap<>();
         details.path("tasks").fields().forEachRemaining(task -> {
             String name = names.getOrDefault(task.getKey(), "");
             String holder = name.contains("groupBy=[event_id]") ? "event deduplication"
@@ -391,7 +396,7 @@ public final class StreamBenchmark {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private static java.time.Duration checkpointInterval;
+    private static Duration checkpointInterval;
 
     private static JobSettings settings(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work) throws Exception {
         postgres.createDatabase(database);
@@ -402,7 +407,7 @@ public final class StreamBenchmark {
         // experiments: BENCH_MINI_BATCH_LATENCY=0s turns mini-batch off
         String miniBatch = System.getenv("BENCH_MINI_BATCH_LATENCY");
         if (miniBatch != null) {
-            settings = settings.withMiniBatchLatency(java.time.Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
+            settings = settings.withMiniBatchLatency(Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
         }
         return settings
                 .withKafkaBootstrapServers(kafka.bootstrapServers())
@@ -430,7 +435,7 @@ public final class StreamBenchmark {
      * The local cluster that {@code run} starts (LocalCluster, with its managed memory), one
      * slot per subtask, for the baseline as for segflow.
      */
-    private static StreamExecutionEnvironment environment(JobSettings settings, int parallelism) throws java.io.IOException {
+    private static StreamExecutionEnvironment environment(JobSettings settings, int parallelism) throws IOException {
         Map<String, String> flink = new HashMap<>(settings.flinkConfiguration());
         flink.put(TaskManagerOptions.NUM_TASK_SLOTS.key(), Integer.toString(parallelism));
         // experiments: BENCH_FLINK="key=value,key=value" for the local cluster
@@ -448,8 +453,8 @@ public final class StreamBenchmark {
     /** The REST port of the next local cluster, so that its checkpoint figures can be read. */
     private static int restPort;
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
@@ -484,7 +489,7 @@ public final class StreamBenchmark {
     }
 
     private record LongSummary(double mean, long max) {
-        static LongSummary of(java.util.Collection<Long> values) {
+        static LongSummary of(Collection<Long> values) {
             return new LongSummary(values.stream().mapToLong(Long::longValue).average().orElse(0),
                     values.stream().mapToLong(Long::longValue).max().orElse(0));
         }

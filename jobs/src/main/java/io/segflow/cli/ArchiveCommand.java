@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.nio.file.Files;
 
 /** Copies the input topics into files that `backfill --archive` reads. */
 @Command(
@@ -33,7 +34,7 @@ final class ArchiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (java.nio.file.Files.isDirectory(directory) && java.nio.file.Files.list(directory).findAny().isPresent()) {
+        if (Files.isDirectory(directory) && Files.list(directory).findAny().isPresent()) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--to " + directory + " is not empty: an archive is written once, into a new directory");
         }

@@ -22,6 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import io.segflow.pipeline.ArchiveSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Rebuilds customer_profile and customer_segment from everything the input topics hold: the
@@ -49,7 +52,7 @@ final class BackfillCommand implements Callable<Integer> {
     String backfillGroupId;
 
     @Option(names = "--archive", paramLabel = "DIR", description = "Read the input records from an archive written by `segflow archive` instead of the input topics.")
-    java.nio.file.Path archive;
+    Path archive;
 
     @Option(names = "--plain", description = "Print a progress line every 5 s instead of redrawing one (the default when the output is not a terminal).")
     boolean plain;
@@ -67,7 +70,7 @@ final class BackfillCommand implements Callable<Integer> {
                 .withConsumerGroup(backfillGroupId != null ? backfillGroupId : topics.groupId + "-backfill")
                 .withBackfill(true)
                 .withArchiveDirectory(archive);
-        if (archive != null && !java.nio.file.Files.isDirectory(archive)) {
+        if (archive != null && !Files.isDirectory(archive)) {
             throw new ParameterException(spec.commandLine(), "--archive " + archive + " is not a directory (write one with `segflow archive`)");
         }
         trainer.validate(spec.commandLine());
@@ -94,7 +97,7 @@ final class BackfillCommand implements Callable<Integer> {
         System.out.println("segflow: backfill job " + client.getJobID() + " submitted");
         long total;
         if (settings.archiveDirectory() != null) {
-            total = io.segflow.pipeline.ArchiveSources.records(settings.archiveDirectory());
+            total = ArchiveSources.records(settings.archiveDirectory());
         } else {
             try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
                 // taken right after the sources fixed their end offsets: records written since count

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Comparator;
 
 /**
  * The whole stack on this machine: an in-process Kafka broker, an embedded PostgreSQL, a
@@ -215,8 +218,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteRecursively(Path directory) {
         try (var paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (java.io.IOException | RuntimeException e) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | RuntimeException e) {
             // a temporary directory: the system cleans it up eventually
         }
     }
@@ -227,9 +230,9 @@ final class DemoCommand implements Callable<Integer> {
         int first = Integer.parseInt(bounds[0].trim());
         int last = bounds.length > 1 ? Integer.parseInt(bounds[1].trim()) : first;
         for (int port = first; port <= last; port++) {
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
+            try (ServerSocket socket = new ServerSocket(port)) {
                 return port;
-            } catch (java.io.IOException taken) {
+            } catch (IOException taken) {
                 // try the next one
             }
         }

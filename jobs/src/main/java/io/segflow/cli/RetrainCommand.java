@@ -14,6 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import io.segflow.infra.JdbcUrls;
 
 /** Fits a full k-means on the profile snapshot and publishes it to the running job. */
 @Command(
@@ -55,7 +56,7 @@ final class RetrainCommand implements Callable<Integer> {
         JobSettings settings = addresses.applyTo(job.applyTo(JobSettings.defaults()), System.getenv());
         Retrainer.Settings fit = fitSettings();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("segflow retrain: reading customer_profile from " + io.segflow.infra.JdbcUrls.withoutParameters(addresses.jdbcUrl) + " ...");
+        out.println("segflow retrain: reading customer_profile from " + JdbcUrls.withoutParameters(addresses.jdbcUrl) + " ...");
         out.flush();
         long started = System.nanoTime();
         Retrainer.Result result = new RetrainJob(settings, fit).run(StreamExecutionEnvironment.getExecutionEnvironment());

@@ -18,6 +18,7 @@ import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.nio.file.Path;
 
 /**
  * Runs the streaming job against real infrastructure. With {@code java -jar} it runs on a local
@@ -130,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
      */
     private static JobSettings fixWhereTheRunStops(JobSettings settings) throws Exception {
         new SegflowJob(settings).ensureTopics(); // the offsets of topics the job would create are 0
-        java.nio.file.Path directory = StateStorage.localJobDirectory(settings);
+        Path directory = StateStorage.localJobDirectory(settings);
         Optional<Map<TopicPartition, Long>> kept = settings.resumeFrom() == null || directory == null
                 ? Optional.empty() : BoundedOffsets.load(directory);
         Map<TopicPartition, Long> stops;

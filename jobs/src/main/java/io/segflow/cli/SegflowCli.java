@@ -5,6 +5,7 @@ import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.time.Duration;
 
 /** The segflow command line: {@code java -jar segflow.jar <command> --help}. */
 @Command(
@@ -45,7 +46,7 @@ public final class SegflowCli {
     /** The command line for these arguments, with defaults from the environment and a config file. */
     public static CommandLine commandLine(String[] args, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new SegflowCli());
-        commandLine.registerConverter(java.time.Duration.class, Durations::parse);
+        commandLine.registerConverter(Duration.class, Durations::parse);
         ConfigurationSources.forInvocation(args, environment).install(commandLine);
         return commandLine;
     }

@@ -12,6 +12,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
+import java.io.OutputStream;
+import java.io.PrintStream;
 
 /**
  * A real Kafka broker in this JVM: one combined KRaft node (broker and controller), for the
@@ -41,10 +43,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         List<Runnable> cleanups = new CopyOnWriteArrayList<>();
         KafkaClusterTestKit cluster;
         // the test kit prints its storage formatting to stdout, which is the demo's console
-        java.io.PrintStream console = System.out;
+        PrintStream console = System.out;
         synchronized (Exit.class) {
             Exit.setShutdownHookAdder((name, cleanup) -> cleanups.add(cleanup));
-            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             try {
                 cluster = build();
                 try {

@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * The number of segments: given, or the k in [kMin, kMax] whose clustering of a seeded random
@@ -74,9 +76,9 @@ public final class KSelection {
      */
     public static int[] sampleIndices(int n, int size, long seed) {
         if (size >= n) {
-            return java.util.stream.IntStream.range(0, n).toArray();
+            return IntStream.range(0, n).toArray();
         }
-        int[] order = java.util.stream.IntStream.range(0, n).toArray();
+        int[] order = IntStream.range(0, n).toArray();
         Random random = new Random(seed);
         for (int i = 0; i < size; i++) {
             int j = i + random.nextInt(n - i);
@@ -84,8 +86,8 @@ public final class KSelection {
             order[i] = order[j];
             order[j] = swap;
         }
-        int[] chosen = java.util.Arrays.copyOf(order, size);
-        java.util.Arrays.sort(chosen);
+        int[] chosen = Arrays.copyOf(order, size);
+        Arrays.sort(chosen);
         return chosen;
     }
 

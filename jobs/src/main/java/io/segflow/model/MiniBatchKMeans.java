@@ -238,7 +238,7 @@ public final class MiniBatchKMeans {
                 }
             }
             weights[pick] = 0.0; // two dying centres never land on the same point
-            reseeded = java.util.Arrays.copyOf(reseeded, reseeded.length + 1);
+            reseeded = Arrays.copyOf(reseeded, reseeded.length + 1);
             reseeded[reseeded.length - 1] = c;
             counts[c] = Math.min(smallestHealthy, Math.max(1.0, threshold));
         }

@@ -3,6 +3,7 @@ package io.segflow.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Collections;
 
 /**
  * How good a model version is, stored with it in the {@code metrics} JSON of segment_model.
@@ -31,7 +32,7 @@ public record ModelEvaluation(
         Map<Integer, Double> silhouetteByK) {
 
     public ModelEvaluation {
-        silhouetteByK = java.util.Collections.unmodifiableMap(new TreeMap<>(silhouetteByK));
+        silhouetteByK = Collections.unmodifiableMap(new TreeMap<>(silhouetteByK));
     }
 
     /**

@@ -3,6 +3,8 @@ package io.segflow.model;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * One published version of the segmentation: which features it reads, how it scales them, and
@@ -68,7 +70,7 @@ public final class SegmentModel implements Serializable {
         this.counts = counts.clone();
         this.inertia = inertia;
         this.pointsSeen = pointsSeen;
-        this.segmentIds = segmentIds == null ? java.util.stream.IntStream.range(0, k).toArray() : segmentIds.clone();
+        this.segmentIds = segmentIds == null ? IntStream.range(0, k).toArray() : segmentIds.clone();
         this.segmentNames = segmentNames == null
                 ? SegmentNames.describeAll(this.centres, k, this.features).toArray(new String[0])
                 : segmentNames.clone();
@@ -206,15 +208,15 @@ public final class SegmentModel implements Serializable {
      * was trained on [a, b] but the profile has [a, c]; added: [c]; removed: [b]"; empty when
      * they are exactly the model's features in the model's order.
      */
-    public java.util.Optional<String> describeMismatch(List<String> offered, String whose) {
+    public Optional<String> describeMismatch(List<String> offered, String whose) {
         if (features.equals(offered)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         List<String> added = new ArrayList<>(offered);
         added.removeAll(features);
         List<String> removed = new ArrayList<>(features);
         removed.removeAll(offered);
-        return java.util.Optional.of(
+        return Optional.of(
                 "model version " + version + " was trained on " + features
                         + " but " + whose + " has " + offered
                         + (added.isEmpty() ? "" : "; added: " + added)

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.Arrays;
 
 /**
  * Readable names from what sets a centre apart: the features furthest from the average
@@ -41,7 +42,7 @@ public final class SegmentNames {
         int d = features.size();
         List<String> names = new ArrayList<>();
         for (int c = 0; c < k; c++) {
-            String name = describe(java.util.Arrays.copyOfRange(centres, c * d, (c + 1) * d), features);
+            String name = describe(Arrays.copyOfRange(centres, c * d, (c + 1) * d), features);
             String unique = name;
             for (int n = 2; names.contains(unique); n++) {
                 unique = name + " (" + n + ")";

@@ -8,6 +8,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.table.api.Expressions;
+import org.apache.flink.table.expressions.Expression;
 
 /**
  * Copies everything the input topics hold now into an archive in files (see {@link
@@ -31,13 +34,13 @@ public final class ArchiveJob {
     public JobClient start(StreamExecutionEnvironment env) throws Exception {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
-        tableEnv.getConfig().set(org.apache.flink.configuration.PipelineOptions.NAME, JOB_NAME);
+        tableEnv.getConfig().set(PipelineOptions.NAME, JOB_NAME);
         SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, SqlScripts.locate(settings.sqlDirectory()), settings.placeholders());
         StatementSet export = tableEnv.createStatementSet();
         for (String table : pipeline.inputTables()) {
             List<String> columns = ArchiveSources.storedColumns(tableEnv, table);
             export.add(tableEnv.from(table)
-                    .select(columns.stream().map(org.apache.flink.table.api.Expressions::$).toArray(org.apache.flink.table.expressions.Expression[]::new))
+                    .select(columns.stream().map(Expressions::$).toArray(Expression[]::new))
                     .insertInto(ArchiveSources.archiveSink(tableEnv, table, archive)));
         }
         return export.execute().getJobClient().orElseThrow();

@@ -16,6 +16,7 @@ import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.catalog.CatalogBaseTable;
 import org.apache.flink.table.catalog.ObjectPath;
 import org.apache.kafka.common.TopicPartition;
+import java.util.Comparator;
 
 /**
  * Where a bounded streaming run ({@code run --bounded}) stops: the offsets of every partition it
@@ -38,7 +39,7 @@ public final class BoundedOffsets {
     static String specificOffsets(Map<TopicPartition, Long> offsets, String topic) {
         return offsets.entrySet().stream()
                 .filter(e -> e.getKey().topic().equals(topic))
-                .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparingInt(TopicPartition::partition)))
+                .sorted(Map.Entry.comparingByKey(Comparator.comparingInt(TopicPartition::partition)))
                 .map(e -> "partition:" + e.getKey().partition() + ",offset:" + e.getValue())
                 .collect(Collectors.joining(";"));
     }
@@ -87,7 +88,7 @@ public final class BoundedOffsets {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        Map<TopicPartition, Long> offsets = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+        Map<TopicPartition, Long> offsets = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
         for (String key : properties.stringPropertyNames()) {
             int colon = key.lastIndexOf(':');
             offsets.put(new TopicPartition(key.substring(0, colon), Integer.parseInt(key.substring(colon + 1))),

@@ -4,6 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.segflow.segments.TrainerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Everything the job needs to know about its surroundings: where Kafka and PostgreSQL are,
@@ -23,7 +27,7 @@ public final class JobSettings implements Cloneable {
     private String deadLetterTopic = "segflow.dead_letter";
     private String segmentsTopic = "segflow.customer_segments";
     private String modelsTopic = "segflow.segment_models";
-    private io.segflow.segments.TrainerSettings trainer = io.segflow.segments.TrainerSettings.defaults();
+    private TrainerSettings trainer = TrainerSettings.defaults();
     private Long warmStartVersion;
     private String consumerGroup = "segflow";
     private String startupMode = "earliest-offset";
@@ -38,9 +42,9 @@ public final class JobSettings implements Cloneable {
     private String stateDirectory;
     private Duration miniBatchLatency = Duration.ofMillis(500);
     private Map<String, String> flinkConfiguration = Map.of();
-    private java.nio.file.Path resumeFrom;
-    private Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets;
-    private java.nio.file.Path archiveDirectory;
+    private Path resumeFrom;
+    private Map<TopicPartition, Long> boundedOffsets;
+    private Path archiveDirectory;
 
     private JobSettings() {}
 
@@ -84,8 +88,8 @@ public final class JobSettings implements Cloneable {
     }
 
     /** Topics the job reads. */
-    public java.util.List<String> inputTopics() {
-        return java.util.List.of(customersTopic, identitiesTopic, webEventsTopic, productEventsTopic);
+    public List<String> inputTopics() {
+        return List.of(customersTopic, identitiesTopic, webEventsTopic, productEventsTopic);
     }
 
     public String kafkaBootstrapServers() {
@@ -198,11 +202,11 @@ public final class JobSettings implements Cloneable {
         return copy;
     }
 
-    public io.segflow.segments.TrainerSettings trainer() {
+    public TrainerSettings trainer() {
         return trainer;
     }
 
-    public JobSettings withTrainer(io.segflow.segments.TrainerSettings value) {
+    public JobSettings withTrainer(TrainerSettings value) {
         JobSettings copy = copy();
         copy.trainer = value;
         return copy;
@@ -328,11 +332,11 @@ public final class JobSettings implements Cloneable {
     }
 
     /** An archive of the input records (see ArchiveSources) that a backfill reads instead of Kafka; null: Kafka. */
-    public java.nio.file.Path archiveDirectory() {
+    public Path archiveDirectory() {
         return archiveDirectory;
     }
 
-    public JobSettings withArchiveDirectory(java.nio.file.Path value) {
+    public JobSettings withArchiveDirectory(Path value) {
         JobSettings copy = copy();
         copy.archiveDirectory = value;
         return copy;
@@ -378,30 +382,30 @@ public final class JobSettings implements Cloneable {
     }
 
     /** A retained checkpoint (its chk-N directory) to start from; null starts from the topics. */
-    public java.nio.file.Path resumeFrom() {
+    public Path resumeFrom() {
         return resumeFrom;
     }
 
-    public JobSettings withResumeFrom(java.nio.file.Path checkpoint) {
+    public JobSettings withResumeFrom(Path checkpoint) {
         JobSettings copy = copy();
         copy.resumeFrom = checkpoint;
         return copy;
     }
 
     /** Where a bounded run stops, by partition; null: the bounded mode alone decides. */
-    public Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets() {
+    public Map<TopicPartition, Long> boundedOffsets() {
         return boundedOffsets;
     }
 
-    public JobSettings withBoundedOffsets(Map<org.apache.kafka.common.TopicPartition, Long> value) {
+    public JobSettings withBoundedOffsets(Map<TopicPartition, Long> value) {
         JobSettings copy = copy();
         copy.boundedOffsets = value == null ? null : Map.copyOf(value);
         return copy;
     }
 
     /** Every topic the job reads: the inputs and the models topic. */
-    public java.util.List<String> topicsRead() {
-        java.util.List<String> topics = new java.util.ArrayList<>(inputTopics());
+    public List<String> topicsRead() {
+        List<String> topics = new ArrayList<>(inputTopics());
         topics.add(modelsTopic);
         return topics;
     }

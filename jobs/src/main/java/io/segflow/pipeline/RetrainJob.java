@@ -19,6 +19,8 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.flink.table.api.Expressions;
+import org.apache.flink.table.expressions.Expression;
 
 /**
  * Retraining as a bounded run: the profile snapshot in customer_profile is read with the JDBC
@@ -69,7 +71,7 @@ public final class RetrainJob {
     /** customer_profile as the job keeps it in PostgreSQL, the model's features only; NULL is NaN. */
     private static double[][] snapshot(StreamTableEnvironment tableEnv, List<String> features) throws Exception {
         Table profiles = tableEnv.from(SegflowPipeline.PROFILE_SINK)
-                .select(features.stream().map(org.apache.flink.table.api.Expressions::$).toArray(org.apache.flink.table.expressions.Expression[]::new));
+                .select(features.stream().map(Expressions::$).toArray(Expression[]::new));
         List<double[]> rows = new ArrayList<>();
         try (CloseableIterator<Row> it = profiles.execute().collect()) {
             while (it.hasNext()) {

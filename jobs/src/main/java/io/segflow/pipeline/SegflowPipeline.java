@@ -23,6 +23,9 @@ import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
+import java.nio.file.Path;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The SQL half of the job: runs the SQL files against a table environment (tables, views,
@@ -84,7 +87,7 @@ public final class SegflowPipeline {
      *     ArchiveSources}: the Kafka tables of 10_sources.sql are read from there
      */
     public static SegflowPipeline create(
-            StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values, java.nio.file.Path archive) {
+            StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values, Path archive) {
         return create(tableEnv, scripts, values, archive, null);
     }
 
@@ -93,7 +96,7 @@ public final class SegflowPipeline {
      *     (see {@link BoundedOffsets})
      */
     public static SegflowPipeline create(StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values,
-            java.nio.file.Path archive, Map<org.apache.kafka.common.TopicPartition, Long> boundedOffsets) {
+            Path archive, Map<TopicPartition, Long> boundedOffsets) {
         // "days" in the features are UTC calendar days, wherever the job runs
         tableEnv.getConfig().set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
         StreamStatementSet inserts = tableEnv.createStatementSet();
@@ -103,10 +106,10 @@ public final class SegflowPipeline {
                 if (statement.isInsert()) {
                     inserts.addInsertSql(statement.text());
                 } else {
-                    java.util.Set<String> before = java.util.Set.of(tableEnv.listTables());
-                    java.util.Set<String> viewsBefore = java.util.Set.of(tableEnv.listTemporaryViews());
+                    Set<String> before = Set.of(tableEnv.listTables());
+                    Set<String> viewsBefore = Set.of(tableEnv.listTemporaryViews());
                     tableEnv.executeSql(statement.text());
-                    if (boundedOffsets != null && !before.containsAll(java.util.List.of(tableEnv.listTables()))) {
+                    if (boundedOffsets != null && !before.containsAll(List.of(tableEnv.listTables()))) {
                         // before any statement reads the new table: INSERTs and views resolve it once
                         BoundedOffsets.apply(tableEnv, boundedOffsets);
                     }

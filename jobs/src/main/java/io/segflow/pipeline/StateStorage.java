@@ -20,6 +20,8 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import java.time.Duration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 
 /**
  * Where and how the streaming job keeps its state: RocksDB with incremental checkpoints in a
@@ -52,11 +54,11 @@ public final class StateStorage {
             StateBackendOptions.STATE_BACKEND, "rocksdb",
             CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true,
             CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                    org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
             CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, TOLERABLE_FAILED_CHECKPOINTS,
             RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay",
-            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, java.time.Duration.ofSeconds(1),
-            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, java.time.Duration.ofMinutes(1));
+            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1),
+            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
 
     /** A completed checkpoint found in a state directory. */
     public record Checkpoint(Path directory, Instant completedAt) {}

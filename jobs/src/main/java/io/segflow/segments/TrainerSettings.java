@@ -4,6 +4,7 @@ import io.segflow.model.MiniBatchKMeans;
 import io.segflow.model.ModelDefaults;
 import java.io.Serializable;
 import java.time.Duration;
+import io.segflow.model.StreamingModel;
 
 /** How the streaming model learns; every field is an option of `segflow run`. */
 public record TrainerSettings(
@@ -59,8 +60,8 @@ public record TrainerSettings(
     }
 
     /** The settings of the model itself (what the trainer operator adds: timers, frozen, hysteresis). */
-    public io.segflow.model.StreamingModel.Settings streamingModel() {
-        return new io.segflow.model.StreamingModel.Settings(
+    public StreamingModel.Settings streamingModel() {
+        return new StreamingModel.Settings(
                 k, batchSize, batchMaxWait.toMillis(), kMeansParams(), initSize, sampleCapacity, emitEveryBatches, seed);
     }
 

@@ -1,5 +1,7 @@
 package io.segflow.sql;
 
+import java.util.Locale;
+
 /** One SQL statement of a script, with where it starts so that errors can point at it. */
 public record SqlStatement(String file, int line, String text) {
 
@@ -13,7 +15,7 @@ public record SqlStatement(String file, int line, String text) {
         while (end < text.length() && Character.isLetter(text.charAt(end))) {
             end++;
         }
-        return text.substring(0, end).toUpperCase(java.util.Locale.ROOT);
+        return text.substring(0, end).toUpperCase(Locale.ROOT);
     }
 
     public boolean isInsert() {

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.api.Assertions;
 
 /**
  * The packages of the job form layers, each using only those below it, so that the layout cannot
@@ -70,7 +71,7 @@ class LayersTest {
 
     @Test
     void theRulesSeeTheWholeJob() {
-        org.assertj.core.api.Assertions.assertThat(MAIN_CLASSES.containPackage("io.segflow.pipeline")).isTrue();
-        org.assertj.core.api.Assertions.assertThat(MAIN_CLASSES.containPackage("io.segflow.registry")).isTrue();
+        Assertions.assertThat(MAIN_CLASSES.containPackage("io.segflow.pipeline")).isTrue();
+        Assertions.assertThat(MAIN_CLASSES.containPackage("io.segflow.registry")).isTrue();
     }
 }

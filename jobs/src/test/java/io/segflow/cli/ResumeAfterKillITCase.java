@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * A machine lost mid-stream: {@code segflow run} is killed with SIGKILL after its first
@@ -106,7 +108,7 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
         }
         try (Stream<Path> files = Files.walk(checkpoints, 3)) {
             return files.anyMatch(p -> p.getFileName().toString().equals("_metadata"));
-        } catch (java.io.IOException | java.io.UncheckedIOException changing) {
+        } catch (IOException | UncheckedIOException changing) {
             return false;
         }
     }

@@ -13,12 +13,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import io.segflow.model.Retrainer;
+import io.segflow.pipeline.JobSettings;
+import io.segflow.segments.TrainerSettings;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** The command line as a user meets it: help for every command, options parsed into settings. */
 class SegflowCliTest {
 
     private static String run(String... args) {
-        CommandLine cli = SegflowCli.commandLine(args, java.util.Map.of());
+        CommandLine cli = SegflowCli.commandLine(args, Map.of());
         StringWriter out = new StringWriter();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(out));
@@ -41,43 +47,43 @@ class SegflowCliTest {
     }
 
     @Test
-    void validateNamesFileAndLineOfAMistake(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        for (java.nio.file.Path file : java.nio.file.Files.list(java.nio.file.Path.of(repositorySql())).toList()) {
-            java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
+    void validateNamesFileAndLineOfAMistake(@TempDir Path dir) throws Exception {
+        for (Path file : Files.list(Path.of(repositorySql())).toList()) {
+            Files.copy(file, dir.resolve(file.getFileName()));
         }
-        java.nio.file.Path features = dir.resolve("50_features.sql");
-        String original = java.nio.file.Files.readString(features);
+        Path features = dir.resolve("50_features.sql");
+        String original = Files.readString(features);
         String misspelt = original.replaceFirst("'session', session_id,", "'session', sesion_id,");
         assertThat(misspelt).isNotEqualTo(original);
-        java.nio.file.Files.writeString(features, misspelt);
+        Files.writeString(features, misspelt);
         String out = run("validate", "--sql-dir", dir.toString());
         assertThat(out).startsWith("1\n").contains("is not valid", "50_features.sql:", "sesion_id");
     }
 
     @Test
-    void validatePlansTheBackfillToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        for (java.nio.file.Path file : java.nio.file.Files.list(java.nio.file.Path.of(repositorySql())).toList()) {
-            java.nio.file.Files.copy(file, dir.resolve(file.getFileName()));
+    void validatePlansTheBackfillToo(@TempDir Path dir) throws Exception {
+        for (Path file : Files.list(Path.of(repositorySql())).toList()) {
+            Files.copy(file, dir.resolve(file.getFileName()));
         }
         // streaming accepts a time attribute carried through LATERAL TABLE; Flink's batch planner does not
-        java.nio.file.Path sources = dir.resolve("10_sources.sql");
-        String declared = java.nio.file.Files.readString(sources);
+        Path sources = dir.resolve("10_sources.sql");
+        String declared = Files.readString(sources);
         String withWatermark = declared.replaceFirst("(CREATE TABLE web_events_raw \\(\n(?:.*\n)*?  kafka_timestamp TIMESTAMP_LTZ\\(3\\) METADATA FROM 'timestamp' VIRTUAL)",
                 "$1,\n  rowtime AS kafka_timestamp,\n  WATERMARK FOR rowtime AS rowtime");
         assertThat(withWatermark).isNotEqualTo(declared);
-        java.nio.file.Files.writeString(sources, withWatermark);
-        java.nio.file.Path staging = dir.resolve("20_staging.sql");
-        String original = java.nio.file.Files.readString(staging);
+        Files.writeString(sources, withWatermark);
+        Path staging = dir.resolve("20_staging.sql");
+        String original = Files.readString(staging);
         String withRowtime = original.replaceFirst("(?s)(CREATE TEMPORARY VIEW stg_web_events AS\\s+SELECT)", "$1\n  r.rowtime,");
         assertThat(withRowtime).isNotEqualTo(original);
-        java.nio.file.Files.writeString(staging, withRowtime);
+        Files.writeString(staging, withRowtime);
         String out = run("validate", "--sql-dir", dir.toString());
         assertThat(out).startsWith("1\n").contains("is not valid in backfill (BATCH) mode", "20_staging.sql:");
     }
 
     private static String repositorySql() {
-        java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
-        return (java.nio.file.Files.isDirectory(here.resolve("sql")) ? here.resolve("sql") : here.getParent().resolve("sql")).toString();
+        Path here = Path.of("").toAbsolutePath();
+        return (Files.isDirectory(here.resolve("sql")) ? here.resolve("sql") : here.getParent().resolve("sql")).toString();
     }
 
     @Test
@@ -145,11 +151,11 @@ class SegflowCliTest {
     @Test
     void withNoOptionsARunHasTheSettingsDefaults() {
         RunCommand run = parseRun(Map.of(), "run", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm");
-        io.segflow.pipeline.JobSettings settings = run.settings(Map.of());
-        io.segflow.pipeline.JobSettings expected = io.segflow.pipeline.JobSettings.defaults()
+        JobSettings settings = run.settings(Map.of());
+        JobSettings expected = JobSettings.defaults()
                 .withKafkaBootstrapServers("k:9092").withJdbcUrl("jdbc:postgresql://db/crm");
         assertThat(settings.placeholders()).isEqualTo(expected.placeholders());
-        assertThat(settings.trainer()).isEqualTo(io.segflow.segments.TrainerSettings.defaults());
+        assertThat(settings.trainer()).isEqualTo(TrainerSettings.defaults());
         assertThat(settings.checkpointInterval()).isEqualTo(expected.checkpointInterval());
         assertThat(settings.miniBatchLatency()).isEqualTo(expected.miniBatchLatency());
         assertThat(settings.warmStartVersion()).isNull();
@@ -160,14 +166,14 @@ class SegflowCliTest {
     void withNoOptionsARetrainFitsAsTheRetrainerDefaults() {
         String[] args = {"retrain", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm"};
         RetrainCommand retrain = (RetrainCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
-        assertThat(retrain.fitSettings()).isEqualTo(io.segflow.model.Retrainer.Settings.defaults());
+        assertThat(retrain.fitSettings()).isEqualTo(Retrainer.Settings.defaults());
     }
 
     /** Every option whose help names a default has one, and every built-in default belongs to an option. */
     @Test
     void everyDocumentedDefaultExists() {
         CommandLine root = SegflowCli.commandLine(new String[0], Map.of());
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+        Set<String> keys = new TreeSet<>();
         for (CommandLine command : root.getSubcommands().values()) {
             for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
                 String key = ConfigurationSources.key(option);
@@ -178,7 +184,7 @@ class SegflowCliTest {
                 }
             }
         }
-        for (String key : java.util.List.of("k", "batch-size", "checkpoint-interval", "topic-customers", "restarts")) {
+        for (String key : List.of("k", "batch-size", "checkpoint-interval", "topic-customers", "restarts")) {
             assertThat(keys).contains(key);
             assertThat(OptionDefaults.of(key)).isNotNull();
         }

@@ -29,6 +29,8 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.regex.Pattern;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 
 /**
  * The Kubernetes manifests as the operator and the job would read them: the job's arguments
@@ -44,11 +46,11 @@ class DeployManifestsTest {
     @Test
     void theImageAndTheManifestsRunTheFlinkVersionTheJobIsBuiltAgainst() throws Exception {
         // the Flink on the test classpath is the pom's flink.version
-        String built = org.apache.flink.runtime.util.EnvironmentInformation.getVersion();
+        String built = EnvironmentInformation.getVersion();
         assertThat(built).matches("\\d+\\.\\d+\\.\\d+");
         String[] parts = built.split("\\.");
         assertThat(Files.readString(DEPLOY.resolve("k8s/Dockerfile")))
-                .containsPattern("(?m)^FROM flink:" + java.util.regex.Pattern.quote(built) + "-java17\\s*$");
+                .containsPattern("(?m)^FROM flink:" + Pattern.quote(built) + "-java17\\s*$");
         for (String deployment : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
             assertThat(manifest(deployment).at("/spec/flinkVersion").asText())
                     .as("flinkVersion of %s", deployment)

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import smile.clustering.KMeans;
 import smile.clustering.PartitionClustering;
 import smile.validation.metric.AdjustedRandIndex;
+import java.util.stream.IntStream;
 
 class MiniBatchKMeansTest {
 
@@ -184,6 +185,6 @@ class MiniBatchKMeansTest {
     }
 
     static List<String> names(int d) {
-        return java.util.stream.IntStream.range(0, d).mapToObj(j -> "f" + j).toList();
+        return IntStream.range(0, d).mapToObj(j -> "f" + j).toList();
     }
 }

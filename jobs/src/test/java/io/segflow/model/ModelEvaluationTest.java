@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class ModelEvaluationTest {
 
@@ -71,7 +72,7 @@ class ModelEvaluationTest {
 
         // as the writer would merge it into the metrics column
         ObjectMapper json = new ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode column = json.valueToTree(metrics);
+        ObjectNode column = json.valueToTree(metrics);
         column.putObject("segments").put("0", "low x").put("1", "high x");
         JsonNode read = json.readTree(column.toString());
         assertThat(read.get("inertia").asDouble()).isEqualTo(4.0);

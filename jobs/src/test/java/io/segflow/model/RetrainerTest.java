@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.util.stream.IntStream;
 
 class RetrainerTest {
 
@@ -76,7 +77,7 @@ class RetrainerTest {
     void aPersonaThatAppearsGetsANewIdAndTheOthersKeepTheirs() {
         Personas personas = Personas.gaussian(15_000, 5, D, 34L);
         // the first snapshot has no customer of persona 4 yet
-        int[] withoutNewcomers = java.util.stream.IntStream.range(0, personas.labels.length).filter(i -> personas.labels[i] != 4).toArray();
+        int[] withoutNewcomers = IntStream.range(0, personas.labels.length).filter(i -> personas.labels[i] != 4).toArray();
         double[][] before = KSelection.rows(personas.points, withoutNewcomers);
         Retrainer.Settings settings = Retrainer.Settings.fixedK(4).withSampleSize(2_000).withRestarts(2);
         Retrainer.Result first = Retrainer.retrain(before, FEATURES, null, -1, settings, NOW);
@@ -107,7 +108,7 @@ class RetrainerTest {
     }
 
     private static int[] ids(SegmentModel model) {
-        return java.util.stream.IntStream.range(0, model.k()).map(model::segmentId).toArray();
+        return IntStream.range(0, model.k()).map(model::segmentId).toArray();
     }
 
     private static int[] labels(SegmentModel model, double[][] raw) {

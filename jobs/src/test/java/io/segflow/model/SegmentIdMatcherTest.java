@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class SegmentIdMatcherTest {
 
@@ -106,7 +107,7 @@ class SegmentIdMatcherTest {
 
     private static SegmentModel model(List<String> features, FeatureScaling scaling, double[] centres, int[] ids) {
         double[] counts = new double[ids.length];
-        java.util.Arrays.fill(counts, 1);
+        Arrays.fill(counts, 1);
         return new SegmentModel(1, "batch", features, scaling, centres, counts, 0, 0, ids, null);
     }
 }

@@ -17,6 +17,12 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 
 /**
  * Backfill and streaming over the same recorded input agree: the history is written to Kafka
@@ -87,8 +93,8 @@ class BackfillParityITCase extends SegflowITCaseBase {
                 .allSatisfy(row -> assertThat(row.get("model_version")).isEqualTo(MODEL_VERSION));
         assertThat(query(backfill, segments)).containsExactlyElementsOf(streamedSegments);
         // assigned_at is the wall clock in BATCH too (processing time there is not frozen at the epoch)
-        assertThat((java.sql.Timestamp) query(backfill, "SELECT min(assigned_at) AS at FROM customer_segment").get(0).get("at"))
-                .isAfter(java.sql.Timestamp.valueOf(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(10)));
+        assertThat((Timestamp) query(backfill, "SELECT min(assigned_at) AS at FROM customer_segment").get(0).get("at"))
+                .isAfter(Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).minusMinutes(10)));
         assertThat(query(streaming, "SELECT count(DISTINCT segment_id) AS n FROM customer_segment").get(0).get("n"))
                 .as("the input reaches every segment, so that equal segments mean something").isEqualTo(4L);
 
@@ -102,7 +108,7 @@ class BackfillParityITCase extends SegflowITCaseBase {
      * the backfill from files writes the rows the backfill from Kafka wrote.
      */
     private static void archivedInputGivesTheSameRows(JobSettings streaming, JobSettings fromKafka, long records) throws Exception {
-        java.nio.file.Path archive = java.nio.file.Files.createTempDirectory("segflow-archive");
+        Path archive = Files.createTempDirectory("segflow-archive");
         JobSettings export = freshSettings()
                 .withCustomersTopic(streaming.customersTopic())
                 .withIdentitiesTopic(streaming.identitiesTopic())
@@ -134,7 +140,7 @@ class BackfillParityITCase extends SegflowITCaseBase {
                 .withIdentitiesTopic(streaming.identitiesTopic())
                 .withWebEventsTopic(streaming.webEventsTopic())
                 .withProductEventsTopic(streaming.productEventsTopic())
-                .withTrainer(new TrainerSettings(4, 64, java.time.Duration.ofSeconds(1), 1.0, 2_000, 0.02, 100, 10_000, 1, 0.1, 5))
+                .withTrainer(new TrainerSettings(4, 64, Duration.ofSeconds(1), 1.0, 2_000, 0.02, 100, 10_000, 1, 0.1, 5))
                 .withBackfill(true);
         new SegflowJob(learning).start(flinkEnvironment()).getJobExecutionResult().get(90, TimeUnit.SECONDS);
         List<Map<String, Object>> versions = query(learning, "SELECT model_version FROM segment_model ORDER BY model_version DESC");

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The stream holds more than a handful of customers with every option at its default: a bounded
@@ -74,7 +76,7 @@ class DurableStateITCase extends SegflowITCaseBase {
         }
         try (Stream<Path> files = Files.walk(directory)) {
             return files.anyMatch(p -> Files.isRegularFile(p) && p.getParent().getFileName().toString().equals("shared"));
-        } catch (java.io.IOException | java.io.UncheckedIOException changingWhileWalked) {
+        } catch (IOException | UncheckedIOException changingWhileWalked) {
             return false;
         }
     }

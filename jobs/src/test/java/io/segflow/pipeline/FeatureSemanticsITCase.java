@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.time.OffsetDateTime;
 
 /**
  * The meaning of every feature, on a handcrafted history: creates, a snapshot read, updates
@@ -211,7 +212,7 @@ class FeatureSemanticsITCase extends SegflowITCaseBase {
         if (value instanceof Timestamp timestamp) {
             return timestamp.toInstant();
         }
-        if (value instanceof java.time.OffsetDateTime odt) {
+        if (value instanceof OffsetDateTime odt) {
             return odt.toInstant();
         }
         throw new AssertionError("not a timestamp: " + value);

@@ -20,6 +20,8 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.junit.jupiter.api.Test;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 
 /** The job's own database preparation on a real PostgreSQL. */
 class PostgresSchemaITCase extends SegflowITCaseBase {
@@ -88,12 +90,12 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
             cancel(job);
         }
 
-        try (Connection writer = java.sql.DriverManager.getConnection(settings.jdbcUrl(), "segflow_writer", "writer-secret");
+        try (Connection writer = DriverManager.getConnection(settings.jdbcUrl(), "segflow_writer", "writer-secret");
                 Statement statement = writer.createStatement()) {
             assertThatThrownBy(() -> statement.execute("CREATE TABLE scratch (id INT)"))
-                    .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
             assertThatThrownBy(() -> statement.execute("DROP TABLE dead_letter"))
-                    .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("must be owner");
+                    .isInstanceOf(SQLException.class).hasMessageContaining("must be owner");
         }
         ResolvedSchema withNewFeature = ResolvedSchema.of(
                 Column.physical("customer_id", DataTypes.BIGINT().notNull()),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.segflow.profile.ProfileContract.ViewColumn;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
 
 class ProfileContractTest {
 
@@ -53,7 +54,7 @@ class ProfileContractTest {
 
     @Test
     void anUndeclaredNumericColumnIsNamed() {
-        var view = new java.util.ArrayList<>(VIEW);
+        var view = new ArrayList<>(VIEW);
         view.add(new ViewColumn("videos_per_week", "DOUBLE", true));
         assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(YAML), view))
                 .isInstanceOf(ProfileContractException.class)

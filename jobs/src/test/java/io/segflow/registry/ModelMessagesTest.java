@@ -8,6 +8,7 @@ import io.segflow.model.SegmentModel;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.data.Offset;
 
 class ModelMessagesTest {
 
@@ -24,7 +25,7 @@ class ModelMessagesTest {
         assertThat(read.features()).isEqualTo(MODEL.features());
         assertThat(read.segmentId(0)).isEqualTo(3);
         assertThat(read.segmentName(1)).isEqualTo("busy");
-        assertThat(read.centroid(1)).containsExactly(MODEL.centroid(1), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(read.centroid(1)).containsExactly(MODEL.centroid(1), Offset.offset(1e-9));
         assertThat(read.counts()).containsExactly(120, 80);
         double[] customer = {25, 600};
         assertThat(read.assign(customer).segment()).isEqualTo(MODEL.assign(customer).segment());

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.data.Offset;
 
 /** The model's storage format is written in three places: here, the SQL sink and the database schema. */
 class ModelRecordTest {
@@ -38,7 +39,7 @@ class ModelRecordTest {
         assertThat(read.features()).isEqualTo(model.features());
         assertThat(read.segmentId(1)).isEqualTo(8);
         assertThat(read.segmentName(0)).isEqualTo("quiet");
-        assertThat(read.centroid(1)).containsExactly(model.centroid(1), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(read.centroid(1)).containsExactly(model.centroid(1), Offset.offset(1e-9));
     }
 
     /** The column names of a CREATE TABLE statement in a bundled SQL file. */

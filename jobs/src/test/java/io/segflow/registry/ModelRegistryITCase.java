@@ -22,6 +22,7 @@ import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.types.Row;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /** A published model version read back from PostgreSQL for a warm start. */
 class ModelRegistryITCase extends SegflowITCaseBase {
@@ -36,7 +37,7 @@ class ModelRegistryITCase extends SegflowITCaseBase {
         SegmentModel published = new SegmentModel(1_700_000_000_123L, "stream", FEATURES, scaling,
                 new double[] {-1, -1, 1.5, 2}, new double[] {40, 60}, 0.8, 1000, new int[] {3, 7}, new String[] {"low visits", "high minutes"})
                 .withSizes(new long[] {400, 600});
-        Row row = ModelRecord.toRow(published, java.util.Map.of());
+        Row row = ModelRecord.toRow(published, Map.of());
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO segment_model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (int i = 0; i < row.getArity(); i++) {

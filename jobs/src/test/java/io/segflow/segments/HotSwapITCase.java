@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Retraining as a data engineer runs it against a live job: `segflow retrain` (the built jar,
@@ -90,7 +91,7 @@ class HotSwapITCase extends SegflowITCaseBase {
         String centroids = (String) query(settings, "SELECT centroids FROM segment_model WHERE model_version = " + version)
                 .get(0).get("centroids");
         Set<String> ids = new TreeSet<>();
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(centroids).fieldNames().forEachRemaining(ids::add);
+        new ObjectMapper().readTree(centroids).fieldNames().forEachRemaining(ids::add);
         return ids;
     }
 

@@ -10,6 +10,9 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import io.segflow.model.FeatureScaling;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 /** The global trainer in Flink's test harness. */
 class ModelTrainerTest {
@@ -48,10 +51,10 @@ class ModelTrainerTest {
             SegmentModel first = models.get(0);
             assertThat(first.features()).isEqualTo(FEATURES);
             assertThat(first.k()).isEqualTo(2);
-            assertThat(java.util.Arrays.stream(first.sizes()).sum()).isEqualTo(100); // every sampled customer counted once
+            assertThat(Arrays.stream(first.sizes()).sum()).isEqualTo(100); // every sampled customer counted once
             // the two groups are found: one centre near 1 visit, one near 20, in feature units
             double[] visits = {first.centroid(0)[0], first.centroid(1)[0]};
-            java.util.Arrays.sort(visits);
+            Arrays.sort(visits);
             assertThat(visits[0]).isBetween(0.0, 2.0);
             assertThat(visits[1]).isBetween(19.0, 21.0);
 
@@ -67,7 +70,7 @@ class ModelTrainerTest {
 
     @Test
     void aWarmStartPublishesTheGivenModelAndLearnsOnFromIt() throws Exception {
-        SegmentModel given = new SegmentModel(500, "batch", FEATURES, new io.segflow.model.FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+        SegmentModel given = new SegmentModel(500, "batch", FEATURES, new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
                 new double[] {-1, -1, 1, 1}, new double[] {100, 100}, 0.5, 200, new int[] {4, 9}, new String[] {"quiet", "busy"});
         Random random = new Random(4);
         try (var harness = harness(new ModelTrainer(SETTINGS, FEATURES, given))) {
@@ -142,7 +145,7 @@ class ModelTrainerTest {
     @Test
     void aRestoreContinuesWithTheSameModel() throws Exception {
         Random random = new Random(3);
-        List<ProfileUpdate> history = new java.util.ArrayList<>();
+        List<ProfileUpdate> history = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             history.add(customer(i % 150, random));
         }
@@ -181,7 +184,7 @@ class ModelTrainerTest {
     @Test
     void aPublishedModelIsAdoptedPassedOnAndLearnedFrom() throws Exception {
         Random random = new Random(6);
-        SegmentModel retrained = new SegmentModel(1_000, "batch", FEATURES, new io.segflow.model.FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+        SegmentModel retrained = new SegmentModel(1_000, "batch", FEATURES, new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
                 new double[] {-1, -1, 1, 1}, new double[] {100, 100}, 0.5, 200, new int[] {7, 11}, new String[] {"quiet", "busy"});
         try (var harness = harness()) {
             harness.open();

@@ -22,6 +22,9 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * A new segflow resumes from the state an earlier release checkpointed: the trainer and the
@@ -69,7 +72,7 @@ class StateRestoreTest {
         }
     }
 
-    private static void feed(org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> trainer,
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> trainer,
             Random random) throws Exception {
         for (int i = 0; i < 100; i++) {
             trainer.processElement1(StateSnapshots.customer(i % 150, random), 1_000 + i);
@@ -77,10 +80,10 @@ class StateRestoreTest {
     }
 
     /** Each release's assigner state, restored into the heap backend and into RocksDB (the job's). */
-    static Stream<org.junit.jupiter.params.provider.Arguments> releasesAndBackends() throws Exception {
+    static Stream<Arguments> releasesAndBackends() throws Exception {
         return releases().flatMap(release -> Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of(release, "hashmap"),
-                org.junit.jupiter.params.provider.Arguments.of(release, "rocksdb")));
+                Arguments.of(release, "hashmap"),
+                Arguments.of(release, "rocksdb")));
     }
 
     @ParameterizedTest
@@ -89,7 +92,7 @@ class StateRestoreTest {
         Properties expected = StateSnapshots.expected(release);
         try (var assigner = StateSnapshots.assignerHarness()) {
             if (backend.equals("rocksdb")) {
-                assigner.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+                assigner.setStateBackend(new EmbeddedRocksDBStateBackend());
             }
             assigner.setup();
             assigner.initializeState(StateSnapshots.read(release.resolve(StateSnapshots.assignerSnapshot(backend))));

@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 
 /**
  * The state of the trainer and of the assigner as a released segflow wrote it, kept under
@@ -100,7 +101,7 @@ public final class StateSnapshots {
     private static void writeAssigner(Path directory, String backend, Properties expected) throws Exception {
         try (var assigner = assignerHarness()) {
             if (backend.equals("rocksdb")) {
-                assigner.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+                assigner.setStateBackend(new EmbeddedRocksDBStateBackend());
             }
             assigner.open();
             assigner.processBroadcastElement(ASSIGNER_MODEL, 1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.groups.Tuple;
 
 class SqlStatementSplitterTest {
 
@@ -21,8 +22,8 @@ class SqlStatementSplitterTest {
         assertThat(statements)
                 .extracting(SqlStatement::line, SqlStatement::text)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(2, "CREATE VIEW a AS SELECT 1"),
-                        org.assertj.core.groups.Tuple.tuple(4, "INSERT INTO t\nSELECT * FROM a"));
+                        Tuple.tuple(2, "CREATE VIEW a AS SELECT 1"),
+                        Tuple.tuple(4, "INSERT INTO t\nSELECT * FROM a"));
         assertThat(statements.get(1).isInsert()).isTrue();
         assertThat(statements.get(0).location()).isEqualTo("a.sql:2");
     }

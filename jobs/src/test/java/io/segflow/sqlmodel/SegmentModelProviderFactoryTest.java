@@ -19,6 +19,8 @@ import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.ml.ModelProvider;
 import org.apache.flink.table.ml.PredictRuntimeProvider;
 import org.junit.jupiter.api.Test;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
 /**
  * What is checked when a query using the model is planned, through Flink's own factory discovery:
@@ -176,8 +178,8 @@ class SegmentModelProviderFactoryTest {
     }
 
     private static String stackTrace(Throwable e) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(out));
+        StringWriter out = new StringWriter();
+        e.printStackTrace(new PrintWriter(out));
         return out.toString();
     }
 }

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.JobID;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A job's checkpoints as Flink's REST API reports them ({@code GET /jobs/:jobid/checkpoints}):
@@ -21,7 +23,7 @@ public final class CheckpointStats {
      * @param failureMessages why each failed checkpoint of the recent history failed
      */
     public record Summary(long completed, long failed, long inProgress, long stateBytes, long checkpointedBytes,
-            Duration latestDuration, String failureMessage, java.util.List<String> failureMessages) {
+            Duration latestDuration, String failureMessage, List<String> failureMessages) {
 
         /**
          * Failed checkpoints other than those declined because a task was not running yet or any
@@ -50,7 +52,7 @@ public final class CheckpointStats {
     }
 
     static Summary summary(JsonNode body) {
-        java.util.List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (JsonNode checkpoint : body.path("history")) {
             if ("FAILED".equals(checkpoint.path("status").asText())) {
                 failures.add(checkpoint.path("failure_message").asText(null));
@@ -67,6 +69,6 @@ public final class CheckpointStats {
                 completed.path("checkpointed_size").asLong(),
                 Duration.ofMillis(completed.path("end_to_end_duration").asLong()),
                 failed.isMissingNode() || failed.isNull() ? null : failed.path("failure_message").asText(null),
-                java.util.List.copyOf(failures));
+                List.copyOf(failures));
     }
 }

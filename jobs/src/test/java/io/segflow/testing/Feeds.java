@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes test input to the job's topics as its producers would: CRM changes as Debezium
@@ -107,7 +108,7 @@ public final class Feeds implements AutoCloseable {
         send(topic, key, value);
     }
 
-    private final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     private void send(String topic, String key, String value) {
         // one producer keeps per-partition order; the broker acknowledges everything by close()

@@ -24,6 +24,13 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.segflow.infra.KafkaTopics;
+import java.io.File;
+import java.net.URI;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 
 /**
  * Integration tests run the real job on a real stack: a Flink MiniCluster at parallelism 2 (so
@@ -114,7 +121,7 @@ public abstract class SegflowITCaseBase {
         String jar = System.getProperty("segflow.jar", "target/segflow.jar");
         return new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new java.io.File(jar).getAbsolutePath(),
+                "-jar", new File(jar).getAbsolutePath(),
                 command,
                 "--kafka", settings.kafkaBootstrapServers(),
                 "--jdbc-url", settings.jdbcUrl(),
@@ -128,10 +135,10 @@ public abstract class SegflowITCaseBase {
     }
 
     /** The REST address of the test MiniCluster. */
-    protected static java.net.URI restAddress() {
+    protected static URI restAddress() {
         var client = FLINK.getClientConfiguration();
-        return java.net.URI.create("http://" + client.get(org.apache.flink.configuration.RestOptions.ADDRESS) + ":"
-                + client.get(org.apache.flink.configuration.RestOptions.PORT));
+        return URI.create("http://" + client.get(RestOptions.ADDRESS) + ":"
+                + client.get(RestOptions.PORT));
     }
 
     /** Checkpoints of every test run, each under its own consumer group. */
@@ -165,7 +172,7 @@ public abstract class SegflowITCaseBase {
         // jobs of the tests may not fall back to Kryo: a type Flink cannot serialize itself fails
         // the test (state that Kryo wrote breaks when a class changes)
         Configuration noGenericTypes = new Configuration();
-        noGenericTypes.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        noGenericTypes.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(noGenericTypes);
         return env;
     }
@@ -185,7 +192,7 @@ public abstract class SegflowITCaseBase {
         topics.add(settings.deadLetterTopic());
         topics.add(settings.segmentsTopic());
         topics.add(settings.modelsTopic());
-        io.segflow.infra.KafkaTopics.ensure(
+        KafkaTopics.ensure(
                 settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
     }
 
@@ -220,7 +227,7 @@ public abstract class SegflowITCaseBase {
                 if (condition.test(rows)) {
                     return rows;
                 }
-            } catch (java.sql.SQLException tableNotThereYet) {
+            } catch (SQLException tableNotThereYet) {
                 rows = List.of();
             }
             Thread.sleep(200);
@@ -230,7 +237,7 @@ public abstract class SegflowITCaseBase {
 
     private static final class Stack {
         static final Stack INSTANCE = new Stack();
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         final EmbeddedKafka kafka;
         final EmbeddedPostgresDatabase postgres;

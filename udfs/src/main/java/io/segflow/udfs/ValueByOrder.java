@@ -13,6 +13,8 @@ import org.apache.flink.table.types.inference.Signature;
 import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.types.Row;
+import java.util.List;
+import org.apache.flink.table.functions.FunctionDefinition;
 
 /**
  * The value of the row with the greatest ({@link Latest}) or smallest ({@link Earliest}) order:
@@ -134,7 +136,7 @@ public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
         }
 
         @Override
-        public Optional<java.util.List<DataType>> inferInputTypes(CallContext call, boolean throwOnFailure) {
+        public Optional<List<DataType>> inferInputTypes(CallContext call, boolean throwOnFailure) {
             DataType order = call.getArgumentDataTypes().get(1);
             var type = order.getLogicalType();
             boolean comparable = type.is(LogicalTypeFamily.NUMERIC) || type.is(LogicalTypeFamily.DATETIME)
@@ -151,8 +153,8 @@ public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
         }
 
         @Override
-        public java.util.List<Signature> getExpectedSignatures(org.apache.flink.table.functions.FunctionDefinition definition) {
-            return java.util.List.of(Signature.of(
+        public List<Signature> getExpectedSignatures(FunctionDefinition definition) {
+            return List.of(Signature.of(
                     Signature.Argument.of("value", "ANY"), Signature.Argument.of("order", "COMPARABLE")));
         }
     }

@@ -8,6 +8,8 @@ import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A SQL session as the SQL client opens one: a fresh TableEnvironment in a JVM without segflow's
@@ -18,8 +20,8 @@ import org.apache.flink.util.CloseableIterator;
  */
 public final class FreshSqlSession {
 
-    private static final java.util.regex.Pattern SET =
-            java.util.regex.Pattern.compile("SET\\s+'([^']+)'\\s*=\\s*'([^']*)'", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final Pattern SET =
+            Pattern.compile("SET\\s+'([^']+)'\\s*=\\s*'([^']*)'", Pattern.CASE_INSENSITIVE);
 
     public static void main(String[] args) throws Exception {
         Path init = Path.of(args[0]);
@@ -40,7 +42,7 @@ public final class FreshSqlSession {
             }
         }
         for (String statement : withoutComments.toString().split(";\\s*\n")) {
-            java.util.regex.Matcher set = SET.matcher(statement.strip());
+            Matcher set = SET.matcher(statement.strip());
             if (set.matches()) {
                 // SET is the SQL client's own command, not TableEnvironment SQL: apply it as the client does
                 session.getConfig().getConfiguration().setString(set.group(1), set.group(2));

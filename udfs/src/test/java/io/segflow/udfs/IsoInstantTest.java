@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import java.time.ZoneOffset;
 
 class IsoInstantTest {
 
@@ -24,7 +25,7 @@ class IsoInstantTest {
             int offsetMinutes = random.nextBoolean() ? 0 : (random.nextInt(28 * 60) - 14 * 60);
             String offset = offsetMinutes == 0 && random.nextBoolean() ? "Z"
                     : String.format("%s%02d:%02d", offsetMinutes < 0 ? "-" : "+", Math.abs(offsetMinutes) / 60, Math.abs(offsetMinutes) % 60);
-            var local = OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
+            var local = OffsetDateTime.ofInstant(instant, ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
             if (local.getYear() < 0 || local.getYear() > 9999) {
                 continue;
             }
