@@ -18,11 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The floor the other benchmarks are read against, measured in the same run so that results
- * can be given as ratios on a noisy machine: one pass over the same 64k points (same layout,
- * same d) summing squared differences against a single fixed vector, i.e. reading every point
- * once with the least arithmetic a distance needs (k = 1, no missing-value check, no argmin).
- * Points/s.
+ * The floor the other benchmarks are read against, measured in the same run so that results can be
+ * given as ratios on a noisy machine: one pass over the same 64k points (same layout, same d)
+ * summing squared differences against a single fixed vector, i.e. reading every point once with the
+ * least arithmetic a distance needs (k = 1, no missing-value check, no argmin). Points/s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

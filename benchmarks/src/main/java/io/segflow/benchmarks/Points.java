@@ -12,15 +12,17 @@ final class Points {
 
     /** Points per pre-generated pool: 64k, more than fits in L2 at d = 12, far more at d = 64. */
     static final int POOL = 65_536;
+
     /** Points used to initialise a model (k-means++ and Lloyd), drawn from the same mixture. */
     static final int SAMPLE = 4_096;
+
     static final long SEED = 20_240_601L;
 
     private Points() {}
 
     /**
-     * n points in d dimensions around {@code blobs} centres: centre coordinates ~ N(0, 1), spread
-     * ~ N(0, 0.5), so every feature has mean about 0 and standard deviation about 1. No NaN: the
+     * n points in d dimensions around {@code blobs} centres: centre coordinates ~ N(0, 1), spread ~
+     * N(0, 0.5), so every feature has mean about 0 and standard deviation about 1. No NaN: the
      * benchmarks measure complete profiles, the common case.
      */
     static double[][] mixture(int n, int d, int blobs, long seed) {
@@ -46,7 +48,8 @@ final class Points {
     /** The model the job would publish: k-means++ and Lloyd on a sample, identity scaling. */
     static MiniBatchKMeans trainer(int k, int d, long seed) {
         double[][] sample = mixture(SAMPLE, d, k, seed);
-        return MiniBatchKMeans.initialise(sample, d, new MiniBatchKMeans.Params(k, 1.0, 0, 0.01, seed));
+        return MiniBatchKMeans.initialise(
+                sample, d, new MiniBatchKMeans.Params(k, 1.0, 0, 0.01, seed));
     }
 
     static SegmentModel model(int k, int d, long seed) {

@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A full retrain of 1 M profiles x 12 features (k = 8): scaling, four k-means restarts, segment
- * matching, names and the evaluation (silhouette and Davies-Bouldin on a 5,000-profile sample).
- * The baseline, measured in the same run on the same data, is one plain Smile
- * {@code KMeans.fit}: the ratio says what restarts, seeding and evaluation cost on top.
+ * matching, names and the evaluation (silhouette and Davies-Bouldin on a 5,000-profile sample). The
+ * baseline, measured in the same run on the same data, is one plain Smile {@code KMeans.fit}: the
+ * ratio says what restarts, seeding and evaluation cost on top.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar RetrainBenchmark</pre>
  */
@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx8g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xmx8g"})
 public class RetrainBenchmark {
 
     static final int PROFILES = 1_000_000;
@@ -45,7 +47,13 @@ public class RetrainBenchmark {
 
     @Benchmark
     public Object retrain() {
-        return Retrainer.retrain(profiles, names, null, -1, Retrainer.Settings.fixedK(K), System.currentTimeMillis());
+        return Retrainer.retrain(
+                profiles,
+                names,
+                null,
+                -1,
+                Retrainer.Settings.fixedK(K),
+                System.currentTimeMillis());
     }
 
     @Benchmark

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Scoring, the hot path of the job: {@link SegmentModel#nearestStandardised} over 64k
- * pre-generated standardised points. One operation is one point, so the score is points/s.
+ * Scoring, the hot path of the job: {@link SegmentModel#nearestStandardised} over 64k pre-generated
+ * standardised points. One operation is one point, so the score is points/s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

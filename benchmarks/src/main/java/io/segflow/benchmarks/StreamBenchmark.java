@@ -2,15 +2,18 @@ package io.segflow.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.testing.CheckpointStats;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
-import io.segflow.testing.RecordedHistory;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
+import io.segflow.testing.CheckpointStats;
+import io.segflow.testing.RecordedHistory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,13 +29,14 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,24 +49,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
-import java.util.Collection;
-import java.util.TreeMap;
 
 /**
- * segflow against the simplest Flink SQL job over the same topics, in one run on one machine (not
- * a test: it prints figures). A seeded history of N customers ({@link RecordedHistory}: every event
- * type, CRM updates and deletes, late and re-pointed identity links, duplicates, malformed
- * records) is written once to an in-process broker; then, each on its own local MiniCluster of the
- * same parallelism, each into its own PostgreSQL database:
+ * segflow against the simplest Flink SQL job over the same topics, in one run on one machine (not a
+ * test: it prints figures). A seeded history of N customers ({@link RecordedHistory}: every event
+ * type, CRM updates and deletes, late and re-pointed identity links, duplicates, malformed records)
+ * is written once to an in-process broker; then, each on its own local MiniCluster of the same
+ * parallelism, each into its own PostgreSQL database:
  *
  * <ol>
  *   <li>a bare Flink SQL baseline: the two event topics through Flink's JSON format, UNION ALL,
  *       GROUP BY the department's id (visitor or user), COUNT, a JDBC upsert into PostgreSQL;
- *   <li>segflow streaming, every option at its default (checkpoints on), reading the history to
- *       its end ({@code run --bounded});
+ *   <li>segflow streaming, every option at its default (checkpoints on), reading the history to its
+ *       end ({@code run --bounded});
  *   <li>segflow backfill (BATCH) over the same topics;
  *   <li>segflow streaming again, caught up with the history, then fed analytics events at a fixed
  *       rate: the delay from an event's write to Kafka to its customer's row in PostgreSQL.
@@ -77,7 +76,10 @@ public final class StreamBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A run: its records, the seconds from submission to the end, and the seconds spent planning before. */
+    /**
+     * A run: its records, the seconds from submission to the end, and the seconds spent planning
+     * before.
+     */
     private record Timing(String name, long records, double seconds, double planning) {
         double rate() {
             return records / seconds;
@@ -92,14 +94,27 @@ public final class StreamBenchmark {
         int liveSeconds = arg(args, 4, 60);
         // an experiment with another checkpoint interval than the default (e.g. 2s); the figures
         // in docs/benchmarks.md are of the defaults
-        checkpointInterval = args.length > 5 ? Duration.parse("PT" + args[5].toUpperCase(Locale.ROOT)) : null;
-        System.out.printf(Locale.ROOT, "segflow stream benchmark: %,d customers, %d sessions each, parallelism %d, %,d events/s live for %d s%n",
-                customers, sessions, parallelism, rate, liveSeconds);
+        checkpointInterval =
+                args.length > 5 ? Duration.parse("PT" + args[5].toUpperCase(Locale.ROOT)) : null;
+        System.out.printf(
+                Locale.ROOT,
+                "segflow stream benchmark: %,d customers, %d sessions each, parallelism %d, %,d"
+                        + " events/s live for %d s%n",
+                customers,
+                sessions,
+                parallelism,
+                rate,
+                liveSeconds);
         Path work = Files.createTempDirectory("segflow-benchmark");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
             JobSettings topics = settings(kafka, postgres, "bench_topics", work);
             List<String> all = new ArrayList<>(topics.inputTopics());
-            all.addAll(List.of(topics.deadLetterTopic(), topics.segmentsTopic(), topics.modelsTopic()));
+            all.addAll(
+                    List.of(
+                            topics.deadLetterTopic(),
+                            topics.segmentsTopic(),
+                            topics.modelsTopic()));
             KafkaTopics.ensure(kafka.bootstrapServers(), all, parallelism);
 
             long writing = System.nanoTime();
@@ -109,97 +124,262 @@ public final class StreamBenchmark {
             }
             long eventRecords;
             try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
-                eventRecords = offsets.recordsHeld(List.of(topics.webEventsTopic(), topics.productEventsTopic()))
-                        .values().stream().mapToLong(Long::longValue).sum();
+                eventRecords =
+                        offsets
+                                .recordsHeld(
+                                        List.of(
+                                                topics.webEventsTopic(),
+                                                topics.productEventsTopic()))
+                                .values()
+                                .stream()
+                                .mapToLong(Long::longValue)
+                                .sum();
             }
             long live = input.customers() - input.deletedCustomers();
-            System.out.printf(Locale.ROOT, "history: %,d records (%,d of them analytics events), %,d customers (%,d left after deletes), written in %.1f s%n",
-                    input.records(), eventRecords, input.customers(), live, seconds(System.nanoTime() - writing));
+            System.out.printf(
+                    Locale.ROOT,
+                    "history: %,d records (%,d of them analytics events), %,d customers (%,d left"
+                            + " after deletes), written in %.1f s%n",
+                    input.records(),
+                    eventRecords,
+                    input.customers(),
+                    live,
+                    seconds(System.nanoTime() - writing));
 
             // experiments: BENCH_PHASES=baseline,streaming,backfill,live,eager (all by default)
-            String phases = System.getenv().getOrDefault("BENCH_PHASES", "baseline,streaming,backfill,live,eager");
+            String phases =
+                    System.getenv()
+                            .getOrDefault("BENCH_PHASES", "baseline,streaming,backfill,live,eager");
             Timing none = new Timing("(not run)", 0, Double.NaN, 0);
-            Timing baseline = phases.contains("baseline") ? baseline(kafka, postgres, topics, parallelism, eventRecords) : none;
-            Streaming streaming = phases.contains("streaming") ? streaming(kafka, postgres, topics, parallelism, work, input.records(), live)
-                    : new Streaming(none, 0, 0, "", 0, 0, 0, 0);
-            Timing backfill = phases.contains("backfill") ? backfill(kafka, postgres, topics, parallelism, work, input.records(), live) : none;
+            Timing baseline =
+                    phases.contains("baseline")
+                            ? baseline(kafka, postgres, topics, parallelism, eventRecords)
+                            : none;
+            Streaming streaming =
+                    phases.contains("streaming")
+                            ? streaming(
+                                    kafka,
+                                    postgres,
+                                    topics,
+                                    parallelism,
+                                    work,
+                                    input.records(),
+                                    live)
+                            : new Streaming(none, 0, 0, "", 0, 0, 0, 0);
+            Timing backfill =
+                    phases.contains("backfill")
+                            ? backfill(
+                                    kafka,
+                                    postgres,
+                                    topics,
+                                    parallelism,
+                                    work,
+                                    input.records(),
+                                    live)
+                            : none;
             Latency notRun = new Latency(0, 0, Double.NaN, Double.NaN, Double.NaN, 0);
-            Latency latency = phases.contains("live")
-                    ? latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds, "bench_live", Duration.ZERO) : notRun;
+            Latency latency =
+                    phases.contains("live")
+                            ? latency(
+                                    kafka,
+                                    postgres,
+                                    topics,
+                                    parallelism,
+                                    work,
+                                    input.customers(),
+                                    live,
+                                    rate,
+                                    liveSeconds,
+                                    "bench_live",
+                                    Duration.ZERO)
+                            : notRun;
             // the same with rows written every second instead of at checkpoints only
-            Latency eager = phases.contains("eager")
-                    ? latency(kafka, postgres, topics, parallelism, work, input.customers(), live, rate, liveSeconds, "bench_live_eager", Duration.ofSeconds(1)) : notRun;
+            Latency eager =
+                    phases.contains("eager")
+                            ? latency(
+                                    kafka,
+                                    postgres,
+                                    topics,
+                                    parallelism,
+                                    work,
+                                    input.customers(),
+                                    live,
+                                    rate,
+                                    liveSeconds,
+                                    "bench_live_eager",
+                                    Duration.ofSeconds(1))
+                            : notRun;
 
             System.out.println();
             System.out.println("| run | records | planning s | running s | records/s |");
             System.out.println("|---|---:|---:|---:|---:|");
             for (Timing t : List.of(baseline, streaming.timing, backfill)) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %,.0f |%n", t.name, t.records, t.planning, t.seconds, t.rate());
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %,d | %.1f | %.1f | %,.0f |%n",
+                        t.name,
+                        t.records,
+                        t.planning,
+                        t.seconds,
+                        t.rate());
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "segflow streaming / bare Flink SQL (records/s): %.2f (target >= 0.5)%n", streaming.timing.rate() / baseline.rate());
-            System.out.printf(Locale.ROOT, "backfill / streaming (records/s): %.2f (target >= 2)%n", backfill.rate() / streaming.timing.rate());
-            System.out.printf(Locale.ROOT, "state: largest checkpoint %,.1f MB = %,.0f bytes a customer; beyond the deduplication window %,.0f bytes a customer (target <= 2048); %s%n",
-                    streaming.stateBytes / 1e6, (double) streaming.stateBytes / input.customers(),
-                    (double) (streaming.stateBytes - streaming.dedupBytes) / input.customers(), streaming.byOperator);
-            System.out.printf(Locale.ROOT, "checkpoints: %d completed, %d failed while running; duration mean %.1f s, max %.1f s%n",
-                    streaming.checkpoints, streaming.failedCheckpoints, streaming.meanCheckpointSeconds, streaming.maxCheckpointSeconds);
-            System.out.printf(Locale.ROOT, "live, defaults: %,d events at %,d/s (%,.0f/s sent); event written -> customer row in PostgreSQL: p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes (target p99 < 2 s)%n",
-                    latency.sent, rate, latency.sentRate, latency.p50, latency.p99, latency.max, latency.samples);
-            System.out.printf(Locale.ROOT, "live, --jdbc-flush-interval 1s: %,d events at %,d/s (%,.0f/s sent); p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes%n",
-                    eager.sent, rate, eager.sentRate, eager.p50, eager.p99, eager.max, eager.samples);
-            System.out.printf(Locale.ROOT, "machine: %d cores, load average %.1f, %s %s%n", Runtime.getRuntime().availableProcessors(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "segflow streaming / bare Flink SQL (records/s): %.2f (target >= 0.5)%n",
+                    streaming.timing.rate() / baseline.rate());
+            System.out.printf(
+                    Locale.ROOT,
+                    "backfill / streaming (records/s): %.2f (target >= 2)%n",
+                    backfill.rate() / streaming.timing.rate());
+            System.out.printf(
+                    Locale.ROOT,
+                    "state: largest checkpoint %,.1f MB = %,.0f bytes a customer; beyond the"
+                            + " deduplication window %,.0f bytes a customer (target <= 2048); %s%n",
+                    streaming.stateBytes / 1e6,
+                    (double) streaming.stateBytes / input.customers(),
+                    (double) (streaming.stateBytes - streaming.dedupBytes) / input.customers(),
+                    streaming.byOperator);
+            System.out.printf(
+                    Locale.ROOT,
+                    "checkpoints: %d completed, %d failed while running; duration mean %.1f s, max"
+                            + " %.1f s%n",
+                    streaming.checkpoints,
+                    streaming.failedCheckpoints,
+                    streaming.meanCheckpointSeconds,
+                    streaming.maxCheckpointSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "live, defaults: %,d events at %,d/s (%,.0f/s sent); event written -> customer"
+                        + " row in PostgreSQL: p50 %.2f s, p99 %.2f s, max %.2f s over %,d probes"
+                        + " (target p99 < 2 s)%n",
+                    latency.sent,
+                    rate,
+                    latency.sentRate,
+                    latency.p50,
+                    latency.p99,
+                    latency.max,
+                    latency.samples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "live, --jdbc-flush-interval 1s: %,d events at %,d/s (%,.0f/s sent); p50 %.2f"
+                            + " s, p99 %.2f s, max %.2f s over %,d probes%n",
+                    eager.sent,
+                    rate,
+                    eager.sentRate,
+                    eager.p50,
+                    eager.p99,
+                    eager.max,
+                    eager.samples);
+            System.out.printf(
+                    Locale.ROOT,
+                    "machine: %d cores, load average %.1f, %s %s%n",
+                    Runtime.getRuntime().availableProcessors(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                    System.getProperty("java.vm.name"), System.getProperty("java.vm.version"));
+                    System.getProperty("java.vm.name"),
+                    System.getProperty("java.vm.version"));
         }
         System.exit(0);
     }
 
     // ---- (a) the baseline -------------------------------------------------------------------
 
-    private static Timing baseline(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
-            int parallelism, long eventRecords) throws Exception {
+    private static Timing baseline(
+            EmbeddedKafka kafka,
+            EmbeddedPostgresDatabase postgres,
+            JobSettings topics,
+            int parallelism,
+            long eventRecords)
+            throws Exception {
         String database = "bench_baseline";
         postgres.createDatabase(database);
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE department_events (external_id TEXT PRIMARY KEY, events BIGINT)");
+        try (Connection c = postgres.connect(database);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE department_events (external_id TEXT PRIMARY KEY, events BIGINT)");
         }
         StreamExecutionEnvironment env = environment(JobSettings.defaults(), parallelism);
         env.enableCheckpointing(10_000);
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
-        for (String[] table : new String[][] {
-            {"web_events", topics.webEventsTopic(), "visitor_id"}, {"product_events", topics.productEventsTopic(), "user_id"}}) {
-            tableEnv.executeSql("CREATE TABLE " + table[0] + " (" + table[2] + " STRING, event_id STRING, event_type STRING) WITH ("
-                    + "'connector' = 'kafka', 'topic' = '" + table[1] + "', 'properties.bootstrap.servers' = '" + kafka.bootstrapServers() + "',"
-                    + " 'properties.group.id' = 'bench-baseline', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',"
-                    + " 'format' = 'json', 'json.ignore-parse-errors' = 'true')");
+        for (String[] table :
+                new String[][] {
+                    {"web_events", topics.webEventsTopic(), "visitor_id"},
+                    {"product_events", topics.productEventsTopic(), "user_id"}
+                }) {
+            tableEnv.executeSql(
+                    "CREATE TABLE "
+                            + table[0]
+                            + " ("
+                            + table[2]
+                            + " STRING, event_id STRING, event_type STRING) WITH ("
+                            + "'connector' = 'kafka', 'topic' = '"
+                            + table[1]
+                            + "', 'properties.bootstrap.servers' = '"
+                            + kafka.bootstrapServers()
+                            + "', 'properties.group.id' = 'bench-baseline', 'scan.startup.mode' ="
+                            + " 'earliest-offset', 'scan.bounded.mode' = 'latest-offset', 'format'"
+                            + " = 'json', 'json.ignore-parse-errors' = 'true')");
         }
-        tableEnv.executeSql("CREATE TABLE department_events (external_id STRING, events BIGINT, PRIMARY KEY (external_id) NOT ENFORCED) WITH ("
-                + "'connector' = 'jdbc', 'url' = '" + postgres.plainJdbcUrl(database) + "', 'table-name' = 'department_events', 'username' = 'postgres', 'password' = '')");
+        tableEnv.executeSql(
+                "CREATE TABLE department_events (external_id STRING, events BIGINT, PRIMARY KEY"
+                        + " (external_id) NOT ENFORCED) WITH ('connector' = 'jdbc', 'url' = '"
+                        + postgres.plainJdbcUrl(database)
+                        + "', 'table-name' = 'department_events', 'username' = 'postgres',"
+                        + " 'password' = '')");
         long start = System.nanoTime();
-        JobClient job = tableEnv.executeSql("INSERT INTO department_events SELECT external_id, COUNT(*) FROM ("
-                + " SELECT visitor_id AS external_id FROM web_events UNION ALL SELECT user_id FROM product_events)"
-                + " WHERE external_id IS NOT NULL GROUP BY external_id").getJobClient().orElseThrow();
+        JobClient job =
+                tableEnv.executeSql(
+                                "INSERT INTO department_events SELECT external_id, COUNT(*) FROM ("
+                                    + " SELECT visitor_id AS external_id FROM web_events UNION ALL"
+                                    + " SELECT user_id FROM product_events) WHERE external_id IS"
+                                    + " NOT NULL GROUP BY external_id")
+                        .getJobClient()
+                        .orElseThrow();
         long submitted = System.nanoTime();
         job.getJobExecutionResult().get();
         double seconds = seconds(System.nanoTime() - submitted);
-        System.out.printf(Locale.ROOT, "baseline: %.1f s, %,d rows%n", seconds, count(postgres, database, "department_events"));
-        return new Timing("bare Flink SQL: JSON, UNION ALL, GROUP BY id, COUNT, JDBC upsert", eventRecords, seconds, seconds(submitted - start));
+        System.out.printf(
+                Locale.ROOT,
+                "baseline: %.1f s, %,d rows%n",
+                seconds,
+                count(postgres, database, "department_events"));
+        return new Timing(
+                "bare Flink SQL: JSON, UNION ALL, GROUP BY id, COUNT, JDBC upsert",
+                eventRecords,
+                seconds,
+                seconds(submitted - start));
     }
 
     // ---- (b) segflow streaming ----------------------------------------------------------------
 
-    private record Streaming(Timing timing, long stateBytes, long dedupBytes, String byOperator, long checkpoints,
-            long failedCheckpoints, double meanCheckpointSeconds, double maxCheckpointSeconds) {}
+    private record Streaming(
+            Timing timing,
+            long stateBytes,
+            long dedupBytes,
+            String byOperator,
+            long checkpoints,
+            long failedCheckpoints,
+            double meanCheckpointSeconds,
+            double maxCheckpointSeconds) {}
 
-    private static Streaming streaming(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
-            int parallelism, Path work, long records, long live) throws Exception {
-        JobSettings settings = copyTopics(topics, settings(kafka, postgres, "bench_streaming", work))
-                .withConsumerGroup("bench-streaming")
-                .withBoundedMode("latest-offset")
-                // names that say what each SQL operator does, so that the state of the event
-                // deduplication can be told from the rest (nothing else changes)
-                .withFlinkConfiguration(Map.of("table.exec.simplify-operator-name-enabled", "false"));
+    private static Streaming streaming(
+            EmbeddedKafka kafka,
+            EmbeddedPostgresDatabase postgres,
+            JobSettings topics,
+            int parallelism,
+            Path work,
+            long records,
+            long live)
+            throws Exception {
+        JobSettings settings =
+                copyTopics(topics, settings(kafka, postgres, "bench_streaming", work))
+                        .withConsumerGroup("bench-streaming")
+                        .withBoundedMode("latest-offset")
+                        // names that say what each SQL operator does, so that the state of the
+                        // event
+                        // deduplication can be told from the rest (nothing else changes)
+                        .withFlinkConfiguration(
+                                Map.of("table.exec.simplify-operator-name-enabled", "false"));
         long start = System.nanoTime();
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         long submitted = System.nanoTime();
@@ -217,7 +397,9 @@ public final class StreamBenchmark {
             if (history != null) {
                 for (JsonNode checkpoint : history.path("history")) {
                     if ("COMPLETED".equals(checkpoint.path("status").asText())) {
-                        durations.put(checkpoint.path("id").asLong(), checkpoint.path("end_to_end_duration").asLong());
+                        durations.put(
+                                checkpoint.path("id").asLong(),
+                                checkpoint.path("end_to_end_duration").asLong());
                         if (checkpoint.path("state_size").asLong() > largest) {
                             largest = checkpoint.path("state_size").asLong();
                             largestId = checkpoint.path("id").asLong();
@@ -226,29 +408,50 @@ public final class StreamBenchmark {
                 }
             }
             stats.read().ifPresent(summary -> lastSummary = summary);
-            Map<String, Long> byOperator = largestId < 0 ? Map.of() : stateByOperator(rest, job, largestId);
+            Map<String, Long> byOperator =
+                    largestId < 0 ? Map.of() : stateByOperator(rest, job, largestId);
             if (!byOperator.isEmpty()) {
                 lastByOperator = byOperator;
             }
             if (System.nanoTime() - lastShown > TimeUnit.SECONDS.toNanos(15)) {
                 lastShown = System.nanoTime();
-                System.out.printf(Locale.ROOT, "  streaming: %.0f s, largest checkpoint so far %.1f MB%n", seconds(lastShown - start), largest / 1e6);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  streaming: %.0f s, largest checkpoint so far %.1f MB%n",
+                        seconds(lastShown - start),
+                        largest / 1e6);
             }
             Thread.sleep(1_000);
         }
         job.getJobExecutionResult().get();
         double seconds = seconds(System.nanoTime() - submitted);
         long dedup = lastByOperator.getOrDefault("event deduplication", 0L);
-        System.out.printf(Locale.ROOT, "streaming: %.1f s after %.1f s of planning, %,d profiles, %,d segments%n",
-                seconds, seconds(submitted - start), count(postgres, "bench_streaming", "customer_profile"),
+        System.out.printf(
+                Locale.ROOT,
+                "streaming: %.1f s after %.1f s of planning, %,d profiles, %,d segments%n",
+                seconds,
+                seconds(submitted - start),
+                count(postgres, "bench_streaming", "customer_profile"),
                 count(postgres, "bench_streaming", "customer_segment"));
         LongSummary d = LongSummary.of(durations.values());
-        return new Streaming(new Timing("segflow streaming, defaults, checkpoints on (run --bounded)", records, seconds, seconds(submitted - start)),
-                largest, dedup, lastByOperator.toString(), lastSummary.completed(), lastSummary.failedWhileRunning(), d.mean / 1000.0, d.max / 1000.0);
+        return new Streaming(
+                new Timing(
+                        "segflow streaming, defaults, checkpoints on (run --bounded)",
+                        records,
+                        seconds,
+                        seconds(submitted - start)),
+                largest,
+                dedup,
+                lastByOperator.toString(),
+                lastSummary.completed(),
+                lastSummary.failedWhileRunning(),
+                d.mean / 1000.0,
+                d.max / 1000.0);
     }
 
     private static Map<String, Long> lastByOperator = Map.of();
-    private static CheckpointStats.Summary lastSummary = new CheckpointStats.Summary(0, 0, 0, 0, 0, Duration.ZERO, null, List.of());
+    private static CheckpointStats.Summary lastSummary =
+            new CheckpointStats.Summary(0, 0, 0, 0, 0, Duration.ZERO, null, List.of());
 
     /** False once the job ended, or the local cluster that ran it has shut down with it. */
     private static boolean isRunning(JobClient job) {
@@ -261,70 +464,123 @@ public final class StreamBenchmark {
 
     /** The state of a checkpoint by what holds it: the event deduplication, and the rest. */
     private static Map<String, Long> stateByOperator(URI rest, JobClient job, long checkpoint) {
-        JsonNode details = get(rest, "/jobs/" + job.getJobID() + "/checkpoints/details/" + checkpoint);
+        JsonNode details =
+                get(rest, "/jobs/" + job.getJobID() + "/checkpoints/details/" + checkpoint);
         JsonNode vertices = get(rest, "/jobs/" + job.getJobID());
         if (details == null || vertices == null) {
             return Map.of();
         }
         Map<String, String> names = new HashMap<>();
-        vertices.path("vertices").forEach(v -> names.put(v.path("id").asText(), v.path("name").asText()));
+        vertices.path("vertices")
+                .forEach(v -> names.put(v.path("id").asText(), v.path("name").asText()));
         Map<String, Long> sizes = new TreeMap<>();
-        details.path("tasks").fields().forEachRemaining(task -> {
-            String name = names.getOrDefault(task.getKey(), "");
-            String holder = name.contains("groupBy=[event_id]") ? "event deduplication"
-                    : name.contains("segment") ? "segmentation operators" : "rest of the SQL";
-            sizes.merge(holder, task.getValue().path("state_size").asLong(), Long::sum);
-        });
+        details.path("tasks")
+                .fields()
+                .forEachRemaining(
+                        task -> {
+                            String name = names.getOrDefault(task.getKey(), "");
+                            String holder =
+                                    name.contains("groupBy=[event_id]")
+                                            ? "event deduplication"
+                                            : name.contains("segment")
+                                                    ? "segmentation operators"
+                                                    : "rest of the SQL";
+                            sizes.merge(
+                                    holder, task.getValue().path("state_size").asLong(), Long::sum);
+                        });
         return sizes;
     }
 
     // ---- (c) backfill -----------------------------------------------------------------------
 
-    private static Timing backfill(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
-            int parallelism, Path work, long records, long live) throws Exception {
-        JobSettings settings = copyTopics(topics, settings(kafka, postgres, "bench_backfill", work))
-                .withConsumerGroup("bench-backfill")
-                .withBackfill(true);
+    private static Timing backfill(
+            EmbeddedKafka kafka,
+            EmbeddedPostgresDatabase postgres,
+            JobSettings topics,
+            int parallelism,
+            Path work,
+            long records,
+            long live)
+            throws Exception {
+        JobSettings settings =
+                copyTopics(topics, settings(kafka, postgres, "bench_backfill", work))
+                        .withConsumerGroup("bench-backfill")
+                        .withBackfill(true);
         long start = System.nanoTime();
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         long submitted = System.nanoTime();
         job.getJobExecutionResult().get();
         double seconds = seconds(System.nanoTime() - submitted);
-        System.out.printf(Locale.ROOT, "backfill: %.1f s, %,d profiles%n", seconds, count(postgres, "bench_backfill", "customer_profile"));
+        System.out.printf(
+                Locale.ROOT,
+                "backfill: %.1f s, %,d profiles%n",
+                seconds,
+                count(postgres, "bench_backfill", "customer_profile"));
         return new Timing("segflow backfill (BATCH)", records, seconds, seconds(submitted - start));
     }
 
     // ---- (d) latency at a fixed rate ---------------------------------------------------------
 
-    private record Latency(long sent, double sentRate, double p50, double p99, double max, int samples) {}
+    private record Latency(
+            long sent, double sentRate, double p50, double p99, double max, int samples) {}
 
-    private static Latency latency(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, JobSettings topics,
-            int parallelism, Path work, long customers, long live, int rate, int liveSeconds, String database, Duration jdbcFlush) throws Exception {
-        JobSettings settings = copyTopics(topics, settings(kafka, postgres, database, work))
-                .withConsumerGroup(database.replace('_', '-'))
-                .withJdbcFlushInterval(jdbcFlush);
+    private static Latency latency(
+            EmbeddedKafka kafka,
+            EmbeddedPostgresDatabase postgres,
+            JobSettings topics,
+            int parallelism,
+            Path work,
+            long customers,
+            long live,
+            int rate,
+            int liveSeconds,
+            String database,
+            Duration jdbcFlush)
+            throws Exception {
+        JobSettings settings =
+                copyTopics(topics, settings(kafka, postgres, database, work))
+                        .withConsumerGroup(database.replace('_', '-'))
+                        .withJdbcFlushInterval(jdbcFlush);
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
             Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
             long start = System.nanoTime();
-            while (!offsets.committedUpTo(settings.consumerGroup(), ends) || count(postgres, database, "customer_profile") < live) {
+            while (!offsets.committedUpTo(settings.consumerGroup(), ends)
+                    || count(postgres, database, "customer_profile") < live) {
                 if (!isRunning(job)) {
                     throw new IllegalStateException("the live job stopped");
                 }
                 Thread.sleep(500);
             }
-            System.out.printf(Locale.ROOT, "live: caught up with the history in %.1f s; now %,d events/s for %d s%n",
-                    seconds(System.nanoTime() - start), rate, liveSeconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "live: caught up with the history in %.1f s; now %,d events/s for %d s%n",
+                    seconds(System.nanoTime() - start),
+                    rate,
+                    liveSeconds);
         }
-        // probes: web events of customers with a web visitor, stamped with the time they are written
-        Map<Long, Long> pending = new ConcurrentHashMap<>(); // customer -> event time (ms) of its newest probe
-        Map<Long, Long> writtenAt = new ConcurrentHashMap<>(); // customer -> nanoTime its newest probe was acknowledged
+        // probes: web events of customers with a web visitor, stamped with the time they are
+        // written
+        Map<Long, Long> pending =
+                new ConcurrentHashMap<>(); // customer -> event time (ms) of its newest probe
+        Map<Long, Long> writtenAt =
+                new ConcurrentHashMap<>(); // customer -> nanoTime its newest probe was acknowledged
         ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
         Random random = new Random(11);
         long sent = 0;
         long begin = System.nanoTime();
         long end = begin + TimeUnit.SECONDS.toNanos(liveSeconds);
-        Thread watcher = new Thread(() -> watch(postgres, database, pending, writtenAt, latencies, end + TimeUnit.SECONDS.toNanos(30)), "latency-watcher");
+        Thread watcher =
+                new Thread(
+                        () ->
+                                watch(
+                                        postgres,
+                                        database,
+                                        pending,
+                                        writtenAt,
+                                        latencies,
+                                        end + TimeUnit.SECONDS.toNanos(30)),
+                        "latency-watcher");
         watcher.start();
         long lastTime = 0;
         try (KafkaProducer<String, String> producer = kafka.newProducer()) {
@@ -332,21 +588,36 @@ public final class StreamBenchmark {
                 long customer;
                 do {
                     customer = 1 + random.nextInt((int) customers);
-                    // not deleted, and not one whose visitor the history re-points to another customer
-                } while (RecordedHistory.deletes(customer) || (customer >= 7 && (customer - 7) % 50 == 0));
-                // distinct, increasing event times, so that each probe moves its customer's updated_at
+                    // not deleted, and not one whose visitor the history re-points to another
+                    // customer
+                } while (RecordedHistory.deletes(customer)
+                        || (customer >= 7 && (customer - 7) % 50 == 0));
+                // distinct, increasing event times, so that each probe moves its customer's
+                // updated_at
                 long time = Math.max(System.currentTimeMillis(), lastTime + 1);
                 lastTime = time;
                 String visitor = "visitor-" + customer;
-                String event = "{\"event_id\":\"" + database + "-probe-" + sent + "\",\"visitor_id\":\"" + visitor + "\",\"session_id\":\"probe-s" + customer
-                        + "\",\"event_type\":\"page_view\",\"url\":\"https://example.com/probe\",\"event_time\":\"" + Instant.ofEpochMilli(time) + "\"}";
+                String event =
+                        "{\"event_id\":\""
+                                + database
+                                + "-probe-"
+                                + sent
+                                + "\",\"visitor_id\":\""
+                                + visitor
+                                + "\",\"session_id\":\"probe-s"
+                                + customer
+                                + "\",\"event_type\":\"page_view\",\"url\":\"https://example.com/probe\",\"event_time\":\""
+                                + Instant.ofEpochMilli(time)
+                                + "\"}";
                 long c = customer;
-                producer.send(new ProducerRecord<>(settings.webEventsTopic(), visitor, event), (metadata, error) -> {
-                    if (error == null) {
-                        pending.merge(c, time, Math::max);
-                        writtenAt.put(c, System.nanoTime());
-                    }
-                });
+                producer.send(
+                        new ProducerRecord<>(settings.webEventsTopic(), visitor, event),
+                        (metadata, error) -> {
+                            if (error == null) {
+                                pending.merge(c, time, Math::max);
+                                writtenAt.put(c, System.nanoTime());
+                            }
+                        });
                 sent++;
                 long due = begin + (long) (sent * 1e9 / rate);
                 long wait = due - System.nanoTime();
@@ -362,27 +633,53 @@ public final class StreamBenchmark {
         if (sorted.length == 0) {
             return new Latency(sent, sentRate, Double.NaN, Double.NaN, Double.NaN, 0);
         }
-        return new Latency(sent, sentRate, percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[sorted.length - 1], sorted.length);
+        return new Latency(
+                sent,
+                sentRate,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                sorted[sorted.length - 1],
+                sorted.length);
     }
 
     /**
      * Polls the profiles written in the last seconds; a probe is seen when its customer's
      * updated_at reaches the probe's event time. Each customer's newest probe is measured.
      */
-    private static void watch(EmbeddedPostgresDatabase postgres, String database, Map<Long, Long> pending,
-            Map<Long, Long> writtenAt, ConcurrentLinkedQueue<Double> latencies, long until) {
-        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
-            while (System.nanoTime() < until && (System.nanoTime() < until - TimeUnit.SECONDS.toNanos(30) || !pending.isEmpty())) {
-                Timestamp since = Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).minusSeconds(60));
-                try (ResultSet rows = statement.executeQuery(
-                        "SELECT customer_id, updated_at FROM customer_profile WHERE updated_at >= '" + since + "'")) {
+    private static void watch(
+            EmbeddedPostgresDatabase postgres,
+            String database,
+            Map<Long, Long> pending,
+            Map<Long, Long> writtenAt,
+            ConcurrentLinkedQueue<Double> latencies,
+            long until) {
+        try (Connection connection = postgres.connect(database);
+                Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < until
+                    && (System.nanoTime() < until - TimeUnit.SECONDS.toNanos(30)
+                            || !pending.isEmpty())) {
+                Timestamp since =
+                        Timestamp.valueOf(LocalDateTime.now(ZoneOffset.UTC).minusSeconds(60));
+                try (ResultSet rows =
+                        statement.executeQuery(
+                                "SELECT customer_id, updated_at FROM customer_profile WHERE"
+                                        + " updated_at >= '"
+                                        + since
+                                        + "'")) {
                     long now = System.nanoTime();
                     while (rows.next()) {
                         long customer = rows.getLong(1);
-                        long updated = rows.getTimestamp(2).toLocalDateTime().toInstant(ZoneOffset.UTC).toEpochMilli();
+                        long updated =
+                                rows.getTimestamp(2)
+                                        .toLocalDateTime()
+                                        .toInstant(ZoneOffset.UTC)
+                                        .toEpochMilli();
                         Long probe = pending.get(customer);
                         Long at = writtenAt.get(customer);
-                        if (probe != null && at != null && updated >= probe && pending.remove(customer, probe)) {
+                        if (probe != null
+                                && at != null
+                                && updated >= probe
+                                && pending.remove(customer, probe)) {
                             latencies.add(seconds(now - at));
                         }
                     }
@@ -398,7 +695,9 @@ public final class StreamBenchmark {
 
     private static Duration checkpointInterval;
 
-    private static JobSettings settings(EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work) throws Exception {
+    private static JobSettings settings(
+            EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work)
+            throws Exception {
         postgres.createDatabase(database);
         JobSettings settings = JobSettings.defaults();
         if (checkpointInterval != null) {
@@ -407,12 +706,15 @@ public final class StreamBenchmark {
         // experiments: BENCH_MINI_BATCH_LATENCY=0s turns mini-batch off
         String miniBatch = System.getenv("BENCH_MINI_BATCH_LATENCY");
         if (miniBatch != null) {
-            settings = settings.withMiniBatchLatency(Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
+            settings =
+                    settings.withMiniBatchLatency(
+                            Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
         }
-        return settings
-                .withKafkaBootstrapServers(kafka.bootstrapServers())
+        return settings.withKafkaBootstrapServers(kafka.bootstrapServers())
                 // experiments: BENCH_JDBC_PARAMS="?reWriteBatchedInserts=true" for the job's URL
-                .withJdbcUrl(postgres.plainJdbcUrl(database) + System.getenv().getOrDefault("BENCH_JDBC_PARAMS", ""))
+                .withJdbcUrl(
+                        postgres.plainJdbcUrl(database)
+                                + System.getenv().getOrDefault("BENCH_JDBC_PARAMS", ""))
                 .withJdbcUser(EmbeddedPostgresDatabase.USER)
                 .withCustomersTopic("bench.crm.public.customers")
                 .withIdentitiesTopic("bench.crm.public.customer_identities")
@@ -426,16 +728,21 @@ public final class StreamBenchmark {
     }
 
     private static JobSettings copyTopics(JobSettings from, JobSettings to) {
-        return to.withCustomersTopic(from.customersTopic()).withIdentitiesTopic(from.identitiesTopic())
-                .withWebEventsTopic(from.webEventsTopic()).withProductEventsTopic(from.productEventsTopic())
-                .withDeadLetterTopic(from.deadLetterTopic()).withSegmentsTopic(from.segmentsTopic()).withModelsTopic(from.modelsTopic());
+        return to.withCustomersTopic(from.customersTopic())
+                .withIdentitiesTopic(from.identitiesTopic())
+                .withWebEventsTopic(from.webEventsTopic())
+                .withProductEventsTopic(from.productEventsTopic())
+                .withDeadLetterTopic(from.deadLetterTopic())
+                .withSegmentsTopic(from.segmentsTopic())
+                .withModelsTopic(from.modelsTopic());
     }
 
     /**
-     * The local cluster that {@code run} starts (LocalCluster, with its managed memory), one
-     * slot per subtask, for the baseline as for segflow.
+     * The local cluster that {@code run} starts (LocalCluster, with its managed memory), one slot
+     * per subtask, for the baseline as for segflow.
      */
-    private static StreamExecutionEnvironment environment(JobSettings settings, int parallelism) throws IOException {
+    private static StreamExecutionEnvironment environment(JobSettings settings, int parallelism)
+            throws IOException {
         Map<String, String> flink = new HashMap<>(settings.flinkConfiguration());
         flink.put(TaskManagerOptions.NUM_TASK_SLOTS.key(), Integer.toString(parallelism));
         // experiments: BENCH_FLINK="key=value,key=value" for the local cluster
@@ -447,7 +754,8 @@ public final class StreamBenchmark {
             }
         }
         restPort = freePort();
-        return LocalCluster.withWebUi(settings.withFlinkConfiguration(flink), restPort).setParallelism(parallelism);
+        return LocalCluster.withWebUi(settings.withFlinkConfiguration(flink), restPort)
+                .setParallelism(parallelism);
     }
 
     /** The REST port of the next local cluster, so that its checkpoint figures can be read. */
@@ -461,8 +769,13 @@ public final class StreamBenchmark {
 
     private static JsonNode get(URI rest, String path) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(rest.resolve(path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(rest.resolve(path))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (Exception e) {
             return null;
@@ -480,8 +793,10 @@ public final class StreamBenchmark {
         return new KafkaProducer<>(props);
     }
 
-    private static long count(EmbeddedPostgresDatabase postgres, String database, String table) throws Exception {
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+    private static long count(EmbeddedPostgresDatabase postgres, String database, String table)
+            throws Exception {
+        try (Connection c = postgres.connect(database);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
@@ -490,7 +805,8 @@ public final class StreamBenchmark {
 
     private record LongSummary(double mean, long max) {
         static LongSummary of(Collection<Long> values) {
-            return new LongSummary(values.stream().mapToLong(Long::longValue).average().orElse(0),
+            return new LongSummary(
+                    values.stream().mapToLong(Long::longValue).average().orElse(0),
                     values.stream().mapToLong(Long::longValue).max().orElse(0));
         }
     }

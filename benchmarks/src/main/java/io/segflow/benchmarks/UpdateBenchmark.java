@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Training: {@link MiniBatchKMeans#update} with mini-batches of 1024 standardised points,
- * cycling over 64 pre-generated batches (64k points). One operation is one point: points/s.
- * The model keeps learning across invocations, as the trainer operator does.
+ * Training: {@link MiniBatchKMeans#update} with mini-batches of 1024 standardised points, cycling
+ * over 64 pre-generated batches (64k points). One operation is one point: points/s. The model keeps
+ * learning across invocations, as the trainer operator does.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -10,8 +10,8 @@ import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/flink/config.yaml uses only keys that Flink 2.2 reads under that name. Flink accepts
- * any key without complaint, so a 1.x key that 2.x renamed or dropped would silently do nothing.
+ * deploy/flink/config.yaml uses only keys that Flink 2.2 reads under that name. Flink accepts any
+ * key without complaint, so a 1.x key that 2.x renamed or dropped would silently do nothing.
  */
 class DeployConfigTest {
 

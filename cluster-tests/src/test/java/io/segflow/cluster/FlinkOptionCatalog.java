@@ -17,22 +17,24 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Every configuration option the jars of a Flink lib/ declare: the keys in force and the
- * deprecated keys each one still reads. Options are public static {@code ConfigOption} fields
- * of Flink's {@code *Options} classes; the jars are read in a class loader of their own, so
- * the catalogue is the cluster's, not the test classpath's.
+ * Every configuration option the jars of a Flink lib/ declare: the keys in force and the deprecated
+ * keys each one still reads. Options are public static {@code ConfigOption} fields of Flink's
+ * {@code *Options} classes; the jars are read in a class loader of their own, so the catalogue is
+ * the cluster's, not the test classpath's.
  */
 final class FlinkOptionCatalog {
 
     /** key in force -> the class that declares it */
     final Map<String, String> currentKeys = new HashMap<>();
+
     /** deprecated key -> the key that replaced it */
     final Map<String, String> deprecatedKeys = new HashMap<>();
 
     static FlinkOptionCatalog of(Path libDir) throws Exception {
         File[] jars = libDir.toFile().listFiles((dir, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
-            throw new IllegalStateException("no jars in " + libDir + " (built by mvn process-test-resources)");
+            throw new IllegalStateException(
+                    "no jars in " + libDir + " (built by mvn process-test-resources)");
         }
         List<URL> urls = new ArrayList<>();
         for (File jar : jars) {
@@ -40,7 +42,8 @@ final class FlinkOptionCatalog {
         }
         FlinkOptionCatalog catalog = new FlinkOptionCatalog();
         try (URLClassLoader loader =
-                new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+                new URLClassLoader(
+                        urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
             Class<?> optionType = loader.loadClass("org.apache.flink.configuration.ConfigOption");
             for (File jar : jars) {
                 for (String className : optionClasses(jar)) {
@@ -57,14 +60,16 @@ final class FlinkOptionCatalog {
             for (JarEntry entry : Collections.list(file.entries())) {
                 String name = entry.getName();
                 if (name.startsWith("org/apache/flink/") && name.endsWith("Options.class")) {
-                    classes.add(name.substring(0, name.length() - ".class".length()).replace('/', '.'));
+                    classes.add(
+                            name.substring(0, name.length() - ".class".length()).replace('/', '.'));
                 }
             }
         }
         return classes;
     }
 
-    private void addOptionsOf(String className, ClassLoader loader, Class<?> optionType) throws Exception {
+    private void addOptionsOf(String className, ClassLoader loader, Class<?> optionType)
+            throws Exception {
         Field[] fields;
         try {
             fields = Class.forName(className, false, loader).getDeclaredFields();
@@ -75,7 +80,8 @@ final class FlinkOptionCatalog {
         Method key = optionType.getMethod("key");
         Method fallbackKeys = optionType.getMethod("fallbackKeys");
         for (Field field : fields) {
-            if (!Modifier.isStatic(field.getModifiers()) || !optionType.isAssignableFrom(field.getType())) {
+            if (!Modifier.isStatic(field.getModifiers())
+                    || !optionType.isAssignableFrom(field.getType())) {
                 continue;
             }
             field.setAccessible(true);

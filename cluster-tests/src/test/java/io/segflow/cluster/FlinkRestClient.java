@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The few calls of Flink's REST API that deploying and stopping a job needs, as a deployment
- * script or CI would make them: upload a jar, run it, look at jobs, cancel one.
+ * The few calls of Flink's REST API that deploying and stopping a job needs, as a deployment script
+ * or CI would make them: upload a jar, run it, look at jobs, cancel one.
  */
 final class FlinkRestClient {
 
@@ -40,20 +40,25 @@ final class FlinkRestClient {
     String uploadJar(Path jar) throws IOException, InterruptedException {
         String boundary = "segflow-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\n"
-                        + "Content-Disposition: form-data; name=\"jarfile\"; filename=\""
-                        + jar.getFileName() + "\"\r\n"
-                        + "Content-Type: application/x-java-archive\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
+        body.write(
+                ("--"
+                                + boundary
+                                + "\r\n"
+                                + "Content-Disposition: form-data; name=\"jarfile\"; filename=\""
+                                + jar.getFileName()
+                                + "\"\r\n"
+                                + "Content-Type: application/x-java-archive\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(jar));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        JsonNode answer = send(
-                request("/jars/upload")
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .timeout(Duration.ofMinutes(2))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .build(),
-                200);
+        JsonNode answer =
+                send(
+                        request("/jars/upload")
+                                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                                .timeout(Duration.ofMinutes(2))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                                .build(),
+                        200);
         // "filename" is the stored file's path; its last segment is the jar id
         String stored = answer.path("filename").asText();
         if (!"success".equals(answer.path("status").asText()) || stored.isEmpty()) {
@@ -64,22 +69,25 @@ final class FlinkRestClient {
 
     /**
      * {@code POST /jars/:id/run}: the JobManager calls the jar's main (the manifest's Main-Class)
-     * with these arguments; returns the id of the job it submitted. The parallelism must be
-     * given: a REST jar run defaults to 1, whatever the cluster's parallelism.default says.
+     * with these arguments; returns the id of the job it submitted. The parallelism must be given:
+     * a REST jar run defaults to 1, whatever the cluster's parallelism.default says.
      */
     String runJar(String jarId, int parallelism, List<String> programArguments)
             throws IOException, InterruptedException {
         ObjectNode request = JSON.createObjectNode();
         request.put("parallelism", parallelism);
         request.putPOJO("programArgsList", programArguments);
-        JsonNode answer = send(
-                request("/jars/" + jarId + "/run")
-                        .header("Content-Type", "application/json")
-                        // main() plans the whole SQL pipeline before it returns
-                        .timeout(Duration.ofMinutes(3))
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
-                        .build(),
-                200);
+        JsonNode answer =
+                send(
+                        request("/jars/" + jarId + "/run")
+                                .header("Content-Type", "application/json")
+                                // main() plans the whole SQL pipeline before it returns
+                                .timeout(Duration.ofMinutes(3))
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                JSON.writeValueAsString(request)))
+                                .build(),
+                        200);
         String jobId = answer.path("jobid").asText();
         if (jobId.isEmpty()) {
             throw new IOException("no job id in " + answer);
@@ -99,7 +107,8 @@ final class FlinkRestClient {
 
     /** {@code PATCH /jobs/:id?mode=cancel}: asks for cancellation and returns at once. */
     void cancel(String jobId) throws IOException, InterruptedException {
-        send(request("/jobs/" + jobId + "?mode=cancel")
+        send(
+                request("/jobs/" + jobId + "?mode=cancel")
                         .method("PATCH", HttpRequest.BodyPublishers.noBody())
                         .build(),
                 202);
@@ -113,8 +122,14 @@ final class FlinkRestClient {
             throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
-            throw new IOException(request.method() + " " + request.uri() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            throw new IOException(
+                    request.method()
+                            + " "
+                            + request.uri()
+                            + " answered "
+                            + response.statusCode()
+                            + ": "
+                            + response.body());
         }
         String body = response.body();
         return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);

@@ -36,19 +36,20 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * segflow deployed as on a real cluster: a standalone Flink session cluster (JobManager and
- * TaskManager in their own JVMs, started from deploy/flink/config.yaml and nothing but Flink's
- * own jars in lib/) gets segflow-cluster.jar through the REST API, and the job it runs reads
- * Debezium changes and events from Kafka and keeps customer profiles in PostgreSQL.
+ * TaskManager in their own JVMs, started from deploy/flink/config.yaml and nothing but Flink's own
+ * jars in lib/) gets segflow-cluster.jar through the REST API, and the job it runs reads Debezium
+ * changes and events from Kafka and keeps customer profiles in PostgreSQL.
  *
- * <p>That the job runs at all proves the cluster jar brings what the cluster lacks (Kafka and
- * JDBC connectors, kafka-clients, the PostgreSQL driver, the SQL files) and leaves out what it
- * has; that rows keep changing after the first ones proves it streams.
+ * <p>That the job runs at all proves the cluster jar brings what the cluster lacks (Kafka and JDBC
+ * connectors, kafka-clients, the PostgreSQL driver, the SQL files) and leaves out what it has; that
+ * rows keep changing after the first ones proves it streams.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StandaloneClusterITCase {
 
     private static final Duration CLUSTER_START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration ROWS_TIMEOUT = Duration.ofSeconds(120);
+
     /** Never written anywhere by the job: checked against every log of the cluster. */
     private static final String JDBC_PASSWORD = "cluster-it-secret-not-logged";
 
@@ -66,14 +67,21 @@ class StandaloneClusterITCase {
         postgres = EmbeddedPostgresDatabase.start();
         database = postgres.createDatabase("segflow_cluster_it");
 
-        Path home = Path.of(System.getProperty("segflow.cluster.work.dir", "target/flink-cluster"))
-                .toAbsolutePath();
+        Path home =
+                Path.of(System.getProperty("segflow.cluster.work.dir", "target/flink-cluster"))
+                        .toAbsolutePath();
         deleteRecursively(home);
         Files.createDirectories(home);
         Map<String, String> overrides = new LinkedHashMap<>();
         // one machine, reached as localhost; every other port is left for the OS to choose
-        for (String hostKey : List.of("jobmanager.rpc.address", "jobmanager.bind-host",
-                "rest.address", "rest.bind-address", "taskmanager.host", "taskmanager.bind-host")) {
+        for (String hostKey :
+                List.of(
+                        "jobmanager.rpc.address",
+                        "jobmanager.bind-host",
+                        "rest.address",
+                        "rest.bind-address",
+                        "taskmanager.host",
+                        "taskmanager.bind-host")) {
             overrides.put(hostKey, "localhost");
         }
         overrides.put("taskmanager.rpc.port", "0");
@@ -82,20 +90,27 @@ class StandaloneClusterITCase {
         // small enough for a 2-core CI machine that also runs Kafka, PostgreSQL and Maven
         overrides.put("jobmanager.memory.process.size", "1280m");
         overrides.put("taskmanager.memory.process.size", "1536m");
-        overrides.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
-        overrides.put("execution.checkpointing.savepoint-dir", home.resolve("savepoints").toUri().toString());
+        overrides.put(
+                "execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
+        overrides.put(
+                "execution.checkpointing.savepoint-dir",
+                home.resolve("savepoints").toUri().toString());
         overrides.put("io.tmp.dirs", Files.createDirectories(home.resolve("tmp")).toString());
         overrides.put("web.tmpdir", Files.createDirectories(home.resolve("web")).toString());
 
-        cluster = StandaloneFlinkCluster.start(
-                Path.of(System.getProperty("segflow.flink.lib.dir", "target/flink/lib")),
-                Path.of(System.getProperty("segflow.flink.deploy.dir", "../deploy/flink")),
-                home,
-                overrides,
-                // a REST jar run calls main() inside the JobManager: credentials live there
-                Map.of("SEGFLOW_JDBC_USER", EmbeddedPostgresDatabase.USER,
-                        "SEGFLOW_JDBC_PASSWORD", JDBC_PASSWORD),
-                CLUSTER_START_TIMEOUT);
+        cluster =
+                StandaloneFlinkCluster.start(
+                        Path.of(System.getProperty("segflow.flink.lib.dir", "target/flink/lib")),
+                        Path.of(System.getProperty("segflow.flink.deploy.dir", "../deploy/flink")),
+                        home,
+                        overrides,
+                        // a REST jar run calls main() inside the JobManager: credentials live there
+                        Map.of(
+                                "SEGFLOW_JDBC_USER",
+                                EmbeddedPostgresDatabase.USER,
+                                "SEGFLOW_JDBC_PASSWORD",
+                                JDBC_PASSWORD),
+                        CLUSTER_START_TIMEOUT);
         PRINT_LOGS.cluster = cluster;
     }
 
@@ -121,44 +136,83 @@ class StandaloneClusterITCase {
 
     @Test
     void restSubmittedClusterJarStreamsProfilesIntoPostgres() throws Exception {
-        JobSettings topics = JobSettings.defaults()
-                .withCustomersTopic("cluster.crm.public.customers")
-                .withIdentitiesTopic("cluster.crm.public.customer_identities")
-                .withWebEventsTopic("cluster.web.events")
-                .withProductEventsTopic("cluster.product.events")
-                .withDeadLetterTopic("cluster.segflow.dead_letter")
-                .withSegmentsTopic("cluster.segflow.customer_segments");
+        JobSettings topics =
+                JobSettings.defaults()
+                        .withCustomersTopic("cluster.crm.public.customers")
+                        .withIdentitiesTopic("cluster.crm.public.customer_identities")
+                        .withWebEventsTopic("cluster.web.events")
+                        .withProductEventsTopic("cluster.product.events")
+                        .withDeadLetterTopic("cluster.segflow.dead_letter")
+                        .withSegmentsTopic("cluster.segflow.customer_segments");
         try (Feeds feeds = new Feeds(kafka.newProducer(), topics)) {
-            feeds.customerInsert(customer(21, LocalDate.of(1980, 3, 3), "DE", false, null,
-                    Instant.parse("2026-11-20T00:00:00Z")), true);
-            feeds.customerInsert(customer(22, LocalDate.of(1995, 7, 7), "FR", false, null,
-                    Instant.parse("2026-11-20T00:00:00Z")), false);
+            feeds.customerInsert(
+                    customer(
+                            21,
+                            LocalDate.of(1980, 3, 3),
+                            "DE",
+                            false,
+                            null,
+                            Instant.parse("2026-11-20T00:00:00Z")),
+                    true);
+            feeds.customerInsert(
+                    customer(
+                            22,
+                            LocalDate.of(1995, 7, 7),
+                            "FR",
+                            false,
+                            null,
+                            Instant.parse("2026-11-20T00:00:00Z")),
+                    false);
             feeds.link("product", "app-21", 21, true);
-            feeds.product("c1", "app-21", "s1", "session_start", null, null, "2026-11-20T08:00:00Z");
-            feeds.product("c2", "app-21", "s1", "feature_used", "search", null, "2026-11-20T08:01:00Z");
-            feeds.product("c3", "app-21", "s1", "session_end", null, 60_000L, "2026-11-20T08:02:00Z");
+            feeds.product(
+                    "c1", "app-21", "s1", "session_start", null, null, "2026-11-20T08:00:00Z");
+            feeds.product(
+                    "c2", "app-21", "s1", "feature_used", "search", null, "2026-11-20T08:01:00Z");
+            feeds.product(
+                    "c3", "app-21", "s1", "session_end", null, 60_000L, "2026-11-20T08:02:00Z");
         }
 
         FlinkRestClient rest = cluster.rest();
-        Path clusterJar = Path.of(System.getProperty("segflow.cluster.jar", "../jobs/target/segflow-cluster.jar"));
+        Path clusterJar =
+                Path.of(
+                        System.getProperty(
+                                "segflow.cluster.jar", "../jobs/target/segflow-cluster.jar"));
         assertThat(clusterJar).as("built by the jobs module").exists();
         String jarId = rest.uploadJar(clusterJar);
         // two, as parallelism.default says: keying mistakes show only with more than one
-        String jobId = rest.runJar(jarId, 2, List.of(
-                "run",
-                "--kafka", kafka.bootstrapServers(),
-                "--jdbc-url", postgres.plainJdbcUrl(database),
-                "--topic-customers", topics.customersTopic(),
-                "--topic-identities", topics.identitiesTopic(),
-                "--topic-web-events", topics.webEventsTopic(),
-                "--topic-product-events", topics.productEventsTopic(),
-                "--topic-dead-letter", topics.deadLetterTopic(),
-                "--topic-segments", topics.segmentsTopic(),
-                "--group-id", "segflow-cluster-it",
-                "--checkpoint-interval", "2s"));
+        String jobId =
+                rest.runJar(
+                        jarId,
+                        2,
+                        List.of(
+                                "run",
+                                "--kafka",
+                                kafka.bootstrapServers(),
+                                "--jdbc-url",
+                                postgres.plainJdbcUrl(database),
+                                "--topic-customers",
+                                topics.customersTopic(),
+                                "--topic-identities",
+                                topics.identitiesTopic(),
+                                "--topic-web-events",
+                                topics.webEventsTopic(),
+                                "--topic-product-events",
+                                topics.productEventsTopic(),
+                                "--topic-dead-letter",
+                                topics.deadLetterTopic(),
+                                "--topic-segments",
+                                topics.segmentsTopic(),
+                                "--group-id",
+                                "segflow-cluster-it",
+                                "--checkpoint-interval",
+                                "2s"));
 
-        Map<Long, Map<String, Object>> profiles = awaitProfiles(rows -> rows.size() == 2
-                && Long.valueOf(1).equals(column(rows, 21, "product_features_used")));
+        Map<Long, Map<String, Object>> profiles =
+                awaitProfiles(
+                        rows ->
+                                rows.size() == 2
+                                        && Long.valueOf(1)
+                                                .equals(column(rows, 21, "product_features_used")));
         assertThat(profiles.get(21L))
                 .containsEntry("avg_time_per_session", 60.0)
                 .containsEntry("converted_to_sale", false);
@@ -170,12 +224,23 @@ class StandaloneClusterITCase {
 
         // the job keeps streaming: later input changes the rows it wrote
         try (Feeds feeds = new Feeds(kafka.newProducer(), topics)) {
-            feeds.customerUpdate(customer(22, LocalDate.of(1995, 7, 7), "FR", true, null,
-                    Instant.parse("2026-11-21T00:00:00Z")), false);
-            feeds.product("c4", "app-21", "s2", "feature_used", "export", null, "2026-11-21T09:00:00Z");
+            feeds.customerUpdate(
+                    customer(
+                            22,
+                            LocalDate.of(1995, 7, 7),
+                            "FR",
+                            true,
+                            null,
+                            Instant.parse("2026-11-21T00:00:00Z")),
+                    false);
+            feeds.product(
+                    "c4", "app-21", "s2", "feature_used", "export", null, "2026-11-21T09:00:00Z");
         }
-        awaitProfiles(rows -> Boolean.TRUE.equals(column(rows, 22, "converted_to_sale"))
-                && Long.valueOf(2).equals(column(rows, 21, "product_features_used")));
+        awaitProfiles(
+                rows ->
+                        Boolean.TRUE.equals(column(rows, 22, "converted_to_sale"))
+                                && Long.valueOf(2)
+                                        .equals(column(rows, 21, "product_features_used")));
         assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
 
         rest.cancel(jobId);
@@ -199,12 +264,16 @@ class StandaloneClusterITCase {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("customer_profile did not reach the expected rows within "
-                + ROWS_TIMEOUT + "; last rows: " + rows);
+        throw new AssertionError(
+                "customer_profile did not reach the expected rows within "
+                        + ROWS_TIMEOUT
+                        + "; last rows: "
+                        + rows);
     }
 
     /** A column of one customer's row; null while that customer has no row. */
-    private static Object column(Map<Long, Map<String, Object>> rows, long customerId, String name) {
+    private static Object column(
+            Map<Long, Map<String, Object>> rows, long customerId, String name) {
         return rows.getOrDefault(customerId, Map.of()).get(name);
     }
 
@@ -224,7 +293,8 @@ class StandaloneClusterITCase {
         return rows;
     }
 
-    private static void awaitJobState(FlinkRestClient rest, String jobId, String expected) throws Exception {
+    private static void awaitJobState(FlinkRestClient rest, String jobId, String expected)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String state = rest.jobState(jobId);
         while (!expected.equals(state) && System.nanoTime() < deadline) {
@@ -245,21 +315,24 @@ class StandaloneClusterITCase {
         }
     }
 
-    /** Prints the tail of the cluster's logs when setup or the test fails, so CI output explains it. */
+    /**
+     * Prints the tail of the cluster's logs when setup or the test fails, so CI output explains it.
+     */
     static final class PrintClusterLogsOnFailure
             implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
         volatile StandaloneFlinkCluster cluster;
 
         @Override
-        public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        public void handleTestExecutionException(ExtensionContext context, Throwable failure)
+                throws Throwable {
             print(context);
             throw failure;
         }
 
         @Override
-        public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable failure)
-                throws Throwable {
+        public void handleBeforeAllMethodExecutionException(
+                ExtensionContext context, Throwable failure) throws Throwable {
             // a cluster that did not start put its logs in the exception already
             print(context);
             throw failure;
@@ -267,8 +340,11 @@ class StandaloneClusterITCase {
 
         private void print(ExtensionContext context) {
             if (cluster != null) {
-                System.err.println("---- " + context.getDisplayName()
-                        + " failed; the Flink cluster's logs ----\n" + cluster.logTails());
+                System.err.println(
+                        "---- "
+                                + context.getDisplayName()
+                                + " failed; the Flink cluster's logs ----\n"
+                                + cluster.logTails());
             }
         }
     }

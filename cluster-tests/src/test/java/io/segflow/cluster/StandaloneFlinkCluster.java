@@ -22,13 +22,13 @@ import org.apache.flink.configuration.TaskManagerOptions;
 /**
  * A Flink standalone session cluster as Flink's own start scripts would run it, without a Flink
  * distribution: one JobManager ({@code StandaloneSessionClusterEntrypoint}) and one TaskManager
- * ({@code TaskManagerRunner}), each its own JVM on {@code lib/*}, both reading a verbatim copy
- * of a deployment's {@code config.yaml} and {@code log4j.properties} from {@code conf/}.
+ * ({@code TaskManagerRunner}), each its own JVM on {@code lib/*}, both reading a verbatim copy of a
+ * deployment's {@code config.yaml} and {@code log4j.properties} from {@code conf/}.
  *
- * <p>What differs from the deployment is passed as {@code -D key=value}, exactly as one would
- * to {@code bin/jobmanager.sh start}: the file itself is what gets proven. Memory flags come
- * from {@code BashJavaUtils}, as in the scripts, so the memory settings mean what they would
- * in production.
+ * <p>What differs from the deployment is passed as {@code -D key=value}, exactly as one would to
+ * {@code bin/jobmanager.sh start}: the file itself is what gets proven. Memory flags come from
+ * {@code BashJavaUtils}, as in the scripts, so the memory settings mean what they would in
+ * production.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
 
@@ -38,6 +38,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path home;
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
+
     /** Child JVMs outlive their parent: if the test JVM is killed, this still ends them. */
     private final Thread killerOnExit = new Thread(this::killAll, "flink-cluster-killer");
 
@@ -53,8 +54,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
      *
      * @param home an empty directory for conf/, log/ and the cluster's working files
      * @param overrides settings that differ from the deployment's config.yaml
-     * @param jobManagerEnvironment extra environment of the JobManager, where REST-submitted
-     *     jobs run their main()
+     * @param jobManagerEnvironment extra environment of the JobManager, where REST-submitted jobs
+     *     run their main()
      */
     static StandaloneFlinkCluster start(
             Path libDir,
@@ -74,27 +75,36 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         settings.put("rest.port", Integer.toString(restPort));
         settings.put("jobmanager.rpc.port", Integer.toString(freePort()));
         List<String> dynamicProperties = new ArrayList<>();
-        settings.forEach((key, value) -> dynamicProperties.addAll(List.of("-D", key + "=" + value)));
+        settings.forEach(
+                (key, value) -> dynamicProperties.addAll(List.of("-D", key + "=" + value)));
 
-        Configuration effective = GlobalConfiguration.loadConfiguration(
-                conf.toString(), Configuration.fromMap(settings));
+        Configuration effective =
+                GlobalConfiguration.loadConfiguration(
+                        conf.toString(), Configuration.fromMap(settings));
         StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(home, restPort);
         try {
             cluster.startProcess(
                     "jobmanager",
                     "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                     "GET_JM_RESOURCE_PARAMS",
-                    libDir, effective, dynamicProperties, jobManagerEnvironment);
+                    libDir,
+                    effective,
+                    dynamicProperties,
+                    jobManagerEnvironment);
             cluster.startProcess(
                     "taskmanager",
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                     "GET_TM_RESOURCE_PARAMS",
-                    libDir, effective, dynamicProperties, Map.of());
+                    libDir,
+                    effective,
+                    dynamicProperties,
+                    Map.of());
             cluster.awaitSlots(effective.get(TaskManagerOptions.NUM_TASK_SLOTS), startTimeout);
         } catch (Exception | AssertionError e) {
             String logs = cluster.logTails();
             cluster.close();
-            throw new IllegalStateException("the Flink cluster did not start; its logs:\n" + logs, e);
+            throw new IllegalStateException(
+                    "the Flink cluster did not start; its logs:\n" + logs, e);
         }
         return cluster;
     }
@@ -116,7 +126,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             List<String> dynamicProperties,
             Map<String, String> environment)
             throws Exception {
-        List<String> resourceParams = bashJavaUtils(resourceParamsCommand, libDir, dynamicProperties);
+        List<String> resourceParams =
+                bashJavaUtils(resourceParamsCommand, libDir, dynamicProperties);
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(words(resourceParams.get(0)));
@@ -129,10 +140,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         // the memory sizes BashJavaUtils derived, as the scripts hand them on
         command.addAll(words(resourceParams.get(1)));
 
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(home.resolve("log/" + name + ".out").toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .directory(home.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(home.resolve("log/" + name + ".out").toFile());
         builder.environment().putAll(environment);
         processes.add(builder.start());
     }
@@ -140,10 +152,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /** What Flink's scripts put on every JVM's command line, then the role's own options. */
     private static List<String> javaOptions(Configuration effective, String role) {
         List<String> options = new ArrayList<>();
-        for (String key : List.of(
-                "env.java.default-opts.all", "env.java.opts.all",
-                "env.java.default-opts." + role, "env.java.opts." + role)) {
-            options.addAll(words(effective.get(ConfigOptions.key(key).stringType().defaultValue(""))));
+        for (String key :
+                List.of(
+                        "env.java.default-opts.all",
+                        "env.java.opts.all",
+                        "env.java.default-opts." + role,
+                        "env.java.opts." + role)) {
+            options.addAll(
+                    words(effective.get(ConfigOptions.key(key).stringType().defaultValue(""))));
         }
         return options;
     }
@@ -151,27 +167,38 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /** Runs Flink's BashJavaUtils as the start scripts do and returns its result lines. */
     private List<String> bashJavaUtils(String command, Path libDir, List<String> dynamicProperties)
             throws Exception {
-        List<String> line = new ArrayList<>(List.of(
-                javaExecutable(), "-cp", libDir.toAbsolutePath() + "/*",
-                "org.apache.flink.runtime.util.bash.BashJavaUtils", command,
-                "--configDir", home.resolve("conf").toString()));
+        List<String> line =
+                new ArrayList<>(
+                        List.of(
+                                javaExecutable(),
+                                "-cp",
+                                libDir.toAbsolutePath() + "/*",
+                                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                                command,
+                                "--configDir",
+                                home.resolve("conf").toString()));
         line.addAll(dynamicProperties);
         Path output = home.resolve("log/bash-java-utils-" + command + ".out");
-        Process process = new ProcessBuilder(line)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+        Process process =
+                new ProcessBuilder(line)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("BashJavaUtils " + command + " did not finish");
         }
-        List<String> results = Files.readAllLines(output, StandardCharsets.UTF_8).stream()
-                .filter(l -> l.startsWith(RESULT_PREFIX))
-                .map(l -> l.substring(RESULT_PREFIX.length()))
-                .toList();
+        List<String> results =
+                Files.readAllLines(output, StandardCharsets.UTF_8).stream()
+                        .filter(l -> l.startsWith(RESULT_PREFIX))
+                        .map(l -> l.substring(RESULT_PREFIX.length()))
+                        .toList();
         if (process.exitValue() != 0 || results.size() != 2) {
-            throw new IllegalStateException("BashJavaUtils " + command + " failed:\n"
-                    + Files.readString(output, StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "BashJavaUtils "
+                            + command
+                            + " failed:\n"
+                            + Files.readString(output, StandardCharsets.UTF_8));
         }
         return results;
     }
@@ -183,7 +210,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (Process process : processes) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("a cluster process exited with " + process.exitValue());
+                    throw new IllegalStateException(
+                            "a cluster process exited with " + process.exitValue());
                 }
             }
             try {
@@ -197,7 +225,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("no " + slots + " slots within " + timeout + "; last /overview: " + lastAnswer);
+        throw new IllegalStateException(
+                "no " + slots + " slots within " + timeout + "; last /overview: " + lastAnswer);
     }
 
     /** The last lines of every log and console file of the cluster: what CI prints on failure. */
@@ -206,9 +235,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         try (Stream<Path> files = Files.list(home.resolve("log"))) {
             for (Path file : files.sorted().toList()) {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                tails.append("==== ").append(file).append(" (last ")
-                        .append(Math.min(LOG_TAIL_LINES, lines.size())).append(" of ")
-                        .append(lines.size()).append(" lines) ====\n");
+                tails.append("==== ")
+                        .append(file)
+                        .append(" (last ")
+                        .append(Math.min(LOG_TAIL_LINES, lines.size()))
+                        .append(" of ")
+                        .append(lines.size())
+                        .append(" lines) ====\n");
                 lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size())
                         .forEach(l -> tails.append(l).append('\n'));
             }

@@ -10,10 +10,20 @@ final class Addresses {
     static final String USER_ENV = "SEGFLOW_JDBC_USER";
     static final String PASSWORD_ENV = "SEGFLOW_JDBC_PASSWORD";
 
-    @Option(names = "--kafka", required = true, paramLabel = "SERVERS", description = "Kafka bootstrap servers, e.g. broker1:9092,broker2:9092.")
+    @Option(
+            names = "--kafka",
+            required = true,
+            paramLabel = "SERVERS",
+            description = "Kafka bootstrap servers, e.g. broker1:9092,broker2:9092.")
     String kafka;
 
-    @Option(names = "--jdbc-url", required = true, paramLabel = "URL", description = "PostgreSQL JDBC URL of the customer database, e.g. jdbc:postgresql://db:5432/crm.")
+    @Option(
+            names = "--jdbc-url",
+            required = true,
+            paramLabel = "URL",
+            description =
+                    "PostgreSQL JDBC URL of the customer database, e.g."
+                            + " jdbc:postgresql://db:5432/crm.")
     String jdbcUrl;
 
     /**

@@ -1,10 +1,13 @@
 package io.segflow.cli;
 
 import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.ArchiveSources;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +25,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import io.segflow.pipeline.ArchiveSources;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Rebuilds customer_profile and customer_segment from everything the input topics hold: the
@@ -35,10 +35,14 @@ import java.nio.file.Path;
         name = "backfill",
         mixinStandardHelpOptions = true,
         description = {
-            "Rebuild customer_profile and customer_segment from all the records the input topics hold now:",
-            "the streaming job's SQL and operators in Flink's BATCH mode, from the earliest to the latest offsets",
-            "(--startup-mode and --checkpoint-interval do not apply). Writes are upserts; nothing is deleted.",
-            "Database credentials come from the environment: SEGFLOW_JDBC_USER, SEGFLOW_JDBC_PASSWORD."
+            "Rebuild customer_profile and customer_segment from all the records the input topics"
+                    + " hold now:",
+            "the streaming job's SQL and operators in Flink's BATCH mode, from the earliest to the"
+                    + " latest offsets",
+            "(--startup-mode and --checkpoint-interval do not apply). Writes are upserts; nothing"
+                    + " is deleted.",
+            "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
+                    + " SEGFLOW_JDBC_PASSWORD."
         })
 final class BackfillCommand implements Callable<Integer> {
 
@@ -48,13 +52,27 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
-    @Option(names = "--backfill-group-id", paramLabel = "GROUP", description = "Kafka consumer group of the backfill. Default: the --group-id with -backfill appended, so the streaming job's group is untouched.")
+    @Option(
+            names = "--backfill-group-id",
+            paramLabel = "GROUP",
+            description =
+                    "Kafka consumer group of the backfill. Default: the --group-id with -backfill"
+                            + " appended, so the streaming job's group is untouched.")
     String backfillGroupId;
 
-    @Option(names = "--archive", paramLabel = "DIR", description = "Read the input records from an archive written by `segflow archive` instead of the input topics.")
+    @Option(
+            names = "--archive",
+            paramLabel = "DIR",
+            description =
+                    "Read the input records from an archive written by `segflow archive` instead of"
+                            + " the input topics.")
     Path archive;
 
-    @Option(names = "--plain", description = "Print a progress line every 5 s instead of redrawing one (the default when the output is not a terminal).")
+    @Option(
+            names = "--plain",
+            description =
+                    "Print a progress line every 5 s instead of redrawing one (the default when the"
+                            + " output is not a terminal).")
     boolean plain;
 
     @Mixin JobOptions job;
@@ -66,12 +84,26 @@ final class BackfillCommand implements Callable<Integer> {
     @Mixin TrainerOptions trainer;
 
     JobSettings settings(Map<String, String> environment) {
-        JobSettings settings = addresses.applyTo(trainer.applyTo(stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())))), environment)
-                .withConsumerGroup(backfillGroupId != null ? backfillGroupId : topics.groupId + "-backfill")
-                .withBackfill(true)
-                .withArchiveDirectory(archive);
+        JobSettings settings =
+                addresses
+                        .applyTo(
+                                trainer.applyTo(
+                                        stream.applyTo(
+                                                topics.applyTo(
+                                                        job.applyTo(JobSettings.defaults())))),
+                                environment)
+                        .withConsumerGroup(
+                                backfillGroupId != null
+                                        ? backfillGroupId
+                                        : topics.groupId + "-backfill")
+                        .withBackfill(true)
+                        .withArchiveDirectory(archive);
         if (archive != null && !Files.isDirectory(archive)) {
-            throw new ParameterException(spec.commandLine(), "--archive " + archive + " is not a directory (write one with `segflow archive`)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--archive "
+                            + archive
+                            + " is not a directory (write one with `segflow archive`)");
         }
         trainer.validate(spec.commandLine());
         return settings;
@@ -91,7 +123,12 @@ final class BackfillCommand implements Callable<Integer> {
             System.out.println("segflow: Flink web UI at " + rest);
         } else {
             ReadableConfig flink = env.getConfiguration();
-            rest = URI.create("http://" + flink.getOptional(RestOptions.ADDRESS).orElse("localhost") + ":" + flink.get(RestOptions.PORT));
+            rest =
+                    URI.create(
+                            "http://"
+                                    + flink.getOptional(RestOptions.ADDRESS).orElse("localhost")
+                                    + ":"
+                                    + flink.get(RestOptions.PORT));
         }
         JobClient client = new SegflowJob(settings).start(env);
         System.out.println("segflow: backfill job " + client.getJobID() + " submitted");
@@ -100,19 +137,30 @@ final class BackfillCommand implements Callable<Integer> {
             total = ArchiveSources.records(settings.archiveDirectory());
         } else {
             try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
-                // taken right after the sources fixed their end offsets: records written since count
+                // taken right after the sources fixed their end offsets: records written since
+                // count
                 // in neither
-                total = offsets.recordsHeld(settings.inputTopics()).values().stream().mapToLong(Long::longValue).sum();
+                total =
+                        offsets.recordsHeld(settings.inputTopics()).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum();
             }
         }
         BackfillProgress progress = new BackfillProgress(total, System.nanoTime());
-        report(client.getJobExecutionResult(), new SourceRecordsRead(rest, client.getJobID()), progress,
+        report(
+                client.getJobExecutionResult(),
+                new SourceRecordsRead(rest, client.getJobID()),
+                progress,
                 !plain && System.console() != null);
         return 0;
     }
 
-    private static void report(CompletableFuture<JobExecutionResult> result, SourceRecordsRead source,
-            BackfillProgress progress, boolean redraw) throws Exception {
+    private static void report(
+            CompletableFuture<JobExecutionResult> result,
+            SourceRecordsRead source,
+            BackfillProgress progress,
+            boolean redraw)
+            throws Exception {
         long lastPrinted = System.nanoTime();
         while (!result.isDone()) {
             try {

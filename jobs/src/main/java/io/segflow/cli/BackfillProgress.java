@@ -5,9 +5,9 @@ import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
- * How far a backfill is: records read of the records the input topics held at its start, the
- * recent read rate and the time left at that rate. Fed with (time, records read) samples; knows
- * nothing of Flink or the console, so it is tested with plain numbers.
+ * How far a backfill is: records read of the records the input topics held at its start, the recent
+ * read rate and the time left at that rate. Fed with (time, records read) samples; knows nothing of
+ * Flink or the console, so it is tested with plain numbers.
  */
 final class BackfillProgress {
 
@@ -76,22 +76,38 @@ final class BackfillProgress {
     String line(int barWidth) {
         int filled = (int) Math.round(fraction() * barWidth);
         Duration left = remaining();
-        return String.format(Locale.ROOT, "backfill [%s%s] %5.1f%%  %,d / %,d records  %,.0f rec/s  left %s",
-                "#".repeat(filled), "-".repeat(barWidth - filled), fraction() * 100, read, total,
-                recordsPerSecond(), left == null ? "?" : clock(left));
+        return String.format(
+                Locale.ROOT,
+                "backfill [%s%s] %5.1f%%  %,d / %,d records  %,.0f rec/s  left %s",
+                "#".repeat(filled),
+                "-".repeat(barWidth - filled),
+                fraction() * 100,
+                read,
+                total,
+                recordsPerSecond(),
+                left == null ? "?" : clock(left));
     }
 
     /** The closing line: what was read, how long it took, the mean rate. */
     String summary() {
         double seconds = elapsed().toNanos() / 1e9;
-        return String.format(Locale.ROOT, "backfill: %,d records read in %s (%,.0f rec/s)",
-                read, clock(elapsed()), seconds <= 0 ? 0.0 : read / seconds);
+        return String.format(
+                Locale.ROOT,
+                "backfill: %,d records read in %s (%,.0f rec/s)",
+                read,
+                clock(elapsed()),
+                seconds <= 0 ? 0.0 : read / seconds);
     }
 
     static String clock(Duration duration) {
         long seconds = Math.max(0, (duration.toMillis() + 999) / 1000);
         return seconds >= 3600
-                ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+                ? String.format(
+                        Locale.ROOT,
+                        "%d:%02d:%02d",
+                        seconds / 3600,
+                        seconds / 60 % 60,
+                        seconds % 60)
                 : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }
 }

@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * default. Flags win over both, so one file can serve many deployments with a flag or two on top.
  *
  * <p>Secrets never come from here: the database password is read only from {@code
- * SEGFLOW_JDBC_PASSWORD}, and a file that holds a password-like key is refused, so it cannot end
- * up in a repository or in a ConfigMap by accident.
+ * SEGFLOW_JDBC_PASSWORD}, and a file that holds a password-like key is refused, so it cannot end up
+ * in a repository or in a ConfigMap by accident.
  */
 final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
 
@@ -31,10 +31,11 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
     static final String CONFIG_OPTION = "--config";
 
     static final String HELP_FOOTER =
-            "%nEvery option can also come from the environment (--sql-dir is SEGFLOW_SQL_DIR)"
-                    + " or from a properties file given with --config FILE or SEGFLOW_CONFIG (sql-dir=/etc/segflow/sql)."
-                    + " A flag wins over the environment, the environment over the file."
-                    + " The database password only ever comes from SEGFLOW_JDBC_PASSWORD.";
+            "%nEvery option can also come from the environment (--sql-dir is SEGFLOW_SQL_DIR) or"
+                + " from a properties file given with --config FILE or SEGFLOW_CONFIG"
+                + " (sql-dir=/etc/segflow/sql). A flag wins over the environment, the environment"
+                + " over the file. The database password only ever comes from"
+                + " SEGFLOW_JDBC_PASSWORD.";
 
     private final Map<String, String> environment;
     private final Properties file;
@@ -46,13 +47,19 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         this.fileName = fileName;
     }
 
-    /** The sources for one invocation: the file comes from {@code --config} in args, else SEGFLOW_CONFIG. */
+    /**
+     * The sources for one invocation: the file comes from {@code --config} in args, else
+     * SEGFLOW_CONFIG.
+     */
     static ConfigurationSources forInvocation(String[] args, Map<String, String> environment) {
         Path fileName = configFileArgument(args);
-        if (fileName == null && environment.get(CONFIG_ENV) != null && !environment.get(CONFIG_ENV).isBlank()) {
+        if (fileName == null
+                && environment.get(CONFIG_ENV) != null
+                && !environment.get(CONFIG_ENV).isBlank()) {
             fileName = Path.of(environment.get(CONFIG_ENV));
         }
-        return new ConfigurationSources(environment, fileName == null ? new Properties() : read(fileName), fileName);
+        return new ConfigurationSources(
+                environment, fileName == null ? new Properties() : read(fileName), fileName);
     }
 
     private static Path configFileArgument(String[] args) {
@@ -75,12 +82,18 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         try (Reader reader = Files.newBufferedReader(fileName, StandardCharsets.UTF_8)) {
             properties.load(reader);
         } catch (IOException e) {
-            throw new ConfigurationException("cannot read configuration file " + fileName + ": " + e.getMessage());
+            throw new ConfigurationException(
+                    "cannot read configuration file " + fileName + ": " + e.getMessage());
         }
         for (String key : properties.stringPropertyNames()) {
             if (key.toLowerCase().contains("password") || key.toLowerCase().contains("secret")) {
-                throw new ConfigurationException("configuration file " + fileName + " holds '" + key
-                        + "': secrets are read only from the environment (SEGFLOW_JDBC_PASSWORD)");
+                throw new ConfigurationException(
+                        "configuration file "
+                                + fileName
+                                + " holds '"
+                                + key
+                                + "': secrets are read only from the environment"
+                                + " (SEGFLOW_JDBC_PASSWORD)");
             }
         }
         return properties;
@@ -100,8 +113,13 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         Set<String> unknown = new TreeSet<>(file.stringPropertyNames());
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
-            throw new ConfigurationException("configuration file " + fileName + " has unknown keys " + unknown
-                    + "; known keys are the long option names without dashes, e.g. batch-size");
+            throw new ConfigurationException(
+                    "configuration file "
+                            + fileName
+                            + " has unknown keys "
+                            + unknown
+                            + "; known keys are the long option names without dashes, e.g."
+                            + " batch-size");
         }
     }
 
@@ -116,7 +134,9 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec argument) {
-        if (!(argument instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
+        if (!(argument instanceof OptionSpec option)
+                || option.usageHelp()
+                || option.versionHelp()) {
             return argument.defaultValue();
         }
         String key = key(option);

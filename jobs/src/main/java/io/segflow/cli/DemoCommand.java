@@ -10,13 +10,16 @@ import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -24,40 +27,65 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.util.Comparator;
 
 /**
- * The whole stack on this machine: an in-process Kafka broker, an embedded PostgreSQL, a
- * generator of CRM changes and analytics events, and the streaming job on a local Flink
- * MiniCluster, exactly as `run` builds it.
+ * The whole stack on this machine: an in-process Kafka broker, an embedded PostgreSQL, a generator
+ * of CRM changes and analytics events, and the streaming job on a local Flink MiniCluster, exactly
+ * as `run` builds it.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Run the streaming job on an embedded Kafka, PostgreSQL and Flink, fed by generated data. Ctrl-C stops everything.")
+        description =
+                "Run the streaming job on an embedded Kafka, PostgreSQL and Flink, fed by generated"
+                        + " data. Ctrl-C stops everything.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--customers", defaultValue = "2000", description = "Customers in the generated CRM. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--customers",
+            defaultValue = "2000",
+            description = "Customers in the generated CRM. Default: ${DEFAULT-VALUE}.")
     int customers;
 
-    @Option(names = "--rate", defaultValue = "500", description = "Analytics events per second. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--rate",
+            defaultValue = "500",
+            description = "Analytics events per second. Default: ${DEFAULT-VALUE}.")
     double rate;
 
-    @Option(names = "--generator-seed", defaultValue = "42", description = "Random seed of the data generator. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--generator-seed",
+            defaultValue = "42",
+            description = "Random seed of the data generator. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--duration", description = "Stop by itself after this long (e.g. 2m); default: run until Ctrl-C.")
+    @Option(
+            names = "--duration",
+            description = "Stop by itself after this long (e.g. 2m); default: run until Ctrl-C.")
     Duration duration;
 
-    @Option(names = "--web-ui-port", defaultValue = "8081-8099", description = "Port (or range) of the Flink web UI. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--web-ui-port",
+            defaultValue = "8081-8099",
+            description = "Port (or range) of the Flink web UI. Default: ${DEFAULT-VALUE}.")
     String webUiPort;
 
-    @Option(names = "--drift", defaultValue = "0", paramLabel = "SHARE", description = "Share of the customers per minute who change persona, so that segments drift (e.g. 0.05). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--drift",
+            defaultValue = "0",
+            paramLabel = "SHARE",
+            description =
+                    "Share of the customers per minute who change persona, so that segments drift"
+                            + " (e.g. 0.05). Default: ${DEFAULT-VALUE}.")
     double drift;
 
-    @Option(names = "--plain", description = "Print a status line every " + PLAIN_REFRESH_SECONDS + " s instead of redrawing the console view every second (automatic when the output is not a terminal).")
+    @Option(
+            names = "--plain",
+            description =
+                    "Print a status line every "
+                            + PLAIN_REFRESH_SECONDS
+                            + " s instead of redrawing the console view every second (automatic"
+                            + " when the output is not a terminal).")
     boolean plain;
 
     @Mixin JobOptions job;
@@ -69,8 +97,13 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin TrainerOptions trainer;
 
     private static final int PLAIN_REFRESH_SECONDS = 5;
-    /** No call to the local cluster may hold up a Ctrl-C: the JVM waits for our cleanup only so long. */
+
+    /**
+     * No call to the local cluster may hold up a Ctrl-C: the JVM waits for our cleanup only so
+     * long.
+     */
     private static final int CLIENT_TIMEOUT_SECONDS = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     private volatile long stopStart;
 
@@ -86,7 +119,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             // Ctrl-C: the embedded PostgreSQL and Flink have shutdown hooks of their own, which
             // run at the same time as ours; a resource already stopped by them fails to close
-            System.out.println("segflow demo: stopped (" + e.getClass().getSimpleName() + " while closing: already stopped by its own hook)");
+            System.out.println(
+                    "segflow demo: stopped ("
+                            + e.getClass().getSimpleName()
+                            + " while closing: already stopped by its own hook)");
             return 0;
         } finally {
             stopped.countDown();
@@ -105,7 +141,9 @@ final class DemoCommand implements Callable<Integer> {
             Path stateDirectory = Files.createTempDirectory("segflow-demo-state");
             stateDirectory.toFile().deleteOnExit();
             JobSettings settings =
-                    trainer.applyTo(stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults()))))
+                    trainer.applyTo(
+                                    stream.applyTo(
+                                            topics.applyTo(job.applyTo(JobSettings.defaults()))))
                             .withKafkaBootstrapServers(kafka.bootstrapServers())
                             .withJdbcUrl(postgres.plainJdbcUrl(database))
                             .withJdbcUser(EmbeddedPostgresDatabase.USER)
@@ -120,16 +158,16 @@ final class DemoCommand implements Callable<Integer> {
 
             DemoGenerator generator =
                     new DemoGenerator(
-                            kafka.newProducer(),
-                            new DemoGenerator.Topics(
-                                    settings.customersTopic(),
-                                    settings.identitiesTopic(),
-                                    settings.webEventsTopic(),
-                                    settings.productEventsTopic()),
-                            customers,
-                            rate,
-                            seed,
-                            true)
+                                    kafka.newProducer(),
+                                    new DemoGenerator.Topics(
+                                            settings.customersTopic(),
+                                            settings.identitiesTopic(),
+                                            settings.webEventsTopic(),
+                                            settings.productEventsTopic()),
+                                    customers,
+                                    rate,
+                                    seed,
+                                    true)
                             .withDrift(drift);
             Thread generatorThread = new Thread(generator, "demo-generator");
             generatorThread.setDaemon(true);
@@ -138,43 +176,74 @@ final class DemoCommand implements Callable<Integer> {
             JobClient client = env.executeAsync(SegflowJob.JOB_NAME);
             // Ctrl-C runs this hook; holding it until the cleanup below is done keeps the JVM alive
             // long enough to cancel the job and stop the broker and the database in order
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    stopped.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "demo-shutdown");
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                stop.countDown();
+                                try {
+                                    stopped.await(60, TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "demo-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
 
             String jdbcUrl = postgres.plainJdbcUrl(database);
-            List<String> header = List.of(
-                    "segflow demo: " + customers + " customers, " + (long) rate + " events/s"
-                            + (drift > 0 ? ", drift " + drift + " of the customers per minute" : "") + "  (Ctrl-C stops everything)",
-                    "  Flink web UI : http://localhost:" + uiPort,
-                    "  Kafka        : " + kafka.bootstrapServers(),
-                    "  JDBC URL     : " + jdbcUrl + "  (user postgres, no password)",
-                    "  psql         : psql -h localhost -p " + postgres.port() + " -U postgres " + database
-                            + " -c 'SELECT segment_name, count(*) FROM customer_segment GROUP BY 1'",
-                    "  retrain      : ./segflow retrain --kafka " + kafka.bootstrapServers() + " --jdbc-url " + jdbcUrl
-                            + "  (the model version above changes within seconds)",
-                    "  logs         : logs/segflow.log",
-                    "");
+            List<String> header =
+                    List.of(
+                            "segflow demo: "
+                                    + customers
+                                    + " customers, "
+                                    + (long) rate
+                                    + " events/s"
+                                    + (drift > 0
+                                            ? ", drift " + drift + " of the customers per minute"
+                                            : "")
+                                    + "  (Ctrl-C stops everything)",
+                            "  Flink web UI : http://localhost:" + uiPort,
+                            "  Kafka        : " + kafka.bootstrapServers(),
+                            "  JDBC URL     : " + jdbcUrl + "  (user postgres, no password)",
+                            "  psql         : psql -h localhost -p "
+                                    + postgres.port()
+                                    + " -U postgres "
+                                    + database
+                                    + " -c 'SELECT segment_name, count(*) FROM customer_segment"
+                                    + " GROUP BY 1'",
+                            "  retrain      : ./segflow retrain --kafka "
+                                    + kafka.bootstrapServers()
+                                    + " --jdbc-url "
+                                    + jdbcUrl
+                                    + "  (the model version above changes within seconds)",
+                            "  logs         : logs/segflow.log",
+                            "");
             boolean live = !plain && System.console() != null;
             ConsoleView view = new ConsoleView(header);
             if (!live) {
                 header.forEach(System.out::println);
             }
-            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-            List<String> inputTopics = List.of(settings.customersTopic(), settings.identitiesTopic(),
-                    settings.webEventsTopic(), settings.productEventsTopic());
-            try (DemoStatusProbe probe = new DemoStatusProbe(kafka.bootstrapServers(), inputTopics, settings.consumerGroup(),
-                    jdbcUrl, EmbeddedPostgresDatabase.USER, "")) {
+            long deadline =
+                    duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            List<String> inputTopics =
+                    List.of(
+                            settings.customersTopic(),
+                            settings.identitiesTopic(),
+                            settings.webEventsTopic(),
+                            settings.productEventsTopic());
+            try (DemoStatusProbe probe =
+                    new DemoStatusProbe(
+                            kafka.bootstrapServers(),
+                            inputTopics,
+                            settings.consumerGroup(),
+                            jdbcUrl,
+                            EmbeddedPostgresDatabase.USER,
+                            "")) {
                 int refreshes = 0;
                 while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
                     refreshes++;
-                    DemoStatus status = probe.sample(status(client)); // every second, so that rates are per second
+                    DemoStatus status =
+                            probe.sample(
+                                    status(client)); // every second, so that rates are per second
                     if (live) {
                         System.out.print(view.screen(status));
                         System.out.flush();
@@ -203,7 +272,9 @@ final class DemoCommand implements Callable<Integer> {
             while (System.nanoTime() < stopDeadline && isRunning(client)) {
                 Thread.sleep(100);
             }
-            LOG.info("Demo job stopped {} ms after the stop request", (System.nanoTime() - stopStart) / 1_000_000);
+            LOG.info(
+                    "Demo job stopped {} ms after the stop request",
+                    (System.nanoTime() - stopStart) / 1_000_000);
             deleteRecursively(stateDirectory);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -211,7 +282,9 @@ final class DemoCommand implements Callable<Integer> {
                 // Ctrl-C: the JVM is already on its way out
             }
         }
-        LOG.info("Kafka and PostgreSQL stopped {} ms after the stop request", (System.nanoTime() - stopStart) / 1_000_000);
+        LOG.info(
+                "Kafka and PostgreSQL stopped {} ms after the stop request",
+                (System.nanoTime() - stopStart) / 1_000_000);
         System.out.println("segflow demo: stopped");
         return 0;
     }
@@ -224,7 +297,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The first free port of a range like 8081-8099, so that the printed address is the real one. */
+    /**
+     * The first free port of a range like 8081-8099, so that the printed address is the real one.
+     */
     static int freePort(String range) {
         String[] bounds = range.split("-");
         int first = Integer.parseInt(bounds[0].trim());
@@ -237,7 +312,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(new DemoCommand()), "no free port for the web UI in " + range + "; choose another with --web-ui-port");
+                new picocli.CommandLine(new DemoCommand()),
+                "no free port for the web UI in " + range + "; choose another with --web-ui-port");
     }
 
     private static String status(JobClient client) {
@@ -251,7 +327,9 @@ final class DemoCommand implements Callable<Integer> {
     /** False once the job has stopped, or the local cluster that ran it has shut down. */
     private static boolean isRunning(JobClient client) {
         try {
-            return !client.getJobStatus().get(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS).isGloballyTerminalState();
+            return !client.getJobStatus()
+                    .get(CLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .isGloballyTerminalState();
         } catch (Exception clusterGone) {
             return false;
         }

@@ -7,10 +7,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The built-in default of each option, read from the settings objects' own defaults
- * ({@link JobSettings#defaults()}, {@link TrainerSettings#defaults()},
- * {@link Retrainer.Settings#defaults()}), so that a default is written once and the help shows
- * what a run does. Keys are long option names without dashes, as in configuration files.
+ * The built-in default of each option, read from the settings objects' own defaults ({@link
+ * JobSettings#defaults()}, {@link TrainerSettings#defaults()}, {@link
+ * Retrainer.Settings#defaults()}), so that a default is written once and the help shows what a run
+ * does. Keys are long option names without dashes, as in configuration files.
  */
 final class OptionDefaults {
 

@@ -3,9 +3,10 @@ package io.segflow.cli;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.BoundedOffsets;
 import io.segflow.pipeline.JobSettings;
-import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.LocalCluster;
+import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.StateStorage;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -18,35 +19,42 @@ import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import java.nio.file.Path;
 
 /**
  * Runs the streaming job against real infrastructure. With {@code java -jar} it runs on a local
- * MiniCluster; with {@code flink run segflow-cluster.jar run ...} or a REST jar run on the
- * cluster.
+ * MiniCluster; with {@code flink run segflow-cluster.jar run ...} or a REST jar run on the cluster.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
             "Run the streaming job against a real Kafka and PostgreSQL.",
-            "Database credentials come from the environment: SEGFLOW_JDBC_USER, SEGFLOW_JDBC_PASSWORD."
+            "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
+                    + " SEGFLOW_JDBC_PASSWORD."
         })
 final class RunCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
-    @Option(names = "--bounded", description = "Stop at the Kafka offsets current at start instead of running forever.")
+    @Option(
+            names = "--bounded",
+            description = "Stop at the Kafka offsets current at start instead of running forever.")
     boolean bounded;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where checkpoints go: a directory or a URI (s3://..., hdfs://...). Default: ./segflow-state for a"
-                    + " local run; on a cluster, its execution.checkpointing.dir.")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where checkpoints go: a directory or a URI (s3://..., hdfs://...). Default:"
+                            + " ./segflow-state for a local run; on a cluster, its"
+                            + " execution.checkpointing.dir.")
     String stateDirectory;
 
-    @Option(names = "--fresh",
-            description = "Start over from the topics instead of resuming from the latest checkpoint in the state directory"
-                    + " (a local run resumes by itself).")
+    @Option(
+            names = "--fresh",
+            description =
+                    "Start over from the topics instead of resuming from the latest checkpoint in"
+                            + " the state directory (a local run resumes by itself).")
     boolean fresh;
 
     @Mixin JobOptions job;
@@ -64,7 +72,12 @@ final class RunCommand implements Callable<Integer> {
         if (spec != null) {
             trainer.validate(spec.commandLine());
         }
-        return addresses.applyTo(trainer.applyTo(stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())))), environment)
+        return addresses
+                .applyTo(
+                        trainer.applyTo(
+                                stream.applyTo(
+                                        topics.applyTo(job.applyTo(JobSettings.defaults())))),
+                        environment)
                 .withStateDirectory(stateDirectory)
                 .withBoundedMode(bounded ? "latest-offset" : "unbounded");
     }
@@ -94,9 +107,12 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (Exception e) {
             if (settings.resumeFrom() != null && StateStorage.isStateMismatch(e)) {
-                System.err.println("segflow: the checkpoint " + settings.resumeFrom() + " does not fit this job (its SQL or"
-                        + " operators changed since it was taken). Start over with --fresh: the job reads the topics"
-                        + " again and rewrites every row (or run a backfill).");
+                System.err.println(
+                        "segflow: the checkpoint "
+                                + settings.resumeFrom()
+                                + " does not fit this job (its SQL or operators changed since it"
+                                + " was taken). Start over with --fresh: the job reads the topics"
+                                + " again and rewrites every row (or run a backfill).");
                 return 1;
             }
             throw e;
@@ -105,35 +121,50 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * A local run continues from the latest checkpoint that an earlier run (cancelled, killed,
-     * or on a machine that went down) left in the state directory, unless told to start fresh.
+     * A local run continues from the latest checkpoint that an earlier run (cancelled, killed, or
+     * on a machine that went down) left in the state directory, unless told to start fresh.
      */
     private JobSettings resumeWhereTheLastRunStopped(JobSettings settings) {
         Optional<StateStorage.Checkpoint> latest = StateStorage.latestCompleted(settings);
         if (fresh) {
-            System.out.println("segflow: starting fresh from the topics (--fresh)"
-                    + latest.map(c -> "; the earlier checkpoints stay in " + c.directory().getParent().getParent()).orElse(""));
+            System.out.println(
+                    "segflow: starting fresh from the topics (--fresh)"
+                            + latest.map(
+                                            c ->
+                                                    "; the earlier checkpoints stay in "
+                                                            + c.directory().getParent().getParent())
+                                    .orElse(""));
         } else if (latest.isPresent()) {
             StateStorage.Checkpoint checkpoint = latest.get();
-            System.out.println("segflow: resuming from checkpoint " + checkpoint.directory()
-                    + " (completed " + checkpoint.completedAt() + "; --fresh starts over)");
+            System.out.println(
+                    "segflow: resuming from checkpoint "
+                            + checkpoint.directory()
+                            + " (completed "
+                            + checkpoint.completedAt()
+                            + "; --fresh starts over)");
             return settings.withResumeFrom(checkpoint.directory());
         } else {
-            System.out.println("segflow: no checkpoint in " + StateStorage.checkpointLocation(settings)
-                    + ": starting from the topics (--startup-mode " + settings.startupMode() + ")");
+            System.out.println(
+                    "segflow: no checkpoint in "
+                            + StateStorage.checkpointLocation(settings)
+                            + ": starting from the topics (--startup-mode "
+                            + settings.startupMode()
+                            + ")");
         }
         return settings;
     }
 
     /**
-     * A bounded run stops at the offsets current when it first started; a resumption of it, at
-     * the same ones (kept in the state directory), so that it ends where the first run would have.
+     * A bounded run stops at the offsets current when it first started; a resumption of it, at the
+     * same ones (kept in the state directory), so that it ends where the first run would have.
      */
     private static JobSettings fixWhereTheRunStops(JobSettings settings) throws Exception {
         new SegflowJob(settings).ensureTopics(); // the offsets of topics the job would create are 0
         Path directory = StateStorage.localJobDirectory(settings);
-        Optional<Map<TopicPartition, Long>> kept = settings.resumeFrom() == null || directory == null
-                ? Optional.empty() : BoundedOffsets.load(directory);
+        Optional<Map<TopicPartition, Long>> kept =
+                settings.resumeFrom() == null || directory == null
+                        ? Optional.empty()
+                        : BoundedOffsets.load(directory);
         Map<TopicPartition, Long> stops;
         if (kept.isPresent()) {
             stops = kept.get();
@@ -150,9 +181,9 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * A bounded Kafka source restored from a checkpoint reads to its end and then waits forever
-     * (FLINK-31006), so a resumed bounded run is ended here: once the job has committed the
-     * offsets it stops at, a checkpoint has completed after the last of those records, and every
-     * sink had flushed their results before it completed.
+     * (FLINK-31006), so a resumed bounded run is ended here: once the job has committed the offsets
+     * it stops at, a checkpoint has completed after the last of those records, and every sink had
+     * flushed their results before it completed.
      */
     private static void endWhenCaughtUp(JobClient client, JobSettings settings) throws Exception {
         try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
@@ -164,7 +195,9 @@ final class RunCommand implements Callable<Integer> {
                 Thread.sleep(500);
             }
         }
-        System.out.println("segflow: the resumed run has processed every record up to where it was bounded; stopping it");
+        System.out.println(
+                "segflow: the resumed run has processed every record up to where it was bounded;"
+                        + " stopping it");
         client.cancel().get();
         try {
             while (!client.getJobStatus().get().isGloballyTerminalState()) {
@@ -177,10 +210,10 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Whether this process should stay with the job until it ends. A local MiniCluster lives in
-     * this JVM, so returning would end the job; {@code flink run} waits unless given {@code -d}.
-     * A detached submission returns at once: that includes a jar run through the REST API
-     * ({@code POST /jars/:id/run}), where this main runs inside the JobManager and the job client
-     * cannot even be asked for the result.
+     * this JVM, so returning would end the job; {@code flink run} waits unless given {@code -d}. A
+     * detached submission returns at once: that includes a jar run through the REST API ({@code
+     * POST /jars/:id/run}), where this main runs inside the JobManager and the job client cannot
+     * even be asked for the result.
      */
     static boolean followsJobToItsEnd(StreamExecutionEnvironment env) {
         return env instanceof LocalStreamEnvironment

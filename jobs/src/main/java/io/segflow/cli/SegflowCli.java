@@ -1,11 +1,11 @@
 package io.segflow.cli;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import java.time.Duration;
 
 /** The segflow command line: {@code java -jar segflow.jar <command> --help}. */
 @Command(
@@ -13,8 +13,15 @@ import java.time.Duration;
         mixinStandardHelpOptions = true,
         versionProvider = SegflowCli.Version.class,
         description = "Predictive customer segmentation on Apache Flink.",
-        subcommands = {RunCommand.class, BackfillCommand.class, ArchiveCommand.class, RetrainCommand.class, DemoCommand.class, ValidateCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            BackfillCommand.class,
+            ArchiveCommand.class,
+            RetrainCommand.class,
+            DemoCommand.class,
+            ValidateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class SegflowCli {
 
     public static void main(String[] args) {
@@ -31,7 +38,8 @@ public final class SegflowCli {
             if (exit != 0) {
                 // only the command's name: the arguments may hold a JDBC URL with secrets in it
                 String command = args.length == 0 ? "" : " " + args[0];
-                throw new IllegalStateException("segflow" + command + " ended with exit code " + exit);
+                throw new IllegalStateException(
+                        "segflow" + command + " ended with exit code " + exit);
             }
             return;
         }
@@ -40,10 +48,13 @@ public final class SegflowCli {
 
     /** Flink's client installs its own environment before it calls a jar's main. */
     static boolean calledByFlink() {
-        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+        return !(StreamExecutionEnvironment.getExecutionEnvironment()
+                instanceof LocalStreamEnvironment);
     }
 
-    /** The command line for these arguments, with defaults from the environment and a config file. */
+    /**
+     * The command line for these arguments, with defaults from the environment and a config file.
+     */
     public static CommandLine commandLine(String[] args, Map<String, String> environment) {
         CommandLine commandLine = new CommandLine(new SegflowCli());
         commandLine.registerConverter(Duration.class, Durations::parse);

@@ -10,10 +10,10 @@ import org.apache.flink.api.common.JobID;
 
 /**
  * Records a job's sources have read, from Flink's REST API ({@code GET /jobs/:jobid}): the sum of
- * {@code read-records} over the source vertices. For a source, Flink counts there the records
- * the source read from outside (its numRecordsIn), and the job details keep the figure of a
- * vertex that has finished, which in BATCH sources do long before the job ends. The same API
- * serves the local MiniCluster and a real cluster.
+ * {@code read-records} over the source vertices. For a source, Flink counts there the records the
+ * source read from outside (its numRecordsIn), and the job details keep the figure of a vertex that
+ * has finished, which in BATCH sources do long before the job ends. The same API serves the local
+ * MiniCluster and a real cluster.
  */
 public final class SourceRecordsRead {
 
@@ -27,16 +27,18 @@ public final class SourceRecordsRead {
         this.jobDetails = "/jobs/" + job;
     }
 
-    /** Records read so far; -1 when the REST API does not answer (the caller keeps its last figure). */
+    /**
+     * Records read so far; -1 when the REST API does not answer (the caller keeps its last figure).
+     */
     public long read() {
         return rest.get(jobDetails).map(SourceRecordsRead::sourceRecords).orElse(-1L);
     }
 
     /**
-     * Input records read: read-records summed over the source vertices, divided by how many
-     * times each table is scanned. The job plans its SQL once, so each input table has one
-     * source today; should a change of the SQL make the planner scan a table twice, the figure
-     * still compares with the records the topics hold.
+     * Input records read: read-records summed over the source vertices, divided by how many times
+     * each table is scanned. The job plans its SQL once, so each input table has one source today;
+     * should a change of the SQL make the planner scan a table twice, the figure still compares
+     * with the records the topics hold.
      */
     static long sourceRecords(JsonNode jobDetails) {
         long read = 0;

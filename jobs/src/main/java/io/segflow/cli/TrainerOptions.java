@@ -7,61 +7,122 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * How the streaming model learns: the options of the commands that run the trainer (run,
- * backfill, demo). Defaults come from {@link TrainerSettings#defaults()}.
+ * How the streaming model learns: the options of the commands that run the trainer (run, backfill,
+ * demo). Defaults come from {@link TrainerSettings#defaults()}.
  */
 final class TrainerOptions {
 
     @Option(names = "--k", description = "Number of segments. Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--batch-size", description = "Customers per mini-batch; a batch is drawn after this many profile updates. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-size",
+            description =
+                    "Customers per mini-batch; a batch is drawn after this many profile updates."
+                            + " Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--batch-max-wait", description = "Longest wait for a mini-batch while updates arrive. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-max-wait",
+            description =
+                    "Longest wait for a mini-batch while updates arrive. Default:"
+                            + " ${DEFAULT-VALUE}.")
     Duration batchMaxWait;
 
-    @Option(names = "--decay", description = "Factor (0, 1] applied to every centre's weight at every batch; 1 is none. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--decay",
+            description =
+                    "Factor (0, 1] applied to every centre's weight at every batch; 1 is none."
+                            + " Default: ${DEFAULT-VALUE}.")
     double decay;
 
-    @Option(names = "--half-life", paramLabel = "POINTS", description = "Points after which past data weighs half, so the model follows drift; 0 is none. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--half-life",
+            paramLabel = "POINTS",
+            description =
+                    "Points after which past data weighs half, so the model follows drift; 0 is"
+                            + " none. Default: ${DEFAULT-VALUE}.")
     long halfLife;
 
-    @Option(names = "--reseed-ratio", description = "A centre whose weight falls below this share of the largest is re-seeded. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--reseed-ratio",
+            description =
+                    "A centre whose weight falls below this share of the largest is re-seeded."
+                            + " Default: ${DEFAULT-VALUE}.")
     double reseedRatio;
 
-    @Option(names = "--init-size", description = "Customers sampled before k-means++ initialises the model. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--init-size",
+            description =
+                    "Customers sampled before k-means++ initialises the model. Default:"
+                            + " ${DEFAULT-VALUE}.")
     int initSize;
 
-    @Option(names = "--sample-size", description = "Customers kept in the trainer's uniform sample. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--sample-size",
+            description =
+                    "Customers kept in the trainer's uniform sample. Default: ${DEFAULT-VALUE}.")
     int sampleSize;
 
-    @Option(names = "--emit-every", paramLabel = "BATCHES", description = "Publish a model version every this many batches (each version re-scores every customer). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--emit-every",
+            paramLabel = "BATCHES",
+            description =
+                    "Publish a model version every this many batches (each version re-scores every"
+                            + " customer). Default: ${DEFAULT-VALUE}.")
     int emitEvery;
 
-    @Option(names = "--hysteresis", description = "How much nearer (share of the distance) a new segment must be before a customer moves. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--hysteresis",
+            description =
+                    "How much nearer (share of the distance) a new segment must be before a"
+                            + " customer moves. Default: ${DEFAULT-VALUE}.")
     double hysteresis;
 
-    @Option(names = "--warm-start-version", paramLabel = "VERSION", description = "Start the trainer from this segment_model version instead of k-means++ on the first customers (when there is no checkpoint).")
+    @Option(
+            names = "--warm-start-version",
+            paramLabel = "VERSION",
+            description =
+                    "Start the trainer from this segment_model version instead of k-means++ on the"
+                            + " first customers (when there is no checkpoint).")
     Long warmStartVersion;
 
-    @Option(names = "--freeze-model", description = "Score every customer with --warm-start-version and never learn (e.g. to compare runs under one model).")
+    @Option(
+            names = "--freeze-model",
+            description =
+                    "Score every customer with --warm-start-version and never learn (e.g. to"
+                            + " compare runs under one model).")
     boolean freezeModel;
 
-    @Option(names = "--seed", description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seed",
+            description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     /** Refuses options that do not go together; call where the command line is at hand. */
     void validate(CommandLine commandLine) {
         if (freezeModel && warmStartVersion == null) {
-            throw new CommandLine.ParameterException(commandLine, "--freeze-model needs the model to freeze: --warm-start-version VERSION");
+            throw new CommandLine.ParameterException(
+                    commandLine,
+                    "--freeze-model needs the model to freeze: --warm-start-version VERSION");
         }
     }
 
     JobSettings applyTo(JobSettings settings) {
         return settings.withWarmStartVersion(warmStartVersion)
-                .withTrainer(new TrainerSettings(
-                        k, batchSize, batchMaxWait, decay, halfLife, reseedRatio, initSize, sampleSize, emitEvery, hysteresis, seed)
-                        .withFrozen(freezeModel));
+                .withTrainer(
+                        new TrainerSettings(
+                                        k,
+                                        batchSize,
+                                        batchMaxWait,
+                                        decay,
+                                        halfLife,
+                                        reseedRatio,
+                                        initSize,
+                                        sampleSize,
+                                        emitEvery,
+                                        hysteresis,
+                                        seed)
+                                .withFrozen(freezeModel));
     }
 }

@@ -23,8 +23,10 @@ import picocli.CommandLine.Spec;
         name = "validate",
         mixinStandardHelpOptions = true,
         description = {
-            "Parse and plan the SQL files (no cluster, Kafka or database needed) and list the model features.",
-            "Exit code 0 when the SQL is sound, 1 with the file and line of the first problem otherwise."
+            "Parse and plan the SQL files (no cluster, Kafka or database needed) and list the model"
+                    + " features.",
+            "Exit code 0 when the SQL is sound, 1 with the file and line of the first problem"
+                    + " otherwise."
         })
 final class ValidateCommand implements Callable<Integer> {
 
@@ -47,16 +49,25 @@ final class ValidateCommand implements Callable<Integer> {
             // the whole job graph, SQL and segmentation operators, planned as `run` and as
             // `backfill` plan it: BATCH rejects things streaming accepts (time attributes through
             // a LATERAL TABLE, unbounded tables), and a SQL user should learn that here
-            SegflowPipeline pipeline = new SegflowJob(settings).build(StreamExecutionEnvironment.getExecutionEnvironment());
+            SegflowPipeline pipeline =
+                    new SegflowJob(settings)
+                            .build(StreamExecutionEnvironment.getExecutionEnvironment());
             mode = "backfill (BATCH)";
-            new SegflowJob(settings.withBackfill(true)).build(StreamExecutionEnvironment.getExecutionEnvironment());
+            new SegflowJob(settings.withBackfill(true))
+                    .build(StreamExecutionEnvironment.getExecutionEnvironment());
             FeatureSet features = pipeline.features();
             out.println("SQL in " + scripts.origin() + " is valid for streaming and for backfill.");
             out.println("Model features (" + features.size() + "), by source:");
             for (Map.Entry<String, List<String>> source : features.bySource().entrySet()) {
                 out.println("  " + source.getKey() + ": " + String.join(", ", source.getValue()));
             }
-            out.println("Key: " + features.keyColumn() + "; targets: " + features.targets() + "; labels: " + features.labels());
+            out.println(
+                    "Key: "
+                            + features.keyColumn()
+                            + "; targets: "
+                            + features.targets()
+                            + "; labels: "
+                            + features.labels());
             out.flush();
             return 0;
         } catch (RuntimeException | AssertionError e) {

@@ -31,19 +31,56 @@ public final class ConsoleView {
     List<String> lines(DemoStatus status) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "  job            %s", status.jobStatus()));
-        lines.add(String.format(Locale.ROOT, "  events in      %,d  (%,.0f/s)", Math.max(0, status.inputRecords()), status.inputPerSecond()));
-        lines.add("  lag            " + (status.lag() < 0 ? "n/a until the first checkpoint" : String.format(Locale.ROOT, "%,d records (at the last checkpoint)", status.lag())));
+        lines.add(
+                String.format(
+                        Locale.ROOT,
+                        "  events in      %,d  (%,.0f/s)",
+                        Math.max(0, status.inputRecords()),
+                        status.inputPerSecond()));
+        lines.add(
+                "  lag            "
+                        + (status.lag() < 0
+                                ? "n/a until the first checkpoint"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "%,d records (at the last checkpoint)",
+                                        status.lag())));
         lines.add(String.format(Locale.ROOT, "  profiles       %,d", status.profiles()));
         lines.add(String.format(Locale.ROOT, "  dead letters   %,d", status.deadLetters()));
-        lines.add("  model version  " + (status.modelVersion() == null ? "none yet (the trainer waits for its first customers)"
-                : status.modelVersion() + String.format(Locale.ROOT, "  (%,d published)", status.modelVersions())));
-        lines.add(String.format(Locale.ROOT, "  segments       %,d customers assigned", status.segmented()));
-        long largest = status.segments().stream().mapToLong(DemoStatus.SegmentSize::customers).max().orElse(1);
+        lines.add(
+                "  model version  "
+                        + (status.modelVersion() == null
+                                ? "none yet (the trainer waits for its first customers)"
+                                : status.modelVersion()
+                                        + String.format(
+                                                Locale.ROOT,
+                                                "  (%,d published)",
+                                                status.modelVersions())));
+        lines.add(
+                String.format(
+                        Locale.ROOT,
+                        "  segments       %,d customers assigned",
+                        status.segmented()));
+        long largest =
+                status.segments().stream()
+                        .mapToLong(DemoStatus.SegmentSize::customers)
+                        .max()
+                        .orElse(1);
         for (DemoStatus.SegmentSize segment : status.segments()) {
-            int bar = (int) Math.round(BAR_WIDTH * (double) segment.customers() / Math.max(1, largest));
-            lines.add(String.format(Locale.ROOT, "    %3d %-28s %8s %s", segment.segmentId(),
-                    segment.name() == null ? "" : abbreviate(segment.name(), 28),
-                    String.format(Locale.ROOT, "%,d", segment.customers()), "#".repeat(bar)));
+            int bar =
+                    (int)
+                            Math.round(
+                                    BAR_WIDTH
+                                            * (double) segment.customers()
+                                            / Math.max(1, largest));
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "    %3d %-28s %8s %s",
+                            segment.segmentId(),
+                            segment.name() == null ? "" : abbreviate(segment.name(), 28),
+                            String.format(Locale.ROOT, "%,d", segment.customers()),
+                            "#".repeat(bar)));
         }
         return lines;
     }
@@ -52,14 +89,23 @@ public final class ConsoleView {
     public static String summary(DemoStatus status) {
         StringBuilder sizes = new StringBuilder();
         for (DemoStatus.SegmentSize segment : status.segments()) {
-            sizes.append(sizes.length() == 0 ? "" : " ").append(segment.segmentId()).append(':').append(segment.customers());
+            sizes.append(sizes.length() == 0 ? "" : " ")
+                    .append(segment.segmentId())
+                    .append(':')
+                    .append(segment.customers());
         }
-        return String.format(Locale.ROOT,
-                "job %s | events in %,d (%,.0f/s) | lag %s | profiles %,d | dead letters %,d | model version %s | segments [%s]",
-                status.jobStatus(), Math.max(0, status.inputRecords()), status.inputPerSecond(),
+        return String.format(
+                Locale.ROOT,
+                "job %s | events in %,d (%,.0f/s) | lag %s | profiles %,d | dead letters %,d |"
+                        + " model version %s | segments [%s]",
+                status.jobStatus(),
+                Math.max(0, status.inputRecords()),
+                status.inputPerSecond(),
                 status.lag() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", status.lag()),
-                status.profiles(), status.deadLetters(),
-                status.modelVersion() == null ? "none" : status.modelVersion().toString(), sizes);
+                status.profiles(),
+                status.deadLetters(),
+                status.modelVersion() == null ? "none" : status.modelVersion().toString(),
+                sizes);
     }
 
     private static String abbreviate(String text, int width) {

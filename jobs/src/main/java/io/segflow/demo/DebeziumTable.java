@@ -15,10 +15,10 @@ import java.util.Map;
 
 /**
  * Writes change events the way Debezium's PostgreSQL connector does with its default settings
- * (pgoutput, REPLICA IDENTITY DEFAULT, time.precision.mode=adaptive, Kafka Connect's
- * JsonConverter with or without schemas): DATE as days since the epoch, TIMESTAMPTZ as an
- * ISO-8601 string, updates without a "before" image, deletes with only the key in "before".
- * The demo generator and the tests speak to the job through this, as Debezium would.
+ * (pgoutput, REPLICA IDENTITY DEFAULT, time.precision.mode=adaptive, Kafka Connect's JsonConverter
+ * with or without schemas): DATE as days since the epoch, TIMESTAMPTZ as an ISO-8601 string,
+ * updates without a "before" image, deletes with only the key in "before". The demo generator and
+ * the tests speak to the job through this, as Debezium would.
  */
 public final class DebeziumTable {
 
@@ -36,11 +36,17 @@ public final class DebeziumTable {
                             new ColumnSpec("birth_date", "int32", "io.debezium.time.Date", false),
                             new ColumnSpec("country", "string", null, false),
                             new ColumnSpec(
-                                    "created_at", "string", "io.debezium.time.ZonedTimestamp", false),
+                                    "created_at",
+                                    "string",
+                                    "io.debezium.time.ZonedTimestamp",
+                                    false),
                             new ColumnSpec("converted_to_sale", "boolean", null, false),
                             new ColumnSpec("segment_label", "string", null, false),
                             new ColumnSpec(
-                                    "updated_at", "string", "io.debezium.time.ZonedTimestamp", false)));
+                                    "updated_at",
+                                    "string",
+                                    "io.debezium.time.ZonedTimestamp",
+                                    false)));
 
     public static final DebeziumTable IDENTITIES =
             new DebeziumTable(
@@ -62,7 +68,8 @@ public final class DebeziumTable {
     private final String table;
     private final List<ColumnSpec> columns;
 
-    public DebeziumTable(String serverName, String schemaName, String table, List<ColumnSpec> columns) {
+    public DebeziumTable(
+            String serverName, String schemaName, String table, List<ColumnSpec> columns) {
         this.serverName = serverName;
         this.schemaName = schemaName;
         this.table = table;

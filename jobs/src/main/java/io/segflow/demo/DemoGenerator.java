@@ -12,11 +12,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Generates a small CRM and its customers' behaviour: customers drawn from hidden personas,
- * their identity links, and web and product events at a steady rate, with the occasional CRM
- * update, deletion, late identity link, duplicated event and malformed record, as real feeds
- * have them. Everything goes to Kafka in the formats of DESIGN.md (CRM through Debezium's
- * encoding, see {@link DebeziumTable}).
+ * Generates a small CRM and its customers' behaviour: customers drawn from hidden personas, their
+ * identity links, and web and product events at a steady rate, with the occasional CRM update,
+ * deletion, late identity link, duplicated event and malformed record, as real feeds have them.
+ * Everything goes to Kafka in the formats of DESIGN.md (CRM through Debezium's encoding, see {@link
+ * DebeziumTable}).
  */
 public final class DemoGenerator implements Runnable {
 
@@ -32,15 +32,46 @@ public final class DemoGenerator implements Runnable {
 
     static final List<Persona> PERSONAS =
             List.of(
-                    new Persona("researcher", 0.9, new double[] {0.3, 0.4, 0.05, 0.25}, 0.05, 2, 120, 0.15),
-                    new Persona("video learner", 0.7, new double[] {0.3, 0.05, 0.6, 0.05}, 0.2, 4, 300, 0.25),
-                    new Persona("power user", 0.2, new double[] {0.8, 0.1, 0.05, 0.05}, 1.0, 12, 1500, 0.6),
-                    new Persona("browser", 0.4, new double[] {0.95, 0.03, 0.01, 0.01}, 0.0, 0, 0, 0.03));
+                    new Persona(
+                            "researcher",
+                            0.9,
+                            new double[] {0.3, 0.4, 0.05, 0.25},
+                            0.05,
+                            2,
+                            120,
+                            0.15),
+                    new Persona(
+                            "video learner",
+                            0.7,
+                            new double[] {0.3, 0.05, 0.6, 0.05},
+                            0.2,
+                            4,
+                            300,
+                            0.25),
+                    new Persona(
+                            "power user",
+                            0.2,
+                            new double[] {0.8, 0.1, 0.05, 0.05},
+                            1.0,
+                            12,
+                            1500,
+                            0.6),
+                    new Persona(
+                            "browser",
+                            0.4,
+                            new double[] {0.95, 0.03, 0.01, 0.01},
+                            0.0,
+                            0,
+                            0,
+                            0.03));
 
-    private static final String[] WEB_TYPES = {"page_view", "blog_view", "video_view", "whitepaper_view"};
+    private static final String[] WEB_TYPES = {
+        "page_view", "blog_view", "video_view", "whitepaper_view"
+    };
     private static final String[] COUNTRIES = {"DE", "FR", "US", "GB", "NL", "ES", "SE", "PL"};
 
-    public record Topics(String customers, String identities, String webEvents, String productEvents) {}
+    public record Topics(
+            String customers, String identities, String webEvents, String productEvents) {}
 
     private final KafkaProducer<String, String> producer;
     private final Topics topics;
@@ -80,7 +111,9 @@ public final class DemoGenerator implements Runnable {
      */
     public DemoGenerator withDrift(double shareOfCustomersPerMinute) {
         if (shareOfCustomersPerMinute < 0 || shareOfCustomersPerMinute > 1) {
-            throw new IllegalArgumentException("drift must be a share between 0 and 1 of the customers per minute, not " + shareOfCustomersPerMinute);
+            throw new IllegalArgumentException(
+                    "drift must be a share between 0 and 1 of the customers per minute, not "
+                            + shareOfCustomersPerMinute);
         }
         this.driftPerMinute = shareOfCustomersPerMinute;
         return this;
@@ -109,7 +142,8 @@ public final class DemoGenerator implements Runnable {
                 sendMalformed();
             }
             double minutes = (System.nanoTime() - started) / 60e9;
-            while (personaSwitches.get() < (long) (minutes * driftPerMinute * liveCustomers.size())) {
+            while (personaSwitches.get()
+                    < (long) (minutes * driftPerMinute * liveCustomers.size())) {
                 switchPersona();
             }
             long due = started + (long) (emitted / eventsPerSecond * 1e9);
@@ -161,7 +195,11 @@ public final class DemoGenerator implements Runnable {
         personaOf.put(id, persona);
         liveCustomers.add(id);
         Map<String, Object> row = customerRow(id, persona, false);
-        sendChange(topics.customers(), DebeziumTable.CUSTOMERS, row, DebeziumTable.CUSTOMERS.insert(row, lsn += 8, withSchema));
+        sendChange(
+                topics.customers(),
+                DebeziumTable.CUSTOMERS,
+                row,
+                DebeziumTable.CUSTOMERS.insert(row, lsn += 8, withSchema));
         // one in ten customers' identity links arrive after their first events
         if (random.nextInt(10) != 0) {
             link(id);
@@ -177,7 +215,10 @@ public final class DemoGenerator implements Runnable {
             identity.put("system", system);
             identity.put("external_id", externalId(system, id));
             identity.put("customer_id", id);
-            sendChange(topics.identities(), DebeziumTable.IDENTITIES, identity,
+            sendChange(
+                    topics.identities(),
+                    DebeziumTable.IDENTITIES,
+                    identity,
                     DebeziumTable.IDENTITIES.insert(identity, lsn += 8, withSchema));
         }
     }
@@ -185,14 +226,22 @@ public final class DemoGenerator implements Runnable {
     private void updateCustomer() {
         long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
         Map<String, Object> row = customerRow(id, personaOf.get(id), true);
-        sendChange(topics.customers(), DebeziumTable.CUSTOMERS, row, DebeziumTable.CUSTOMERS.update(row, lsn += 8, withSchema));
+        sendChange(
+                topics.customers(),
+                DebeziumTable.CUSTOMERS,
+                row,
+                DebeziumTable.CUSTOMERS.update(row, lsn += 8, withSchema));
     }
 
     private void deleteCustomer() {
         long id = liveCustomers.remove(random.nextInt(liveCustomers.size()));
         Map<String, Object> key = Map.of("customer_id", id);
         String kafkaKey = DebeziumTable.CUSTOMERS.key(key, withSchema);
-        producer.send(new ProducerRecord<>(topics.customers(), kafkaKey, DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema)));
+        producer.send(
+                new ProducerRecord<>(
+                        topics.customers(),
+                        kafkaKey,
+                        DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema)));
         // Debezium follows a delete with a tombstone so that compaction can drop the key
         producer.send(new ProducerRecord<>(topics.customers(), kafkaKey, null));
         changesSent.incrementAndGet();
@@ -202,7 +251,14 @@ public final class DemoGenerator implements Runnable {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("customer_id", id);
         row.put("email", "customer" + id + "@example.com");
-        row.put("birth_date", random.nextInt(12) == 0 ? null : LocalDate.of(1950 + random.nextInt(55), 1 + random.nextInt(12), 1 + random.nextInt(28)));
+        row.put(
+                "birth_date",
+                random.nextInt(12) == 0
+                        ? null
+                        : LocalDate.of(
+                                1950 + random.nextInt(55),
+                                1 + random.nextInt(12),
+                                1 + random.nextInt(28)));
         row.put("country", COUNTRIES[random.nextInt(COUNTRIES.length)]);
         row.put("created_at", Instant.now().minusSeconds(86_400L * random.nextInt(900)));
         row.put("converted_to_sale", updated && random.nextDouble() < persona.conversionRate());
@@ -211,7 +267,8 @@ public final class DemoGenerator implements Runnable {
         return row;
     }
 
-    private void sendChange(String topic, DebeziumTable table, Map<String, Object> row, String message) {
+    private void sendChange(
+            String topic, DebeziumTable table, Map<String, Object> row, String message) {
         producer.send(new ProducerRecord<>(topic, table.key(row, withSchema), message));
         changesSent.incrementAndGet();
     }
@@ -229,13 +286,21 @@ public final class DemoGenerator implements Runnable {
             int views = 1 + random.nextInt(6);
             for (int v = 0; v < views; v++) {
                 String type = WEB_TYPES[pick(persona.webTypeWeights())];
-                String event = AnalyticsEvents.web("w" + (eventSeq++), externalId("web", id), session, type,
-                        "https://example.com/" + type + "/" + random.nextInt(50), now.plusMillis(v * 1000L));
-                producer.send(new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
+                String event =
+                        AnalyticsEvents.web(
+                                "w" + (eventSeq++),
+                                externalId("web", id),
+                                session,
+                                type,
+                                "https://example.com/" + type + "/" + random.nextInt(50),
+                                now.plusMillis(v * 1000L));
+                producer.send(
+                        new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
                 sent++;
                 // at-least-once producers upstream: now and then the same event twice
                 if (random.nextInt(200) == 0) {
-                    producer.send(new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
+                    producer.send(
+                            new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));
                 }
             }
         }
@@ -245,17 +310,34 @@ public final class DemoGenerator implements Runnable {
             sent += sendProduct(user, session, "session_start", null, null, now);
             int uses = 1 + random.nextInt(1 + persona.featureVariety());
             for (int u = 0; u < uses; u++) {
-                sent += sendProduct(user, session, "feature_used", "feature-" + random.nextInt(Math.max(1, persona.featureVariety())), null, now.plusSeconds(u + 1));
+                sent +=
+                        sendProduct(
+                                user,
+                                session,
+                                "feature_used",
+                                "feature-" + random.nextInt(Math.max(1, persona.featureVariety())),
+                                null,
+                                now.plusSeconds(u + 1));
             }
             long duration = (long) (persona.sessionSeconds() * 1000 * (0.5 + random.nextDouble()));
-            sent += sendProduct(user, session, "session_end", null, duration, now.plusMillis(duration));
+            sent +=
+                    sendProduct(
+                            user, session, "session_end", null, duration, now.plusMillis(duration));
         }
         eventsSent.addAndGet(sent);
         return Math.max(sent, 1);
     }
 
-    private int sendProduct(String user, String session, String type, String feature, Long durationMs, Instant time) {
-        String event = AnalyticsEvents.product("p" + eventSeq++, user, session, type, feature, durationMs, time);
+    private int sendProduct(
+            String user,
+            String session,
+            String type,
+            String feature,
+            Long durationMs,
+            Instant time) {
+        String event =
+                AnalyticsEvents.product(
+                        "p" + eventSeq++, user, session, type, feature, durationMs, time);
         producer.send(new ProducerRecord<>(topics.productEvents(), user, event));
         return 1;
     }
@@ -263,9 +345,15 @@ public final class DemoGenerator implements Runnable {
     private void sendMalformed() {
         String[] broken = {
             "{\"event_id\":\"broken-" + eventSeq++ + "\",\"visitor_id\":",
-            "{\"event_id\":\"x" + eventSeq++ + "\",\"visitor_id\":\"v\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\"" + Instant.now() + "\"}",
+            "{\"event_id\":\"x"
+                    + eventSeq++
+                    + "\",\"visitor_id\":\"v\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\""
+                    + Instant.now()
+                    + "\"}",
         };
-        producer.send(new ProducerRecord<>(topics.webEvents(), null, broken[random.nextInt(broken.length)]));
+        producer.send(
+                new ProducerRecord<>(
+                        topics.webEvents(), null, broken[random.nextInt(broken.length)]));
         malformedSent.incrementAndGet();
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param inputRecords records in the four input topics so far
  * @param inputPerSecond how fast the input topics grow
- * @param lag input records the job has not yet committed (at its last checkpoint); -1 before the first
+ * @param lag input records the job has not yet committed (at its last checkpoint); -1 before the
+ *     first
  */
 public record DemoStatus(
         long inputRecords,

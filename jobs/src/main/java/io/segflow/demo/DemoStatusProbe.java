@@ -14,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the demo's state where a user would look: the input topics and the consumer group's
- * committed offsets in Kafka, the result tables in PostgreSQL. Nothing inside the job is asked,
- * so what the console shows is what the database really holds.
+ * committed offsets in Kafka, the result tables in PostgreSQL. Nothing inside the job is asked, so
+ * what the console shows is what the database really holds.
  */
 public final class DemoStatusProbe implements AutoCloseable {
 
@@ -29,7 +29,13 @@ public final class DemoStatusProbe implements AutoCloseable {
     private long lastRecords = -1;
     private long lastNanos;
 
-    public DemoStatusProbe(String bootstrapServers, List<String> inputTopics, String consumerGroup, String jdbcUrl, String user, String password) {
+    public DemoStatusProbe(
+            String bootstrapServers,
+            List<String> inputTopics,
+            String consumerGroup,
+            String jdbcUrl,
+            String user,
+            String password) {
         this.offsets = new TopicOffsets(bootstrapServers, Duration.ofSeconds(5));
         this.inputTopics = inputTopics;
         this.consumerGroup = consumerGroup;
@@ -49,7 +55,10 @@ public final class DemoStatusProbe implements AutoCloseable {
             // shown as unknown this second; the next sample tries again
         }
         long now = System.nanoTime();
-        double perSecond = lastRecords < 0 || records < 0 ? 0 : (records - lastRecords) / ((now - lastNanos) / 1e9);
+        double perSecond =
+                lastRecords < 0 || records < 0
+                        ? 0
+                        : (records - lastRecords) / ((now - lastNanos) / 1e9);
         if (records >= 0) {
             lastRecords = records;
             lastNanos = now;
@@ -81,31 +90,40 @@ public final class DemoStatusProbe implements AutoCloseable {
 
     private List<DemoStatus.SegmentSize> segments() {
         List<DemoStatus.SegmentSize> sizes = new ArrayList<>();
-        query("SELECT segment_id, max(segment_name), count(*) FROM customer_segment GROUP BY segment_id ORDER BY segment_id", rs -> {
-            while (rs.next()) {
-                sizes.add(new DemoStatus.SegmentSize(rs.getInt(1), rs.getString(2), rs.getLong(3)));
-            }
-        });
+        query(
+                "SELECT segment_id, max(segment_name), count(*) FROM customer_segment GROUP BY"
+                        + " segment_id ORDER BY segment_id",
+                rs -> {
+                    while (rs.next()) {
+                        sizes.add(
+                                new DemoStatus.SegmentSize(
+                                        rs.getInt(1), rs.getString(2), rs.getLong(3)));
+                    }
+                });
         return sizes;
     }
 
     private Long latestModelVersion() {
         Long[] version = {null};
-        query("SELECT max(model_version) FROM segment_model", rs -> {
-            if (rs.next()) {
-                long v = rs.getLong(1);
-                version[0] = rs.wasNull() ? null : v;
-            }
-        });
+        query(
+                "SELECT max(model_version) FROM segment_model",
+                rs -> {
+                    if (rs.next()) {
+                        long v = rs.getLong(1);
+                        version[0] = rs.wasNull() ? null : v;
+                    }
+                });
         return version[0];
     }
 
     private long count(String sql) {
         long[] count = {-1};
-        query(sql, rs -> {
-            rs.next();
-            count[0] = rs.getLong(1);
-        });
+        query(
+                sql,
+                rs -> {
+                    rs.next();
+                    count[0] = rs.getLong(1);
+                });
         return count[0];
     }
 
@@ -118,7 +136,8 @@ public final class DemoStatusProbe implements AutoCloseable {
             if (connection == null || connection.isClosed()) {
                 connection = DriverManager.getConnection(jdbcUrl, user, password);
             }
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(sql)) {
                 reader.read(rs);
             }
         } catch (SQLException tableNotThereYet) {

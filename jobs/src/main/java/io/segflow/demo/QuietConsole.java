@@ -8,10 +8,10 @@ import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 
 /**
- * The demo's console is its header and live view. segflow's own INFO lines (SQL directory,
- * model features, tables and topics created), which {@code run} shows an operator, wrapped across
- * the terminal before the header; for the demo they go to logs/segflow.log only, and the console
- * keeps warnings and errors.
+ * The demo's console is its header and live view. segflow's own INFO lines (SQL directory, model
+ * features, tables and topics created), which {@code run} shows an operator, wrapped across the
+ * terminal before the header; for the demo they go to logs/segflow.log only, and the console keeps
+ * warnings and errors.
  */
 public final class QuietConsole {
 

@@ -1,5 +1,7 @@
 package io.segflow.embedded;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,22 +12,22 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import org.apache.kafka.common.utils.Exit;
 
 /**
- * A real Kafka broker in this JVM: one combined KRaft node (broker and controller), for the
- * demo and the tests. Topics are created on first use.
+ * A real Kafka broker in this JVM: one combined KRaft node (broker and controller), for the demo
+ * and the tests. Topics are created on first use.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final int CLOSE_WAIT_SECONDS = 50;
 
     private final KafkaClusterTestKit cluster;
+
     /** The test kit's deletions of its data directories, run once the broker has stopped. */
     private final List<Runnable> directoryCleanups;
+
     private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicBoolean directoriesDeleted = new AtomicBoolean();
 
@@ -36,7 +38,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // log directories under a running broker, which then halts the JVM (all log dirs
         // failed) before the demo has stopped the job and printed its last line; ours waits
         // for the orderly close, and deletes them after it.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::deleteDirectoriesOnExit, "embedded-kafka-cleanup"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(this::deleteDirectoriesOnExit, "embedded-kafka-cleanup"));
     }
 
     public static EmbeddedKafka start() throws Exception {
@@ -67,20 +71,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static KafkaClusterTestKit build() throws Exception {
-        return
-                new KafkaClusterTestKit.Builder(
-                                new TestKitNodes.Builder()
-                                        .setCombined(true)
-                                        .setNumBrokerNodes(1)
-                                        .setNumControllerNodes(1)
-                                        .build())
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
-                        .setConfigProp("auto.create.topics.enable", "true")
-                        .setConfigProp("num.partitions", "1")
-                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                        .build();
+        return new KafkaClusterTestKit.Builder(
+                        new TestKitNodes.Builder()
+                                .setCombined(true)
+                                .setNumBrokerNodes(1)
+                                .setNumControllerNodes(1)
+                                .build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("auto.create.topics.enable", "true")
+                .setConfigProp("num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
     }
 
     public String bootstrapServers() {

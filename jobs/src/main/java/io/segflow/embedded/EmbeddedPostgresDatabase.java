@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A real PostgreSQL server started from the binaries shipped in the zonky jar, on a free port
- * of this machine. {@link #createDatabase} gives each test or demo run its own database.
+ * A real PostgreSQL server started from the binaries shipped in the zonky jar, on a free port of
+ * this machine. {@link #createDatabase} gives each test or demo run its own database.
  */
 public final class EmbeddedPostgresDatabase implements AutoCloseable {
 

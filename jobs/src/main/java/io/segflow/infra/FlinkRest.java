@@ -29,10 +29,16 @@ public final class FlinkRest {
     /** The JSON body of {@code path} (e.g. /jobs/:jobid), or empty when the API does not answer. */
     public Optional<JsonNode> get(String path) {
         try {
-            HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(restAddress.resolve(path)).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(restAddress.resolve(path))
+                                    .timeout(TIMEOUT)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    ? Optional.of(JSON.readTree(response.body()))
+                    : Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();

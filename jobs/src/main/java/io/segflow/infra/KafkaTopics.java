@@ -6,22 +6,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics the job reads and writes when they do not exist yet, so the job can start
- * before Debezium or the analytics producers have written anything (Flink's Kafka source fails
- * on a topic that does not exist). Existing topics are left as they are.
+ * before Debezium or the analytics producers have written anything (Flink's Kafka source fails on a
+ * topic that does not exist). Existing topics are left as they are.
  */
 public final class KafkaTopics {
 
@@ -38,7 +37,11 @@ public final class KafkaTopics {
         while (true) {
             boolean ready = true;
             try {
-                for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicDescription topic :
+                        admin.describeTopics(topics)
+                                .allTopicNames()
+                                .get(30, TimeUnit.SECONDS)
+                                .values()) {
                     for (TopicPartitionInfo partition : topic.partitions()) {
                         ready &= partition.leader() != null && !partition.leader().isEmpty();
                     }
@@ -53,7 +56,8 @@ public final class KafkaTopics {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + topics + " have partitions without a leader after 30 s");
+                throw new IllegalStateException(
+                        "topics " + topics + " have partitions without a leader after 30 s");
             }
             Thread.sleep(100);
         }
@@ -63,8 +67,10 @@ public final class KafkaTopics {
         try (Admin admin =
                 Admin.create(
                         Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
@@ -75,8 +81,10 @@ public final class KafkaTopics {
             if (missing.isEmpty()) {
                 return;
             }
-            LOG.info("Creating missing topics {} ({} partitions each)",
-                    missing.stream().map(NewTopic::name).toList(), partitions);
+            LOG.info(
+                    "Creating missing topics {} ({} partitions each)",
+                    missing.stream().map(NewTopic::name).toList(),
+                    partitions);
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
@@ -87,8 +95,12 @@ public final class KafkaTopics {
             awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (Exception e) {
             throw new IllegalStateException(
-                    "Cannot reach Kafka at " + bootstrapServers + " to check topics " + topics
-                            + ": " + e.getMessage(),
+                    "Cannot reach Kafka at "
+                            + bootstrapServers
+                            + " to check topics "
+                            + topics
+                            + ": "
+                            + e.getMessage(),
                     e);
         }
     }

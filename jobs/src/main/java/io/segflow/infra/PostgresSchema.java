@@ -14,8 +14,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the customer database ready for the job: applies deploy/postgres/schema.sql (every
- * statement IF NOT EXISTS) and adds to customer_profile the feature columns that SQL users
- * added to the profile sink since the table was created. Columns are never dropped or altered:
- * that stays a decision for people.
+ * statement IF NOT EXISTS) and adds to customer_profile the feature columns that SQL users added to
+ * the profile sink since the table was created. Columns are never dropped or altered: that stays a
+ * decision for people.
  */
 public final class PostgresSchema {
 
@@ -56,16 +56,32 @@ public final class PostgresSchema {
             if (!missingTables.isEmpty()) {
                 LOG.info("Creating the segflow tables {}", missingTables);
                 for (SqlStatement statementOfSchema : ddl) {
-                    execute(statement, statementOfSchema.text(), user, "create the tables " + missingTables);
+                    execute(
+                            statement,
+                            statementOfSchema.text(),
+                            user,
+                            "create the tables " + missingTables);
                 }
             }
             Set<String> existing = existingColumns(connection, PROFILE_TABLE);
             for (Column column : profileSink.getColumns()) {
                 if (!existing.contains(column.getName().toLowerCase(Locale.ROOT))) {
                     String type = postgresType(column.getDataType().getLogicalType());
-                    execute(statement,
-                            "ALTER TABLE " + PROFILE_TABLE + " ADD COLUMN IF NOT EXISTS " + quote(column.getName()) + " " + type,
-                            user, "add the feature column " + column.getName() + " " + type + " to " + PROFILE_TABLE);
+                    execute(
+                            statement,
+                            "ALTER TABLE "
+                                    + PROFILE_TABLE
+                                    + " ADD COLUMN IF NOT EXISTS "
+                                    + quote(column.getName())
+                                    + " "
+                                    + type,
+                            user,
+                            "add the feature column "
+                                    + column.getName()
+                                    + " "
+                                    + type
+                                    + " to "
+                                    + PROFILE_TABLE);
                     LOG.info("Added column {} {} to {}", column.getName(), type, PROFILE_TABLE);
                 }
             }
@@ -77,15 +93,24 @@ public final class PostgresSchema {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    private static void execute(Statement statement, String sql, String user, String what) throws SQLException {
+    private static void execute(Statement statement, String sql, String user, String what)
+            throws SQLException {
         try {
             statement.execute(sql);
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
-                throw new IllegalStateException("The database user " + user + " may not " + what
-                        + " (" + e.getMessage() + "). Run it as the tables' owner: psql -f deploy/postgres/schema.sql"
-                        + " (or ALTER TABLE ... ADD COLUMN), then start the job again; deploy/postgres/roles.sql"
-                        + " keeps the job's own user without DDL rights on purpose.", e);
+                throw new IllegalStateException(
+                        "The database user "
+                                + user
+                                + " may not "
+                                + what
+                                + " ("
+                                + e.getMessage()
+                                + "). Run it as the tables' owner: psql -f"
+                                + " deploy/postgres/schema.sql (or ALTER TABLE ... ADD COLUMN),"
+                                + " then start the job again; deploy/postgres/roles.sql keeps the"
+                                + " job's own user without DDL rights on purpose.",
+                        e);
             }
             throw e;
         }
@@ -103,11 +128,16 @@ public final class PostgresSchema {
     }
 
     private static final Pattern CREATE_TABLE =
-            Pattern.compile("CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)", Pattern.CASE_INSENSITIVE);
+            Pattern.compile(
+                    "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)",
+                    Pattern.CASE_INSENSITIVE);
 
     private static Set<String> existingTables(Connection connection) throws SQLException {
         Set<String> tables = new HashSet<>();
-        try (ResultSet rs = connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+        try (ResultSet rs =
+                connection
+                        .getMetaData()
+                        .getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
             while (rs.next()) {
                 tables.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
             }
@@ -166,9 +196,13 @@ public final class PostgresSchema {
             case DATE -> "DATE";
             case TIMESTAMP_WITHOUT_TIME_ZONE -> "TIMESTAMP";
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "TIMESTAMPTZ";
-            default -> throw new IllegalArgumentException(
-                    "no PostgreSQL column type for " + type.asSummaryString()
-                            + "; add the column to " + PROFILE_TABLE + " by hand");
+            default ->
+                    throw new IllegalArgumentException(
+                            "no PostgreSQL column type for "
+                                    + type.asSummaryString()
+                                    + "; add the column to "
+                                    + PROFILE_TABLE
+                                    + " by hand");
         };
     }
 }

@@ -14,8 +14,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Where the input topics begin and end, and how far a consumer group has committed: the size of
- * a backfill (records between the earliest and the latest offsets at its start) and whether a
+ * Where the input topics begin and end, and how far a consumer group has committed: the size of a
+ * backfill (records between the earliest and the latest offsets at its start) and whether a
  * streaming job has caught up with what was written.
  */
 public final class TopicOffsets implements AutoCloseable {
@@ -31,7 +31,8 @@ public final class TopicOffsets implements AutoCloseable {
     public TopicOffsets(String bootstrapServers, Duration timeout) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        props.put(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         this.admin = Admin.create(props);
         this.timeoutSeconds = Math.max(1, timeout.toSeconds());
@@ -42,7 +43,10 @@ public final class TopicOffsets implements AutoCloseable {
         return offsets(topics, OffsetSpec.latest());
     }
 
-    /** Offsets of the first record each partition still holds (retention may have dropped older ones). */
+    /**
+     * Offsets of the first record each partition still holds (retention may have dropped older
+     * ones).
+     */
     public Map<TopicPartition, Long> earliest(Collection<String> topics) throws Exception {
         return offsets(topics, OffsetSpec.earliest());
     }
@@ -51,14 +55,17 @@ public final class TopicOffsets implements AutoCloseable {
     public Map<TopicPartition, Long> recordsHeld(Collection<String> topics) throws Exception {
         Map<TopicPartition, Long> first = earliest(topics);
         Map<TopicPartition, Long> records = new HashMap<>();
-        latest(topics).forEach((partition, end) -> records.put(partition, end - first.getOrDefault(partition, 0L)));
+        latest(topics)
+                .forEach(
+                        (partition, end) ->
+                                records.put(partition, end - first.getOrDefault(partition, 0L)));
         return records;
     }
 
     /**
      * True when the group has committed, for every partition, the given end offset (an empty
-     * partition needs no commit). Flink commits when a checkpoint completes, after every sink
-     * has flushed what came before it: a group caught up this way has its results written.
+     * partition needs no commit). Flink commits when a checkpoint completes, after every sink has
+     * flushed what came before it: a group caught up this way has its results written.
      */
     public boolean committedUpTo(String group, Map<TopicPartition, Long> ends) throws Exception {
         Map<TopicPartition, Long> committed = committed(group);
@@ -73,8 +80,11 @@ public final class TopicOffsets implements AutoCloseable {
     /** The group's committed offsets (the next record to read), by partition. */
     public Map<TopicPartition, Long> committed(String group) throws Exception {
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(timeoutSeconds, TimeUnit.SECONDS).entrySet()) {
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry :
+                admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get(timeoutSeconds, TimeUnit.SECONDS)
+                        .entrySet()) {
             if (entry.getValue() != null) {
                 offsets.put(entry.getKey(), entry.getValue().offset());
             }
@@ -82,13 +92,25 @@ public final class TopicOffsets implements AutoCloseable {
         return offsets;
     }
 
-    private Map<TopicPartition, Long> offsets(Collection<String> topics, OffsetSpec spec) throws Exception {
+    private Map<TopicPartition, Long> offsets(Collection<String> topics, OffsetSpec spec)
+            throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(timeoutSeconds, TimeUnit.SECONDS).values()) {
-            topic.partitions().forEach(p -> request.put(new TopicPartition(topic.name(), p.partition()), spec));
+        for (TopicDescription topic :
+                admin.describeTopics(topics)
+                        .allTopicNames()
+                        .get(timeoutSeconds, TimeUnit.SECONDS)
+                        .values()) {
+            topic.partitions()
+                    .forEach(
+                            p ->
+                                    request.put(
+                                            new TopicPartition(topic.name(), p.partition()), spec));
         }
         Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request).all().get(timeoutSeconds, TimeUnit.SECONDS).forEach((tp, info) -> offsets.put(tp, info.offset()));
+        admin.listOffsets(request)
+                .all()
+                .get(timeoutSeconds, TimeUnit.SECONDS)
+                .forEach((tp, info) -> offsets.put(tp, info.offset()));
         return offsets;
     }
 

@@ -10,26 +10,25 @@ import smile.clustering.BBDTree;
  * A full k-means fit on standardised points: greedy k-means++ seeding, then Smile 3.1.1's k-means
  * iterations, several restarts with different seeds, the restart with the lowest inertia wins.
  *
- * <p>Smile calls used: {@code new BBDTree(double[][])}, built once and shared by the restarts,
- * and {@code BBDTree.clustering(centroids, sums, sizes, labels)}, one iteration of the filtering
- * algorithm (Kanungo et al. 2002) that {@code KMeans.fit(double[][], k, maxIter, tol)} loops
- * over. {@code KMeans.fit} itself is not called because it accepts no initial centroids and its
- * own k-means++ seeding (one candidate per step) proved unreliable here (see
- * {@link #greedyKMeansPlusPlus}). Profiles with missing values cannot go through the tree (it
- * would spread NaN into a centroid), so for them the same iterations run here, with missing
- * values left out of distances and means as in scoring. Seeding draws from a
- * {@code java.util.Random} made from the seed, so a fit is reproducible.
+ * <p>Smile calls used: {@code new BBDTree(double[][])}, built once and shared by the restarts, and
+ * {@code BBDTree.clustering(centroids, sums, sizes, labels)}, one iteration of the filtering
+ * algorithm (Kanungo et al. 2002) that {@code KMeans.fit(double[][], k, maxIter, tol)} loops over.
+ * {@code KMeans.fit} itself is not called because it accepts no initial centroids and its own
+ * k-means++ seeding (one candidate per step) proved unreliable here (see {@link
+ * #greedyKMeansPlusPlus}). Profiles with missing values cannot go through the tree (it would spread
+ * NaN into a centroid), so for them the same iterations run here, with missing values left out of
+ * distances and means as in scoring. Seeding draws from a {@code java.util.Random} made from the
+ * seed, so a fit is reproducible.
  *
  * <p>Empty clusters: Smile's {@code KMeans.fit} divides each cluster's sum by its size without
- * looking, so a cluster that receives no point gets a NaN centroid and size 0 and keeps them
- * (seen with more centres than distinct points, see BatchKMeansTest); the tree iterations keep
- * an empty cluster's old centroid. Two guards: k larger than the number of distinct points is
- * refused up front with a message saying so (no k-means can fill k clusters then; the caller
- * should lower k); and any empty or non-finite centroid left after the iterations is re-seeded
- * at the point farthest from every healthy centre (farthest-first, so duplicates cannot take
- * two re-seeds) and polished with Lloyd iterations. Labels, sizes and inertia are then
- * recomputed with the distance that {@link SegmentModel} scores with, so the numbers stored
- * agree with scoring.
+ * looking, so a cluster that receives no point gets a NaN centroid and size 0 and keeps them (seen
+ * with more centres than distinct points, see BatchKMeansTest); the tree iterations keep an empty
+ * cluster's old centroid. Two guards: k larger than the number of distinct points is refused up
+ * front with a message saying so (no k-means can fill k clusters then; the caller should lower k);
+ * and any empty or non-finite centroid left after the iterations is re-seeded at the point farthest
+ * from every healthy centre (farthest-first, so duplicates cannot take two re-seeds) and polished
+ * with Lloyd iterations. Labels, sizes and inertia are then recomputed with the distance that
+ * {@link SegmentModel} scores with, so the numbers stored agree with scoring.
  */
 public final class BatchKMeans {
 
@@ -38,9 +37,15 @@ public final class BatchKMeans {
      * @param labels the index of each point's nearest centroid
      * @param sizes points per cluster, all > 0
      * @param inertia sum of squared standardised distances of the points to their centroid
-     * @param repairedCentroids centroids the empty-cluster guard had to re-seed in the winning restart
+     * @param repairedCentroids centroids the empty-cluster guard had to re-seed in the winning
+     *     restart
      */
-    public record Fit(double[][] centroids, int[] labels, long[] sizes, double inertia, int repairedCentroids) {
+    public record Fit(
+            double[][] centroids,
+            int[] labels,
+            long[] sizes,
+            double inertia,
+            int repairedCentroids) {
 
         public int k() {
             return centroids.length;
@@ -63,7 +68,13 @@ public final class BatchKMeans {
      * @param relativeTolerance a restart stops when an iteration lowers the inertia by less than
      *     this fraction of the points' total variance (n * d for standardised points)
      */
-    public static Fit fit(double[][] standardised, int k, int restarts, int maxIterations, double relativeTolerance, long seed) {
+    public static Fit fit(
+            double[][] standardised,
+            int k,
+            int restarts,
+            int maxIterations,
+            double relativeTolerance,
+            long seed) {
         int n = standardised.length;
         if (k < 2) {
             throw new IllegalArgumentException("k must be at least 2 for a segmentation, was " + k);
@@ -83,9 +94,11 @@ public final class BatchKMeans {
         Fit best = null;
         for (int restart = 0; restart < restarts; restart++) {
             double[][] centroids = greedyKMeansPlusPlus(standardised, k, random);
-            int[] sizes = complete
-                    ? filteringIterations(tree, standardised, centroids, maxIterations, tolerance)
-                    : lloydIterations(standardised, centroids, maxIterations, tolerance);
+            int[] sizes =
+                    complete
+                            ? filteringIterations(
+                                    tree, standardised, centroids, maxIterations, tolerance)
+                            : lloydIterations(standardised, centroids, maxIterations, tolerance);
             int repaired = repair(standardised, centroids, sizes, seed + restart);
             Fit fit = evaluate(standardised, centroids, repaired);
             if (best == null || fit.inertia() < best.inertia()) {
@@ -96,18 +109,22 @@ public final class BatchKMeans {
     }
 
     /**
-     * Greedy k-means++ (each step keeps the best of 2 + ln k candidates drawn by squared
-     * distance, as scikit-learn does), on at most {@link #SEEDING_POOL} of the points. Smile's
-     * own seeding draws one candidate per step, and in 12 standardised dimensions the noise of
-     * the clusters already covered carries so much of the squared distance that it often puts
-     * two seeds in one group and none in another: measured on 5 well-separated personas, 3 of
-     * 8 seeds merged two of them, and 4 restarts on 8 personas all did (ARI 0.83).
+     * Greedy k-means++ (each step keeps the best of 2 + ln k candidates drawn by squared distance,
+     * as scikit-learn does), on at most {@link #SEEDING_POOL} of the points. Smile's own seeding
+     * draws one candidate per step, and in 12 standardised dimensions the noise of the clusters
+     * already covered carries so much of the squared distance that it often puts two seeds in one
+     * group and none in another: measured on 5 well-separated personas, 3 of 8 seeds merged two of
+     * them, and 4 restarts on 8 personas all did (ARI 0.83).
      */
     static double[][] greedyKMeansPlusPlus(double[][] points, int k, Random random) {
         int d = points[0].length;
-        double[][] pool = points.length <= SEEDING_POOL
-                ? points
-                : KSelection.rows(points, KSelection.sampleIndices(points.length, SEEDING_POOL, random.nextLong()));
+        double[][] pool =
+                points.length <= SEEDING_POOL
+                        ? points
+                        : KSelection.rows(
+                                points,
+                                KSelection.sampleIndices(
+                                        points.length, SEEDING_POOL, random.nextLong()));
         double[] flat = MiniBatchKMeans.kMeansPlusPlus(pool, k, d, random);
         double[][] centroids = new double[k][d];
         for (int c = 0; c < k; c++) {
@@ -117,12 +134,16 @@ public final class BatchKMeans {
     }
 
     /**
-     * Smile's k-means iterations (the filtering algorithm of Kanungo et al. over a BBD tree,
-     * what {@code KMeans.fit} runs after seeding) from the given centroids, updated in place;
-     * returns the cluster sizes. A cluster left empty keeps its centroid here (the tree divides
-     * only non-empty sums); the caller's guard re-seeds it.
+     * Smile's k-means iterations (the filtering algorithm of Kanungo et al. over a BBD tree, what
+     * {@code KMeans.fit} runs after seeding) from the given centroids, updated in place; returns
+     * the cluster sizes. A cluster left empty keeps its centroid here (the tree divides only
+     * non-empty sums); the caller's guard re-seeds it.
      */
-    private static int[] filteringIterations(BBDTree tree, double[][] points, double[][] centroids, int maxIterations,
+    private static int[] filteringIterations(
+            BBDTree tree,
+            double[][] points,
+            double[][] centroids,
+            int maxIterations,
             double tolerance) {
         int k = centroids.length;
         double[][] sums = new double[k][centroids[0].length];
@@ -141,10 +162,11 @@ public final class BatchKMeans {
     }
 
     /**
-     * Lloyd iterations that leave missing values out of distances and means (as scoring does),
-     * for profiles with gaps, which the tree cannot take; returns the cluster sizes.
+     * Lloyd iterations that leave missing values out of distances and means (as scoring does), for
+     * profiles with gaps, which the tree cannot take; returns the cluster sizes.
      */
-    private static int[] lloydIterations(double[][] points, double[][] centroids, int maxIterations, double tolerance) {
+    private static int[] lloydIterations(
+            double[][] points, double[][] centroids, int maxIterations, double tolerance) {
         int k = centroids.length;
         int d = centroids[0].length;
         int[] sizes = new int[k];
@@ -189,8 +211,15 @@ public final class BatchKMeans {
     static void requireDistinctPoints(double[][] points, int k) {
         int distinct = distinctPoints(points, k);
         if (distinct < k) {
-            throw new IllegalArgumentException("cannot make " + k + " segments from " + distinct
-                    + " distinct profiles (" + points.length + " in all): lower k to at most " + distinct);
+            throw new IllegalArgumentException(
+                    "cannot make "
+                            + k
+                            + " segments from "
+                            + distinct
+                            + " distinct profiles ("
+                            + points.length
+                            + " in all): lower k to at most "
+                            + distinct);
         }
     }
 
@@ -206,9 +235,9 @@ public final class BatchKMeans {
     }
 
     /**
-     * Replaces every centroid that is not finite or whose cluster is empty (per the given sizes,
-     * or when none are given, by nearest-centre assignment) and polishes with Lloyd iterations; returns how many were
-     * replaced. Centroids are changed in place.
+     * Replaces every centroid that is not finite or whose cluster is empty (per the given sizes, or
+     * when none are given, by nearest-centre assignment) and polishes with Lloyd iterations;
+     * returns how many were replaced. Centroids are changed in place.
      */
     static int repair(double[][] points, double[][] centroids, int[] sizes, long seed) {
         int k = centroids.length;
@@ -260,7 +289,8 @@ public final class BatchKMeans {
         return brokenCount;
     }
 
-    private static int markEmptyByAssignment(double[][] points, double[][] centroids, boolean[] broken) {
+    private static int markEmptyByAssignment(
+            double[][] points, double[][] centroids, boolean[] broken) {
         int k = centroids.length;
         int d = centroids[0].length;
         double[] flat = flatten(centroids);
@@ -281,7 +311,10 @@ public final class BatchKMeans {
 
     private static void closeIn(double[][] points, double[] centroid, double[] closest) {
         for (int i = 0; i < points.length; i++) {
-            closest[i] = Math.min(closest[i], Centroids.squaredDistance(points[i], centroid, 0, centroid.length));
+            closest[i] =
+                    Math.min(
+                            closest[i],
+                            Centroids.squaredDistance(points[i], centroid, 0, centroid.length));
         }
     }
 
@@ -301,8 +334,12 @@ public final class BatchKMeans {
         }
         for (int c = 0; c < k; c++) {
             if (sizes[c] == 0 || !Arrays.stream(centroids[c]).allMatch(Double::isFinite)) {
-                throw new IllegalStateException("k-means left cluster " + c + " of " + k
-                        + " empty even after re-seeding it; lower k");
+                throw new IllegalStateException(
+                        "k-means left cluster "
+                                + c
+                                + " of "
+                                + k
+                                + " empty even after re-seeding it; lower k");
             }
         }
         return new Fit(centroids, labels, sizes, inertia, repaired);

@@ -1,10 +1,10 @@
 package io.segflow.model;
 
 /**
- * The nearest-centre search shared by training and scoring, on centres stored flat
- * (centre c, feature j at c * d + j) so that a search touches one array and allocates nothing.
- * Missing values (NaN) are left out and the distance over the observed features is scaled up
- * to all d features, so points with and without gaps stay comparable.
+ * The nearest-centre search shared by training and scoring, on centres stored flat (centre c,
+ * feature j at c * d + j) so that a search touches one array and allocates nothing. Missing values
+ * (NaN) are left out and the distance over the observed features is scaled up to all d features, so
+ * points with and without gaps stay comparable.
  */
 final class Centroids {
 
@@ -69,8 +69,11 @@ final class Centroids {
         return best;
     }
 
-    /** The same for a point with missing values: distance over the observed features, scaled to d. */
-    private static int nearestWithGaps(double[] centres, int k, int d, double[] point, double[] out) {
+    /**
+     * The same for a point with missing values: distance over the observed features, scaled to d.
+     */
+    private static int nearestWithGaps(
+            double[] centres, int k, int d, double[] point, double[] out) {
         int best = -1;
         double bestSq = Double.POSITIVE_INFINITY;
         double secondSq = Double.POSITIVE_INFINITY;

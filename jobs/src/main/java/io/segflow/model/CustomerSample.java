@@ -7,10 +7,10 @@ import java.util.Random;
 
 /**
  * A uniform sample of customers with their latest profile, from which the trainer draws its
- * mini-batches. An update of a sampled customer replaces their profile; a new customer enters
- * by reservoir sampling (Vitter's algorithm R) once the sample is full; a deleted customer
- * leaves. So a mini-batch stands for the customer base, however often each customer is active:
- * a customer with a thousand events a day weighs as much as one with a single visit.
+ * mini-batches. An update of a sampled customer replaces their profile; a new customer enters by
+ * reservoir sampling (Vitter's algorithm R) once the sample is full; a deleted customer leaves. So
+ * a mini-batch stands for the customer base, however often each customer is active: a customer with
+ * a thousand events a day weighs as much as one with a single visit.
  */
 public final class CustomerSample {
 
@@ -47,7 +47,10 @@ public final class CustomerSample {
             return;
         }
         // a generator derived from the count, so a restored sample decides exactly as the original
-        long r = (long) (new Random(seed ^ (customersOffered * 0x9E3779B97F4A7C15L)).nextDouble() * customersOffered);
+        long r =
+                (long)
+                        (new Random(seed ^ (customersOffered * 0x9E3779B97F4A7C15L)).nextDouble()
+                                * customersOffered);
         if (r < capacity) {
             slotOf.remove(ids[(int) r]);
             put((int) r, customerId, profile);
@@ -112,7 +115,13 @@ public final class CustomerSample {
         return customersOffered;
     }
 
-    public static CustomerSample restore(int capacity, int dimensions, long seed, long[] ids, double[][] profiles, long customersOffered) {
+    public static CustomerSample restore(
+            int capacity,
+            int dimensions,
+            long seed,
+            long[] ids,
+            double[][] profiles,
+            long customersOffered) {
         CustomerSample sample = new CustomerSample(capacity, dimensions, seed);
         for (int i = 0; i < ids.length && i < capacity; i++) {
             sample.put(sample.size++, ids[i], profiles[i]);

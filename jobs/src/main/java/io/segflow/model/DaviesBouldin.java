@@ -1,16 +1,15 @@
 package io.segflow.model;
 
 /**
- * Davies-Bouldin index (Davies and Bouldin 1979): the mean over clusters of the worst ratio
- * (S_i + S_j) / M_ij, where S_i is the mean Euclidean distance of cluster i's points to its
- * centroid and M_ij the distance between centroids i and j. Lower is better; 0 means every
- * cluster is a point.
+ * Davies-Bouldin index (Davies and Bouldin 1979): the mean over clusters of the worst ratio (S_i +
+ * S_j) / M_ij, where S_i is the mean Euclidean distance of cluster i's points to its centroid and
+ * M_ij the distance between centroids i and j. Lower is better; 0 means every cluster is a point.
  *
- * <p>Only clusters that have points among those given take part (a sample may miss a small
- * segment, and its spread is then unknown); with fewer than two such clusters the index is
- * undefined: NaN. Two coincident centroids give +Infinity, which is what the definition says
- * (scikit-learn silently scores that pair 0 instead, which would reward a duplicated centre).
- * Missing values are handled as in {@link Silhouette}.
+ * <p>Only clusters that have points among those given take part (a sample may miss a small segment,
+ * and its spread is then unknown); with fewer than two such clusters the index is undefined: NaN.
+ * Two coincident centroids give +Infinity, which is what the definition says (scikit-learn silently
+ * scores that pair 0 instead, which would reward a duplicated centre). Missing values are handled
+ * as in {@link Silhouette}.
  */
 public final class DaviesBouldin {
 
@@ -22,7 +21,8 @@ public final class DaviesBouldin {
      */
     public static double index(double[][] points, int[] labels, double[][] centroids) {
         if (points.length != labels.length) {
-            throw new IllegalArgumentException(points.length + " points but " + labels.length + " labels");
+            throw new IllegalArgumentException(
+                    points.length + " points but " + labels.length + " labels");
         }
         int k = centroids.length;
         double[] spread = new double[k];
@@ -30,7 +30,8 @@ public final class DaviesBouldin {
         for (int i = 0; i < points.length; i++) {
             int c = labels[i];
             if (c < 0 || c >= k) {
-                throw new IllegalArgumentException("label " + c + " of point " + i + " is not a centroid index");
+                throw new IllegalArgumentException(
+                        "label " + c + " of point " + i + " is not a centroid index");
             }
             spread[c] += Silhouette.distance(points[i], centroids[c]);
             sizes[c]++;
@@ -56,7 +57,10 @@ public final class DaviesBouldin {
                     continue;
                 }
                 double separation = Silhouette.distance(centroids[i], centroids[j]);
-                double ratio = separation == 0.0 ? Double.POSITIVE_INFINITY : (spread[i] + spread[j]) / separation;
+                double ratio =
+                        separation == 0.0
+                                ? Double.POSITIVE_INFINITY
+                                : (spread[i] + spread[j]) / separation;
                 worst = Math.max(worst, ratio);
             }
             total += worst;

@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Per-feature standardisation: z = (x - mean) / stdDev. Distances are taken between standardised
- * points so that a feature measured in seconds does not drown the counts; centroids are reported
- * in the features' own units. A model version carries its scaling and never changes it.
+ * points so that a feature measured in seconds does not drown the counts; centroids are reported in
+ * the features' own units. A model version carries its scaling and never changes it.
  *
  * <p>Missing values (NaN) have a defined meaning: "no information". They are left out of the
  * statistics here, out of distances (see {@link SegmentModel}) and out of centroid updates.

@@ -4,19 +4,22 @@ import java.util.Arrays;
 
 /**
  * Minimum-cost assignment (Kuhn 1955, Munkres 1957) in O(n^2 m) for an n x m cost matrix, in the
- * shortest-augmenting-path form with row and column potentials (as in Jonker and Volgenant):
- * each row is added in turn and the potentials keep every reduced cost non-negative, so the
- * first augmenting path found is a cheapest one.
+ * shortest-augmenting-path form with row and column potentials (as in Jonker and Volgenant): each
+ * row is added in turn and the potentials keep every reduced cost non-negative, so the first
+ * augmenting path found is a cheapest one.
  *
  * <p>Rectangular matrices are fine: every row gets a column when rows <= columns, otherwise every
- * column gets a row and the rows left over are unassigned. Costs must be finite (use a large
- * number to forbid a pair); ties are broken arbitrarily but always at minimal total cost.
+ * column gets a row and the rows left over are unassigned. Costs must be finite (use a large number
+ * to forbid a pair); ties are broken arbitrarily but always at minimal total cost.
  */
 public final class HungarianAlgorithm {
 
     private HungarianAlgorithm() {}
 
-    /** For each row, the column assigned to it, or -1 when there are more rows than columns and it got none. */
+    /**
+     * For each row, the column assigned to it, or -1 when there are more rows than columns and it
+     * got none.
+     */
     public static int[] assign(double[][] cost) {
         int rows = cost.length;
         if (rows == 0) {

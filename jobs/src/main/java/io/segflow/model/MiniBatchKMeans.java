@@ -15,22 +15,23 @@ import java.util.Random;
  *       directly, or from a half-life in points), so the learning rate never reaches zero and the
  *       centres follow drift. A half-life of h points halves the weight of what was seen h points
  *       ago.
- *   <li>Re-seeding: a centre whose count falls below {@code reseedRatio} times the largest count
- *       is dying (it lost its points to drift or was badly placed); it is moved to a point of the
+ *   <li>Re-seeding: a centre whose count falls below {@code reseedRatio} times the largest count is
+ *       dying (it lost its points to drift or was badly placed); it is moved to a point of the
  *       batch drawn with probability proportional to its squared distance from its centre, as in
  *       k-means++.
  *   <li>Initialisation by k-means++ (with several candidates per step) and Lloyd iterations on a
  *       sample of the first points, or a warm start from a published model.
  * </ul>
  *
- * <p>Missing values (NaN) are left out of distances and of updates: a customer whose age is
- * unknown moves the other coordinates of their centre only. The state is plain arrays, so the
- * trainer operator can snapshot it as is. Not thread-safe.
+ * <p>Missing values (NaN) are left out of distances and of updates: a customer whose age is unknown
+ * moves the other coordinates of their centre only. The state is plain arrays, so the trainer
+ * operator can snapshot it as is. Not thread-safe.
  */
 public final class MiniBatchKMeans {
 
     /** How the model learns. decayFactor and halfLifePoints combine; 1 and 0 turn decay off. */
-    public record Params(int k, double decayFactor, long halfLifePoints, double reseedRatio, long seed) {
+    public record Params(
+            int k, double decayFactor, long halfLifePoints, double reseedRatio, long seed) {
 
         public Params {
             if (k < 1) {
@@ -40,7 +41,8 @@ public final class MiniBatchKMeans {
                 throw new IllegalArgumentException("decay factor must be in (0, 1]");
             }
             if (halfLifePoints < 0 || reseedRatio < 0 || reseedRatio >= 1) {
-                throw new IllegalArgumentException("half-life must be >= 0 and reseed ratio in [0, 1)");
+                throw new IllegalArgumentException(
+                        "half-life must be >= 0 and reseed ratio in [0, 1)");
             }
         }
 
@@ -107,11 +109,17 @@ public final class MiniBatchKMeans {
     }
 
     /**
-     * Lloyd iterations on a sample of standardised points, starting from the given centres
-     * instead of k-means++: the same segments, moved to where the points are now. Counts become
-     * the sizes of the clusters in the sample.
+     * Lloyd iterations on a sample of standardised points, starting from the given centres instead
+     * of k-means++: the same segments, moved to where the points are now. Counts become the sizes
+     * of the clusters in the sample.
      */
-    public static MiniBatchKMeans refined(double[][] sample, int d, Params params, double[] centres, long pointsSeen, long batches) {
+    public static MiniBatchKMeans refined(
+            double[][] sample,
+            int d,
+            Params params,
+            double[] centres,
+            long pointsSeen,
+            long batches) {
         if (sample.length == 0) {
             throw new IllegalArgumentException("cannot refine on an empty sample");
         }
@@ -119,7 +127,8 @@ public final class MiniBatchKMeans {
         double[] counts = new double[params.k()];
         Random random = new Random(params.seed() + batches);
         double inertia = lloyd(sample, moved, params.k(), d, counts, random);
-        MiniBatchKMeans model = new MiniBatchKMeans(params, d, moved, counts, params.seed() + batches * 7919 + 1);
+        MiniBatchKMeans model =
+                new MiniBatchKMeans(params, d, moved, counts, params.seed() + batches * 7919 + 1);
         model.pointsSeen = pointsSeen;
         model.batches = batches;
         model.inertia = inertia / sample.length;
@@ -129,10 +138,16 @@ public final class MiniBatchKMeans {
     /** Continues from a published model: its centres and counts. */
     public static MiniBatchKMeans resume(SegmentModel model, Params params) {
         if (model.k() != params.k()) {
-            throw new IllegalArgumentException("model has k=" + model.k() + ", params say " + params.k());
+            throw new IllegalArgumentException(
+                    "model has k=" + model.k() + ", params say " + params.k());
         }
         MiniBatchKMeans resumed =
-                new MiniBatchKMeans(params, model.dimensions(), model.standardisedCentres(), model.counts(), params.seed() + model.version());
+                new MiniBatchKMeans(
+                        params,
+                        model.dimensions(),
+                        model.standardisedCentres(),
+                        model.counts(),
+                        params.seed() + model.version());
         resumed.pointsSeen = model.pointsSeen();
         resumed.inertia = model.inertia();
         return resumed;
@@ -140,7 +155,13 @@ public final class MiniBatchKMeans {
 
     /** Restores the exact state of {@link #state()}. */
     public static MiniBatchKMeans restore(Params params, State state) {
-        MiniBatchKMeans restored = new MiniBatchKMeans(params, state.dimensions(), state.centres().clone(), state.counts().clone(), state.randomSeed());
+        MiniBatchKMeans restored =
+                new MiniBatchKMeans(
+                        params,
+                        state.dimensions(),
+                        state.centres().clone(),
+                        state.counts().clone(),
+                        state.randomSeed());
         restored.pointsSeen = state.pointsSeen();
         restored.batches = state.batches();
         restored.inertia = state.inertia();
@@ -148,16 +169,31 @@ public final class MiniBatchKMeans {
     }
 
     /** Everything needed to continue exactly: what the trainer operator keeps in its state. */
-    public record State(int dimensions, double[] centres, double[] counts, long pointsSeen, long batches, double inertia, long randomSeed) {}
+    public record State(
+            int dimensions,
+            double[] centres,
+            double[] counts,
+            long pointsSeen,
+            long batches,
+            double inertia,
+            long randomSeed) {}
 
     public State state() {
-        // the generator itself cannot be captured; a fresh seed derived from progress keeps restores deterministic
-        return new State(d, centres.clone(), counts.clone(), pointsSeen, batches, inertia, params.seed() + batches * 7919);
+        // the generator itself cannot be captured; a fresh seed derived from progress keeps
+        // restores deterministic
+        return new State(
+                d,
+                centres.clone(),
+                counts.clone(),
+                pointsSeen,
+                batches,
+                inertia,
+                params.seed() + batches * 7919);
     }
 
     /**
-     * Learns from one mini-batch of standardised points; returns the batch's mean squared
-     * distance to the centres it was assigned to (before the update).
+     * Learns from one mini-batch of standardised points; returns the batch's mean squared distance
+     * to the centres it was assigned to (before the update).
      */
     public double update(double[][] batch) {
         if (batch.length == 0) {
@@ -245,13 +281,31 @@ public final class MiniBatchKMeans {
     }
 
     /** A snapshot as a model version. */
-    public SegmentModel toModel(long version, String trainedBy, List<String> features, FeatureScaling scaling) {
-        return new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen);
+    public SegmentModel toModel(
+            long version, String trainedBy, List<String> features, FeatureScaling scaling) {
+        return new SegmentModel(
+                version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen);
     }
 
     /** A snapshot as a model version with the given segment ids and names. */
-    public SegmentModel toModel(long version, String trainedBy, List<String> features, FeatureScaling scaling, int[] ids, String[] names) {
-        return new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, ids, names);
+    public SegmentModel toModel(
+            long version,
+            String trainedBy,
+            List<String> features,
+            FeatureScaling scaling,
+            int[] ids,
+            String[] names) {
+        return new SegmentModel(
+                version,
+                trainedBy,
+                features,
+                scaling,
+                centres,
+                counts,
+                inertia,
+                pointsSeen,
+                ids,
+                names);
     }
 
     public long pointsSeen() {
@@ -313,7 +367,8 @@ public final class MiniBatchKMeans {
     }
 
     /** Lloyd iterations; fills counts with cluster sizes; returns the total squared distance. */
-    static double lloyd(double[][] points, double[] centres, int k, int d, double[] counts, Random random) {
+    static double lloyd(
+            double[][] points, double[] centres, int k, int d, double[] counts, Random random) {
         int n = points.length;
         int[] labels = new int[n];
         double[] sqDistance = new double[n];
@@ -370,7 +425,8 @@ public final class MiniBatchKMeans {
         return inertia;
     }
 
-    private static void updateClosest(double[][] points, double[] centres, int offset, int d, double[] closest) {
+    private static void updateClosest(
+            double[][] points, double[] centres, int offset, int d, double[] closest) {
         for (int i = 0; i < points.length; i++) {
             closest[i] = Math.min(closest[i], squaredDistance(points[i], centres, offset, d));
         }

@@ -1,23 +1,23 @@
 package io.segflow.model;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.Collections;
 
 /**
  * How good a model version is, stored with it in the {@code metrics} JSON of segment_model.
  *
  * @param inertia sum of squared standardised distances of all profiles to their centre
  * @param profiles how many profiles the inertia covers
- * @param silhouette mean silhouette of the evaluation sample (higher is better, in [-1, 1]);
- *     NaN when the sample falls in fewer than two segments
+ * @param silhouette mean silhouette of the evaluation sample (higher is better, in [-1, 1]); NaN
+ *     when the sample falls in fewer than two segments
  * @param daviesBouldin Davies-Bouldin index of the sample against the model's centres (lower is
  *     better); NaN when undefined
  * @param sampleSize profiles in the evaluation sample
- * @param stability adjusted Rand index between the previous version's and this version's
- *     segments of the same sample (1: the same partition, about 0: unrelated); NaN when there is
- *     no previous version or it read other features
+ * @param stability adjusted Rand index between the previous version's and this version's segments
+ *     of the same sample (1: the same partition, about 0: unrelated); NaN when there is no previous
+ *     version or it read other features
  * @param previousVersion the version stability was measured against, or -1
  * @param silhouetteByK the sample's silhouette for each k tried when k was chosen (else empty)
  */
@@ -39,12 +39,18 @@ public record ModelEvaluation(
      * Measures a model on all profiles (inertia) and on a sample of them (the rest).
      *
      * @param standardised every profile, standardised with the model's scaling
-     * @param rawSample the sample in feature units: the previous model reads it with its own scaling
+     * @param rawSample the sample in feature units: the previous model reads it with its own
+     *     scaling
      * @param standardisedSample the same sample standardised with the model's scaling
      * @param previous the version this one replaces, or null
      */
-    public static ModelEvaluation evaluate(SegmentModel model, double[][] standardised, double[][] rawSample,
-            double[][] standardisedSample, SegmentModel previous, Map<Integer, Double> silhouetteByK) {
+    public static ModelEvaluation evaluate(
+            SegmentModel model,
+            double[][] standardised,
+            double[][] rawSample,
+            double[][] standardisedSample,
+            SegmentModel previous,
+            Map<Integer, Double> silhouetteByK) {
         if (rawSample.length != standardisedSample.length) {
             throw new IllegalArgumentException("raw and standardised samples differ in size");
         }
@@ -58,7 +64,9 @@ public record ModelEvaluation(
         double daviesBouldin = DaviesBouldin.index(standardisedSample, labels, centroids);
         double stability = Double.NaN;
         long previousVersion = -1;
-        if (previous != null && previous.features().equals(model.features()) && rawSample.length > 0) {
+        if (previous != null
+                && previous.features().equals(model.features())
+                && rawSample.length > 0) {
             int[] previousLabels = new int[rawSample.length];
             for (int i = 0; i < rawSample.length; i++) {
                 previousLabels[i] = previous.assign(rawSample[i]).segment();
@@ -66,15 +74,22 @@ public record ModelEvaluation(
             stability = ClusteringMetrics.adjustedRandIndex(previousLabels, labels);
             previousVersion = previous.version();
         }
-        return new ModelEvaluation(inertia, standardised.length, silhouette, daviesBouldin, standardisedSample.length,
-                stability, previousVersion, silhouetteByK);
+        return new ModelEvaluation(
+                inertia,
+                standardised.length,
+                silhouette,
+                daviesBouldin,
+                standardisedSample.length,
+                stability,
+                previousVersion,
+                silhouetteByK);
     }
 
     /**
-     * The measures as JSON-ready values for the {@code metrics} column, to be merged with what
-     * the writer already puts there ({@code segments}, {@code inertia_estimate},
-     * {@code points_seen}: none of these keys collide, so ModelRegistry reads the names as
-     * before). Undefined measures are null, since JSON has no NaN.
+     * The measures as JSON-ready values for the {@code metrics} column, to be merged with what the
+     * writer already puts there ({@code segments}, {@code inertia_estimate}, {@code points_seen}:
+     * none of these keys collide, so ModelRegistry reads the names as before). Undefined measures
+     * are null, since JSON has no NaN.
      */
     public Map<String, Object> toMetrics() {
         Map<String, Object> metrics = new LinkedHashMap<>();

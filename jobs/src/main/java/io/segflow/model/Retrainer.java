@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
 
 /**
  * The batch retrain of a snapshot of profiles: scale, choose k (or take it), fit k-means with
- * restarts, give the segments ids that continue the previous version's, name them, and
- * evaluate. Plain Java: the bounded Flink job collects the profiles and publishes the result.
+ * restarts, give the segments ids that continue the previous version's, name them, and evaluate.
+ * Plain Java: the bounded Flink job collects the profiles and publishes the result.
  */
 public final class Retrainer {
 
@@ -27,22 +27,38 @@ public final class Retrainer {
      * @param relativeTolerance a fit stops when an iteration gains less than this fraction of the
      *     total variance
      * @param seed makes the retrain reproducible
-     * @param maxMatchDistance beyond this standardised distance a new centre is a new segment
-     *     (see {@link SegmentIdMatcher#DEFAULT_MAX_DISTANCE})
+     * @param maxMatchDistance beyond this standardised distance a new centre is a new segment (see
+     *     {@link SegmentIdMatcher#DEFAULT_MAX_DISTANCE})
      */
-    public record Settings(int kMin, int kMax, int restarts, int sampleSize, int maxIterations,
-            double relativeTolerance, long seed, double maxMatchDistance) {
+    public record Settings(
+            int kMin,
+            int kMax,
+            int restarts,
+            int sampleSize,
+            int maxIterations,
+            double relativeTolerance,
+            long seed,
+            double maxMatchDistance) {
 
         public Settings {
             if (kMin < 2 || kMax < kMin) {
-                throw new IllegalArgumentException("need 2 <= kMin <= kMax, got [" + kMin + ", " + kMax + "]");
+                throw new IllegalArgumentException(
+                        "need 2 <= kMin <= kMax, got [" + kMin + ", " + kMax + "]");
             }
-            if (restarts < 1 || sampleSize < 2 || maxIterations < 1 || !(relativeTolerance >= 0) || !(maxMatchDistance >= 0)) {
-                throw new IllegalArgumentException("restarts, sampleSize (>= 2), maxIterations must be positive, tolerance and match distance >= 0");
+            if (restarts < 1
+                    || sampleSize < 2
+                    || maxIterations < 1
+                    || !(relativeTolerance >= 0)
+                    || !(maxMatchDistance >= 0)) {
+                throw new IllegalArgumentException(
+                        "restarts, sampleSize (>= 2), maxIterations must be positive, tolerance and"
+                                + " match distance >= 0");
             }
         }
 
-        /** What `segflow retrain` does without options: k=6, 8 restarts, a sample of 5,000 profiles. */
+        /**
+         * What `segflow retrain` does without options: k=6, 8 restarts, a sample of 5,000 profiles.
+         */
         public static Settings defaults() {
             return fixedK(ModelDefaults.K);
         }
@@ -52,23 +68,63 @@ public final class Retrainer {
         }
 
         public static Settings kRange(int kMin, int kMax) {
-            return new Settings(kMin, kMax, 8, 5_000, 100, 1e-6, ModelDefaults.SEED, SegmentIdMatcher.DEFAULT_MAX_DISTANCE);
+            return new Settings(
+                    kMin,
+                    kMax,
+                    8,
+                    5_000,
+                    100,
+                    1e-6,
+                    ModelDefaults.SEED,
+                    SegmentIdMatcher.DEFAULT_MAX_DISTANCE);
         }
 
         public Settings withSeed(long newSeed) {
-            return new Settings(kMin, kMax, restarts, sampleSize, maxIterations, relativeTolerance, newSeed, maxMatchDistance);
+            return new Settings(
+                    kMin,
+                    kMax,
+                    restarts,
+                    sampleSize,
+                    maxIterations,
+                    relativeTolerance,
+                    newSeed,
+                    maxMatchDistance);
         }
 
         public Settings withRestarts(int newRestarts) {
-            return new Settings(kMin, kMax, newRestarts, sampleSize, maxIterations, relativeTolerance, seed, maxMatchDistance);
+            return new Settings(
+                    kMin,
+                    kMax,
+                    newRestarts,
+                    sampleSize,
+                    maxIterations,
+                    relativeTolerance,
+                    seed,
+                    maxMatchDistance);
         }
 
         public Settings withMaxIterations(int newMaxIterations) {
-            return new Settings(kMin, kMax, restarts, sampleSize, newMaxIterations, relativeTolerance, seed, maxMatchDistance);
+            return new Settings(
+                    kMin,
+                    kMax,
+                    restarts,
+                    sampleSize,
+                    newMaxIterations,
+                    relativeTolerance,
+                    seed,
+                    maxMatchDistance);
         }
 
         public Settings withSampleSize(int newSampleSize) {
-            return new Settings(kMin, kMax, restarts, newSampleSize, maxIterations, relativeTolerance, seed, maxMatchDistance);
+            return new Settings(
+                    kMin,
+                    kMax,
+                    restarts,
+                    newSampleSize,
+                    maxIterations,
+                    relativeTolerance,
+                    seed,
+                    maxMatchDistance);
         }
 
         public boolean chooseK() {
@@ -83,13 +139,20 @@ public final class Retrainer {
      *     model), in the model's centre order
      * @param highestSegmentIdUsed the highest id ever used, this version included
      */
-    public record Result(SegmentModel model, ModelEvaluation evaluation, SegmentIdMatcher.Matching matching,
+    public record Result(
+            SegmentModel model,
+            ModelEvaluation evaluation,
+            SegmentIdMatcher.Matching matching,
             int highestSegmentIdUsed) {
 
-        /** Everything to store in the {@code metrics} JSON of the version, besides the segment names. */
+        /**
+         * Everything to store in the {@code metrics} JSON of the version, besides the segment
+         * names.
+         */
         public Map<String, Object> metrics() {
             Map<String, Object> metrics = new LinkedHashMap<>(evaluation.toMetrics());
-            metrics.put("k_selection", evaluation.silhouetteByK().isEmpty() ? "fixed" : "silhouette");
+            metrics.put(
+                    "k_selection", evaluation.silhouetteByK().isEmpty() ? "fixed" : "silhouette");
             metrics.put("highest_segment_id", highestSegmentIdUsed);
             List<Integer> continued = new ArrayList<>();
             List<Integer> created = new ArrayList<>();
@@ -107,19 +170,25 @@ public final class Retrainer {
     /**
      * @param raw one row per profile, features in the order of {@code features}, NaN where unknown
      * @param previous the version in use, or null for the first model
-     * @param highestSegmentIdUsed the highest segment id any published version used (-1 if
-     *     unknown: the previous model's ids are counted anyway)
+     * @param highestSegmentIdUsed the highest segment id any published version used (-1 if unknown:
+     *     the previous model's ids are counted anyway)
      * @param nowMillis the wall clock: versions are max(previous + 1, now), as the stream does
      */
-    public static Result retrain(double[][] raw, List<String> features, SegmentModel previous, int highestSegmentIdUsed,
-            Settings settings, long nowMillis) {
+    public static Result retrain(
+            double[][] raw,
+            List<String> features,
+            SegmentModel previous,
+            int highestSegmentIdUsed,
+            Settings settings,
+            long nowMillis) {
         int d = features.size();
         if (raw.length == 0) {
             throw new IllegalArgumentException("no profiles to retrain on");
         }
         for (double[] row : raw) {
             if (row.length != d) {
-                throw new IllegalArgumentException("a profile has " + row.length + " values for " + d + " features");
+                throw new IllegalArgumentException(
+                        "a profile has " + row.length + " values for " + d + " features");
             }
         }
         FeatureScaling scaling = FeatureScaling.fit(raw, d);
@@ -127,21 +196,45 @@ public final class Retrainer {
         for (int i = 0; i < raw.length; i++) {
             standardised[i] = scaling.scale(raw[i]);
         }
-        int[] sampleIndices = KSelection.sampleIndices(raw.length, settings.sampleSize(), settings.seed());
+        int[] sampleIndices =
+                KSelection.sampleIndices(raw.length, settings.sampleSize(), settings.seed());
         double[][] sample = KSelection.rows(standardised, sampleIndices);
-        KSelection.Choice choice = settings.chooseK()
-                ? KSelection.bySilhouette(sample, settings.kMin(), settings.kMax(), settings.restarts(),
-                        settings.maxIterations(), settings.relativeTolerance(), settings.seed())
-                : KSelection.fixed(settings.kMin());
+        KSelection.Choice choice =
+                settings.chooseK()
+                        ? KSelection.bySilhouette(
+                                sample,
+                                settings.kMin(),
+                                settings.kMax(),
+                                settings.restarts(),
+                                settings.maxIterations(),
+                                settings.relativeTolerance(),
+                                settings.seed())
+                        : KSelection.fixed(settings.kMin());
 
-        BatchKMeans.Fit fit = BatchKMeans.fit(standardised, choice.k(), settings.restarts(), settings.maxIterations(),
-                settings.relativeTolerance(), settings.seed());
-        SegmentIdMatcher.Matching matching = SegmentIdMatcher.match(previous, features, scaling, fit.centroids(),
-                highestSegmentIdUsed, settings.maxMatchDistance());
+        BatchKMeans.Fit fit =
+                BatchKMeans.fit(
+                        standardised,
+                        choice.k(),
+                        settings.restarts(),
+                        settings.maxIterations(),
+                        settings.relativeTolerance(),
+                        settings.seed());
+        SegmentIdMatcher.Matching matching =
+                SegmentIdMatcher.match(
+                        previous,
+                        features,
+                        scaling,
+                        fit.centroids(),
+                        highestSegmentIdUsed,
+                        settings.maxMatchDistance());
 
         // centres in id order: versions read alike and the JSON lists segments by id
         int k = fit.k();
-        Integer[] order = IntStream.range(0, k).boxed().sorted(Comparator.comparingInt(c -> matching.ids()[c])).toArray(Integer[]::new);
+        Integer[] order =
+                IntStream.range(0, k)
+                        .boxed()
+                        .sorted(Comparator.comparingInt(c -> matching.ids()[c]))
+                        .toArray(Integer[]::new);
         double[] centres = new double[k * d];
         double[] counts = new double[k];
         long[] sizes = new long[k];
@@ -157,12 +250,32 @@ public final class Retrainer {
         }
         String[] names = names(centres, k, features, previous, previousIndex);
         long version = previous == null ? nowMillis : Math.max(previous.version() + 1, nowMillis);
-        SegmentModel model = new SegmentModel(version, "batch", features, scaling, centres, counts,
-                fit.inertia() / raw.length, raw.length, ids, names).withSizes(sizes);
+        SegmentModel model =
+                new SegmentModel(
+                                version,
+                                "batch",
+                                features,
+                                scaling,
+                                centres,
+                                counts,
+                                fit.inertia() / raw.length,
+                                raw.length,
+                                ids,
+                                names)
+                        .withSizes(sizes);
 
-        ModelEvaluation evaluation = ModelEvaluation.evaluate(model, standardised, KSelection.rows(raw, sampleIndices),
-                sample, previous, choice.silhouetteByK());
-        return new Result(model, evaluation, new SegmentIdMatcher.Matching(ids, previousIndex, matching.highestIdUsed()),
+        ModelEvaluation evaluation =
+                ModelEvaluation.evaluate(
+                        model,
+                        standardised,
+                        KSelection.rows(raw, sampleIndices),
+                        sample,
+                        previous,
+                        choice.silhouetteByK());
+        return new Result(
+                model,
+                evaluation,
+                new SegmentIdMatcher.Matching(ids, previousIndex, matching.highestIdUsed()),
                 matching.highestIdUsed());
     }
 
@@ -170,7 +283,12 @@ public final class Retrainer {
      * A continued segment keeps its name (people may have overridden it, as in the stream); a new
      * one is named from what distinguishes its centre, numbered if that name is taken.
      */
-    private static String[] names(double[] centres, int k, List<String> features, SegmentModel previous, int[] previousIndex) {
+    private static String[] names(
+            double[] centres,
+            int k,
+            List<String> features,
+            SegmentModel previous,
+            int[] previousIndex) {
         int d = features.size();
         String[] names = new String[k];
         Set<String> taken = new HashSet<>();
@@ -182,7 +300,9 @@ public final class Retrainer {
         }
         for (int c = 0; c < k; c++) {
             if (previousIndex[c] < 0) {
-                String name = SegmentNames.describe(Arrays.copyOfRange(centres, c * d, (c + 1) * d), features);
+                String name =
+                        SegmentNames.describe(
+                                Arrays.copyOfRange(centres, c * d, (c + 1) * d), features);
                 String unique = name;
                 for (int n = 2; taken.contains(unique); n++) {
                     unique = name + " (" + n + ")";

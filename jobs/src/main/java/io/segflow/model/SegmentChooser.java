@@ -1,9 +1,9 @@
 package io.segflow.model;
 
 /**
- * Decides a customer's segment from the nearest centre, with hysteresis so that a customer near
- * a boundary does not flap between two segments, and a confidence that reflects both how clearly
- * they belong (the margin to the next centre) and how much data stands behind their profile.
+ * Decides a customer's segment from the nearest centre, with hysteresis so that a customer near a
+ * boundary does not flap between two segments, and a confidence that reflects both how clearly they
+ * belong (the margin to the next centre) and how much data stands behind their profile.
  */
 public final class SegmentChooser {
 
@@ -19,13 +19,14 @@ public final class SegmentChooser {
     }
 
     /** The chosen segment, its distance (standardised units) and the confidence. */
-    public record Decision(int segment, double distance, double confidence, ConfidenceClass confidenceClass) {}
+    public record Decision(
+            int segment, double distance, double confidence, ConfidenceClass confidenceClass) {}
 
     private final double hysteresis;
 
     /**
-     * @param hysteresis how much nearer (as a fraction of the distance to the current centre) a
-     *     new centre must be before the customer moves: 0 moves at once, 0.1 needs 10% nearer
+     * @param hysteresis how much nearer (as a fraction of the distance to the current centre) a new
+     *     centre must be before the customer moves: 0 moves at once, 0.1 needs 10% nearer
      */
     public SegmentChooser(double hysteresis) {
         if (hysteresis < 0 || hysteresis >= 1) {
@@ -40,15 +41,27 @@ public final class SegmentChooser {
      * @param distanceToCurrent the profile's distance to that segment's centre (ignored for -1)
      * @param evidence how much data stands behind the profile, in [0, 1]
      */
-    public Decision choose(Assignment nearest, int current, double distanceToCurrent, double evidence) {
+    public Decision choose(
+            Assignment nearest, int current, double distanceToCurrent, double evidence) {
         int segment = nearest.segment();
         double distance = nearest.distance();
         double margin = nearest.margin();
-        if (current >= 0 && current != segment && nearest.distance() > (1 - hysteresis) * distanceToCurrent) {
+        if (current >= 0
+                && current != segment
+                && nearest.distance() > (1 - hysteresis) * distanceToCurrent) {
             // not clearly nearer: stay, with the margin measured from the staying centre
             segment = current;
             distance = distanceToCurrent;
-            margin = distanceToCurrent > 0 ? Math.max(0.0, 1 - distanceToCurrent / Math.max(nearest.secondDistance(), distanceToCurrent)) : 1.0;
+            margin =
+                    distanceToCurrent > 0
+                            ? Math.max(
+                                    0.0,
+                                    1
+                                            - distanceToCurrent
+                                                    / Math.max(
+                                                            nearest.secondDistance(),
+                                                            distanceToCurrent))
+                            : 1.0;
             margin = Math.min(margin, nearest.margin());
         }
         double confidence = margin * (0.5 + 0.5 * clamp(evidence));
@@ -56,8 +69,8 @@ public final class SegmentChooser {
     }
 
     /**
-     * How much data stands behind a profile: the share of its features that are known and not
-     * zero (a zero count means the source has nothing on this customer yet).
+     * How much data stands behind a profile: the share of its features that are known and not zero
+     * (a zero count means the source has nothing on this customer yet).
      */
     public static double evidence(double[] raw) {
         if (raw.length == 0) {

@@ -5,27 +5,26 @@ import java.util.List;
 
 /**
  * Gives the centroids of a new model version their segment ids, so that an id keeps its meaning
- * across versions: each new centroid is paired with at most one previous centroid by the
- * Hungarian algorithm on squared standardised distance (the pairing that moves the centres least
- * in total, where greedy nearest-first can steal a partner and cascade). A pair inherits the
- * previous id when the centres are at most {@code maxDistance} apart; a new centroid left
- * unpaired (k grew) or paired too far away is a new segment and gets a fresh id above every id
- * ever used, so a retired id is never handed to a different segment.
+ * across versions: each new centroid is paired with at most one previous centroid by the Hungarian
+ * algorithm on squared standardised distance (the pairing that moves the centres least in total,
+ * where greedy nearest-first can steal a partner and cascade). A pair inherits the previous id when
+ * the centres are at most {@code maxDistance} apart; a new centroid left unpaired (k grew) or
+ * paired too far away is a new segment and gets a fresh id above every id ever used, so a retired
+ * id is never handed to a different segment.
  *
  * <p>Both sets of centroids must be in the same standardisation; a caller holding models with
- * different scalings converts the previous centres through feature units (see
- * {@link #inScalingOf}).
+ * different scalings converts the previous centres through feature units (see {@link
+ * #inScalingOf}).
  */
 public final class SegmentIdMatcher {
 
     /**
      * Default largest distance (standardised units, Euclidean over all features) at which a new
-     * centroid still continues a previous segment: one population standard deviation. Centres
-     * of the same segment refitted on a similar snapshot move a small fraction of that (their
+     * centroid still continues a previous segment: one population standard deviation. Centres of
+     * the same segment refitted on a similar snapshot move a small fraction of that (their
      * estimation error shrinks as 1/sqrt(size)); segments worth telling apart sit several units
      * apart, or k-means would not have split them. It is the streaming trainer's threshold too
-     * (StreamingModel, once settled), so batch and stream agree on what "the same
-     * segment" means.
+     * (StreamingModel, once settled), so batch and stream agree on what "the same segment" means.
      */
     public static final double DEFAULT_MAX_DISTANCE = 1.0;
 
@@ -46,17 +45,26 @@ public final class SegmentIdMatcher {
     private SegmentIdMatcher() {}
 
     /**
-     * @param previousCentroids the previous version's centroids, standardised like {@code newCentroids}
+     * @param previousCentroids the previous version's centroids, standardised like {@code
+     *     newCentroids}
      * @param previousIds the segment id of each previous centroid
      * @param newCentroids the centroids of the new version
-     * @param highestIdUsed the highest segment id any published version ever used (e.g. the
-     *     maximum over segment_model), or -1 when none was; the previous ids count as used too
+     * @param highestIdUsed the highest segment id any published version ever used (e.g. the maximum
+     *     over segment_model), or -1 when none was; the previous ids count as used too
      * @param maxDistance beyond this Euclidean distance a pair is not the same segment
      */
-    public static Matching match(double[][] previousCentroids, int[] previousIds, double[][] newCentroids,
-            int highestIdUsed, double maxDistance) {
+    public static Matching match(
+            double[][] previousCentroids,
+            int[] previousIds,
+            double[][] newCentroids,
+            int highestIdUsed,
+            double maxDistance) {
         if (previousCentroids.length != previousIds.length) {
-            throw new IllegalArgumentException(previousCentroids.length + " previous centroids but " + previousIds.length + " ids");
+            throw new IllegalArgumentException(
+                    previousCentroids.length
+                            + " previous centroids but "
+                            + previousIds.length
+                            + " ids");
         }
         if (!(maxDistance >= 0)) {
             throw new IllegalArgumentException("maxDistance must be >= 0, was " + maxDistance);
@@ -96,13 +104,18 @@ public final class SegmentIdMatcher {
 
     /**
      * Ids for the centroids of a new version given the previous model, if any: with no previous
-     * model, or one trained on other features (its distances mean nothing here), every centroid
-     * is a new segment, numbered from highestIdUsed + 1 (0 when nothing was ever published).
+     * model, or one trained on other features (its distances mean nothing here), every centroid is
+     * a new segment, numbered from highestIdUsed + 1 (0 when nothing was ever published).
      *
      * @param newCentroids standardised with {@code newScaling}
      */
-    public static Matching match(SegmentModel previous, List<String> features, FeatureScaling newScaling,
-            double[][] newCentroids, int highestIdUsed, double maxDistance) {
+    public static Matching match(
+            SegmentModel previous,
+            List<String> features,
+            FeatureScaling newScaling,
+            double[][] newCentroids,
+            int highestIdUsed,
+            double maxDistance) {
         if (previous == null) {
             return match(new double[0][], new int[0], newCentroids, highestIdUsed, maxDistance);
         }
@@ -118,7 +131,12 @@ public final class SegmentIdMatcher {
             }
             return match(new double[0][], new int[0], newCentroids, highest, maxDistance);
         }
-        return match(inScalingOf(previous, newScaling), previousIds, newCentroids, highestIdUsed, maxDistance);
+        return match(
+                inScalingOf(previous, newScaling),
+                previousIds,
+                newCentroids,
+                highestIdUsed,
+                maxDistance);
     }
 
     /** The previous model's centres, through feature units, in another standardisation. */

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * One published version of the segmentation: which features it reads, how it scales them, and
- * its centres. Immutable, so the scoring side can share it freely. Centres are kept standardised
- * for speed and reported in feature units for people.
+ * One published version of the segmentation: which features it reads, how it scales them, and its
+ * centres. Immutable, so the scoring side can share it freely. Centres are kept standardised for
+ * speed and reported in feature units for people.
  */
 public final class SegmentModel implements Serializable {
 
@@ -39,7 +39,17 @@ public final class SegmentModel implements Serializable {
             double[] counts,
             double inertia,
             long pointsSeen) {
-        this(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, null, null);
+        this(
+                version,
+                trainedBy,
+                features,
+                scaling,
+                centres,
+                counts,
+                inertia,
+                pointsSeen,
+                null,
+                null);
     }
 
     /**
@@ -58,8 +68,11 @@ public final class SegmentModel implements Serializable {
             int[] segmentIds,
             String[] segmentNames) {
         this.d = features.size();
-        if (scaling.dimensions() != d || centres.length % d != 0 || centres.length / d != counts.length) {
-            throw new IllegalArgumentException("features, scaling, centres and counts do not agree");
+        if (scaling.dimensions() != d
+                || centres.length % d != 0
+                || centres.length / d != counts.length) {
+            throw new IllegalArgumentException(
+                    "features, scaling, centres and counts do not agree");
         }
         this.version = version;
         this.trainedBy = trainedBy;
@@ -71,9 +84,11 @@ public final class SegmentModel implements Serializable {
         this.inertia = inertia;
         this.pointsSeen = pointsSeen;
         this.segmentIds = segmentIds == null ? IntStream.range(0, k).toArray() : segmentIds.clone();
-        this.segmentNames = segmentNames == null
-                ? SegmentNames.describeAll(this.centres, k, this.features).toArray(new String[0])
-                : segmentNames.clone();
+        this.segmentNames =
+                segmentNames == null
+                        ? SegmentNames.describeAll(this.centres, k, this.features)
+                                .toArray(new String[0])
+                        : segmentNames.clone();
         if (this.segmentIds.length != k || this.segmentNames.length != k) {
             throw new IllegalArgumentException("one id and one name per centre");
         }
@@ -104,7 +119,18 @@ public final class SegmentModel implements Serializable {
 
     /** This version with the number of customers nearest each centre (in a sample of them). */
     public SegmentModel withSizes(long[] customersPerCentre) {
-        SegmentModel sized = new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, segmentIds, segmentNames);
+        SegmentModel sized =
+                new SegmentModel(
+                        version,
+                        trainedBy,
+                        features,
+                        scaling,
+                        centres,
+                        counts,
+                        inertia,
+                        pointsSeen,
+                        segmentIds,
+                        segmentNames);
         sized.sizes = customersPerCentre.clone();
         return sized;
     }
@@ -164,14 +190,19 @@ public final class SegmentModel implements Serializable {
         return centroid;
     }
 
-    /** Centre c standardised: how many standard deviations above or below the mean each feature is. */
+    /**
+     * Centre c standardised: how many standard deviations above or below the mean each feature is.
+     */
     public double[] standardisedCentroid(int c) {
         double[] centroid = new double[d];
         System.arraycopy(centres, c * d, centroid, 0, d);
         return centroid;
     }
 
-    /** Distance (standardised units) of a standardised point to centre c, gaps left out as in scoring. */
+    /**
+     * Distance (standardised units) of a standardised point to centre c, gaps left out as in
+     * scoring.
+     */
     public double distanceTo(double[] scaled, int c) {
         return Math.sqrt(Centroids.squaredDistance(scaled, centres, c * d, d));
     }
@@ -185,8 +216,8 @@ public final class SegmentModel implements Serializable {
     }
 
     /**
-     * The hot path: the nearest centre of an already standardised point, with squared distances
-     * to the nearest and the second-nearest written to {@code distances}. Allocates nothing.
+     * The hot path: the nearest centre of an already standardised point, with squared distances to
+     * the nearest and the second-nearest written to {@code distances}. Allocates nothing.
      */
     public int nearestStandardised(double[] scaled, double[] distances) {
         return Centroids.nearest(centres, k, d, scaled, distances);
@@ -197,16 +228,20 @@ public final class SegmentModel implements Serializable {
      * wrong columns assigns garbage. The message names what was added and what was removed.
      */
     public void requireFeatures(List<String> profileFeatures) {
-        describeMismatch(profileFeatures, "the profile").ifPresent(mismatch -> {
-            throw new FeatureMismatchException(
-                    mismatch + ". Retrain (or start without a model) so that the model matches the SQL.");
-        });
+        describeMismatch(profileFeatures, "the profile")
+                .ifPresent(
+                        mismatch -> {
+                            throw new FeatureMismatchException(
+                                    mismatch
+                                            + ". Retrain (or start without a model) so that the"
+                                            + " model matches the SQL.");
+                        });
     }
 
     /**
      * Why columns that {@code whose} offers cannot be scored by this model, e.g. "model version 7
-     * was trained on [a, b] but the profile has [a, c]; added: [c]; removed: [b]"; empty when
-     * they are exactly the model's features in the model's order.
+     * was trained on [a, b] but the profile has [a, c]; added: [c]; removed: [b]"; empty when they
+     * are exactly the model's features in the model's order.
      */
     public Optional<String> describeMismatch(List<String> offered, String whose) {
         if (features.equals(offered)) {
@@ -217,8 +252,14 @@ public final class SegmentModel implements Serializable {
         List<String> removed = new ArrayList<>(features);
         removed.removeAll(offered);
         return Optional.of(
-                "model version " + version + " was trained on " + features
-                        + " but " + whose + " has " + offered
+                "model version "
+                        + version
+                        + " was trained on "
+                        + features
+                        + " but "
+                        + whose
+                        + " has "
+                        + offered
                         + (added.isEmpty() ? "" : "; added: " + added)
                         + (removed.isEmpty() ? "" : "; removed: " + removed)
                         + (added.isEmpty() && removed.isEmpty() ? "; the order differs" : ""));

@@ -1,20 +1,21 @@
 package io.segflow.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.util.Arrays;
 
 /**
- * Readable names from what sets a centre apart: the features furthest from the average
- * customer, in standard deviations, e.g. "high videos_viewed, low customer_age". A centre
- * within half a standard deviation of the mean on every feature is "typical customers".
+ * Readable names from what sets a centre apart: the features furthest from the average customer, in
+ * standard deviations, e.g. "high videos_viewed, low customer_age". A centre within half a standard
+ * deviation of the mean on every feature is "typical customers".
  */
 public final class SegmentNames {
 
     /** Below this many standard deviations from the mean a feature does not distinguish. */
     static final double DISTINCT = 0.5;
+
     static final int MAX_TERMS = 2;
 
     private SegmentNames() {}
@@ -37,7 +38,9 @@ public final class SegmentNames {
         return String.join(", ", terms);
     }
 
-    /** One name per standardised centre (stored flat); two that would read the same are numbered. */
+    /**
+     * One name per standardised centre (stored flat); two that would read the same are numbered.
+     */
     public static List<String> describeAll(double[] centres, int k, List<String> features) {
         int d = features.size();
         List<String> names = new ArrayList<>();

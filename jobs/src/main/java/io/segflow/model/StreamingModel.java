@@ -6,11 +6,11 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The streaming segmentation model and how it learns, without Flink: a uniform sample of
- * customers with their latest profiles ({@link CustomerSample}), the feature scaling, the
- * mini-batch k-means ({@link MiniBatchKMeans}) and the segment ids and names of its centres.
- * The trainer operator feeds it profile updates, timer ticks and published models, publishes
- * what it returns, and checkpoints its {@link State}.
+ * The streaming segmentation model and how it learns, without Flink: a uniform sample of customers
+ * with their latest profiles ({@link CustomerSample}), the feature scaling, the mini-batch k-means
+ * ({@link MiniBatchKMeans}) and the segment ids and names of its centres. The trainer operator
+ * feeds it profile updates, timer ticks and published models, publishes what it returns, and
+ * checkpoints its {@link State}.
  *
  * <p>When it starts: with {@code initSize} sampled customers; or, for a small customer base, with
  * at least k of them once {@code batchMaxWait} has passed since the first profile, so that a base
@@ -23,12 +23,12 @@ import java.util.Random;
  * Hungarian algorithm ({@link SegmentIdMatcher}, as a batch retrain does), and while the model
  * settles every id is carried on, however far its centre moved: nobody acts on a segment in its
  * first minutes, and retiring ids then only leaves holes. Dying centres are not re-seeded yet
- * either. The model is settled once a fresh fit no longer beats it and the sample holds
- * {@code initSize} customers. From then on a replacement pairs centres only within
- * {@link SegmentIdMatcher#DEFAULT_MAX_DISTANCE}; one that would retire an id (a centre paired
- * with none) must be much better ({@value #REFIT_GAIN_RETIRING}) than one that keeps them all
- * ({@value #REFIT_GAIN}), so that k-means' many near-equal local optima do not reshuffle segments;
- * a re-seeded centre is a new segment.
+ * either. The model is settled once a fresh fit no longer beats it and the sample holds {@code
+ * initSize} customers. From then on a replacement pairs centres only within {@link
+ * SegmentIdMatcher#DEFAULT_MAX_DISTANCE}; one that would retire an id (a centre paired with none)
+ * must be much better ({@value #REFIT_GAIN_RETIRING}) than one that keeps them all ({@value
+ * #REFIT_GAIN}), so that k-means' many near-equal local optima do not reshuffle segments; a
+ * re-seeded centre is a new segment.
  *
  * <p>Deterministic given its inputs and seed: a restored model draws the same batches.
  */
@@ -36,18 +36,35 @@ public final class StreamingModel {
 
     /** How the versions a stream trains are marked in segment_model. */
     public static final String TRAINED_BY = "stream";
+
     /** Every this many batches a fresh k-means++ fit of the sample competes with the model. */
     public static final int REFIT_EVERY_BATCHES = 20;
-    /** A fresh fit that keeps every segment replaces the model when this much better on the same customers. */
+
+    /**
+     * A fresh fit that keeps every segment replaces the model when this much better on the same
+     * customers.
+     */
     public static final double REFIT_GAIN = 0.05;
-    /** A fresh fit that would retire a segment must be this much better (once the model is settled). */
+
+    /**
+     * A fresh fit that would retire a segment must be this much better (once the model is settled).
+     */
     public static final double REFIT_GAIN_RETIRING = 0.20;
+
     /** Customers drawn to compare fits and to measure segment sizes. */
     static final int SIZE_SAMPLE = 5_000;
 
     /** How the model learns; every field is an option of `segflow run`. */
-    public record Settings(int k, int batchSize, long batchMaxWaitMillis, MiniBatchKMeans.Params kMeans, int initSize,
-            int sampleCapacity, int emitEveryBatches, long seed) implements Serializable {}
+    public record Settings(
+            int k,
+            int batchSize,
+            long batchMaxWaitMillis,
+            MiniBatchKMeans.Params kMeans,
+            int initSize,
+            int sampleCapacity,
+            int emitEveryBatches,
+            long seed)
+            implements Serializable {}
 
     /** Everything needed to continue exactly: what the trainer operator checkpoints. */
     public static class State implements Serializable {
@@ -93,7 +110,8 @@ public final class StreamingModel {
     }
 
     /** A model that starts from a published one instead of its first customers. */
-    public static StreamingModel startingFrom(Settings settings, List<String> features, SegmentModel model) {
+    public static StreamingModel startingFrom(
+            Settings settings, List<String> features, SegmentModel model) {
         StreamingModel streaming = new StreamingModel(settings, features);
         streaming.continueFrom(model, 0);
         return streaming;
@@ -127,8 +145,8 @@ public final class StreamingModel {
     }
 
     /**
-     * Time passed without enough updates for a batch: learn from what came since the last one
-     * and check the fit; or start a small customer base's model.
+     * Time passed without enough updates for a batch: learn from what came since the last one and
+     * check the fit; or start a small customer base's model.
      */
     public Optional<SegmentModel> tick(long now) {
         if (kMeans == null) {
@@ -146,8 +164,8 @@ public final class StreamingModel {
     }
 
     /**
-     * A model trained elsewhere (a retrain, its features already checked): learning continues
-     * from it, with its ids and names. One seen before (same or older version) is ignored.
+     * A model trained elsewhere (a retrain, its features already checked): learning continues from
+     * it, with its ids and names. One seen before (same or older version) is ignored.
      */
     public Optional<SegmentModel> adopt(SegmentModel published, long now) {
         if (published.version() <= lastAdoptedVersion) {
@@ -176,8 +194,10 @@ public final class StreamingModel {
 
     private Optional<SegmentModel> startIfReady(long now) {
         boolean enough = sample.size() >= Math.max(settings.initSize(), settings.k());
-        boolean smallBaseWaitedEnough = sample.size() >= settings.k() && firstUpdateAt >= 0
-                && now - firstUpdateAt >= settings.batchMaxWaitMillis();
+        boolean smallBaseWaitedEnough =
+                sample.size() >= settings.k()
+                        && firstUpdateAt >= 0
+                        && now - firstUpdateAt >= settings.batchMaxWaitMillis();
         if (!enough && !smallBaseWaitedEnough) {
             return Optional.empty();
         }
@@ -215,10 +235,10 @@ public final class StreamingModel {
     /**
      * Mini-batch k-means moves its centres a little with every batch, so it lags behind a base
      * whose profiles grow all the time, and it only refines where it started, on the first
-     * customers, whose profiles were still filling in. So now and then the model catches up:
-     * Lloyd iterations from its centres on the current sample (the same segments where their
-     * customers are now); and a fresh k-means++ fit competes with that, replacing it only when
-     * it explains the same customers clearly better. Returns whether the fresh fit won.
+     * customers, whose profiles were still filling in. So now and then the model catches up: Lloyd
+     * iterations from its centres on the current sample (the same segments where their customers
+     * are now); and a fresh k-means++ fit competes with that, replacing it only when it explains
+     * the same customers clearly better. Returns whether the fresh fit won.
      */
     private boolean refitIfClearlyBetter() {
         changedSinceFitCheck = 0;
@@ -236,12 +256,17 @@ public final class StreamingModel {
                 centres[c * d + j] = rescaled.scale(j, scaling.unscale(j, centres[c * d + j]));
             }
         }
-        MiniBatchKMeans caughtUp = MiniBatchKMeans.refined(customers, d, params(k), centres, kMeans.pointsSeen(), kMeans.batches());
+        MiniBatchKMeans caughtUp =
+                MiniBatchKMeans.refined(
+                        customers, d, params(k), centres, kMeans.pointsSeen(), kMeans.batches());
         MiniBatchKMeans fresh = MiniBatchKMeans.initialise(customers, d, params(k));
         SegmentModel current = caughtUp.toModel(0, TRAINED_BY, features, rescaled);
         SegmentModel candidate = fresh.toModel(0, TRAINED_BY, features, rescaled);
         double currentInertia = ClusteringMetrics.inertia(current, customers);
-        double gain = currentInertia > 0 ? 1 - ClusteringMetrics.inertia(candidate, customers) / currentInertia : 0;
+        double gain =
+                currentInertia > 0
+                        ? 1 - ClusteringMetrics.inertia(candidate, customers) / currentInertia
+                        : 0;
         scaling = rescaled;
 
         double[][] previous = new double[k][];
@@ -250,8 +275,13 @@ public final class StreamingModel {
             previous[c] = current.standardisedCentroid(c);
             next[c] = candidate.standardisedCentroid(c);
         }
-        SegmentIdMatcher.Matching matching = SegmentIdMatcher.match(previous, segmentIds, next, highestSegmentId,
-                settled ? SegmentIdMatcher.DEFAULT_MAX_DISTANCE : Double.POSITIVE_INFINITY);
+        SegmentIdMatcher.Matching matching =
+                SegmentIdMatcher.match(
+                        previous,
+                        segmentIds,
+                        next,
+                        highestSegmentId,
+                        settled ? SegmentIdMatcher.DEFAULT_MAX_DISTANCE : Double.POSITIVE_INFINITY);
         boolean retiresSegments = false;
         for (int c = 0; c < k; c++) {
             retiresSegments |= !matching.continues(c);
@@ -266,14 +296,19 @@ public final class StreamingModel {
                 }
                 if (sample.size() >= settings.initSize()) {
                     settled = true;
-                    kMeans = MiniBatchKMeans.restore(params(k), kMeans.state()); // re-seeding from now on
+                    kMeans =
+                            MiniBatchKMeans.restore(
+                                    params(k), kMeans.state()); // re-seeding from now on
                 }
             }
             return false;
         }
         String[] names = new String[k];
         for (int c = 0; c < k; c++) {
-            names[c] = settled && matching.continues(c) ? segmentNames[matching.previousIndex()[c]] : candidate.segmentName(c);
+            names[c] =
+                    settled && matching.continues(c)
+                            ? segmentNames[matching.previousIndex()[c]]
+                            : candidate.segmentName(c);
         }
         kMeans = fresh;
         segmentIds = matching.ids();
@@ -298,7 +333,8 @@ public final class StreamingModel {
     private SegmentModel emit(long now) {
         // versions order all models ever published, across restarts and batch retraining
         version = Math.max(version + 1, now);
-        SegmentModel model = kMeans.toModel(version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
+        SegmentModel model =
+                kMeans.toModel(version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
         return model.withSizes(sizes(model));
     }
 
@@ -315,7 +351,8 @@ public final class StreamingModel {
     /** Learning parameters for k centres: no re-seeding while the model settles. */
     private MiniBatchKMeans.Params params(int k) {
         MiniBatchKMeans.Params p = settings.kMeans();
-        return new MiniBatchKMeans.Params(k, p.decayFactor(), p.halfLifePoints(), settled ? p.reseedRatio() : 0.0, p.seed());
+        return new MiniBatchKMeans.Params(
+                k, p.decayFactor(), p.halfLifePoints(), settled ? p.reseedRatio() : 0.0, p.seed());
     }
 
     private double[][] standardise(double[][] raw) {
@@ -365,12 +402,22 @@ public final class StreamingModel {
 
     public static StreamingModel restore(Settings settings, List<String> features, State state) {
         StreamingModel model = new StreamingModel(settings, features);
-        model.sample = CustomerSample.restore(settings.sampleCapacity(), features.size(), settings.seed(),
-                state.sampleIds, state.sampleProfiles, state.customersOffered);
+        model.sample =
+                CustomerSample.restore(
+                        settings.sampleCapacity(),
+                        features.size(),
+                        settings.seed(),
+                        state.sampleIds,
+                        state.sampleProfiles,
+                        state.customersOffered);
         model.scaling = state.scaling;
         model.settled = state.settled;
-        model.kMeans = state.model == null ? null
-                : MiniBatchKMeans.restore(model.params(state.model.centres().length / features.size()), state.model);
+        model.kMeans =
+                state.model == null
+                        ? null
+                        : MiniBatchKMeans.restore(
+                                model.params(state.model.centres().length / features.size()),
+                                state.model);
         model.version = state.version;
         model.pending = state.pending;
         model.changedSinceFitCheck = state.changedSinceFitCheck;

@@ -4,12 +4,12 @@ import io.segflow.sql.SqlScripts;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Expressions;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.table.api.Expressions;
 import org.apache.flink.table.expressions.Expression;
 
 /**
@@ -35,13 +35,18 @@ public final class ArchiveJob {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         tableEnv.getConfig().set(PipelineOptions.NAME, JOB_NAME);
-        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, SqlScripts.locate(settings.sqlDirectory()), settings.placeholders());
+        SegflowPipeline pipeline =
+                SegflowPipeline.create(
+                        tableEnv,
+                        SqlScripts.locate(settings.sqlDirectory()),
+                        settings.placeholders());
         StatementSet export = tableEnv.createStatementSet();
         for (String table : pipeline.inputTables()) {
             List<String> columns = ArchiveSources.storedColumns(tableEnv, table);
-            export.add(tableEnv.from(table)
-                    .select(columns.stream().map(Expressions::$).toArray(Expression[]::new))
-                    .insertInto(ArchiveSources.archiveSink(tableEnv, table, archive)));
+            export.add(
+                    tableEnv.from(table)
+                            .select(columns.stream().map(Expressions::$).toArray(Expression[]::new))
+                            .insertInto(ArchiveSources.archiveSink(tableEnv, table, archive)));
         }
         return export.execute().getJobClient().orElseThrow();
     }

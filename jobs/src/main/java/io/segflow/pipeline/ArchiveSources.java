@@ -36,11 +36,13 @@ public final class ArchiveSources {
     /** Reads {@code table} from {@code archive/table} from now on in this environment. */
     static void readFromArchive(TableEnvironment tableEnv, String table, Path archive) {
         Schema declared = catalogTable(tableEnv, table).getUnresolvedSchema();
-        tableEnv.createTemporaryTable(table, TableDescriptor.forConnector("filesystem")
-                .schema(storedSchema(declared, true))
-                .option("path", archive.resolve(table).toUri().toString())
-                .format("json")
-                .build());
+        tableEnv.createTemporaryTable(
+                table,
+                TableDescriptor.forConnector("filesystem")
+                        .schema(storedSchema(declared, true))
+                        .option("path", archive.resolve(table).toUri().toString())
+                        .format("json")
+                        .build());
     }
 
     /** Where {@code table}'s records are archived: its stored columns in JSON lines. */
@@ -55,7 +57,8 @@ public final class ArchiveSources {
     /** The columns an archive stores: physical and metadata ones, in the declared order. */
     static List<String> storedColumns(TableEnvironment tableEnv, String table) {
         List<String> columns = new ArrayList<>();
-        for (Schema.UnresolvedColumn column : catalogTable(tableEnv, table).getUnresolvedSchema().getColumns()) {
+        for (Schema.UnresolvedColumn column :
+                catalogTable(tableEnv, table).getUnresolvedSchema().getColumns()) {
             if (!(column instanceof Schema.UnresolvedComputedColumn)) {
                 columns.add(column.getName());
             }
@@ -104,7 +107,8 @@ public final class ArchiveSources {
 
     private static CatalogBaseTable catalogTable(TableEnvironment tableEnv, String table) {
         try {
-            return tableEnv.getCatalog(tableEnv.getCurrentCatalog()).orElseThrow()
+            return tableEnv.getCatalog(tableEnv.getCurrentCatalog())
+                    .orElseThrow()
                     .getTable(new ObjectPath(tableEnv.getCurrentDatabase(), table));
         } catch (TableNotExistException e) {
             throw new IllegalStateException("no table " + table, e);

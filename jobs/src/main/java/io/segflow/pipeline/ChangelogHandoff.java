@@ -28,10 +28,10 @@ import org.apache.flink.types.RowKind;
  * Hands a table's changelog to DataStream operators <em>inside</em> the plan of a statement set.
  *
  * <p>Why: {@code toChangelogStream} plans its table on its own, apart from the statement set's
- * INSERTs, so every source, decoding step and stateful SQL operator would exist twice, once for
- * the sinks and once for the DataStream side. Inserted into this sink instead, the table is
- * planned together with the INSERTs (the planner shares every common sub-plan), and the sink
- * passes the changelog on as the {@link DataStream} the planner built for it.
+ * INSERTs, so every source, decoding step and stateful SQL operator would exist twice, once for the
+ * sinks and once for the DataStream side. Inserted into this sink instead, the table is planned
+ * together with the INSERTs (the planner shares every common sub-plan), and the sink passes the
+ * changelog on as the {@link DataStream} the planner built for it.
  *
  * <p>The sink is a connector ({@value #IDENTIFIER}) that only the job itself declares, with a
  * handoff id: the planner finds it through Flink's factory discovery, and it delivers the stream
@@ -41,7 +41,8 @@ public final class ChangelogHandoff implements DynamicTableSinkFactory {
 
     public static final String IDENTIFIER = "segflow-changelog-handoff";
 
-    static final ConfigOption<String> HANDOFF = ConfigOptions.key("handoff").stringType().noDefaultValue();
+    static final ConfigOption<String> HANDOFF =
+            ConfigOptions.key("handoff").stringType().noDefaultValue();
 
     private static final Map<String, DataStream<RowData>> DELIVERED = new ConcurrentHashMap<>();
 
@@ -56,14 +57,17 @@ public final class ChangelogHandoff implements DynamicTableSinkFactory {
 
         /**
          * The changelog of the table inserted into {@link #tableName()}, available once the
-         * statement set holding that INSERT was attached (planned), as a stream of {@code env}.
-         * The planner hands its sinks streams of a stand-in environment, which keeps only what
-         * leads to the sink it gets back; operators added to the real one run with the job.
+         * statement set holding that INSERT was attached (planned), as a stream of {@code env}. The
+         * planner hands its sinks streams of a stand-in environment, which keeps only what leads to
+         * the sink it gets back; operators added to the real one run with the job.
          */
         public DataStream<RowData> changelog(StreamExecutionEnvironment env) {
             DataStream<RowData> planned = DELIVERED.remove(id);
             if (planned == null) {
-                throw new IllegalStateException("the changelog of " + table + " was not planned: attach the statement set first");
+                throw new IllegalStateException(
+                        "the changelog of "
+                                + table
+                                + " was not planned: attach the statement set first");
             }
             return new DataStream<>(env, planned.getTransformation());
         }
@@ -78,22 +82,31 @@ public final class ChangelogHandoff implements DynamicTableSinkFactory {
      * the planner can send upserts: no UPDATE_BEFORE) and adds {@code INSERT INTO sink SELECT *
      * FROM source} to the statement set.
      */
-    public static Receiver insert(StreamTableEnvironment tableEnv, StreamStatementSet statements, Table source,
-            String sinkName, String primaryKey) {
+    public static Receiver insert(
+            StreamTableEnvironment tableEnv,
+            StreamStatementSet statements,
+            Table source,
+            String sinkName,
+            String primaryKey) {
         Receiver receiver = new Receiver(sinkName);
         Schema.Builder schema = Schema.newBuilder();
         for (var column : source.getResolvedSchema().getColumns()) {
             // a key is never NULL: the planner checks each row against the declaration
-            schema.column(column.getName(), column.getName().equals(primaryKey)
-                    ? column.getDataType().notNull() : column.getDataType());
+            schema.column(
+                    column.getName(),
+                    column.getName().equals(primaryKey)
+                            ? column.getDataType().notNull()
+                            : column.getDataType());
         }
         if (primaryKey != null) {
             schema.primaryKey(primaryKey);
         }
-        tableEnv.createTemporaryTable(sinkName, TableDescriptor.forConnector(IDENTIFIER)
-                .schema(schema.build())
-                .option(HANDOFF, receiver.id)
-                .build());
+        tableEnv.createTemporaryTable(
+                sinkName,
+                TableDescriptor.forConnector(IDENTIFIER)
+                        .schema(schema.build())
+                        .option(HANDOFF, receiver.id)
+                        .build());
         statements.addInsert(sinkName, source);
         return receiver;
     }
@@ -129,7 +142,8 @@ public final class ChangelogHandoff implements DynamicTableSinkFactory {
 
         @Override
         public ChangelogMode getChangelogMode(ChangelogMode requested) {
-            // whatever the table is: inserts only in BATCH, upserts (no UPDATE_BEFORE) when streaming
+            // whatever the table is: inserts only in BATCH, upserts (no UPDATE_BEFORE) when
+            // streaming
             ChangelogMode.Builder mode = ChangelogMode.newBuilder();
             for (RowKind kind : requested.getContainedKinds()) {
                 if (kind != RowKind.UPDATE_BEFORE) {
@@ -143,11 +157,13 @@ public final class ChangelogHandoff implements DynamicTableSinkFactory {
         public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
             return new DataStreamSinkProvider() {
                 @Override
-                public DataStreamSink<?> consumeDataStream(ProviderContext provider, DataStream<RowData> changelog) {
+                public DataStreamSink<?> consumeDataStream(
+                        ProviderContext provider, DataStream<RowData> changelog) {
                     DELIVERED.put(id, changelog);
                     // the planner wants a sink of its own; the operators that use the changelog are
                     // attached to it by the Receiver's owner
-                    DataStreamSink<RowData> sink = changelog.sinkTo(new DiscardingSink<>()).name("changelog handoff");
+                    DataStreamSink<RowData> sink =
+                            changelog.sinkTo(new DiscardingSink<>()).name("changelog handoff");
                     provider.generateUid("changelog-handoff").ifPresent(sink::uid);
                     return sink;
                 }

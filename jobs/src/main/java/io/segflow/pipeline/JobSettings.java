@@ -1,18 +1,18 @@
 package io.segflow.pipeline;
 
+import io.segflow.segments.TrainerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import io.segflow.segments.TrainerSettings;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Everything the job needs to know about its surroundings: where Kafka and PostgreSQL are,
- * which topics to read, where the SQL lives. Defaults follow DESIGN.md. The SQL files see these
- * values through their {@code ${...}} placeholders ({@link #placeholders()}).
+ * Everything the job needs to know about its surroundings: where Kafka and PostgreSQL are, which
+ * topics to read, where the SQL lives. Defaults follow DESIGN.md. The SQL files see these values
+ * through their {@code ${...}} placeholders ({@link #placeholders()}).
  */
 public final class JobSettings implements Cloneable {
 
@@ -261,7 +261,8 @@ public final class JobSettings implements Cloneable {
     /** How long an event id is remembered for deduplication (state TTL of the dedup operators). */
     public JobSettings withDedupWindow(Duration value) {
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException("the deduplication window must be positive, was " + value);
+            throw new IllegalArgumentException(
+                    "the deduplication window must be positive, was " + value);
         }
         JobSettings copy = copy();
         copy.dedupWindow = value;
@@ -331,7 +332,10 @@ public final class JobSettings implements Cloneable {
         return copy;
     }
 
-    /** An archive of the input records (see ArchiveSources) that a backfill reads instead of Kafka; null: Kafka. */
+    /**
+     * An archive of the input records (see ArchiveSources) that a backfill reads instead of Kafka;
+     * null: Kafka.
+     */
     public Path archiveDirectory() {
         return archiveDirectory;
     }
@@ -352,7 +356,8 @@ public final class JobSettings implements Cloneable {
      */
     public JobSettings withMiniBatchLatency(Duration value) {
         if (value.isNegative()) {
-            throw new IllegalArgumentException("the mini-batch latency must not be negative, was " + value);
+            throw new IllegalArgumentException(
+                    "the mini-batch latency must not be negative, was " + value);
         }
         JobSettings copy = copy();
         copy.miniBatchLatency = value;
@@ -370,7 +375,9 @@ public final class JobSettings implements Cloneable {
         return copy;
     }
 
-    /** Where checkpoints go (a path or a URI); null: the cluster's, or ./segflow-state when local. */
+    /**
+     * Where checkpoints go (a path or a URI); null: the cluster's, or ./segflow-state when local.
+     */
     public String stateDirectory() {
         return stateDirectory;
     }

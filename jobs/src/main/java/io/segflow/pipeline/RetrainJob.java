@@ -12,21 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Expressions;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.expressions.Expression;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.flink.table.api.Expressions;
-import org.apache.flink.table.expressions.Expression;
 
 /**
  * Retraining as a bounded run: the profile snapshot in customer_profile is read with the JDBC
- * connector, a full k-means is fitted ({@link Retrainer}: Smile, restarts, optional choice of
- * k, segment ids matched to the version in use), and the new version is published through the
- * job's own sinks: segment_model (the registry) and the models topic, which running jobs read.
+ * connector, a full k-means is fitted ({@link Retrainer}: Smile, restarts, optional choice of k,
+ * segment ids matched to the version in use), and the new version is published through the job's
+ * own sinks: segment_model (the registry) and the models topic, which running jobs read.
  */
 public final class RetrainJob {
 
@@ -46,32 +46,54 @@ public final class RetrainJob {
         // streaming SQL (rowtime attributes, unbounded Kafka tables) that this run only declares.
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
-        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        SegflowPipeline pipeline =
+                SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
         List<String> features = pipeline.features().names();
         // the same tables and topic the streaming job creates; a retrain may come first
-        PostgresSchema.apply(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
+        PostgresSchema.apply(
+                settings.jdbcUrl(),
+                settings.jdbcUser(),
+                settings.jdbcPassword(),
                 pipeline.schemaOf(SegflowPipeline.PROFILE_SINK));
         if (settings.createTopics()) {
-            KafkaTopics.ensure(settings.kafkaBootstrapServers(), List.of(settings.modelsTopic()), 1);
+            KafkaTopics.ensure(
+                    settings.kafkaBootstrapServers(), List.of(settings.modelsTopic()), 1);
         }
 
         double[][] profiles = snapshot(tableEnv, features);
-        LOG.info("Read {} profiles with {} features from customer_profile", profiles.length, features.size());
+        LOG.info(
+                "Read {} profiles with {} features from customer_profile",
+                profiles.length,
+                features.size());
         if (profiles.length < fit.kMax()) {
-            throw new IllegalStateException("customer_profile holds " + profiles.length + " profiles, fewer than k="
-                    + fit.kMax() + ": run the streaming job or a backfill first");
+            throw new IllegalStateException(
+                    "customer_profile holds "
+                            + profiles.length
+                            + " profiles, fewer than k="
+                            + fit.kMax()
+                            + ": run the streaming job or a backfill first");
         }
-        SegmentModel previous = ModelRegistry.loadLatestOrNull(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
-        int highestUsed = ModelRegistry.highestSegmentId(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
-        Retrainer.Result result = Retrainer.retrain(profiles, features, previous, highestUsed, fit, System.currentTimeMillis());
+        SegmentModel previous =
+                ModelRegistry.loadLatestOrNull(
+                        settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        int highestUsed =
+                ModelRegistry.highestSegmentId(
+                        settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        Retrainer.Result result =
+                Retrainer.retrain(
+                        profiles, features, previous, highestUsed, fit, System.currentTimeMillis());
         publish(tableEnv, result);
         return result;
     }
 
-    /** customer_profile as the job keeps it in PostgreSQL, the model's features only; NULL is NaN. */
-    private static double[][] snapshot(StreamTableEnvironment tableEnv, List<String> features) throws Exception {
-        Table profiles = tableEnv.from(SegflowPipeline.PROFILE_SINK)
-                .select(features.stream().map(Expressions::$).toArray(Expression[]::new));
+    /**
+     * customer_profile as the job keeps it in PostgreSQL, the model's features only; NULL is NaN.
+     */
+    private static double[][] snapshot(StreamTableEnvironment tableEnv, List<String> features)
+            throws Exception {
+        Table profiles =
+                tableEnv.from(SegflowPipeline.PROFILE_SINK)
+                        .select(features.stream().map(Expressions::$).toArray(Expression[]::new));
         List<double[]> rows = new ArrayList<>();
         try (CloseableIterator<Row> it = profiles.execute().collect()) {
             while (it.hasNext()) {
@@ -87,16 +109,23 @@ public final class RetrainJob {
         return rows.toArray(double[][]::new);
     }
 
-    private static void publish(StreamTableEnvironment tableEnv, Retrainer.Result result) throws Exception {
+    private static void publish(StreamTableEnvironment tableEnv, Retrainer.Result result)
+            throws Exception {
         SegmentModel model = result.model();
-        Table version = tableEnv.fromValues(ModelRecord.ROW_TYPE, ModelRecord.toRow(model, result.metrics()));
-        Table message = tableEnv.fromValues(
-                DataTypes.ROW(DataTypes.FIELD("model_json", DataTypes.STRING())),
-                Row.of(ModelMessages.toMessage(model, result.metrics())));
+        Table version =
+                tableEnv.fromValues(
+                        ModelRecord.ROW_TYPE, ModelRecord.toRow(model, result.metrics()));
+        Table message =
+                tableEnv.fromValues(
+                        DataTypes.ROW(DataTypes.FIELD("model_json", DataTypes.STRING())),
+                        Row.of(ModelMessages.toMessage(model, result.metrics())));
         StatementSet publish = tableEnv.createStatementSet();
         publish.add(version.insertInto(ModelRecord.SINK));
         publish.add(message.insertInto(ModelRecord.TOPIC));
         publish.execute().await();
-        LOG.info("Published model version {} (k={}) to segment_model and the models topic", model.version(), model.k());
+        LOG.info(
+                "Published model version {} (k={}) to segment_model and the models topic",
+                model.version(),
+                model.k());
     }
 }

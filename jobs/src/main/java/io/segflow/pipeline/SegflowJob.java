@@ -18,10 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The segflow job. Its sources and sinks are the SQL files' tables, addressed by
- * {@link JobSettings}; tests pass the addresses of their embedded Kafka and PostgreSQL and run
- * exactly this graph. The same class serves `segflow run` (local MiniCluster), `flink run` and
- * the demo.
+ * The segflow job. Its sources and sinks are the SQL files' tables, addressed by {@link
+ * JobSettings}; tests pass the addresses of their embedded Kafka and PostgreSQL and run exactly
+ * this graph. The same class serves `segflow run` (local MiniCluster), `flink run` and the demo.
  */
 public final class SegflowJob {
 
@@ -62,13 +61,28 @@ public final class SegflowJob {
         if (settings.archiveDirectory() != null && !settings.backfill()) {
             throw new IllegalArgumentException("an archive is read by a backfill only");
         }
-        SegflowPipeline pipeline = SegflowPipeline.create(
-                tableEnv, scripts, settings.placeholders(), settings.archiveDirectory(), settings.boundedOffsets());
-        SegmentModel warmStart = settings.warmStartVersion() == null
-                ? null
-                : ModelRegistry.load(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), settings.warmStartVersion());
-        SegmentationStage.attach(pipeline.tableEnvironment(), pipeline.features(), pipeline.profile().getResolvedSchema(),
-                pipeline.attachProfileAndInserts(env), settings.trainer(), warmStart);
+        SegflowPipeline pipeline =
+                SegflowPipeline.create(
+                        tableEnv,
+                        scripts,
+                        settings.placeholders(),
+                        settings.archiveDirectory(),
+                        settings.boundedOffsets());
+        SegmentModel warmStart =
+                settings.warmStartVersion() == null
+                        ? null
+                        : ModelRegistry.load(
+                                settings.jdbcUrl(),
+                                settings.jdbcUser(),
+                                settings.jdbcPassword(),
+                                settings.warmStartVersion());
+        SegmentationStage.attach(
+                pipeline.tableEnvironment(),
+                pipeline.features(),
+                pipeline.profile().getResolvedSchema(),
+                pipeline.attachProfileAndInserts(env),
+                settings.trainer(),
+                warmStart);
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
     }
@@ -87,7 +101,10 @@ public final class SegflowJob {
         ensureTopics();
     }
 
-    /** Creates the Kafka topics the job reads and writes where they are missing (unless told not to). */
+    /**
+     * Creates the Kafka topics the job reads and writes where they are missing (unless told not
+     * to).
+     */
     public void ensureTopics() {
         if (settings.createTopics()) {
             List<String> topics = new ArrayList<>(settings.inputTopics());

@@ -8,9 +8,11 @@ import io.segflow.profile.ProfileSpec;
 import io.segflow.sql.SqlScriptException;
 import io.segflow.sql.SqlScripts;
 import io.segflow.sql.SqlStatement;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -23,15 +25,13 @@ import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
-import java.nio.file.Path;
-import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The SQL half of the job: runs the SQL files against a table environment (tables, views,
- * functions), collects their INSERTs into one statement set, and holds the customer profile
- * view to its contract in profile.yml. Later stages take {@link #profile()} and
- * {@link #features()} from here.
+ * functions), collects their INSERTs into one statement set, and holds the customer profile view to
+ * its contract in profile.yml. Later stages take {@link #profile()} and {@link #features()} from
+ * here.
  */
 public final class SegflowPipeline {
 
@@ -50,7 +50,10 @@ public final class SegflowPipeline {
     private ChangelogHandoff.Receiver profileChangelog;
 
     private SegflowPipeline(
-            StreamTableEnvironment tableEnv, StreamStatementSet inserts, FeatureSet features, List<String> inputTables) {
+            StreamTableEnvironment tableEnv,
+            StreamStatementSet inserts,
+            FeatureSet features,
+            List<String> inputTables) {
         this.tableEnv = tableEnv;
         this.inserts = inserts;
         this.features = features;
@@ -60,14 +63,16 @@ public final class SegflowPipeline {
     /**
      * Plans the SQL's INSERTs together with the profile for the segmentation operators, as one
      * graph (every source read once, every SQL operator built once), and attaches it to the
-     * environment; returns the profile changelog (upserts keyed by customer_id, inserts in
-     * BATCH) for the DataStream operators to read. Call once, after the SQL ran.
+     * environment; returns the profile changelog (upserts keyed by customer_id, inserts in BATCH)
+     * for the DataStream operators to read. Call once, after the SQL ran.
      */
     public DataStream<RowData> attachProfileAndInserts(StreamExecutionEnvironment env) {
         if (profileChangelog != null) {
             throw new IllegalStateException("the pipeline is attached already");
         }
-        profileChangelog = ChangelogHandoff.insert(tableEnv, inserts, profile(), PROFILE_HANDOFF, features.keyColumn());
+        profileChangelog =
+                ChangelogHandoff.insert(
+                        tableEnv, inserts, profile(), PROFILE_HANDOFF, features.keyColumn());
         inserts.attachAsDataStream();
         return profileChangelog.changelog(env);
     }
@@ -87,7 +92,10 @@ public final class SegflowPipeline {
      *     ArchiveSources}: the Kafka tables of 10_sources.sql are read from there
      */
     public static SegflowPipeline create(
-            StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values, Path archive) {
+            StreamTableEnvironment tableEnv,
+            SqlScripts scripts,
+            Map<String, String> values,
+            Path archive) {
         return create(tableEnv, scripts, values, archive, null);
     }
 
@@ -95,8 +103,12 @@ public final class SegflowPipeline {
      * @param boundedOffsets null to read as the SQL says; else where every Kafka table read stops
      *     (see {@link BoundedOffsets})
      */
-    public static SegflowPipeline create(StreamTableEnvironment tableEnv, SqlScripts scripts, Map<String, String> values,
-            Path archive, Map<TopicPartition, Long> boundedOffsets) {
+    public static SegflowPipeline create(
+            StreamTableEnvironment tableEnv,
+            SqlScripts scripts,
+            Map<String, String> values,
+            Path archive,
+            Map<TopicPartition, Long> boundedOffsets) {
         // "days" in the features are UTC calendar days, wherever the job runs
         tableEnv.getConfig().set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
         StreamStatementSet inserts = tableEnv.createStatementSet();
@@ -109,8 +121,10 @@ public final class SegflowPipeline {
                     Set<String> before = Set.of(tableEnv.listTables());
                     Set<String> viewsBefore = Set.of(tableEnv.listTemporaryViews());
                     tableEnv.executeSql(statement.text());
-                    if (boundedOffsets != null && !before.containsAll(List.of(tableEnv.listTables()))) {
-                        // before any statement reads the new table: INSERTs and views resolve it once
+                    if (boundedOffsets != null
+                            && !before.containsAll(List.of(tableEnv.listTables()))) {
+                        // before any statement reads the new table: INSERTs and views resolve it
+                        // once
                         BoundedOffsets.apply(tableEnv, boundedOffsets);
                     }
                     for (String view : tableEnv.listTemporaryViews()) {
@@ -120,7 +134,8 @@ public final class SegflowPipeline {
                     }
                     if (statement.file().equals(ArchiveSources.SOURCES_FILE)) {
                         for (String table : tableEnv.listTables()) {
-                            if (!before.contains(table) && ArchiveSources.isKafkaTable(tableEnv, table)) {
+                            if (!before.contains(table)
+                                    && ArchiveSources.isKafkaTable(tableEnv, table)) {
                                 inputTables.add(table);
                                 if (archive != null) {
                                     ArchiveSources.readFromArchive(tableEnv, table, archive);
@@ -157,12 +172,17 @@ public final class SegflowPipeline {
                 ProfileContract.check(ProfileSpec.parse(scripts.profileYaml()), viewColumns(view));
         if (List.of(tableEnv.listTables()).contains(PROFILE_SINK)) {
             List<String> viewNames = view.getColumnNames();
-            List<String> sinkNames = tableEnv.from(PROFILE_SINK).getResolvedSchema().getColumnNames();
+            List<String> sinkNames =
+                    tableEnv.from(PROFILE_SINK).getResolvedSchema().getColumnNames();
             if (!viewNames.equals(sinkNames)) {
                 throw new ProfileContractException(
-                        PROFILE_SINK + " in 90_sinks.sql must list the columns of "
-                                + PROFILE_VIEW + " in the same order.\n  view: " + viewNames
-                                + "\n  sink: " + sinkNames);
+                        PROFILE_SINK
+                                + " in 90_sinks.sql must list the columns of "
+                                + PROFILE_VIEW
+                                + " in the same order.\n  view: "
+                                + viewNames
+                                + "\n  sink: "
+                                + sinkNames);
             }
         }
         return features;
@@ -227,7 +247,10 @@ public final class SegflowPipeline {
         return features;
     }
 
-    /** The INSERTs of the SQL files, until {@link #attachProfileAndInserts()} attaches them to the job. */
+    /**
+     * The INSERTs of the SQL files, until {@link #attachProfileAndInserts()} attaches them to the
+     * job.
+     */
     public StreamStatementSet inserts() {
         return inserts;
     }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
@@ -14,29 +15,27 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import java.time.Duration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 
 /**
  * Where and how the streaming job keeps its state: RocksDB with incremental checkpoints in a
- * directory, kept when the job is cancelled, a few failed checkpoints tolerated, restarts that
- * back off. The same choices as deploy/flink/config.yaml and the Kubernetes manifests (a test
- * holds them together); never the JobManager's memory, whose 5 MB limit a few thousand
- * customers exceed.
+ * directory, kept when the job is cancelled, a few failed checkpoints tolerated, restarts that back
+ * off. The same choices as deploy/flink/config.yaml and the Kubernetes manifests (a test holds them
+ * together); never the JobManager's memory, whose 5 MB limit a few thousand customers exceed.
  *
  * <p>On a local MiniCluster everything comes from here. On a cluster its configuration wins: this
  * only fills in what the cluster leaves unset, and refuses to run when no checkpoint directory is
  * known at all (a local path on one machine is no place for the checkpoints of many).
  *
- * <p>Layout of a state directory: {@code <dir>/<consumer group>/checkpoints/<job id>/chk-<n>}
- * (and {@code savepoints/}), so that two streaming jobs of different consumer groups never
- * resume each other's state.
+ * <p>Layout of a state directory: {@code <dir>/<consumer group>/checkpoints/<job id>/chk-<n>} (and
+ * {@code savepoints/}), so that two streaming jobs of different consumer groups never resume each
+ * other's state.
  */
 public final class StateStorage {
 
@@ -50,15 +49,22 @@ public final class StateStorage {
      * What every deployment of the streaming job sets the same way: deploy/flink/config.yaml and
      * deploy/k8s/segflow-streaming.yaml say the same (DeployManifestsTest).
      */
-    public static final Map<ConfigOption<?>, Object> DEFAULTS = Map.of(
-            StateBackendOptions.STATE_BACKEND, "rocksdb",
-            CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true,
-            CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    public static final Map<ConfigOption<?>, Object> DEFAULTS =
+            Map.of(
+                    StateBackendOptions.STATE_BACKEND,
+                    "rocksdb",
+                    CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
+                    true,
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
-            CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, TOLERABLE_FAILED_CHECKPOINTS,
-            RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay",
-            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1),
-            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+                    CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
+                    TOLERABLE_FAILED_CHECKPOINTS,
+                    RestartStrategyOptions.RESTART_STRATEGY,
+                    "exponential-delay",
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                    Duration.ofSeconds(1),
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                    Duration.ofMinutes(1));
 
     /** A completed checkpoint found in a state directory. */
     public record Checkpoint(Path directory, Instant completedAt) {}
@@ -75,10 +81,13 @@ public final class StateStorage {
         ReadableConfig existing = env.getConfiguration();
         Configuration chosen = new Configuration();
         DEFAULTS.forEach((option, value) -> setIfAbsent(existing, chosen, option, value));
-        if (settings.stateDirectory() != null || existing.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+        if (settings.stateDirectory() != null
+                || existing.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
             URI checkpoints = checkpointDirectory(settings, local);
             chosen.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toString());
-            chosen.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, savepointDirectory(checkpoints).toString());
+            chosen.set(
+                    CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                    savepointDirectory(checkpoints).toString());
         }
         if (settings.resumeFrom() != null) {
             chosen.set(StateRecoveryOptions.SAVEPOINT_PATH, settings.resumeFrom().toString());
@@ -91,16 +100,18 @@ public final class StateStorage {
     /**
      * Where this job's checkpoints go: {@code <state dir>/<group>/checkpoints}.
      *
-     * @throws IllegalStateException on a cluster that configures no checkpoint directory, when
-     *     no state directory is given either
+     * @throws IllegalStateException on a cluster that configures no checkpoint directory, when no
+     *     state directory is given either
      */
     static URI checkpointDirectory(JobSettings settings, boolean local) {
         String directory = settings.stateDirectory();
         if (directory == null) {
             if (!local) {
-                throw new IllegalStateException("the cluster configures no checkpoint directory"
-                        + " (execution.checkpointing.dir): set one there (see deploy/flink/config.yaml) or pass"
-                        + " --state-dir with storage every TaskManager reaches (s3://..., hdfs://..., a shared mount)");
+                throw new IllegalStateException(
+                        "the cluster configures no checkpoint directory"
+                            + " (execution.checkpointing.dir): set one there (see"
+                            + " deploy/flink/config.yaml) or pass --state-dir with storage every"
+                            + " TaskManager reaches (s3://..., hdfs://..., a shared mount)");
             }
             directory = DEFAULT_LOCAL_DIRECTORY.toString();
         }
@@ -128,7 +139,9 @@ public final class StateStorage {
         return URI.create(text.substring(0, text.lastIndexOf("checkpoints")) + "savepoints");
     }
 
-    /** The directory of this job's state when it is local ({@code <state dir>/<group>}), or null. */
+    /**
+     * The directory of this job's state when it is local ({@code <state dir>/<group>}), or null.
+     */
     public static Path localJobDirectory(JobSettings settings) {
         URI checkpoints = checkpointDirectory(settings, true);
         return "file".equals(checkpoints.getScheme()) ? Path.of(checkpoints).getParent() : null;
@@ -141,9 +154,12 @@ public final class StateStorage {
 
     /** Whether a job failed because the state it was started from does not fit its operators. */
     public static boolean isStateMismatch(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+        for (Throwable cause = failure;
+                cause != null;
+                cause = cause.getCause() == cause ? null : cause.getCause()) {
             String message = String.valueOf(cause.getMessage());
-            if (message.contains("Cannot map checkpoint/savepoint state") || message.contains("Failed to rollback to checkpoint/savepoint")) {
+            if (message.contains("Cannot map checkpoint/savepoint state")
+                    || message.contains("Failed to rollback to checkpoint/savepoint")) {
                 return true;
             }
         }
@@ -183,7 +199,8 @@ public final class StateStorage {
 
     private static Stream<Checkpoint> completedCheckpoints(Path job) {
         try (Stream<Path> entries = Files.list(job)) {
-            return entries.filter(p -> p.getFileName().toString().startsWith("chk-"))
+            return entries
+                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
                     .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
                     .map(p -> new Checkpoint(p, modified(p.resolve("_metadata"))))
                     .toList()
@@ -203,7 +220,8 @@ public final class StateStorage {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void setIfAbsent(ReadableConfig existing, Configuration chosen, ConfigOption option, Object value) {
+    private static void setIfAbsent(
+            ReadableConfig existing, Configuration chosen, ConfigOption option, Object value) {
         if (existing.getOptional(option).isEmpty()) {
             chosen.set(option, value);
         }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The model features of the customer profile, in column order, each with the data source it
- * comes from; plus the key, targets and labels that are never clustering inputs. A model
- * remembers the feature names it was trained on and compares them with this.
+ * The model features of the customer profile, in column order, each with the data source it comes
+ * from; plus the key, targets and labels that are never clustering inputs. A model remembers the
+ * feature names it was trained on and compares them with this.
  */
 public record FeatureSet(
         String keyColumn, List<Feature> features, List<String> targets, List<String> labels)

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Holds the profile view of the SQL to its contract in profile.yml and derives the feature set.
- * Every numeric column must be declared (so that each feature has a source), every declared
- * column must exist, and a feature must be numeric. All problems are reported at once, each
- * saying which file to change.
+ * Every numeric column must be declared (so that each feature has a source), every declared column
+ * must exist, and a feature must be numeric. All problems are reported at once, each saying which
+ * file to change.
  */
 public final class ProfileContract {
 
@@ -38,7 +38,10 @@ public final class ProfileContract {
             if (contract == null) {
                 if (column.numeric()) {
                     problems.add(
-                            "column '" + column.name() + "' (" + column.type()
+                            "column '"
+                                    + column.name()
+                                    + "' ("
+                                    + column.type()
                                     + ") of customer_profile is not declared in profile.yml:"
                                     + " add it with its role and source");
                 }
@@ -52,14 +55,19 @@ public final class ProfileContract {
                 case FEATURE -> {
                     if (!column.numeric()) {
                         problems.add(
-                                "feature '" + column.name() + "' is " + column.type()
+                                "feature '"
+                                        + column.name()
+                                        + "' is "
+                                        + column.type()
                                         + " in customer_profile; a feature must be numeric"
                                         + " (cast it in the SQL, or give it another role in"
                                         + " profile.yml)");
                     } else if (contract.source() == null || contract.source().isBlank()) {
                         problems.add(
-                                "feature '" + column.name()
-                                        + "' has no source in profile.yml (crm, web, product, ...)");
+                                "feature '"
+                                        + column.name()
+                                        + "' has no source in profile.yml (crm, web, product,"
+                                        + " ...)");
                     } else {
                         features.add(
                                 new FeatureSet.Feature(
@@ -71,7 +79,8 @@ public final class ProfileContract {
         for (ColumnSpec column : spec.columns()) {
             if (!seen.contains(column.name())) {
                 problems.add(
-                        "profile.yml declares '" + column.name()
+                        "profile.yml declares '"
+                                + column.name()
                                 + "' but customer_profile has no such column:"
                                 + " add it to the view or remove it from profile.yml");
             }

@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The column contract of the customer profile, read from {@code sql/profile.yml}: what each
- * column means, its role and the data source it comes from, and the tests its values pass.
+ * The column contract of the customer profile, read from {@code sql/profile.yml}: what each column
+ * means, its role and the data source it comes from, and the tests its values pass.
  */
 public record ProfileSpec(String table, String owner, List<ColumnSpec> columns) {
 
@@ -49,7 +49,8 @@ public record ProfileSpec(String table, String owner, List<ColumnSpec> columns) 
                 if (column.name() == null || column.role() == null) {
                     throw new ProfileContractException(
                             "profile.yml: every column needs a name and a role (key, feature,"
-                                    + " target, label, attribute): " + column);
+                                    + " target, label, attribute): "
+                                    + column);
                 }
             }
             return spec;

@@ -32,7 +32,9 @@ public final class ModelMessages {
                 try {
                     message.set(column, JSON.readTree((String) value));
                 } catch (Exception e) {
-                    throw new IllegalStateException("column " + column + " of model " + model.version() + " is not JSON", e);
+                    throw new IllegalStateException(
+                            "column " + column + " of model " + model.version() + " is not JSON",
+                            e);
                 }
             } else if (value instanceof Number) {
                 message.set(column, JSON.valueToTree(value));
@@ -51,8 +53,12 @@ public final class ModelMessages {
         } catch (Exception e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage());
         }
-        if (node == null || !node.isObject() || !node.hasNonNull("model_version") || !node.hasNonNull("centroids")) {
-            throw new IllegalArgumentException("not a segflow model: needs model_version, features, scaling and centroids");
+        if (node == null
+                || !node.isObject()
+                || !node.hasNonNull("model_version")
+                || !node.hasNonNull("centroids")) {
+            throw new IllegalArgumentException(
+                    "not a segflow model: needs model_version, features, scaling and centroids");
         }
         return ModelRecord.fromColumns(
                 node.get("model_version").asLong(),

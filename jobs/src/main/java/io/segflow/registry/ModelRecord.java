@@ -18,41 +18,44 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.table.types.DataType;
 import org.apache.flink.types.Row;
 
 /**
- * The storage format of a model version: one row of segment_model (deploy/postgres/schema.sql,
- * and segment_model_sink in sql/90_sinks.sql), its columns listed here once. Centres are in
- * feature units by segment id, so that people can read them; the JSON columns are what the models
- * topic carries too ({@link ModelMessages}) and what {@link ModelRegistry} reads back.
+ * The storage format of a model version: one row of segment_model (deploy/postgres/schema.sql, and
+ * segment_model_sink in sql/90_sinks.sql), its columns listed here once. Centres are in feature
+ * units by segment id, so that people can read them; the JSON columns are what the models topic
+ * carries too ({@link ModelMessages}) and what {@link ModelRegistry} reads back.
  */
 public final class ModelRecord {
 
     /** The SQL table of 90_sinks.sql that writes segment_model through the JDBC connector. */
     public static final String SINK = "segment_model_sink";
+
     /** The SQL table of 90_sinks.sql over the models topic. */
     public static final String TOPIC = "segment_model_topic";
 
     /** The columns of segment_model, in the table's order. */
-    public static final DataType ROW_TYPE = DataTypes.ROW(
-            DataTypes.FIELD("model_version", DataTypes.BIGINT().notNull()),
-            DataTypes.FIELD("created_at", DataTypes.TIMESTAMP(3)),
-            DataTypes.FIELD("trained_by", DataTypes.STRING()),
-            DataTypes.FIELD("k", DataTypes.INT()),
-            DataTypes.FIELD("features", DataTypes.STRING()),
-            DataTypes.FIELD("scaling", DataTypes.STRING()),
-            DataTypes.FIELD("centroids", DataTypes.STRING()),
-            DataTypes.FIELD("counts", DataTypes.STRING()),
-            DataTypes.FIELD("sizes", DataTypes.STRING()),
-            DataTypes.FIELD("metrics", DataTypes.STRING()));
+    public static final DataType ROW_TYPE =
+            DataTypes.ROW(
+                    DataTypes.FIELD("model_version", DataTypes.BIGINT().notNull()),
+                    DataTypes.FIELD("created_at", DataTypes.TIMESTAMP(3)),
+                    DataTypes.FIELD("trained_by", DataTypes.STRING()),
+                    DataTypes.FIELD("k", DataTypes.INT()),
+                    DataTypes.FIELD("features", DataTypes.STRING()),
+                    DataTypes.FIELD("scaling", DataTypes.STRING()),
+                    DataTypes.FIELD("centroids", DataTypes.STRING()),
+                    DataTypes.FIELD("counts", DataTypes.STRING()),
+                    DataTypes.FIELD("sizes", DataTypes.STRING()),
+                    DataTypes.FIELD("metrics", DataTypes.STRING()));
 
     /** The column names, in the table's order. */
     public static final List<String> COLUMNS = DataType.getFieldNames(ROW_TYPE);
 
     /** The columns holding JSON values. */
-    public static final List<String> JSON_COLUMNS = List.of("features", "scaling", "centroids", "counts", "sizes", "metrics");
+    public static final List<String> JSON_COLUMNS =
+            List.of("features", "scaling", "centroids", "counts", "sizes", "metrics");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -123,41 +126,62 @@ public final class ModelRecord {
      * A model from its columns, each JSON column as text by name (null where absent); throws with
      * the reason when they do not make a model.
      */
-    public static SegmentModel fromColumns(long version, String trainedBy, UnaryOperator<String> jsonColumn) {
+    public static SegmentModel fromColumns(
+            long version, String trainedBy, UnaryOperator<String> jsonColumn) {
         try {
             List<String> features = new ArrayList<>();
             JSON.readTree(jsonColumn.apply("features")).forEach(f -> features.add(f.asText()));
             int d = features.size();
             JsonNode scalingNode = JSON.readTree(jsonColumn.apply("scaling"));
-            FeatureScaling scaling = new FeatureScaling(doubles(scalingNode.get("mean")), doubles(scalingNode.get("std_dev")));
+            FeatureScaling scaling =
+                    new FeatureScaling(
+                            doubles(scalingNode.get("mean")), doubles(scalingNode.get("std_dev")));
             JsonNode centroids = JSON.readTree(jsonColumn.apply("centroids"));
             int k = centroids.size();
             double[] standardised = new double[k * d];
             int[] ids = new int[k];
             String[] names = new String[k];
             String metricsJson = jsonColumn.apply("metrics");
-            JsonNode segments = metricsJson == null ? null : JSON.readTree(metricsJson).get("segments");
+            JsonNode segments =
+                    metricsJson == null ? null : JSON.readTree(metricsJson).get("segments");
             Iterator<Map.Entry<String, JsonNode>> byId = centroids.fields();
             for (int c = 0; byId.hasNext(); c++) {
                 Map.Entry<String, JsonNode> entry = byId.next();
                 ids[c] = Integer.parseInt(entry.getKey());
                 double[] z = scaling.scale(doubles(entry.getValue()));
                 System.arraycopy(z, 0, standardised, c * d, d);
-                names[c] = segments != null && segments.has(entry.getKey()) ? segments.get(entry.getKey()).asText() : null;
+                names[c] =
+                        segments != null && segments.has(entry.getKey())
+                                ? segments.get(entry.getKey()).asText()
+                                : null;
             }
             String countsJson = jsonColumn.apply("counts");
-            double[] counts = countsJson == null ? new double[k] : doubles(JSON.readTree(countsJson));
+            double[] counts =
+                    countsJson == null ? new double[k] : doubles(JSON.readTree(countsJson));
             boolean named = Arrays.stream(names).allMatch(Objects::nonNull);
-            return new SegmentModel(version, trainedBy, features, scaling, standardised, counts, 0.0, 0, ids, named ? names : null);
+            return new SegmentModel(
+                    version,
+                    trainedBy,
+                    features,
+                    scaling,
+                    standardised,
+                    counts,
+                    0.0,
+                    0,
+                    ids,
+                    named ? names : null);
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("model version " + version + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "model version " + version + " cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** The segment ids of a centroids column. */
     public static List<Integer> segmentIds(String centroidsJson) throws IOException {
         List<Integer> ids = new ArrayList<>();
-        JSON.readTree(centroidsJson).fieldNames().forEachRemaining(id -> ids.add(Integer.parseInt(id)));
+        JSON.readTree(centroidsJson)
+                .fieldNames()
+                .forEachRemaining(id -> ids.add(Integer.parseInt(id)));
         return ids;
     }
 

@@ -10,8 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * Reads published model versions back from the segment_model table, so that a job can start
- * from a known model (a warm start) instead of initialising from its first customers.
+ * Reads published model versions back from the segment_model table, so that a job can start from a
+ * known model (a warm start) instead of initialising from its first customers.
  */
 public final class ModelRegistry {
 
@@ -32,8 +32,14 @@ public final class ModelRegistry {
 
     /** One version; {@code user} and {@code password} may be null for the driver's defaults. */
     public static SegmentModel load(String url, String user, String password, long version) {
-        return read(url, user, password, "SELECT " + COLUMNS + " FROM segment_model WHERE model_version = ?", version,
-                "segment_model has no version " + version, "model version " + version);
+        return read(
+                url,
+                user,
+                password,
+                "SELECT " + COLUMNS + " FROM segment_model WHERE model_version = ?",
+                version,
+                "segment_model has no version " + version,
+                "model version " + version);
     }
 
     /**
@@ -41,34 +47,47 @@ public final class ModelRegistry {
      * (streaming trainers and batch retraining alike), not the latest created_at.
      */
     public static SegmentModel loadLatest(String url, String user, String password) {
-        return read(url, user, password, "SELECT " + COLUMNS + " FROM segment_model ORDER BY model_version DESC LIMIT 1", null,
-                "segment_model holds no model version yet: run the segflow job (or a retrain) first, which publishes one",
+        return read(
+                url,
+                user,
+                password,
+                "SELECT " + COLUMNS + " FROM segment_model ORDER BY model_version DESC LIMIT 1",
+                null,
+                "segment_model holds no model version yet: run the segflow job (or a retrain)"
+                        + " first, which publishes one",
                 "the latest model version");
     }
 
     /** The newest version, or null when none was published yet (a first retrain). */
     public static SegmentModel loadLatestOrNull(String url, String user, String password) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
-                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM segment_model");
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT count(*) FROM segment_model");
                 ResultSet rs = statement.executeQuery()) {
             rs.next();
             if (rs.getLong(1) == 0) {
                 return null;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read segment_model in " + JdbcUrls.withoutParameters(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read segment_model in "
+                            + JdbcUrls.withoutParameters(url)
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         return loadLatest(url, user, password);
     }
 
     /**
-     * The highest segment id any published version used, -1 for none: a new segment gets a
-     * higher one, so an id never comes back with another meaning.
+     * The highest segment id any published version used, -1 for none: a new segment gets a higher
+     * one, so an id never comes back with another meaning.
      */
     public static int highestSegmentId(String url, String user, String password) {
         int highest = -1;
         try (Connection connection = DriverManager.getConnection(url, user, password);
-                PreparedStatement statement = connection.prepareStatement("SELECT centroids FROM segment_model");
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT centroids FROM segment_model");
                 ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 for (int id : ModelRecord.segmentIds(rs.getString(1))) {
@@ -76,13 +95,24 @@ public final class ModelRegistry {
                 }
             }
         } catch (SQLException | IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot read the segment ids in segment_model of " + JdbcUrls.withoutParameters(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the segment ids in segment_model of "
+                            + JdbcUrls.withoutParameters(url)
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         return highest;
     }
 
-    private static SegmentModel read(String url, String user, String password, String sql, Long version,
-            String whenMissing, String what) {
+    private static SegmentModel read(
+            String url,
+            String user,
+            String password,
+            String sql,
+            Long version,
+            String whenMissing,
+            String what) {
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             if (version != null) {
@@ -92,16 +122,26 @@ public final class ModelRegistry {
                 if (!rs.next()) {
                     throw new IllegalArgumentException(whenMissing);
                 }
-                return ModelRecord.fromColumns(rs.getLong("model_version"), rs.getString("trained_by"), column -> {
-                    try {
-                        return rs.getString(column);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                });
+                return ModelRecord.fromColumns(
+                        rs.getLong("model_version"),
+                        rs.getString("trained_by"),
+                        column -> {
+                            try {
+                                return rs.getString(column);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e.getMessage(), e);
+                            }
+                        });
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read " + what + " from " + JdbcUrls.withoutParameters(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read "
+                            + what
+                            + " from "
+                            + JdbcUrls.withoutParameters(url)
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

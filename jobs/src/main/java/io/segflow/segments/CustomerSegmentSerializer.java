@@ -67,7 +67,8 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
     }
 
     /** Read back by class name from checkpoints: keep its name and package. */
-    public static final class CustomerSegmentSnapshot extends VersionedSerializer.Snapshot<CustomerSegment> {
+    public static final class CustomerSegmentSnapshot
+            extends VersionedSerializer.Snapshot<CustomerSegment> {
         public CustomerSegmentSnapshot() {
             super(() -> INSTANCE);
         }

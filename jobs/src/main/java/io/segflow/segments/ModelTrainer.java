@@ -21,24 +21,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one global trainer of the streaming model (run it at parallelism 1): feeds every profile
- * update, timer tick and published model to a {@link StreamingModel} and publishes the versions
- * it makes. The model is operator state: a restart resumes exactly where the last checkpoint
- * was. When updates pause, a timer makes the model learn from what has arrived since its last
- * batch (and starts the model of a small customer base).
+ * update, timer tick and published model to a {@link StreamingModel} and publishes the versions it
+ * makes. The model is operator state: a restart resumes exactly where the last checkpoint was. When
+ * updates pause, a timer makes the model learn from what has arrived since its last batch (and
+ * starts the model of a small customer base).
  *
- * <p>Its second input is models published elsewhere (segflow retrain, through the models
- * topic): the trainer adopts each new one as it comes, continues learning from it, and passes it
- * on so that every customer is re-scored with it.
+ * <p>Its second input is models published elsewhere (segflow retrain, through the models topic):
+ * the trainer adopts each new one as it comes, continues learning from it, and passes it on so that
+ * every customer is re-scored with it.
  *
  * <p>Every stream goes to one key (see {@link #ALL}): keyed only so that it may set timers.
  */
-public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate, SegmentModel, SegmentModel>
+public class ModelTrainer
+        extends KeyedCoProcessFunction<Integer, ProfileUpdate, SegmentModel, SegmentModel>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
+
     /** How the versions this trainer makes are marked in segment_model. */
     public static final String TRAINED_BY = StreamingModel.TRAINED_BY;
+
     /** The one key all profile updates go to. */
     public static final int ALL = 0;
 
@@ -61,7 +64,8 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
         this.features = List.copyOf(features);
         this.warmStart = warmStart;
         if (settings.frozen() && warmStart == null) {
-            throw new IllegalArgumentException("a frozen model needs a model to start from (--warm-start-version)");
+            throw new IllegalArgumentException(
+                    "a frozen model needs a model to start from (--warm-start-version)");
         }
         if (warmStart != null) {
             warmStart.requireFeatures(this.features);
@@ -69,8 +73,8 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
     }
 
     /**
-     * A trainer of a bounded (BATCH) run, whose timers fire once, at the end of the input: it
-     * does not wait there for customers who will never come.
+     * A trainer of a bounded (BATCH) run, whose timers fire once, at the end of the input: it does
+     * not wait there for customers who will never come.
      */
     public ModelTrainer bounded(boolean value) {
         this.bounded = value;
@@ -79,8 +83,11 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        checkpointed = context.getOperatorStateStore().getListState(
-                new ListStateDescriptor<>("segment-trainer", VersionedTypeInfo.TRAINER_STATE));
+        checkpointed =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "segment-trainer", VersionedTypeInfo.TRAINER_STATE));
         for (StreamingModel.State state : checkpointed.get()) {
             model = StreamingModel.restore(settings.streamingModel(), features, state);
         }
@@ -103,38 +110,50 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
     }
 
     @Override
-    public void processElement1(ProfileUpdate update, Context ctx, Collector<SegmentModel> out) throws Exception {
+    public void processElement1(ProfileUpdate update, Context ctx, Collector<SegmentModel> out)
+            throws Exception {
         if (publishWarmStart) {
             // the assigners learn the starting model with the first profile
             publishWarmStart = false;
             out.collect(warmStart);
         }
         if (settings.frozen()) {
-            return; // a frozen model is announced once and never learned from (no sample, no timers)
+            return; // a frozen model is announced once and never learned from (no sample, no
+            // timers)
         }
         long now = ctx.timerService().currentProcessingTime();
         if (timerAt < now) {
             timerAt = now + settings.batchMaxWait().toMillis();
             ctx.timerService().registerProcessingTimeTimer(timerAt);
         }
-        publish(update.deleted ? model.remove(update.customerId, now) : model.update(update.customerId, update.features, now), out);
+        publish(
+                update.deleted
+                        ? model.remove(update.customerId, now)
+                        : model.update(update.customerId, update.features, now),
+                out);
     }
 
     /**
-     * A model published by a retrain (its features already checked): from now on the trainer
-     * learns from it, and the assigners re-score with it. The topic is read from its start, so
-     * a model seen before is skipped.
+     * A model published by a retrain (its features already checked): from now on the trainer learns
+     * from it, and the assigners re-score with it. The topic is read from its start, so a model
+     * seen before is skipped.
      */
     @Override
     public void processElement2(SegmentModel published, Context ctx, Collector<SegmentModel> out) {
         if (settings.frozen()) {
             return; // the given model stays, whatever is published meanwhile
         }
-        Optional<SegmentModel> adopted = model.adopt(published, ctx.timerService().currentProcessingTime());
-        adopted.ifPresent(m -> {
-            publishWarmStart = false;
-            LOG.info("Continuing from published model version {} (trained by {}, k={})", m.version(), m.trainedBy(), m.k());
-        });
+        Optional<SegmentModel> adopted =
+                model.adopt(published, ctx.timerService().currentProcessingTime());
+        adopted.ifPresent(
+                m -> {
+                    publishWarmStart = false;
+                    LOG.info(
+                            "Continuing from published model version {} (trained by {}, k={})",
+                            m.version(),
+                            m.trainedBy(),
+                            m.k());
+                });
         publish(adopted, out);
     }
 
@@ -149,7 +168,9 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
                 timerAt = timestamp + settings.batchMaxWait().toMillis();
                 ctx.timerService().registerProcessingTimeTimer(timerAt);
             } else if (!before) {
-                LOG.info("Started the model of a small customer base: {} customers", model.sampledCustomers());
+                LOG.info(
+                        "Started the model of a small customer base: {} customers",
+                        model.sampledCustomers());
             }
         }
     }
@@ -168,7 +189,8 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
      * The trainer as an operator: a keyed co-process operator that also hears of the end of the
      * profile input, which a process function does not.
      */
-    public static final class Operator extends KeyedCoProcessOperator<Integer, ProfileUpdate, SegmentModel, SegmentModel>
+    public static final class Operator
+            extends KeyedCoProcessOperator<Integer, ProfileUpdate, SegmentModel, SegmentModel>
             implements BoundedMultiInput {
         private static final long serialVersionUID = 1L;
         private final ModelTrainer trainer;
@@ -182,7 +204,8 @@ public class ModelTrainer extends KeyedCoProcessFunction<Integer, ProfileUpdate,
         public void endInput(int inputId) {
             if (inputId == 1) {
                 setCurrentKey(ALL);
-                trainer.endOfProfiles(getProcessingTimeService().getCurrentProcessingTime(),
+                trainer.endOfProfiles(
+                        getProcessingTimeService().getCurrentProcessingTime(),
                         new Collector<>() {
                             @Override
                             public void collect(SegmentModel model) {

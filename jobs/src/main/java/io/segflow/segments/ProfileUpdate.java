@@ -1,8 +1,8 @@
 package io.segflow.segments;
 
 /**
- * A change of one customer's profile as the model sees it: the feature values in the order of
- * the FeatureSet (NaN where unknown), or the customer's deletion.
+ * A change of one customer's profile as the model sees it: the feature values in the order of the
+ * FeatureSet (NaN where unknown), or the customer's deletion.
  */
 public class ProfileUpdate {
 

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the models topic in the job: a message that is not a model, or a model of other
- * features, is logged with its reason and counted (segflow.rejectedPublishedModels), never fatal:
- * the job keeps the model it has.
+ * Reads the models topic in the job: a message that is not a model, or a model of other features,
+ * is logged with its reason and counted (segflow.rejectedPublishedModels), never fatal: the job
+ * keeps the model it has.
  */
 final class PublishedModelReader extends RichFlatMapFunction<Row, SegmentModel> {
     private static final Logger LOG = LoggerFactory.getLogger(PublishedModelReader.class);
@@ -27,7 +27,11 @@ final class PublishedModelReader extends RichFlatMapFunction<Row, SegmentModel> 
 
     @Override
     public void open(OpenContext openContext) {
-        rejected = getRuntimeContext().getMetricGroup().addGroup("segflow").counter("rejectedPublishedModels");
+        rejected =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("segflow")
+                        .counter("rejectedPublishedModels");
     }
 
     @Override
@@ -37,9 +41,12 @@ final class PublishedModelReader extends RichFlatMapFunction<Row, SegmentModel> 
             SegmentModel model = ModelMessages.fromMessage(message);
             model.requireFeatures(features);
             out.collect(model);
-        } catch (IllegalArgumentException | IllegalStateException e) { // FeatureMismatchException too
+        } catch (IllegalArgumentException
+                | IllegalStateException e) { // FeatureMismatchException too
             rejected.inc();
-            LOG.error("Ignored a message on the models topic, the job keeps its model: {}", e.getMessage());
+            LOG.error(
+                    "Ignored a message on the models topic, the job keeps its model: {}",
+                    e.getMessage());
         }
     }
 }

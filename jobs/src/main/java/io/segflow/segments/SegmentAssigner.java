@@ -17,21 +17,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast
- * stream. A profile update is scored at once against the current model; a profile that arrives
- * before any model waits in keyed state and is scored when the first model comes; a new model
- * re-scores every customer in state. A row is emitted only when a customer's segment or
- * confidence class changes (so downstream systems are not flooded), and always carries the
- * model version. A deleted customer's assignment is deleted.
+ * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast stream.
+ * A profile update is scored at once against the current model; a profile that arrives before any
+ * model waits in keyed state and is scored when the first model comes; a new model re-scores every
+ * customer in state. A row is emitted only when a customer's segment or confidence class changes
+ * (so downstream systems are not flooded), and always carries the model version. A deleted
+ * customer's assignment is deleted.
  */
 public class SegmentAssigner
-        extends KeyedBroadcastProcessFunction<Long, ProfileUpdate, SegmentModel, SegmentAssignment> {
+        extends KeyedBroadcastProcessFunction<
+                Long, ProfileUpdate, SegmentModel, SegmentAssignment> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SegmentAssigner.class);
 
     public static final MapStateDescriptor<String, SegmentModel> MODEL =
-            new MapStateDescriptor<>("segment-model", Types.STRING, VersionedTypeInfo.SEGMENT_MODEL);
+            new MapStateDescriptor<>(
+                    "segment-model", Types.STRING, VersionedTypeInfo.SEGMENT_MODEL);
     private static final String CURRENT = "current";
 
     static final ValueStateDescriptor<CustomerSegment> CUSTOMER =
@@ -60,16 +62,21 @@ public class SegmentAssigner
     public void open(OpenContext openContext) {
         chooser = new SegmentChooser(hysteresis);
         customers = getRuntimeContext().getState(CUSTOMER);
-        rejectedModels = getRuntimeContext().getMetricGroup().addGroup("segflow").counter("rejectedModels");
+        rejectedModels =
+                getRuntimeContext().getMetricGroup().addGroup("segflow").counter("rejectedModels");
     }
 
     @Override
-    public void processElement(ProfileUpdate update, ReadOnlyContext ctx, Collector<SegmentAssignment> out) throws Exception {
+    public void processElement(
+            ProfileUpdate update, ReadOnlyContext ctx, Collector<SegmentAssignment> out)
+            throws Exception {
         CustomerSegment customer = customers.value();
         SegmentModel model = ctx.getBroadcastState(MODEL).get(CURRENT);
         if (update.deleted) {
             if (customer != null && customer.segment >= 0) {
-                out.collect(SegmentAssignment.deletion(update.customerId, customer.modelVersion, now(ctx)));
+                out.collect(
+                        SegmentAssignment.deletion(
+                                update.customerId, customer.modelVersion, now(ctx)));
             }
             customers.clear();
             return;
@@ -85,7 +92,8 @@ public class SegmentAssigner
     }
 
     @Override
-    public void processBroadcastElement(SegmentModel model, Context ctx, Collector<SegmentAssignment> out) throws Exception {
+    public void processBroadcastElement(
+            SegmentModel model, Context ctx, Collector<SegmentAssignment> out) throws Exception {
         try {
             model.requireFeatures(features);
         } catch (FeatureMismatchException e) {
@@ -106,31 +114,47 @@ public class SegmentAssigner
         // written. A retrained or warm-start model is an event people look for: every customer's
         // row then names it, changed or not.
         boolean rewriteAll = !ModelTrainer.TRAINED_BY.equals(model.trainedBy());
-        ctx.applyToKeyedState(CUSTOMER, (customerId, state) -> {
-            CustomerSegment customer = state.value();
-            if (customer != null && customer.features != null) {
-                score(customerId, customer, model, at, rewriteAll, out);
-                state.update(customer);
-            }
-        });
+        ctx.applyToKeyedState(
+                CUSTOMER,
+                (customerId, state) -> {
+                    CustomerSegment customer = state.value();
+                    if (customer != null && customer.features != null) {
+                        score(customerId, customer, model, at, rewriteAll, out);
+                        state.update(customer);
+                    }
+                });
     }
 
-    private void score(long customerId, CustomerSegment customer, SegmentModel model, long at, Collector<SegmentAssignment> out) {
+    private void score(
+            long customerId,
+            CustomerSegment customer,
+            SegmentModel model,
+            long at,
+            Collector<SegmentAssignment> out) {
         score(customerId, customer, model, at, false, out);
     }
 
-    private void score(long customerId, CustomerSegment customer, SegmentModel model, long at, boolean always,
+    private void score(
+            long customerId,
+            CustomerSegment customer,
+            SegmentModel model,
+            long at,
+            boolean always,
             Collector<SegmentAssignment> out) {
         double[] scaled = model.scaling().scale(customer.features);
         Assignment nearest = model.assign(customer.features);
         // the customer's segment is a stable id; where is its centre in this version, if anywhere
         int current = customer.segment >= 0 ? model.indexOf(customer.segment) : -1;
-        double toCurrent = current >= 0 ? model.distanceTo(scaled, current) : Double.POSITIVE_INFINITY;
+        double toCurrent =
+                current >= 0 ? model.distanceTo(scaled, current) : Double.POSITIVE_INFINITY;
         SegmentChooser.Decision decision =
-                chooser.choose(nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
+                chooser.choose(
+                        nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
         int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
-        if (!always && segmentId == customer.segment && confidenceClass.equals(customer.confidenceClass)) {
+        if (!always
+                && segmentId == customer.segment
+                && confidenceClass.equals(customer.confidenceClass)) {
             return;
         }
         customer.segment = segmentId;

@@ -13,6 +13,7 @@ public class SegmentAssignment {
     public String confidenceClass;
     public long modelVersion;
     public long assignedAtMillis;
+
     /** True when the customer was deleted: the row must go. */
     public boolean deleted;
 
@@ -32,14 +33,31 @@ public class SegmentAssignment {
     public String toString() {
         return deleted
                 ? "SegmentAssignment{" + customerId + " deleted}"
-                : "SegmentAssignment{" + customerId + " -> " + segmentId + " '" + segmentName + "' d=" + distance
-                        + " conf=" + confidence + " " + confidenceClass + " v" + modelVersion + "}";
+                : "SegmentAssignment{"
+                        + customerId
+                        + " -> "
+                        + segmentId
+                        + " '"
+                        + segmentName
+                        + "' d="
+                        + distance
+                        + " conf="
+                        + confidence
+                        + " "
+                        + confidenceClass
+                        + " v"
+                        + modelVersion
+                        + "}";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SegmentAssignment other && other.customerId == customerId && other.segmentId == segmentId
-                && other.deleted == deleted && other.modelVersion == modelVersion && Objects.equals(other.confidenceClass, confidenceClass);
+        return o instanceof SegmentAssignment other
+                && other.customerId == customerId
+                && other.segmentId == segmentId
+                && other.deleted == deleted
+                && other.modelVersion == modelVersion
+                && Objects.equals(other.confidenceClass, confidenceClass);
     }
 
     @Override

@@ -11,8 +11,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * A model version between the trainer and the assigners, and in the assigners' broadcast state.
- * Format 1: version, trained by, features, scaling, standardised centres, counts, inertia,
- * points seen, segment ids and names, sizes (or none).
+ * Format 1: version, trained by, features, scaling, standardised centres, counts, inertia, points
+ * seen, segment ids and names, sizes (or none).
  */
 public final class SegmentModelSerializer extends VersionedSerializer<SegmentModel> {
 
@@ -52,7 +52,12 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
         int k = model.k();
         double[] centres = new double[k * model.dimensions()];
         for (int c = 0; c < k; c++) {
-            System.arraycopy(model.standardisedCentroid(c), 0, centres, c * model.dimensions(), model.dimensions());
+            System.arraycopy(
+                    model.standardisedCentroid(c),
+                    0,
+                    centres,
+                    c * model.dimensions(),
+                    model.dimensions());
         }
         writeDoubles(centres, out);
         writeDoubles(model.counts(), out);
@@ -84,7 +89,18 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
         int[] ids = readInts(in);
         String[] names = readStrings(in);
         long[] sizes = readLongs(in);
-        SegmentModel model = new SegmentModel(version, trainedBy, features, scaling, centres, counts, inertia, pointsSeen, ids, names);
+        SegmentModel model =
+                new SegmentModel(
+                        version,
+                        trainedBy,
+                        features,
+                        scaling,
+                        centres,
+                        counts,
+                        inertia,
+                        pointsSeen,
+                        ids,
+                        names);
         return sizes == null ? model : model.withSizes(sizes);
     }
 
@@ -94,7 +110,8 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
     }
 
     /** Read back by class name from checkpoints: keep its name and package. */
-    public static final class SegmentModelSnapshot extends VersionedSerializer.Snapshot<SegmentModel> {
+    public static final class SegmentModelSnapshot
+            extends VersionedSerializer.Snapshot<SegmentModel> {
         public SegmentModelSnapshot() {
             super(() -> INSTANCE);
         }

@@ -30,11 +30,11 @@ import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
 /**
- * The DataStream half of the job: from the profile changelog to segments. Profile updates feed
- * the global {@link ModelTrainer} and the keyed {@link SegmentAssigner}, which gets every model
- * version by broadcast. Results go to the sinks that sql/90_sinks.sql declares:
- * customer_segment_sink and segment_assignments_topic (upserts keyed by customer_id) and
- * segment_model_sink (every model version).
+ * The DataStream half of the job: from the profile changelog to segments. Profile updates feed the
+ * global {@link ModelTrainer} and the keyed {@link SegmentAssigner}, which gets every model version
+ * by broadcast. Results go to the sinks that sql/90_sinks.sql declares: customer_segment_sink and
+ * segment_assignments_topic (upserts keyed by customer_id) and segment_model_sink (every model
+ * version).
  */
 public final class SegmentationStage {
 
@@ -45,23 +45,34 @@ public final class SegmentationStage {
 
     /**
      * Attaches the segmentation to the profile changelog of the pipeline; a warm-start model whose
-     * features differ from the SQL's stops the job here. The segment and model rows go to the
-     * sinks of 90_sinks.sql through a statement set of their own, planned from DataStreams only.
+     * features differ from the SQL's stops the job here. The segment and model rows go to the sinks
+     * of 90_sinks.sql through a statement set of their own, planned from DataStreams only.
      *
      * @param schema the columns of the profile rows
      * @param profiles the profile changelog as the pipeline planned it
      */
-    public static void attach(StreamTableEnvironment tableEnv, FeatureSet features, ResolvedSchema schema,
-            DataStream<RowData> profiles, TrainerSettings settings, SegmentModel warmStart) {
+    public static void attach(
+            StreamTableEnvironment tableEnv,
+            FeatureSet features,
+            ResolvedSchema schema,
+            DataStream<RowData> profiles,
+            TrainerSettings settings,
+            SegmentModel warmStart) {
         List<String> columns = schema.getColumnNames();
         int key = columns.indexOf(features.keyColumn());
         int[] featureColumns = features.names().stream().mapToInt(columns::indexOf).toArray();
-        LogicalType[] featureTypes = Arrays.stream(featureColumns)
-                .mapToObj(c -> schema.getColumnDataTypes().get(c).getLogicalType())
-                .toArray(LogicalType[]::new);
+        LogicalType[] featureTypes =
+                Arrays.stream(featureColumns)
+                        .mapToObj(c -> schema.getColumnDataTypes().get(c).getLogicalType())
+                        .toArray(LogicalType[]::new);
 
         DataStream<ProfileUpdate> updates =
-                profiles.flatMap(new ToProfileUpdates(key, schema.getColumnDataTypes().get(key).getLogicalType(), featureColumns, featureTypes))
+                profiles.flatMap(
+                                new ToProfileUpdates(
+                                        key,
+                                        schema.getColumnDataTypes().get(key).getLogicalType(),
+                                        featureColumns,
+                                        featureTypes))
                         .returns(TypeInformation.of(ProfileUpdate.class))
                         .name("profile updates")
                         .uid("profile-updates");
@@ -73,13 +84,20 @@ public final class SegmentationStage {
                         .name("published models")
                         .uid("published-models");
 
-        boolean batch = profiles.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
-                == RuntimeExecutionMode.BATCH;
+        boolean batch =
+                profiles.getExecutionEnvironment()
+                                .getConfiguration()
+                                .get(ExecutionOptions.RUNTIME_MODE)
+                        == RuntimeExecutionMode.BATCH;
         SingleOutputStreamOperator<SegmentModel> models =
                 updates.keyBy(update -> ModelTrainer.ALL)
                         .connect(published.keyBy(model -> ModelTrainer.ALL))
-                        .transform("segment model trainer", VersionedTypeInfo.SEGMENT_MODEL,
-                                new ModelTrainer.Operator(new ModelTrainer(settings, features.names(), warmStart).bounded(batch)))
+                        .transform(
+                                "segment model trainer",
+                                VersionedTypeInfo.SEGMENT_MODEL,
+                                new ModelTrainer.Operator(
+                                        new ModelTrainer(settings, features.names(), warmStart)
+                                                .bounded(batch)))
                         .setParallelism(1)
                         .setMaxParallelism(1)
                         .name("segment model trainer")
@@ -94,11 +112,20 @@ public final class SegmentationStage {
                         .uid("segment-assigner");
 
         DataStream<Row> segmentRows =
-                assignments.map(new ToSegmentRow()).returns(ToSegmentRow.TYPE).name("segment rows").uid("segment-rows");
+                assignments
+                        .map(new ToSegmentRow())
+                        .returns(ToSegmentRow.TYPE)
+                        .name("segment rows")
+                        .uid("segment-rows");
         // BATCH (a backfill) takes only insert-only tables: there each customer is scored once,
         // on its final profile, and never deleted, so its one row is an insert (an upsert by key)
         if (batch) {
-            segmentRows = segmentRows.map(new AsInsert()).returns(ToSegmentRow.TYPE).name("segment inserts").uid("segment-inserts");
+            segmentRows =
+                    segmentRows
+                            .map(new AsInsert())
+                            .returns(ToSegmentRow.TYPE)
+                            .name("segment inserts")
+                            .uid("segment-inserts");
         }
         Table segments =
                 tableEnv.fromChangelogStream(
@@ -138,7 +165,11 @@ public final class SegmentationStage {
         private final RowData.FieldGetter key;
         private final RowData.FieldGetter[] features;
 
-        ToProfileUpdates(int keyColumn, LogicalType keyType, int[] featureColumns, LogicalType[] featureTypes) {
+        ToProfileUpdates(
+                int keyColumn,
+                LogicalType keyType,
+                int[] featureColumns,
+                LogicalType[] featureTypes) {
             this.key = RowData.createFieldGetter(keyType, keyColumn);
             this.features = new RowData.FieldGetter[featureColumns.length];
             for (int j = 0; j < featureColumns.length; j++) {
@@ -169,7 +200,8 @@ public final class SegmentationStage {
         @Override
         public Row map(Row row) {
             if (row.getKind() == RowKind.DELETE) {
-                throw new IllegalStateException("a segment deletion in a BATCH run, whose profiles are final rows: " + row);
+                throw new IllegalStateException(
+                        "a segment deletion in a BATCH run, whose profiles are final rows: " + row);
             }
             row.setKind(RowKind.INSERT);
             return row;
@@ -179,16 +211,41 @@ public final class SegmentationStage {
     static final class ToSegmentRow implements MapFunction<SegmentAssignment, Row> {
         static final TypeInformation<Row> TYPE =
                 Types.ROW_NAMED(
-                        new String[] {"customer_id", "segment_id", "segment_name", "distance", "confidence", "model_version", "assigned_at"},
-                        Types.LONG, Types.INT, Types.STRING, Types.DOUBLE, Types.DOUBLE, Types.LONG, Types.LOCAL_DATE_TIME);
+                        new String[] {
+                            "customer_id",
+                            "segment_id",
+                            "segment_name",
+                            "distance",
+                            "confidence",
+                            "model_version",
+                            "assigned_at"
+                        },
+                        Types.LONG,
+                        Types.INT,
+                        Types.STRING,
+                        Types.DOUBLE,
+                        Types.DOUBLE,
+                        Types.LONG,
+                        Types.LOCAL_DATE_TIME);
 
         @Override
         public Row map(SegmentAssignment a) {
-            LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(a.assignedAtMillis), ZoneOffset.UTC);
+            LocalDateTime at =
+                    LocalDateTime.ofInstant(
+                            Instant.ofEpochMilli(a.assignedAtMillis), ZoneOffset.UTC);
             if (a.deleted) {
-                return Row.ofKind(RowKind.DELETE, a.customerId, null, null, null, null, a.modelVersion, at);
+                return Row.ofKind(
+                        RowKind.DELETE, a.customerId, null, null, null, null, a.modelVersion, at);
             }
-            return Row.ofKind(RowKind.UPDATE_AFTER, a.customerId, a.segmentId, a.segmentName, a.distance, a.confidence, a.modelVersion, at);
+            return Row.ofKind(
+                    RowKind.UPDATE_AFTER,
+                    a.customerId,
+                    a.segmentId,
+                    a.segmentName,
+                    a.distance,
+                    a.confidence,
+                    a.modelVersion,
+                    at);
         }
     }
 }

@@ -2,9 +2,9 @@ package io.segflow.segments;
 
 import io.segflow.model.MiniBatchKMeans;
 import io.segflow.model.ModelDefaults;
+import io.segflow.model.StreamingModel;
 import java.io.Serializable;
 import java.time.Duration;
-import io.segflow.model.StreamingModel;
 
 /** How the streaming model learns; every field is an option of `segflow run`. */
 public record TrainerSettings(
@@ -23,17 +23,43 @@ public record TrainerSettings(
         implements Serializable {
 
     /** A trainer that learns. */
-    public TrainerSettings(int k, int batchSize, Duration batchMaxWait, double decayFactor, long halfLifePoints,
-            double reseedRatio, int initSize, int sampleCapacity, int emitEveryBatches, double hysteresis, long seed) {
-        this(k, batchSize, batchMaxWait, decayFactor, halfLifePoints, reseedRatio, initSize, sampleCapacity,
-                emitEveryBatches, hysteresis, seed, false);
+    public TrainerSettings(
+            int k,
+            int batchSize,
+            Duration batchMaxWait,
+            double decayFactor,
+            long halfLifePoints,
+            double reseedRatio,
+            int initSize,
+            int sampleCapacity,
+            int emitEveryBatches,
+            double hysteresis,
+            long seed) {
+        this(
+                k,
+                batchSize,
+                batchMaxWait,
+                decayFactor,
+                halfLifePoints,
+                reseedRatio,
+                initSize,
+                sampleCapacity,
+                emitEveryBatches,
+                hysteresis,
+                seed,
+                false);
     }
 
     public TrainerSettings {
-        new MiniBatchKMeans.Params(k, decayFactor, halfLifePoints, reseedRatio, seed); // validates those
-        if (batchSize < 1 || initSize < 1 || emitEveryBatches < 1 || sampleCapacity < Math.max(initSize, k)) {
+        new MiniBatchKMeans.Params(
+                k, decayFactor, halfLifePoints, reseedRatio, seed); // validates those
+        if (batchSize < 1
+                || initSize < 1
+                || emitEveryBatches < 1
+                || sampleCapacity < Math.max(initSize, k)) {
             throw new IllegalArgumentException(
-                    "batch size, init size and emit-every must be at least 1, and the sample must hold at least init-size and k customers");
+                    "batch size, init size and emit-every must be at least 1, and the sample must"
+                            + " hold at least init-size and k customers");
         }
         if (hysteresis < 0 || hysteresis >= 1) {
             throw new IllegalArgumentException("hysteresis must be in [0, 1)");
@@ -42,7 +68,17 @@ public record TrainerSettings(
 
     public static TrainerSettings defaults() {
         return new TrainerSettings(
-                ModelDefaults.K, 512, Duration.ofSeconds(5), 1.0, 100_000, 0.01, 500, 50_000, 10, 0.1, ModelDefaults.SEED);
+                ModelDefaults.K,
+                512,
+                Duration.ofSeconds(5),
+                1.0,
+                100_000,
+                0.01,
+                500,
+                50_000,
+                10,
+                0.1,
+                ModelDefaults.SEED);
     }
 
     /**
@@ -50,19 +86,51 @@ public record TrainerSettings(
      * input (streaming and backfill, or two backfills) score with one and the same model.
      */
     public TrainerSettings withFrozen(boolean value) {
-        return new TrainerSettings(k, batchSize, batchMaxWait, decayFactor, halfLifePoints, reseedRatio, initSize,
-                sampleCapacity, emitEveryBatches, hysteresis, seed, value);
+        return new TrainerSettings(
+                k,
+                batchSize,
+                batchMaxWait,
+                decayFactor,
+                halfLifePoints,
+                reseedRatio,
+                initSize,
+                sampleCapacity,
+                emitEveryBatches,
+                hysteresis,
+                seed,
+                value);
     }
 
     public TrainerSettings withHysteresis(double value) {
-        return new TrainerSettings(k, batchSize, batchMaxWait, decayFactor, halfLifePoints, reseedRatio, initSize,
-                sampleCapacity, emitEveryBatches, value, seed, frozen);
+        return new TrainerSettings(
+                k,
+                batchSize,
+                batchMaxWait,
+                decayFactor,
+                halfLifePoints,
+                reseedRatio,
+                initSize,
+                sampleCapacity,
+                emitEveryBatches,
+                value,
+                seed,
+                frozen);
     }
 
-    /** The settings of the model itself (what the trainer operator adds: timers, frozen, hysteresis). */
+    /**
+     * The settings of the model itself (what the trainer operator adds: timers, frozen,
+     * hysteresis).
+     */
     public StreamingModel.Settings streamingModel() {
         return new StreamingModel.Settings(
-                k, batchSize, batchMaxWait.toMillis(), kMeansParams(), initSize, sampleCapacity, emitEveryBatches, seed);
+                k,
+                batchSize,
+                batchMaxWait.toMillis(),
+                kMeansParams(),
+                initSize,
+                sampleCapacity,
+                emitEveryBatches,
+                seed);
     }
 
     public MiniBatchKMeans.Params kMeansParams() {

@@ -9,8 +9,8 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The trainer's operator state: its sample of customers, the model and its bookkeeping.
- * Format 1: the fields of {@link StreamingModel.State} in their declared order.
+ * The trainer's operator state: its sample of customers, the model and its bookkeeping. Format 1:
+ * the fields of {@link StreamingModel.State} in their declared order.
  */
 public final class TrainerStateSerializer extends VersionedSerializer<StreamingModel.State> {
 
@@ -85,8 +85,15 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
             state.scaling = new FeatureScaling(readDoubles(in), readDoubles(in));
         }
         if (in.readBoolean()) {
-            state.model = new MiniBatchKMeans.State(in.readInt(), readDoubles(in), readDoubles(in), in.readLong(), in.readLong(),
-                    in.readDouble(), in.readLong());
+            state.model =
+                    new MiniBatchKMeans.State(
+                            in.readInt(),
+                            readDoubles(in),
+                            readDoubles(in),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readDouble(),
+                            in.readLong());
         }
         state.version = in.readLong();
         state.pending = in.readLong();
@@ -106,7 +113,8 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
     }
 
     /** Read back by class name from checkpoints: keep its name and package. */
-    public static final class TrainerStateSnapshot extends VersionedSerializer.Snapshot<StreamingModel.State> {
+    public static final class TrainerStateSnapshot
+            extends VersionedSerializer.Snapshot<StreamingModel.State> {
         public TrainerStateSnapshot() {
             super(() -> INSTANCE);
         }

@@ -1,6 +1,7 @@
 package io.segflow.segments;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
@@ -12,13 +13,12 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
-import java.util.function.Supplier;
 
 /**
- * A serializer of segflow's own state whose format is written down, not left to Kryo: every
- * record starts with the number of its format, so that a later segflow reads state written by an
- * earlier one (add a format, keep reading the old ones). A format newer than this code knows is
- * refused with a message instead of being misread.
+ * A serializer of segflow's own state whose format is written down, not left to Kryo: every record
+ * starts with the number of its format, so that a later segflow reads state written by an earlier
+ * one (add a format, keep reading the old ones). A format newer than this code knows is refused
+ * with a message instead of being misread.
  */
 abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> {
 
@@ -85,8 +85,13 @@ abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> {
             return null;
         }
         if (format < 0 || format > format()) {
-            throw new IOException(what() + " was written in format " + format + " by a newer segflow; this one reads formats 1 to "
-                    + format() + ": run the newer version, or start over with --fresh");
+            throw new IOException(
+                    what()
+                            + " was written in format "
+                            + format
+                            + " by a newer segflow; this one reads formats 1 to "
+                            + format()
+                            + ": run the newer version, or start over with --fresh");
         }
         return read(format, in);
     }
@@ -102,9 +107,9 @@ abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     /**
-     * The snapshot of a versioned serializer. State that segflow 0.1 wrote before these
-     * serializers existed (through Flink's POJO serializer, or Kryo for the model) is read once
-     * with the serializer that wrote it and rewritten in the versioned format.
+     * The snapshot of a versioned serializer. State that segflow 0.1 wrote before these serializers
+     * existed (through Flink's POJO serializer, or Kryo for the model) is read once with the
+     * serializer that wrote it and rewritten in the versioned format.
      */
     abstract static class Snapshot<T> extends SimpleTypeSerializerSnapshot<T> {
         Snapshot(Supplier<? extends TypeSerializer<T>> serializer) {
@@ -112,8 +117,10 @@ abstract class VersionedSerializer<T> extends TypeSerializerSingleton<T> {
         }
 
         @Override
-        public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> previous) {
-            if (previous instanceof KryoSerializerSnapshot || previous instanceof PojoSerializerSnapshot) {
+        public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<T> previous) {
+            if (previous instanceof KryoSerializerSnapshot
+                    || previous instanceof PojoSerializerSnapshot) {
                 return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
             }
             return super.resolveSchemaCompatibility(previous);

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The SQL files that define the pipeline: every {@code *.sql} file of one directory, run in
- * file-name order, with {@code ${name}} placeholders filled from the job's configuration, and
- * the {@code profile.yml} beside them.
+ * file-name order, with {@code ${name}} placeholders filled from the job's configuration, and the
+ * {@code profile.yml} beside them.
  *
  * <p>Placeholders stand inside string literals ({@code 'topic' = '${topic.customers}'}), so a
  * value's single quotes are doubled: configuration can never change the SQL around it.
@@ -76,8 +76,8 @@ public final class SqlScripts {
     }
 
     /**
-     * The directory if given; else ./sql when the job runs from a checkout; else the bundled
-     * copy (a job submitted to a cluster).
+     * The directory if given; else ./sql when the job runs from a checkout; else the bundled copy
+     * (a job submitted to a cluster).
      */
     public static SqlScripts locate(Path directoryOrNull) {
         if (directoryOrNull != null) {
@@ -133,9 +133,7 @@ public final class SqlScripts {
                     SqlStatementSplitter.split(file.getKey(), file.getValue())) {
                 statements.add(
                         new SqlStatement(
-                                statement.file(),
-                                statement.line(),
-                                fill(statement, values)));
+                                statement.file(), statement.line(), fill(statement, values)));
             }
         }
         return statements;

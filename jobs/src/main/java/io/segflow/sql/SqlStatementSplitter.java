@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a SQL script into statements at semicolons that are code, not text: a ';' inside a
- * string literal, a quoted identifier or a comment does not end a statement. Comments are
- * dropped from the statements (Flink's parser accepts them, but error positions are easier to
- * read without), and each statement remembers the line it starts on. PostgreSQL's $$ quoting is
- * honoured too, for the DO blocks of deploy/postgres.
+ * Splits a SQL script into statements at semicolons that are code, not text: a ';' inside a string
+ * literal, a quoted identifier or a comment does not end a statement. Comments are dropped from the
+ * statements (Flink's parser accepts them, but error positions are easier to read without), and
+ * each statement remembers the line it starts on. PostgreSQL's $$ quoting is honoured too, for the
+ * DO blocks of deploy/postgres.
  */
 public final class SqlStatementSplitter {
 
@@ -47,7 +47,8 @@ public final class SqlStatementSplitter {
                 continue;
             }
             if (c == '$' && next == '$') {
-                // PostgreSQL's dollar quoting (DO $$ ... $$ in deploy/postgres): text until the next $$
+                // PostgreSQL's dollar quoting (DO $$ ... $$ in deploy/postgres): text until the
+                // next $$
                 int end = script.indexOf("$$", i + 2);
                 if (end < 0) {
                     throw new SqlScriptException(file + ":" + line + ": unterminated $$ quote");

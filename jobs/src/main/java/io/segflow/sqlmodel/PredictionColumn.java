@@ -40,25 +40,44 @@ public enum PredictionColumn {
      * The prediction column for a declared OUTPUT column; fails naming the column, the model and
      * what could be declared instead.
      */
-    public static PredictionColumn forDeclared(String modelName, String declaredName, LogicalType declaredType) {
+    public static PredictionColumn forDeclared(
+            String modelName, String declaredName, LogicalType declaredType) {
         for (PredictionColumn column : values()) {
             if (column.columnName.equals(declaredName)) {
                 if (!column.accepted.contains(declaredType.getTypeRoot())) {
                     throw new ValidationException(
-                            "OUTPUT column " + declaredName + " of model " + modelName + " is declared " + declaredType
-                                    + ", but segflow-kmeans gives it as " + column.sqlType + ": declare `"
-                                    + declaredName + " " + column.sqlType + "`.");
+                            "OUTPUT column "
+                                    + declaredName
+                                    + " of model "
+                                    + modelName
+                                    + " is declared "
+                                    + declaredType
+                                    + ", but segflow-kmeans gives it as "
+                                    + column.sqlType
+                                    + ": declare `"
+                                    + declaredName
+                                    + " "
+                                    + column.sqlType
+                                    + "`.");
                 }
                 return column;
             }
         }
         throw new ValidationException(
-                "OUTPUT column " + declaredName + " of model " + modelName + " is not something segflow-kmeans predicts."
-                        + " It can give: " + describeAll() + ".");
+                "OUTPUT column "
+                        + declaredName
+                        + " of model "
+                        + modelName
+                        + " is not something segflow-kmeans predicts."
+                        + " It can give: "
+                        + describeAll()
+                        + ".");
     }
 
     static String describeAll() {
-        return Arrays.stream(values()).map(c -> c.columnName + " " + c.sqlType).collect(Collectors.joining(", "));
+        return Arrays.stream(values())
+                .map(c -> c.columnName + " " + c.sqlType)
+                .collect(Collectors.joining(", "));
     }
 
     /**

@@ -16,8 +16,8 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 
 /**
- * {@code CREATE MODEL ... WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = ...)}: segments in plain
- * SQL from a model version that the segflow job published in segment_model.
+ * {@code CREATE MODEL ... WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = ...)}: segments in
+ * plain SQL from a model version that the segflow job published in segment_model.
  *
  * <p>Everything that can be checked without the database is checked here, when a query using the
  * model is planned: options, INPUT types and OUTPUT columns. The model itself is read when the
@@ -31,27 +31,35 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
             ConfigOptions.key("jdbc-url")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("JDBC URL of the PostgreSQL database holding segment_model, e.g. jdbc:postgresql://host:5432/crm.");
+                    .withDescription(
+                            "JDBC URL of the PostgreSQL database holding segment_model, e.g."
+                                    + " jdbc:postgresql://host:5432/crm.");
 
     public static final ConfigOption<String> USERNAME =
             ConfigOptions.key("username")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Database user, as the JDBC connector's 'username'; absent: the PostgreSQL driver's default,"
-                            + " the operating-system user running the task.");
+                    .withDescription(
+                            "Database user, as the JDBC connector's 'username'; absent: the"
+                                + " PostgreSQL driver's default, the operating-system user running"
+                                + " the task.");
 
     public static final ConfigOption<String> PASSWORD =
             ConfigOptions.key("password")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Database password, as the JDBC connector's 'password'; absent: none is sent. Never logged.");
+                    .withDescription(
+                            "Database password, as the JDBC connector's 'password'; absent: none is"
+                                    + " sent. Never logged.");
 
     public static final ConfigOption<Long> VERSION =
             ConfigOptions.key("version")
                     .longType()
                     .noDefaultValue()
-                    .withDescription("The model_version to score with. Absent: the highest model_version in"
-                            + " segment_model when the predict function opens (that is, when the job starts).");
+                    .withDescription(
+                            "The model_version to score with. Absent: the highest model_version in"
+                                + " segment_model when the predict function opens (that is, when"
+                                + " the job starts).");
 
     @Override
     public String factoryIdentifier() {
@@ -70,7 +78,8 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
 
     @Override
     public ModelProvider createModelProvider(Context context) {
-        FactoryUtil.ModelProviderFactoryHelper helper = FactoryUtil.createModelProviderFactoryHelper(this, context);
+        FactoryUtil.ModelProviderFactoryHelper helper =
+                FactoryUtil.createModelProviderFactoryHelper(this, context);
         helper.validate();
         String modelName = context.getObjectIdentifier().asSummaryString();
         RegistrySource source = registrySource(modelName, helper.getOptions());
@@ -81,9 +90,15 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
         for (Column column : model.getResolvedInputSchema().getColumns()) {
             LogicalType type = column.getDataType().getLogicalType();
             if (!type.is(LogicalTypeFamily.NUMERIC)) {
-                throw new ValidationException("INPUT column " + column.getName() + " of model " + modelName
-                        + " is " + type + "; segflow-kmeans features are numbers: declare it DOUBLE"
-                        + " and CAST the column in the query.");
+                throw new ValidationException(
+                        "INPUT column "
+                                + column.getName()
+                                + " of model "
+                                + modelName
+                                + " is "
+                                + type
+                                + "; segflow-kmeans features are numbers: declare it DOUBLE"
+                                + " and CAST the column in the query.");
             }
             inputNames.add(column.getName());
             inputTypes.add(type);
@@ -91,13 +106,21 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
 
         List<PredictionColumn> outputs = new ArrayList<>();
         for (Column column : model.getResolvedOutputSchema().getColumns()) {
-            PredictionColumn output = PredictionColumn.forDeclared(modelName, column.getName(), column.getDataType().getLogicalType());
+            PredictionColumn output =
+                    PredictionColumn.forDeclared(
+                            modelName, column.getName(), column.getDataType().getLogicalType());
             if (outputs.contains(output)) {
-                throw new ValidationException("OUTPUT column " + column.getName() + " of model " + modelName + " is declared twice.");
+                throw new ValidationException(
+                        "OUTPUT column "
+                                + column.getName()
+                                + " of model "
+                                + modelName
+                                + " is declared twice.");
             }
             outputs.add(output);
         }
-        return new SegmentModelProvider(new SegmentPredictFunction(modelName, source, inputNames, inputTypes, outputs));
+        return new SegmentModelProvider(
+                new SegmentPredictFunction(modelName, source, inputNames, inputTypes, outputs));
     }
 
     static RegistrySource registrySource(String modelName, ReadableConfig options) {
@@ -107,8 +130,17 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
         }
         Long version = options.getOptional(VERSION).orElse(null);
         if (version != null && version < 0) {
-            throw new ValidationException("Model " + modelName + ": 'version' must be a model_version (>= 0), not " + version + ".");
+            throw new ValidationException(
+                    "Model "
+                            + modelName
+                            + ": 'version' must be a model_version (>= 0), not "
+                            + version
+                            + ".");
         }
-        return new RegistrySource(url, options.getOptional(USERNAME).orElse(null), options.getOptional(PASSWORD).orElse(null), version);
+        return new RegistrySource(
+                url,
+                options.getOptional(USERNAME).orElse(null),
+                options.getOptional(PASSWORD).orElse(null),
+                version);
     }
 }

@@ -16,13 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ML_PREDICT over a segflow model: the segment of each row, as the streaming assigner would give
- * it to a customer it sees for the first time (nearest centre; confidence from the margin to the
+ * ML_PREDICT over a segflow model: the segment of each row, as the streaming assigner would give it
+ * to a customer it sees for the first time (nearest centre; confidence from the margin to the
  * runner-up and how much data the row has; no hysteresis, as a query has no history).
  *
  * <p>The model version is read from segment_model when the function opens, not when the query is
- * planned, so a job scores with what is published when it starts. All scoring is
- * {@link SegmentModel}'s; this class only moves values between rows and the model.
+ * planned, so a job scores with what is published when it starts. All scoring is {@link
+ * SegmentModel}'s; this class only moves values between rows and the model.
  *
  * <p>Public because Flink's generated code calls it.
  */
@@ -41,8 +41,12 @@ public class SegmentPredictFunction extends PredictFunction {
     private transient SegmentChooser chooser;
     private transient RowData.FieldGetter[] declaredTypeGetters;
 
-    public SegmentPredictFunction(String modelName, RegistrySource source, List<String> inputColumns,
-            List<LogicalType> inputTypes, List<PredictionColumn> outputColumns) {
+    public SegmentPredictFunction(
+            String modelName,
+            RegistrySource source,
+            List<String> inputColumns,
+            List<LogicalType> inputTypes,
+            List<PredictionColumn> outputColumns) {
         this.modelName = modelName;
         this.source = source;
         this.inputColumns = List.copyOf(inputColumns);
@@ -62,11 +66,17 @@ public class SegmentPredictFunction extends PredictFunction {
     public void open(FunctionContext context) throws Exception {
         super.open(context);
         SegmentModel loaded = source.load();
-        loaded.describeMismatch(inputColumns, "the INPUT of model " + modelName).ifPresent(mismatch -> {
-            throw new FeatureMismatchException(
-                    mismatch + ". Declare the model's INPUT as exactly these features in this order: "
-                            + loaded.features() + ", or set 'version' to a model trained on the INPUT columns.");
-        });
+        loaded.describeMismatch(inputColumns, "the INPUT of model " + modelName)
+                .ifPresent(
+                        mismatch -> {
+                            throw new FeatureMismatchException(
+                                    mismatch
+                                            + ". Declare the model's INPUT as exactly these"
+                                            + " features in this order: "
+                                            + loaded.features()
+                                            + ", or set 'version' to a model trained on the INPUT"
+                                            + " columns.");
+                        });
         model = loaded;
         // no current segment in a query, so hysteresis never applies
         chooser = new SegmentChooser(0.0);
@@ -74,8 +84,14 @@ public class SegmentPredictFunction extends PredictFunction {
         for (int j = 0; j < declaredTypeGetters.length; j++) {
             declaredTypeGetters[j] = RowData.createFieldGetter(inputTypes.get(j), j);
         }
-        LOG.info("Model {} scores with segment_model version {} ({} segments, trained by {}), read from {}",
-                modelName, model.version(), model.k(), model.trainedBy(), source);
+        LOG.info(
+                "Model {} scores with segment_model version {} ({} segments, trained by {}), read"
+                        + " from {}",
+                modelName,
+                model.version(),
+                model.k(),
+                model.trainedBy(),
+                source);
     }
 
     @Override
@@ -102,13 +118,14 @@ public class SegmentPredictFunction extends PredictFunction {
 
     /**
      * Feature j as a double; NULL (and NaN) is missing, which the model leaves out of distances.
-     * Flink passes the DESCRIPTOR columns as they are in the table, not cast to the INPUT types,
-     * so any numeric value is taken as it comes.
+     * Flink passes the DESCRIPTOR columns as they are in the table, not cast to the INPUT types, so
+     * any numeric value is taken as it comes.
      */
     private double feature(RowData features, int j) {
-        Object value = features instanceof GenericRowData generic
-                ? generic.getField(j)
-                : declaredTypeGetters[j].getFieldOrNull(features);
+        Object value =
+                features instanceof GenericRowData generic
+                        ? generic.getField(j)
+                        : declaredTypeGetters[j].getFieldOrNull(features);
         if (value == null) {
             return Double.NaN;
         }
@@ -118,7 +135,15 @@ public class SegmentPredictFunction extends PredictFunction {
         if (value instanceof DecimalData decimal) {
             return decimal.toBigDecimal().doubleValue();
         }
-        throw new IllegalArgumentException("INPUT column " + inputColumns.get(j) + " of model " + modelName
-                + " got " + value.getClass().getSimpleName() + " " + value + ", not a number: CAST it to DOUBLE.");
+        throw new IllegalArgumentException(
+                "INPUT column "
+                        + inputColumns.get(j)
+                        + " of model "
+                        + modelName
+                        + " got "
+                        + value.getClass().getSimpleName()
+                        + " "
+                        + value
+                        + ", not a number: CAST it to DOUBLE.");
     }
 }

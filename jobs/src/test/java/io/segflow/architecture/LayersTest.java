@@ -1,15 +1,14 @@
 package io.segflow.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packages of the job form layers, each using only those below it, so that the layout cannot
@@ -29,31 +28,49 @@ class LayersTest {
 
     /** The main classes only (rules run as plain JUnit tests, so that surefire's filters apply). */
     private static final JavaClasses MAIN_CLASSES =
-            new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                     .importPackages("io.segflow");
 
     @Test
     void eachPackageUsesOnlyTheLayersBelowIt() {
         layeredArchitecture()
-            .consideringOnlyDependenciesInLayers()
-            .layer("cli").definedBy("io.segflow.cli..")
-            .layer("demo").definedBy("io.segflow.demo..")
-            .layer("pipeline").definedBy("io.segflow.pipeline..")
-            .layer("operators").definedBy("io.segflow.segments..", "io.segflow.sqlmodel..")
-            .layer("registry").definedBy("io.segflow.registry..")
-            .layer("infra").definedBy("io.segflow.infra..")
-            .layer("embedded").definedBy("io.segflow.embedded..")
-            .layer("foundations").definedBy("io.segflow.model..", "io.segflow.profile..", "io.segflow.sql..")
-            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("demo").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli", "demo")
-            .whereLayer("operators").mayOnlyBeAccessedByLayers("cli", "demo", "pipeline")
-            .whereLayer("registry").mayOnlyBeAccessedByLayers("cli", "demo", "pipeline", "operators")
-            .whereLayer("infra").mayOnlyBeAccessedByLayers("cli", "demo", "pipeline", "operators", "registry")
-            .whereLayer("embedded").mayOnlyBeAccessedByLayers("cli", "demo")
-            .whereLayer("foundations").mayOnlyBeAccessedByLayers("cli", "demo", "pipeline", "operators", "registry", "infra")
-            .check(MAIN_CLASSES);
+                .consideringOnlyDependenciesInLayers()
+                .layer("cli")
+                .definedBy("io.segflow.cli..")
+                .layer("demo")
+                .definedBy("io.segflow.demo..")
+                .layer("pipeline")
+                .definedBy("io.segflow.pipeline..")
+                .layer("operators")
+                .definedBy("io.segflow.segments..", "io.segflow.sqlmodel..")
+                .layer("registry")
+                .definedBy("io.segflow.registry..")
+                .layer("infra")
+                .definedBy("io.segflow.infra..")
+                .layer("embedded")
+                .definedBy("io.segflow.embedded..")
+                .layer("foundations")
+                .definedBy("io.segflow.model..", "io.segflow.profile..", "io.segflow.sql..")
+                .whereLayer("cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("demo")
+                .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("pipeline")
+                .mayOnlyBeAccessedByLayers("cli", "demo")
+                .whereLayer("operators")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "pipeline")
+                .whereLayer("registry")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "pipeline", "operators")
+                .whereLayer("infra")
+                .mayOnlyBeAccessedByLayers("cli", "demo", "pipeline", "operators", "registry")
+                .whereLayer("embedded")
+                .mayOnlyBeAccessedByLayers("cli", "demo")
+                .whereLayer("foundations")
+                .mayOnlyBeAccessedByLayers(
+                        "cli", "demo", "pipeline", "operators", "registry", "infra")
+                .check(MAIN_CLASSES);
     }
 
     @Test
@@ -64,8 +81,12 @@ class LayersTest {
     /** The math stays plain Java, tested directly; Flink operators stay thin around it. */
     @Test
     void theModelMathHasNoFlinkTypes() {
-        noClasses().that().resideInAPackage("io.segflow.model..")
-                .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.segflow.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.apache.flink..")
                 .check(MAIN_CLASSES);
     }
 

@@ -20,7 +20,10 @@ class BackfillProgressTest {
         assertThat(progress.fraction()).isEqualTo(0.4);
         assertThat(progress.recordsPerSecond()).isCloseTo(10_000, within(1e-6));
         assertThat(progress.remaining()).isEqualTo(Duration.ofSeconds(6));
-        assertThat(progress.line(10)).isEqualTo("backfill [####------]  40.0%  40,000 / 100,000 records  10,000 rec/s  left 0:06");
+        assertThat(progress.line(10))
+                .isEqualTo(
+                        "backfill [####------]  40.0%  40,000 / 100,000 records  10,000 rec/s  left"
+                                + " 0:06");
     }
 
     @Test
@@ -32,7 +35,8 @@ class BackfillProgressTest {
 
         assertThat(progress.recordsPerSecond()).isCloseTo(10_000, within(1e-6));
         assertThat(progress.remaining()).isEqualTo(Duration.ofSeconds(90));
-        assertThat(progress.summary()).isEqualTo("backfill: 100,000 records read in 0:40 (2,500 rec/s)");
+        assertThat(progress.summary())
+                .isEqualTo("backfill: 100,000 records read in 0:40 (2,500 rec/s)");
     }
 
     @Test

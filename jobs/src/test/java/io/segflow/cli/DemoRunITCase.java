@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -22,13 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's run command as a new user meets it: {@code java -jar segflow.jar demo} in an empty
- * directory, settings from a config file, until segments show in the console view; then a
- * SIGTERM (what Ctrl-C's shutdown path runs) must stop everything, the embedded PostgreSQL
- * server included, which runs as a child process and would outlive a careless exit.
+ * directory, settings from a config file, until segments show in the console view; then a SIGTERM
+ * (what Ctrl-C's shutdown path runs) must stop everything, the embedded PostgreSQL server included,
+ * which runs as a child process and would outlive a careless exit.
  */
 class DemoRunITCase {
 
-    private static final Pattern SEGMENTS = Pattern.compile("lag [\\d,]+ .*segments \\[(\\d+:\\d+( \\d+:\\d+)+)\\]");
+    private static final Pattern SEGMENTS =
+            Pattern.compile("lag [\\d,]+ .*segments \\[(\\d+:\\d+( \\d+:\\d+)+)\\]");
     private static final Pattern PROFILES = Pattern.compile("profiles ([\\d,]+)");
     private static final Pattern JDBC_URL = Pattern.compile("JDBC URL     : (\\S+)");
     private static final Pattern PSQL_PORT = Pattern.compile("psql -h localhost -p (\\d+)");
@@ -36,24 +37,44 @@ class DemoRunITCase {
     @Test
     void demoFillsTheDatabaseShowsSegmentsAndStopsCleanly(@TempDir Path workDir) throws Exception {
         Path config = workDir.resolve("demo.properties");
-        Files.writeString(config, String.join("\n",
-                "customers=600", "rate=400", "k=4", "init-size=150", "batch-size=100", "emit-every=2",
-                "checkpoint-interval=3s", "web-ui-port=18081-18180", ""));
-        String jar = new File(System.getProperty("segflow.jar", "target/segflow.jar")).getAbsolutePath();
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "customers=600",
+                        "rate=400",
+                        "k=4",
+                        "init-size=150",
+                        "batch-size=100",
+                        "emit-every=2",
+                        "checkpoint-interval=3s",
+                        "web-ui-port=18081-18180",
+                        ""));
+        String jar =
+                new File(System.getProperty("segflow.jar", "target/segflow.jar")).getAbsolutePath();
         Path output = workDir.resolve("output.txt");
-        Process demo = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar", jar, "demo", "--config", config.toString())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+        Process demo =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-jar",
+                                jar,
+                                "demo",
+                                "--config",
+                                config.toString())
+                        .directory(workDir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
         try {
             String segmentsLine = awaitLine(output, demo, SEGMENTS, TimeUnit.MINUTES.toNanos(3));
-            assertThat(segmentsLine).as("a status line with segments; output:%n%s", read(output)).isNotNull();
+            assertThat(segmentsLine)
+                    .as("a status line with segments; output:%n%s", read(output))
+                    .isNotNull();
             Matcher segments = SEGMENTS.matcher(segmentsLine);
             assertThat(segments.find()).isTrue();
-            assertThat(segments.group(1).split(" ")).as("segments in %s", segmentsLine).hasSizeGreaterThan(1);
+            assertThat(segments.group(1).split(" "))
+                    .as("segments in %s", segmentsLine)
+                    .hasSizeGreaterThan(1);
             assertThat(segmentsLine).containsPattern("events in [\\d,]+ \\([1-9][\\d,]*/s\\)");
             Matcher profiles = PROFILES.matcher(segmentsLine);
             assertThat(profiles.find()).isTrue();
@@ -61,43 +82,62 @@ class DemoRunITCase {
             assertThat(segmentsLine).doesNotContain("model version none");
 
             String printed = read(output);
-            assertThat(printed).contains("Flink web UI : http://localhost:18", "JDBC URL     : jdbc:postgresql://localhost:");
+            assertThat(printed)
+                    .contains(
+                            "Flink web UI : http://localhost:18",
+                            "JDBC URL     : jdbc:postgresql://localhost:");
             // the console is the header and the live view; the job's INFO lines are in the log file
             assertThat(printed).doesNotContain(" INFO ");
-            assertThat(workDir.resolve("logs/segflow.log")).content().contains("INFO  [main] io.segflow.infra.KafkaTopics - Creating missing topics");
+            assertThat(workDir.resolve("logs/segflow.log"))
+                    .content()
+                    .contains(
+                            "INFO  [main] io.segflow.infra.KafkaTopics - Creating missing topics");
             Matcher port = PSQL_PORT.matcher(printed);
             assertThat(port.find()).isTrue();
             int postgresPort = Integer.parseInt(port.group(1));
             assertThat(accepts(postgresPort)).isTrue();
 
-            // k=4 from the config file: the model has four segments, and the customers scored by the
-            // newest version are in at most four (rows of older versions are re-scored as it spreads)
+            // k=4 from the config file: the model has four segments, and the customers scored by
+            // the
+            // newest version are in at most four (rows of older versions are re-scored as it
+            // spreads)
             Matcher url = JDBC_URL.matcher(printed);
             assertThat(url.find()).isTrue();
             try (Connection connection = DriverManager.getConnection(url.group(1), "postgres", "");
                     Statement statement = connection.createStatement()) {
-                ResultSet latest = statement.executeQuery("SELECT k FROM segment_model ORDER BY model_version DESC LIMIT 1");
+                ResultSet latest =
+                        statement.executeQuery(
+                                "SELECT k FROM segment_model ORDER BY model_version DESC LIMIT 1");
                 assertThat(latest.next()).isTrue();
                 assertThat(latest.getInt(1)).isEqualTo(4);
-                ResultSet used = statement.executeQuery("SELECT count(DISTINCT segment_id) FROM customer_segment"
-                        + " WHERE model_version = (SELECT max(model_version) FROM customer_segment)");
+                ResultSet used =
+                        statement.executeQuery(
+                                "SELECT count(DISTINCT segment_id) FROM customer_segment WHERE"
+                                        + " model_version = (SELECT max(model_version) FROM"
+                                        + " customer_segment)");
                 assertThat(used.next()).isTrue();
                 assertThat(used.getInt(1)).isBetween(1, 4);
             }
 
             demo.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
-            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("the demo stops; output:%n%s", read(output)).isTrue();
+            assertThat(demo.waitFor(90, TimeUnit.SECONDS))
+                    .as("the demo stops; output:%n%s", read(output))
+                    .isTrue();
             assertThat(read(output)).contains("segflow demo: stopping", "segflow demo: stopped");
-            assertThat(accepts(postgresPort)).as("PostgreSQL on port %d is stopped", postgresPort).isFalse();
+            assertThat(accepts(postgresPort))
+                    .as("PostgreSQL on port %d is stopped", postgresPort)
+                    .isFalse();
         } finally {
             demo.destroyForcibly();
         }
     }
 
-    private static String awaitLine(Path output, Process demo, Pattern pattern, long timeoutNanos) throws Exception {
+    private static String awaitLine(Path output, Process demo, Pattern pattern, long timeoutNanos)
+            throws Exception {
         long deadline = System.nanoTime() + timeoutNanos;
         while (System.nanoTime() < deadline && demo.isAlive()) {
-            Optional<String> line = lines(output).stream().filter(l -> pattern.matcher(l).find()).findFirst();
+            Optional<String> line =
+                    lines(output).stream().filter(l -> pattern.matcher(l).find()).findFirst();
             if (line.isPresent()) {
                 return line.get();
             }

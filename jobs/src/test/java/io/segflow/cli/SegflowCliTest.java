@@ -1,24 +1,23 @@
 package io.segflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import io.segflow.model.Retrainer;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line as a user meets it: help for every command, options parsed into settings. */
 class SegflowCliTest {
@@ -35,15 +34,26 @@ class SegflowCliTest {
     @Test
     void everyCommandHasHelp() {
         assertThat(run("--help")).startsWith("0\n").contains("run", "demo");
-        assertThat(run("run", "--help")).startsWith("0\n").contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life");
-        assertThat(run("backfill", "--help")).startsWith("0\n").contains("--kafka", "--freeze-model", "BATCH", "SEGFLOW_JDBC_PASSWORD");
-        assertThat(run("demo", "--help")).startsWith("0\n").contains("--customers", "--generator-seed", "--k");
+        assertThat(run("run", "--help"))
+                .startsWith("0\n")
+                .contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life");
+        assertThat(run("backfill", "--help"))
+                .startsWith("0\n")
+                .contains("--kafka", "--freeze-model", "BATCH", "SEGFLOW_JDBC_PASSWORD");
+        assertThat(run("demo", "--help"))
+                .startsWith("0\n")
+                .contains("--customers", "--generator-seed", "--k");
     }
 
     @Test
     void validateListsTheFeaturesOfTheRepositorySql() {
         String out = run("validate", "--sql-dir", repositorySql());
-        assertThat(out).startsWith("0\n").contains("is valid for streaming and for backfill", "web: website_sessions, website_views", "product: product_features_used");
+        assertThat(out)
+                .startsWith("0\n")
+                .contains(
+                        "is valid for streaming and for backfill",
+                        "web: website_sessions, website_views",
+                        "product: product_features_used");
     }
 
     @Test
@@ -65,25 +75,39 @@ class SegflowCliTest {
         for (Path file : Files.list(Path.of(repositorySql())).toList()) {
             Files.copy(file, dir.resolve(file.getFileName()));
         }
-        // streaming accepts a time attribute carried through LATERAL TABLE; Flink's batch planner does not
+        // streaming accepts a time attribute carried through LATERAL TABLE; Flink's batch planner
+        // does not
         Path sources = dir.resolve("10_sources.sql");
         String declared = Files.readString(sources);
-        String withWatermark = declared.replaceFirst("(CREATE TABLE web_events_raw \\(\n(?:.*\n)*?  kafka_timestamp TIMESTAMP_LTZ\\(3\\) METADATA FROM 'timestamp' VIRTUAL)",
-                "$1,\n  rowtime AS kafka_timestamp,\n  WATERMARK FOR rowtime AS rowtime");
+        String withWatermark =
+                declared.replaceFirst(
+                        "(CREATE TABLE web_events_raw \\(\n"
+                            + "(?:.*\n"
+                            + ")*?  kafka_timestamp TIMESTAMP_LTZ\\(3\\) METADATA FROM 'timestamp'"
+                            + " VIRTUAL)",
+                        "$1,\n  rowtime AS kafka_timestamp,\n  WATERMARK FOR rowtime AS rowtime");
         assertThat(withWatermark).isNotEqualTo(declared);
         Files.writeString(sources, withWatermark);
         Path staging = dir.resolve("20_staging.sql");
         String original = Files.readString(staging);
-        String withRowtime = original.replaceFirst("(?s)(CREATE TEMPORARY VIEW stg_web_events AS\\s+SELECT)", "$1\n  r.rowtime,");
+        String withRowtime =
+                original.replaceFirst(
+                        "(?s)(CREATE TEMPORARY VIEW stg_web_events AS\\s+SELECT)",
+                        "$1\n  r.rowtime,");
         assertThat(withRowtime).isNotEqualTo(original);
         Files.writeString(staging, withRowtime);
         String out = run("validate", "--sql-dir", dir.toString());
-        assertThat(out).startsWith("1\n").contains("is not valid in backfill (BATCH) mode", "20_staging.sql:");
+        assertThat(out)
+                .startsWith("1\n")
+                .contains("is not valid in backfill (BATCH) mode", "20_staging.sql:");
     }
 
     private static String repositorySql() {
         Path here = Path.of("").toAbsolutePath();
-        return (Files.isDirectory(here.resolve("sql")) ? here.resolve("sql") : here.getParent().resolve("sql")).toString();
+        return (Files.isDirectory(here.resolve("sql"))
+                        ? here.resolve("sql")
+                        : here.getParent().resolve("sql"))
+                .toString();
     }
 
     @Test
@@ -93,8 +117,24 @@ class SegflowCliTest {
 
     @Test
     void backfillReadsEverythingInItsOwnConsumerGroup() {
-        String[] args = {"backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm", "--group-id", "segflow-prod", "--startup-mode", "latest-offset"};
-        BackfillCommand backfill = (BackfillCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
+        String[] args = {
+            "backfill",
+            "--kafka",
+            "k:9092",
+            "--jdbc-url",
+            "jdbc:postgresql://db/crm",
+            "--group-id",
+            "segflow-prod",
+            "--startup-mode",
+            "latest-offset"
+        };
+        BackfillCommand backfill =
+                (BackfillCommand)
+                        SegflowCli.commandLine(args, Map.of())
+                                .parseArgs(args)
+                                .subcommand()
+                                .commandSpec()
+                                .userObject();
         var settings = backfill.settings(Map.of());
         assertThat(settings.backfill()).isTrue();
         assertThat(settings.placeholders())
@@ -106,10 +146,32 @@ class SegflowCliTest {
 
     @Test
     void aFrozenModelNeedsTheVersionToFreeze() {
-        assertThat(run("backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm", "--freeze-model"))
+        assertThat(
+                        run(
+                                "backfill",
+                                "--kafka",
+                                "k:9092",
+                                "--jdbc-url",
+                                "jdbc:postgresql://db/crm",
+                                "--freeze-model"))
                 .contains("--freeze-model needs the model to freeze: --warm-start-version");
-        String[] args = {"backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm", "--freeze-model", "--warm-start-version", "17"};
-        BackfillCommand backfill = (BackfillCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
+        String[] args = {
+            "backfill",
+            "--kafka",
+            "k:9092",
+            "--jdbc-url",
+            "jdbc:postgresql://db/crm",
+            "--freeze-model",
+            "--warm-start-version",
+            "17"
+        };
+        BackfillCommand backfill =
+                (BackfillCommand)
+                        SegflowCli.commandLine(args, Map.of())
+                                .parseArgs(args)
+                                .subcommand()
+                                .commandSpec()
+                                .userObject();
         assertThat(backfill.settings(Map.of()).trainer().frozen()).isTrue();
         assertThat(backfill.settings(Map.of()).warmStartVersion()).isEqualTo(17L);
     }
@@ -130,30 +192,58 @@ class SegflowCliTest {
     @Test
     void aFlagWinsOverTheEnvironmentWhichWinsOverTheConfigFile(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("segflow.properties");
-        Files.writeString(config, "kafka = broker-from-file:9092\njdbc-url=jdbc:postgresql://db/crm\nbatch-size=1024\nk=9\nhalf-life=7\n");
+        Files.writeString(
+                config,
+                "kafka = broker-from-file:9092\n"
+                        + "jdbc-url=jdbc:postgresql://db/crm\n"
+                        + "batch-size=1024\n"
+                        + "k=9\n"
+                        + "half-life=7\n");
 
         RunCommand fromFile = parseRun(Map.of(), "run", "--config", config.toString());
         assertThat(fromFile.addresses.kafka).isEqualTo("broker-from-file:9092");
         assertThat(fromFile.trainer.batchSize).isEqualTo(1024);
         assertThat(fromFile.trainer.k).isEqualTo(9);
 
-        RunCommand fromEnvironment = parseRun(
-                Map.of("SEGFLOW_CONFIG", config.toString(), "SEGFLOW_BATCH_SIZE", "2048", "SEGFLOW_KAFKA", "env:9092"), "run", "--k", "4");
+        RunCommand fromEnvironment =
+                parseRun(
+                        Map.of(
+                                "SEGFLOW_CONFIG",
+                                config.toString(),
+                                "SEGFLOW_BATCH_SIZE",
+                                "2048",
+                                "SEGFLOW_KAFKA",
+                                "env:9092"),
+                        "run",
+                        "--k",
+                        "4");
         assertThat(fromEnvironment.addresses.kafka).isEqualTo("env:9092");
         assertThat(fromEnvironment.trainer.batchSize).isEqualTo(2048);
         assertThat(fromEnvironment.trainer.k).isEqualTo(4);
         assertThat(fromEnvironment.trainer.halfLife).isEqualTo(7);
         assertThat(fromEnvironment.addresses.jdbcUrl).isEqualTo("jdbc:postgresql://db/crm");
-        assertThat(fromEnvironment.trainer.sampleSize).isEqualTo(50_000); // built-in default still applies
+        assertThat(fromEnvironment.trainer.sampleSize)
+                .isEqualTo(50_000); // built-in default still applies
     }
 
-    /** The defaults are the product: a run with no options has exactly the settings' own defaults. */
+    /**
+     * The defaults are the product: a run with no options has exactly the settings' own defaults.
+     */
     @Test
     void withNoOptionsARunHasTheSettingsDefaults() {
-        RunCommand run = parseRun(Map.of(), "run", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm");
+        RunCommand run =
+                parseRun(
+                        Map.of(),
+                        "run",
+                        "--kafka",
+                        "k:9092",
+                        "--jdbc-url",
+                        "jdbc:postgresql://db/crm");
         JobSettings settings = run.settings(Map.of());
-        JobSettings expected = JobSettings.defaults()
-                .withKafkaBootstrapServers("k:9092").withJdbcUrl("jdbc:postgresql://db/crm");
+        JobSettings expected =
+                JobSettings.defaults()
+                        .withKafkaBootstrapServers("k:9092")
+                        .withJdbcUrl("jdbc:postgresql://db/crm");
         assertThat(settings.placeholders()).isEqualTo(expected.placeholders());
         assertThat(settings.trainer()).isEqualTo(TrainerSettings.defaults());
         assertThat(settings.checkpointInterval()).isEqualTo(expected.checkpointInterval());
@@ -165,11 +255,20 @@ class SegflowCliTest {
     @Test
     void withNoOptionsARetrainFitsAsTheRetrainerDefaults() {
         String[] args = {"retrain", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm"};
-        RetrainCommand retrain = (RetrainCommand) SegflowCli.commandLine(args, Map.of()).parseArgs(args).subcommand().commandSpec().userObject();
+        RetrainCommand retrain =
+                (RetrainCommand)
+                        SegflowCli.commandLine(args, Map.of())
+                                .parseArgs(args)
+                                .subcommand()
+                                .commandSpec()
+                                .userObject();
         assertThat(retrain.fitSettings()).isEqualTo(Retrainer.Settings.defaults());
     }
 
-    /** Every option whose help names a default has one, and every built-in default belongs to an option. */
+    /**
+     * Every option whose help names a default has one, and every built-in default belongs to an
+     * option.
+     */
     @Test
     void everyDocumentedDefaultExists() {
         CommandLine root = SegflowCli.commandLine(new String[0], Map.of());
@@ -179,12 +278,17 @@ class SegflowCliTest {
                 String key = ConfigurationSources.key(option);
                 keys.add(key);
                 if (String.join(" ", option.description()).contains("${DEFAULT-VALUE}")) {
-                    assertThat(root.getDefaultValueProvider() == null ? option.defaultValue() : defaultOf(root, option))
-                            .as(command.getCommandName() + " --" + key).isNotNull();
+                    assertThat(
+                                    root.getDefaultValueProvider() == null
+                                            ? option.defaultValue()
+                                            : defaultOf(root, option))
+                            .as(command.getCommandName() + " --" + key)
+                            .isNotNull();
                 }
             }
         }
-        for (String key : List.of("k", "batch-size", "checkpoint-interval", "topic-customers", "restarts")) {
+        for (String key :
+                List.of("k", "batch-size", "checkpoint-interval", "topic-customers", "restarts")) {
             assertThat(keys).contains(key);
             assertThat(OptionDefaults.of(key)).isNotNull();
         }
@@ -198,17 +302,29 @@ class SegflowCliTest {
         }
     }
 
-    /** Commands list only the options they use: a retrain does not offer the streaming trainer's. */
+    /**
+     * Commands list only the options they use: a retrain does not offer the streaming trainer's.
+     */
     @Test
     void commandsShowOnlyTheOptionsTheyUse() {
         String retrain = run("retrain", "--help");
         assertThat(retrain).contains("--k", "--k-range", "--restarts", "--seed", "--topic-models");
-        assertThat(retrain).doesNotContain("--batch-size", "--half-life", "--freeze-model", "--checkpoint-interval", "--dedup-window",
-                "--topic-web-events", "--group-id");
+        assertThat(retrain)
+                .doesNotContain(
+                        "--batch-size",
+                        "--half-life",
+                        "--freeze-model",
+                        "--checkpoint-interval",
+                        "--dedup-window",
+                        "--topic-web-events",
+                        "--group-id");
         String validate = run("validate", "--help");
-        assertThat(validate).contains("--sql-dir", "--mini-batch-latency").doesNotContain("--batch-size", "--hysteresis");
+        assertThat(validate)
+                .contains("--sql-dir", "--mini-batch-latency")
+                .doesNotContain("--batch-size", "--hysteresis");
         String run = run("run", "--help");
-        assertThat(run).contains("--batch-size", "--checkpoint-interval", "Default: 10s", "Default: 512");
+        assertThat(run)
+                .contains("--batch-size", "--checkpoint-interval", "Default: 10s", "Default: 512");
     }
 
     @Test
@@ -223,7 +339,11 @@ class SegflowCliTest {
     void aConfigFileWithATypoIsRefused(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("segflow.properties");
         Files.writeString(config, "batch_size=1024\n");
-        assertThatThrownBy(() -> SegflowCli.commandLine(new String[] {"run", "--config", config.toString()}, Map.of()))
+        assertThatThrownBy(
+                        () ->
+                                SegflowCli.commandLine(
+                                        new String[] {"run", "--config", config.toString()},
+                                        Map.of()))
                 .hasMessageContaining("unknown keys [batch_size]");
     }
 
@@ -231,15 +351,32 @@ class SegflowCliTest {
     void aConfigFileCannotHoldThePassword(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("segflow.properties");
         Files.writeString(config, "jdbc-password=hunter2\n");
-        assertThatThrownBy(() -> SegflowCli.commandLine(new String[] {"run", "--config=" + config}, Map.of()))
+        assertThatThrownBy(
+                        () ->
+                                SegflowCli.commandLine(
+                                        new String[] {"run", "--config=" + config}, Map.of()))
                 .hasMessageContaining("secrets are read only from the environment")
                 .hasMessageNotContaining("hunter2");
     }
 
     @Test
     void theSettingsShownAtStartHideThePassword() {
-        RunCommand run = parseRun(Map.of(), "run", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm");
-        String shown = run.settings(Map.of("SEGFLOW_JDBC_USER", "segflow_writer", "SEGFLOW_JDBC_PASSWORD", "hunter2")).toString();
+        RunCommand run =
+                parseRun(
+                        Map.of(),
+                        "run",
+                        "--kafka",
+                        "k:9092",
+                        "--jdbc-url",
+                        "jdbc:postgresql://db/crm");
+        String shown =
+                run.settings(
+                                Map.of(
+                                        "SEGFLOW_JDBC_USER",
+                                        "segflow_writer",
+                                        "SEGFLOW_JDBC_PASSWORD",
+                                        "hunter2"))
+                        .toString();
         assertThat(shown).contains("segflow_writer").doesNotContain("hunter2");
     }
 }

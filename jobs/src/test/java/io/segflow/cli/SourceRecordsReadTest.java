@@ -11,7 +11,8 @@ class SourceRecordsReadTest {
 
     @Test
     void countsEachInputRecordOnceThoughEveryTableHasTwoSources() throws Exception {
-        String details = """
+        String details =
+                """
                 {"vertices": [
                   {"name": "Source: web_events_raw[1] -> Calc[2]", "metrics": {"read-records": 700}},
                   {"name": "Source: crm_customers_raw[3]", "metrics": {"read-records": 300}},
@@ -19,7 +20,8 @@ class SourceRecordsReadTest {
                   {"name": "Source: crm_customers_raw[22]", "metrics": {"read-records": 300}},
                   {"name": "Source: segment_model_topic[30] -> Calc[31]", "metrics": {"read-records": 2}},
                   {"name": "segment assigner", "metrics": {"read-records": 99999}}
-                ]}""";
+                ]}\
+                """;
         assertThat(SourceRecordsRead.sourceRecords(JSON.readTree(details))).isEqualTo(1_000);
     }
 

@@ -7,15 +7,28 @@ import org.junit.jupiter.api.Test;
 
 class ConsoleViewTest {
 
-    private static final DemoStatus RUNNING = new DemoStatus(
-            12_345, 480.4, 1_200, 950,
-            List.of(new DemoStatus.SegmentSize(1, "researchers: high blogs_viewed", 300),
-                    new DemoStatus.SegmentSize(2, "video learners", 150)),
-            1_764_000_000_123L, 7, 3, "RUNNING");
+    private static final DemoStatus RUNNING =
+            new DemoStatus(
+                    12_345,
+                    480.4,
+                    1_200,
+                    950,
+                    List.of(
+                            new DemoStatus.SegmentSize(1, "researchers: high blogs_viewed", 300),
+                            new DemoStatus.SegmentSize(2, "video learners", 150)),
+                    1_764_000_000_123L,
+                    7,
+                    3,
+                    "RUNNING");
 
     @Test
     void theLiveViewShowsEverythingTheIssueAsksFor() {
-        String screen = new ConsoleView(List.of("segflow demo", "  JDBC URL : jdbc:postgresql://localhost:5432/segflow")).screen(RUNNING);
+        String screen =
+                new ConsoleView(
+                                List.of(
+                                        "segflow demo",
+                                        "  JDBC URL : jdbc:postgresql://localhost:5432/segflow"))
+                        .screen(RUNNING);
         assertThat(screen)
                 .contains("JDBC URL : jdbc:postgresql://localhost:5432/segflow")
                 .contains("events in      12,345  (480/s)")
@@ -35,13 +48,15 @@ class ConsoleViewTest {
         assertThat(new ConsoleView(List.of()).lines(starting))
                 .contains("  lag            n/a until the first checkpoint")
                 .anyMatch(line -> line.contains("none yet"));
-        assertThat(ConsoleView.summary(starting)).contains("lag n/a", "model version none", "segments []");
+        assertThat(ConsoleView.summary(starting))
+                .contains("lag n/a", "model version none", "segments []");
     }
 
     @Test
     void theSummaryLineListsSegmentSizes() {
         assertThat(ConsoleView.summary(RUNNING))
-                .isEqualTo("job RUNNING | events in 12,345 (480/s) | lag 1,200 | profiles 950 | dead letters 3"
-                        + " | model version 1764000000123 | segments [1:300 2:150]");
+                .isEqualTo(
+                        "job RUNNING | events in 12,345 (480/s) | lag 1,200 | profiles 950 | dead"
+                            + " letters 3 | model version 1764000000123 | segments [1:300 2:150]");
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -27,16 +28,15 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.regex.Pattern;
-import org.apache.flink.runtime.util.EnvironmentInformation;
 
 /**
- * The Kubernetes manifests as the operator and the job would read them: the job's arguments
- * and ConfigMap must be accepted by the command line they reach, the jar must be where the
- * Dockerfile puts it, credentials must come from the Secret, and every Flink setting must be a
- * current Flink 2.2 key (1.x names are silently ignored by Flink 2).
+ * The Kubernetes manifests as the operator and the job would read them: the job's arguments and
+ * ConfigMap must be accepted by the command line they reach, the jar must be where the Dockerfile
+ * puts it, credentials must come from the Secret, and every Flink setting must be a current Flink
+ * 2.2 key (1.x names are silently ignored by Flink 2).
  */
 class DeployManifestsTest {
 
@@ -51,7 +51,8 @@ class DeployManifestsTest {
         String[] parts = built.split("\\.");
         assertThat(Files.readString(DEPLOY.resolve("k8s/Dockerfile")))
                 .containsPattern("(?m)^FROM flink:" + Pattern.quote(built) + "-java17\\s*$");
-        for (String deployment : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
+        for (String deployment :
+                List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
             assertThat(manifest(deployment).at("/spec/flinkVersion").asText())
                     .as("flinkVersion of %s", deployment)
                     .isEqualTo("v" + parts[0] + "_" + parts[1]);
@@ -63,7 +64,8 @@ class DeployManifestsTest {
         JsonNode spec = manifest("k8s/segflow-streaming.yaml").get("spec");
         assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("savepoint");
         assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.dir")).isTrue();
-        assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.savepoint-dir")).isTrue();
+        assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.savepoint-dir"))
+                .isTrue();
         assertThat(spec.at("/flinkConfiguration").has("execution.checkpointing.interval")).isTrue();
     }
 
@@ -72,19 +74,35 @@ class DeployManifestsTest {
         Map<String, String> standalone = new HashMap<>();
         flatten("", YAML.readTree(DEPLOY.resolve("flink/config.yaml").toFile()), standalone);
         JsonNode kubernetes = manifest("k8s/segflow-streaming.yaml").at("/spec/flinkConfiguration");
-        StateStorage.DEFAULTS.forEach((option, value) -> {
-            for (var deployment : Map.of("deploy/flink/config.yaml", String.valueOf(standalone.get(option.key())),
-                    "deploy/k8s/segflow-streaming.yaml", kubernetes.path(option.key()).asText()).entrySet()) {
-                Configuration parsed = new Configuration();
-                parsed.setString(option.key(), deployment.getValue());
-                assertThat(parsed.get(option)).as("%s in %s", option.key(), deployment.getKey()).isEqualTo(value);
-            }
-        });
+        StateStorage.DEFAULTS.forEach(
+                (option, value) -> {
+                    for (var deployment :
+                            Map.of(
+                                            "deploy/flink/config.yaml",
+                                            String.valueOf(standalone.get(option.key())),
+                                            "deploy/k8s/segflow-streaming.yaml",
+                                            kubernetes.path(option.key()).asText())
+                                    .entrySet()) {
+                        Configuration parsed = new Configuration();
+                        parsed.setString(option.key(), deployment.getValue());
+                        assertThat(parsed.get(option))
+                                .as("%s in %s", option.key(), deployment.getKey())
+                                .isEqualTo(value);
+                    }
+                });
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(field -> flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(), into));
+            node.fields()
+                    .forEachRemaining(
+                            field ->
+                                    flatten(
+                                            prefix.isEmpty()
+                                                    ? field.getKey()
+                                                    : prefix + "." + field.getKey(),
+                                            field.getValue(),
+                                            into));
         } else {
             into.put(prefix, node.asText());
         }
@@ -93,22 +111,36 @@ class DeployManifestsTest {
     @Test
     void everyJobStartsWithArgumentsTheCommandLineAccepts(@TempDir Path dir) throws Exception {
         Path properties = dir.resolve("segflow.properties");
-        Files.writeString(properties, manifest("k8s/segflow-config.yaml").at("/data/segflow.properties").asText());
+        Files.writeString(
+                properties,
+                manifest("k8s/segflow-config.yaml").at("/data/segflow.properties").asText());
         for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
             JsonNode job = manifest(file).at("/spec/job");
             assertThat(job.get("entryClass").asText()).isEqualTo(SegflowCli.class.getName());
-            assertThat(job.get("jarURI").asText()).isEqualTo("local:///opt/flink/usrlib/segflow.jar");
+            assertThat(job.get("jarURI").asText())
+                    .isEqualTo("local:///opt/flink/usrlib/segflow.jar");
             List<String> args = new ArrayList<>();
-            job.get("args").forEach(arg -> args.add(arg.asText().equals("/opt/segflow/conf/segflow.properties") ? properties.toString() : arg.asText()));
+            job.get("args")
+                    .forEach(
+                            arg ->
+                                    args.add(
+                                            arg.asText()
+                                                            .equals(
+                                                                    "/opt/segflow/conf/segflow.properties")
+                                                    ? properties.toString()
+                                                    : arg.asText()));
             String[] argv = args.toArray(String[]::new);
             var parsed = SegflowCli.commandLine(argv, Map.of()).parseArgs(argv);
-            assertThat(parsed.subcommand().commandSpec().name()).as(file).isEqualTo(file.contains("backfill") ? "backfill" : "run");
+            assertThat(parsed.subcommand().commandSpec().name())
+                    .as(file)
+                    .isEqualTo(file.contains("backfill") ? "backfill" : "run");
             assertThat(parsed.subcommand().matchedOptions()).as(file).isNotEmpty();
         }
         assertThat(Files.readString(DEPLOY.resolve("k8s/Dockerfile")))
                 .contains("COPY jobs/target/segflow-cluster.jar /opt/flink/usrlib/segflow.jar")
                 .contains("/opt/segflow/lib/segflow-udfs.jar");
-        assertThat(Files.readString(DEPLOY.resolve("sql-client/init.sql"))).contains("ADD JAR '/opt/segflow/lib/segflow-udfs.jar'");
+        assertThat(Files.readString(DEPLOY.resolve("sql-client/init.sql")))
+                .contains("ADD JAR '/opt/segflow/lib/segflow-udfs.jar'");
     }
 
     @Test
@@ -117,9 +149,18 @@ class DeployManifestsTest {
             JsonNode manifest = manifest(file);
             Map<String, String> secretKeys = new HashMap<>();
             manifest.at("/spec/podTemplate/spec/containers/0/env")
-                    .forEach(env -> secretKeys.put(env.get("name").asText(), env.at("/valueFrom/secretKeyRef/name").asText()));
-            assertThat(secretKeys).as(file).containsEntry("SEGFLOW_JDBC_USER", "segflow-db").containsEntry("SEGFLOW_JDBC_PASSWORD", "segflow-db");
-            assertThat(manifest.toString().toLowerCase()).as(file).doesNotContain("password=", "--jdbc-password");
+                    .forEach(
+                            env ->
+                                    secretKeys.put(
+                                            env.get("name").asText(),
+                                            env.at("/valueFrom/secretKeyRef/name").asText()));
+            assertThat(secretKeys)
+                    .as(file)
+                    .containsEntry("SEGFLOW_JDBC_USER", "segflow-db")
+                    .containsEntry("SEGFLOW_JDBC_PASSWORD", "segflow-db");
+            assertThat(manifest.toString().toLowerCase())
+                    .as(file)
+                    .doesNotContain("password=", "--jdbc-password");
         }
     }
 
@@ -127,11 +168,20 @@ class DeployManifestsTest {
     void flinkSettingsUseCurrentKeys() throws Exception {
         Map<String, ConfigOption<?>> current = new HashMap<>();
         Map<String, String> renamed = new HashMap<>();
-        for (Class<?> options : List.of(CheckpointingOptions.class, StateBackendOptions.class, StateRecoveryOptions.class,
-                RestartStrategyOptions.class, HighAvailabilityOptions.class, TaskManagerOptions.class,
-                JobManagerOptions.class, CoreOptions.class, RestOptions.class)) {
+        for (Class<?> options :
+                List.of(
+                        CheckpointingOptions.class,
+                        StateBackendOptions.class,
+                        StateRecoveryOptions.class,
+                        RestartStrategyOptions.class,
+                        HighAvailabilityOptions.class,
+                        TaskManagerOptions.class,
+                        JobManagerOptions.class,
+                        CoreOptions.class,
+                        RestOptions.class)) {
             for (Field field : options.getFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                if (Modifier.isStatic(field.getModifiers())
+                        && ConfigOption.class.isAssignableFrom(field.getType())) {
                     ConfigOption<?> option = (ConfigOption<?>) field.get(null);
                     current.put(option.key(), option);
                     for (FallbackKey old : option.fallbackKeys()) {
@@ -141,13 +191,23 @@ class DeployManifestsTest {
             }
         }
         for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
-            manifest(file).at("/spec/flinkConfiguration").fieldNames().forEachRemaining(key -> {
-                if (key.startsWith("kubernetes.operator.") || key.startsWith("state.backend.rocksdb.")) {
-                    return; // the operator's own settings, and options of a module not on this classpath
-                }
-                assertThat(renamed).as("%s: %s is a Flink 1.x name", file, key).doesNotContainKey(key);
-                assertThat(current).as("%s: %s is a Flink 2.2 option", file, key).containsKey(key);
-            });
+            manifest(file)
+                    .at("/spec/flinkConfiguration")
+                    .fieldNames()
+                    .forEachRemaining(
+                            key -> {
+                                if (key.startsWith("kubernetes.operator.")
+                                        || key.startsWith("state.backend.rocksdb.")) {
+                                    return; // the operator's own settings, and options of a module
+                                    // not on this classpath
+                                }
+                                assertThat(renamed)
+                                        .as("%s: %s is a Flink 1.x name", file, key)
+                                        .doesNotContainKey(key);
+                                assertThat(current)
+                                        .as("%s: %s is a Flink 2.2 option", file, key)
+                                        .containsKey(key);
+                            });
         }
     }
 

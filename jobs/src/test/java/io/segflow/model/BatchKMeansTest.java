@@ -43,14 +43,19 @@ class BatchKMeansTest {
         BatchKMeans.Fit fit = BatchKMeans.fit(threeDistinct(), 3, 3, 100, 1e-6, 1);
         assertThat(fit.sizes()).containsExactly(10, 10, 10);
         assertThat(fit.inertia()).isZero();
-        assertThat(Arrays.stream(fit.centroids()).flatMapToDouble(Arrays::stream).allMatch(Double::isFinite)).isTrue();
+        assertThat(
+                        Arrays.stream(fit.centroids())
+                                .flatMapToDouble(Arrays::stream)
+                                .allMatch(Double::isFinite))
+                .isTrue();
     }
 
     @Test
     void aNaNCentroidAsSmileLeavesItIsReseededAtTheFarthestProfile() {
         double[][] points = Arrays.copyOf(threeDistinct(), 31);
         points[30] = new double[] {40, 40};
-        // Smile's shape of failure: a NaN centroid with size 0 (the last size entry counts outliers)
+        // Smile's shape of failure: a NaN centroid with size 0 (the last size entry counts
+        // outliers)
         double[][] centroids = {{0, 0}, {2, 4}, {1, 2}, {Double.NaN, Double.NaN}};
         int repaired = BatchKMeans.repair(points, centroids, new int[] {10, 10, 11, 0, 0}, 1);
         assertThat(repaired).isEqualTo(1);
@@ -70,7 +75,8 @@ class BatchKMeansTest {
 
     @Test
     void duplicatesCannotTakeTwoReseeds() {
-        // two broken centroids, and the farthest profile exists twice: the second re-seed must go elsewhere
+        // two broken centroids, and the farthest profile exists twice: the second re-seed must go
+        // elsewhere
         double[][] points = {{0, 0}, {0, 0}, {50, 50}, {50, 50}, {20, 0}, {1, 1}};
         double[][] centroids = {{0.3, 0.3}, {Double.NaN, 0}, {Double.NaN, 0}};
         assertThat(BatchKMeans.repair(points, centroids, new int[] {6, 0, 0}, 1)).isEqualTo(2);
@@ -86,7 +92,8 @@ class BatchKMeansTest {
         BatchKMeans.Fit single = BatchKMeans.fit(scaled, 6, 1, 100, 1e-6, 9);
         BatchKMeans.Fit best = BatchKMeans.fit(scaled, 6, 4, 100, 1e-6, 9);
         assertThat(best.inertia()).isLessThanOrEqualTo(single.inertia());
-        assertThat(ClusteringMetrics.adjustedRandIndex(best.labels(), personas.labels)).isGreaterThanOrEqualTo(0.95);
+        assertThat(ClusteringMetrics.adjustedRandIndex(best.labels(), personas.labels))
+                .isGreaterThanOrEqualTo(0.95);
         assertThat(Arrays.stream(best.sizes()).sum()).isEqualTo(20_000);
         // the reported inertia is the scoring distance's
         double recomputed = 0;
@@ -109,7 +116,9 @@ class BatchKMeansTest {
     void missingValuesAreLeftOutRatherThanPoisoningTheCentroids() {
         Personas personas = Personas.gaussian(10_000, 4, 6, 13L);
         double[][] complete = standardise(personas.points);
-        double completeAri = ClusteringMetrics.adjustedRandIndex(BatchKMeans.fit(complete, 4, 2, 100, 1e-6, 2).labels(), personas.labels);
+        double completeAri =
+                ClusteringMetrics.adjustedRandIndex(
+                        BatchKMeans.fit(complete, 4, 2, 100, 1e-6, 2).labels(), personas.labels);
         Random random = new Random(3);
         for (double[] point : personas.points) {
             if (random.nextInt(10) == 0) {
@@ -120,13 +129,15 @@ class BatchKMeansTest {
         assertThat(Arrays.stream(fit.flatCentroids()).allMatch(Double::isFinite)).isTrue();
         // these personas overlap (about 0.89 with every value known); a missing value in one
         // profile of ten costs next to nothing
-        assertThat(ClusteringMetrics.adjustedRandIndex(fit.labels(), personas.labels)).isGreaterThanOrEqualTo(completeAri - 0.02);
+        assertThat(ClusteringMetrics.adjustedRandIndex(fit.labels(), personas.labels))
+                .isGreaterThanOrEqualTo(completeAri - 0.02);
     }
 
     @Test
     void kBelowTwoIsRefused() {
         assertThatThrownBy(() -> BatchKMeans.fit(threeDistinct(), 1, 1, 10, 1e-6, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2");
     }
 
     static double[][] standardise(double[][] raw) {

@@ -19,8 +19,10 @@ class DaviesBouldinTest {
         double[][] points = {{0}, {2}, {9}, {11}, {20}, {24}};
         int[] labels = {0, 0, 1, 1, 2, 2};
         double[][] centroids = {{1}, {10}, {22}};
-        assertThat(DaviesBouldin.index(points, labels, centroids)).isCloseTo((2.0 / 9 + 0.25 + 0.25) / 3, within(1e-12));
-        assertThat(DaviesBouldin.index(points, labels, centroids)).isCloseTo(0.240741, within(1e-6));
+        assertThat(DaviesBouldin.index(points, labels, centroids))
+                .isCloseTo((2.0 / 9 + 0.25 + 0.25) / 3, within(1e-12));
+        assertThat(DaviesBouldin.index(points, labels, centroids))
+                .isCloseTo(0.240741, within(1e-6));
     }
 
     @Test
@@ -29,7 +31,8 @@ class DaviesBouldinTest {
         // cluster 1 = {(30,40)} around itself: S1 = 0; M01 = |(27,36)| = 45
         // DB = (5/45 + 5/45) / 2 = 1/9
         double[][] points = {{0, 0}, {6, 8}, {30, 40}};
-        double index = DaviesBouldin.index(points, new int[] {0, 0, 1}, new double[][] {{3, 4}, {30, 40}});
+        double index =
+                DaviesBouldin.index(points, new int[] {0, 0, 1}, new double[][] {{3, 4}, {30, 40}});
         assertThat(index).isCloseTo(1.0 / 9, within(1e-12));
     }
 
@@ -37,13 +40,25 @@ class DaviesBouldinTest {
     void aCentroidWithoutPointsInTheSampleIsLeftOut() {
         double[][] points = {{0}, {2}, {9}, {11}};
         // centroid 2 has no point: the index is that of clusters 0 and 1 alone, (1+1)/9 each
-        double index = DaviesBouldin.index(points, new int[] {0, 0, 1, 1}, new double[][] {{1}, {10}, {10.5}});
+        double index =
+                DaviesBouldin.index(
+                        points, new int[] {0, 0, 1, 1}, new double[][] {{1}, {10}, {10.5}});
         assertThat(index).isCloseTo(2.0 / 9, within(1e-12));
     }
 
     @Test
     void undefinedForOneClusterAndInfiniteForCoincidentCentroids() {
-        assertThat(DaviesBouldin.index(new double[][] {{0}, {1}}, new int[] {0, 0}, new double[][] {{0.5}, {3}})).isNaN();
-        assertThat(DaviesBouldin.index(new double[][] {{0}, {1}}, new int[] {0, 1}, new double[][] {{0.5}, {0.5}})).isInfinite();
+        assertThat(
+                        DaviesBouldin.index(
+                                new double[][] {{0}, {1}},
+                                new int[] {0, 0},
+                                new double[][] {{0.5}, {3}}))
+                .isNaN();
+        assertThat(
+                        DaviesBouldin.index(
+                                new double[][] {{0}, {1}},
+                                new int[] {0, 1},
+                                new double[][] {{0.5}, {0.5}}))
+                .isInfinite();
     }
 }

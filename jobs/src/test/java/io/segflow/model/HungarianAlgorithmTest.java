@@ -99,7 +99,8 @@ class HungarianAlgorithmTest {
         assertThat(assignment).hasSize(rows);
         long assigned = Arrays.stream(assignment).filter(c -> c >= 0).count();
         assertThat(assigned).isEqualTo(Math.min(rows, columns));
-        assertThat(Arrays.stream(assignment).filter(c -> c >= 0).distinct().count()).isEqualTo(assigned);
+        assertThat(Arrays.stream(assignment).filter(c -> c >= 0).distinct().count())
+                .isEqualTo(assigned);
         assertThat(Arrays.stream(assignment).allMatch(c -> c >= -1 && c < columns)).isTrue();
     }
 

@@ -12,13 +12,19 @@ class KSelectionTest {
     void picksTheNumberOfWellSeparatedPersonas() {
         Personas personas = Personas.gaussian(6_000, 4, 12, 21L);
         double[][] scaled = BatchKMeansTest.standardise(personas.points);
-        double[][] sample = KSelection.rows(scaled, KSelection.sampleIndices(scaled.length, 1_500, 5));
+        double[][] sample =
+                KSelection.rows(scaled, KSelection.sampleIndices(scaled.length, 1_500, 5));
         KSelection.Choice choice = KSelection.bySilhouette(sample, 2, 7, 3, 100, 1e-6, 5);
         assertThat(choice.k()).isEqualTo(4);
         assertThat(choice.silhouetteByK()).containsOnlyKeys(2, 3, 4, 5, 6, 7);
         // 12 noisy dimensions keep even the right clustering far from 1
-        assertThat(choice.silhouetteByK().get(4)).isGreaterThan(0.45)
-                .isEqualTo(choice.silhouetteByK().values().stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+        assertThat(choice.silhouetteByK().get(4))
+                .isGreaterThan(0.45)
+                .isEqualTo(
+                        choice.silhouetteByK().values().stream()
+                                .mapToDouble(Double::doubleValue)
+                                .max()
+                                .orElseThrow());
         assertThat(choice.wasSelected()).isTrue();
     }
 
@@ -40,7 +46,8 @@ class KSelectionTest {
         assertThat(choice.silhouetteByK()).containsOnlyKeys(2, 3);
         assertThat(choice.k()).isEqualTo(3);
         assertThatThrownBy(() -> KSelection.bySilhouette(points, 4, 6, 2, 50, 1e-6, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 distinct profiles");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 distinct profiles");
     }
 
     @Test
@@ -56,7 +63,10 @@ class KSelectionTest {
 
     @Test
     void aRangeBelowTwoIsRefused() {
-        assertThatThrownBy(() -> KSelection.bySilhouette(new double[][] {{0}, {1}}, 1, 3, 1, 10, 1e-6, 1))
+        assertThatThrownBy(
+                        () ->
+                                KSelection.bySilhouette(
+                                        new double[][] {{0}, {1}}, 1, 3, 1, 10, 1e-6, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

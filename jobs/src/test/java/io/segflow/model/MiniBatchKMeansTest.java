@@ -6,19 +6,21 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import smile.clustering.KMeans;
 import smile.clustering.PartitionClustering;
 import smile.validation.metric.AdjustedRandIndex;
-import java.util.stream.IntStream;
 
 class MiniBatchKMeansTest {
 
     private static final int D = 12;
 
-    private static MiniBatchKMeans fromCentres(MiniBatchKMeans.Params params, double[] centres, double[] counts) {
+    private static MiniBatchKMeans fromCentres(
+            MiniBatchKMeans.Params params, double[] centres, double[] counts) {
         int d = centres.length / counts.length;
-        return MiniBatchKMeans.restore(params, new MiniBatchKMeans.State(d, centres, counts, 0, 0, 0, 1));
+        return MiniBatchKMeans.restore(
+                params, new MiniBatchKMeans.State(d, centres, counts, 0, 0, 0, 1));
     }
 
     @Test
@@ -26,7 +28,8 @@ class MiniBatchKMeansTest {
         MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(2, 1.0, 0, 0.0, 1);
         MiniBatchKMeans model = fromCentres(params, new double[] {0.0, 10.0}, new double[] {1, 1});
         model.update(new double[][] {{2.0}, {8.0}, {4.0}});
-        // centre 0 takes 2 (eta 1/2 -> 1.0) then 4 (eta 1/3 -> 1 + (4 - 1) / 3 = 2.0); centre 1 takes 8 (eta 1/2 -> 9.0)
+        // centre 0 takes 2 (eta 1/2 -> 1.0) then 4 (eta 1/3 -> 1 + (4 - 1) / 3 = 2.0); centre 1
+        // takes 8 (eta 1/2 -> 9.0)
         assertThat(model.centres()).containsExactly(new double[] {2.0, 9.0}, within(1e-12));
         assertThat(model.counts()).containsExactly(3.0, 2.0);
     }
@@ -38,7 +41,8 @@ class MiniBatchKMeansTest {
         // 6 is nearer 10 before the update, nearer the moved centre 0 (now 4.5) after it
         model.update(new double[][] {{9.0}, {6.0}});
         assertThat(model.counts()).containsExactly(1.0, 3.0);
-        assertThat(model.centres()[1]).isCloseTo(10 + (9 - 10) / 2.0 + (6 - 9.5) / 3.0, within(1e-12));
+        assertThat(model.centres()[1])
+                .isCloseTo(10 + (9 - 10) / 2.0 + (6 - 9.5) / 3.0, within(1e-12));
     }
 
     @Test
@@ -48,14 +52,16 @@ class MiniBatchKMeansTest {
         model.update(new double[][] {{3.0}});
         // count 3 * 0.5 + 1 = 2.5, eta = 0.4
         assertThat(model.centres()[0]).isCloseTo(1.2, within(1e-12));
-        assertThat(new MiniBatchKMeans.Params(1, 1.0, 1000, 0, 1).batchDecay(1000)).isCloseTo(0.5, within(1e-12));
+        assertThat(new MiniBatchKMeans.Params(1, 1.0, 1000, 0, 1).batchDecay(1000))
+                .isCloseTo(0.5, within(1e-12));
     }
 
     @Test
     void aDyingCentreIsReseededAmongThePoints() {
         MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(2, 1.0, 0, 0.1, 1);
         // centre 1 is far from every point and has almost no weight
-        MiniBatchKMeans model = fromCentres(params, new double[] {0.0, 1000.0}, new double[] {100, 0.5});
+        MiniBatchKMeans model =
+                fromCentres(params, new double[] {0.0, 1000.0}, new double[] {100, 0.5});
         model.update(new double[][] {{1.0}, {2.0}, {50.0}});
         assertThat(model.reseededInLastUpdate()).containsExactly(1);
         assertThat(model.centres()[1]).isIn(1.0, 2.0, 50.0);
@@ -65,7 +71,8 @@ class MiniBatchKMeansTest {
     @Test
     void missingValuesMoveOnlyTheObservedCoordinates() {
         MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(2, 1.0, 0, 0.0, 1);
-        MiniBatchKMeans model = fromCentres(params, new double[] {0, 0, 10, 10}, new double[] {1, 1});
+        MiniBatchKMeans model =
+                fromCentres(params, new double[] {0, 0, 10, 10}, new double[] {1, 1});
         model.update(new double[][] {{Double.NaN, 8.0}});
         // nearest by the observed coordinate: centre 1; only its second coordinate moves
         assertThat(model.centres()).containsExactly(new double[] {0, 0, 10, 9}, within(1e-12));
@@ -75,12 +82,17 @@ class MiniBatchKMeansTest {
     void oneStreamingPassMatchesSmileBatchKMeans() {
         Personas personas = Personas.gaussian(200_000, 8, D, 7L);
         FeatureScaling scaling = FeatureScaling.fit(Arrays.copyOf(personas.points, 5_000), D);
-        double[][] scaled = Arrays.stream(personas.points).map(scaling::scale).toArray(double[][]::new);
+        double[][] scaled =
+                Arrays.stream(personas.points).map(scaling::scale).toArray(double[][]::new);
 
-        MiniBatchKMeans streaming = MiniBatchKMeans.initialise(
-                Arrays.copyOf(scaled, 5_000), D, new MiniBatchKMeans.Params(8, 1.0, 0, 0.01, 3));
+        MiniBatchKMeans streaming =
+                MiniBatchKMeans.initialise(
+                        Arrays.copyOf(scaled, 5_000),
+                        D,
+                        new MiniBatchKMeans.Params(8, 1.0, 0, 0.01, 3));
         for (int from = 5_000; from < scaled.length; from += 1024) {
-            streaming.update(Arrays.copyOfRange(scaled, from, Math.min(scaled.length, from + 1024)));
+            streaming.update(
+                    Arrays.copyOfRange(scaled, from, Math.min(scaled.length, from + 1024)));
         }
         SegmentModel model = streaming.toModel(1, "stream", names(D), scaling);
 
@@ -91,10 +103,15 @@ class MiniBatchKMeansTest {
         }
         double ours = ClusteringMetrics.inertia(model, scaled);
         int[] labels = ClusteringMetrics.labels(model, scaled);
-        System.out.printf("200k x 12, k=8: streaming inertia %.1f, Smile batch %.1f, ratio %.4f, ARI %.4f%n",
-                ours, smileInertia, ours / smileInertia, ClusteringMetrics.adjustedRandIndex(labels, personas.labels));
+        System.out.printf(
+                "200k x 12, k=8: streaming inertia %.1f, Smile batch %.1f, ratio %.4f, ARI %.4f%n",
+                ours,
+                smileInertia,
+                ours / smileInertia,
+                ClusteringMetrics.adjustedRandIndex(labels, personas.labels));
         assertThat(ours / smileInertia).isLessThanOrEqualTo(1.03);
-        assertThat(ClusteringMetrics.adjustedRandIndex(labels, personas.labels)).isGreaterThanOrEqualTo(0.95);
+        assertThat(ClusteringMetrics.adjustedRandIndex(labels, personas.labels))
+                .isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
@@ -102,13 +119,16 @@ class MiniBatchKMeansTest {
         Personas before = Personas.gaussian(60_000, 8, D, 11L);
         FeatureScaling scaling = FeatureScaling.fit(Arrays.copyOf(before.points, 5_000), D);
         MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(8, 1.0, 20_000, 0.01, 5);
-        double[][] scaledBefore = Arrays.stream(before.points).map(scaling::scale).toArray(double[][]::new);
-        MiniBatchKMeans streaming = MiniBatchKMeans.initialise(Arrays.copyOf(scaledBefore, 5_000), D, params);
+        double[][] scaledBefore =
+                Arrays.stream(before.points).map(scaling::scale).toArray(double[][]::new);
+        MiniBatchKMeans streaming =
+                MiniBatchKMeans.initialise(Arrays.copyOf(scaledBefore, 5_000), D, params);
         feed(streaming, scaledBefore, 5_000, scaledBefore.length);
 
         // every centre moves 3 standard deviations
         Personas after = before.drifted(3.0, 150_000, 12L);
-        double[][] scaledAfter = Arrays.stream(after.points).map(scaling::scale).toArray(double[][]::new);
+        double[][] scaledAfter =
+                Arrays.stream(after.points).map(scaling::scale).toArray(double[][]::new);
         int adaptPoints = 50_000;
         feed(streaming, scaledAfter, 0, adaptPoints);
         double[][] holdout = Arrays.copyOfRange(scaledAfter, adaptPoints, scaledAfter.length);
@@ -118,8 +138,12 @@ class MiniBatchKMeansTest {
         for (int i = 0; i < holdout.length; i++) {
             batchInertia += squared(holdout[i], batch.centroids[batch.y[i]]);
         }
-        double ours = ClusteringMetrics.inertia(streaming.toModel(2, "stream", names(D), scaling), holdout);
-        System.out.printf("drift of 3 sd, half-life 20k points: after %d points inertia ratio %.4f%n", adaptPoints, ours / batchInertia);
+        double ours =
+                ClusteringMetrics.inertia(
+                        streaming.toModel(2, "stream", names(D), scaling), holdout);
+        System.out.printf(
+                "drift of 3 sd, half-life 20k points: after %d points inertia ratio %.4f%n",
+                adaptPoints, ours / batchInertia);
         assertThat(ours / batchInertia).isLessThanOrEqualTo(1.05);
     }
 
@@ -127,19 +151,26 @@ class MiniBatchKMeansTest {
     void moreCentresThanGroupsGiveNoNaNAndNoEmptyCentre() {
         Personas personas = Personas.gaussian(40_000, 3, 4, 21L);
         FeatureScaling scaling = FeatureScaling.fit(personas.points, 4);
-        double[][] scaled = Arrays.stream(personas.points).map(scaling::scale).toArray(double[][]::new);
-        MiniBatchKMeans streaming = MiniBatchKMeans.initialise(Arrays.copyOf(scaled, 2_000), 4, new MiniBatchKMeans.Params(12, 1.0, 5_000, 0.05, 9));
+        double[][] scaled =
+                Arrays.stream(personas.points).map(scaling::scale).toArray(double[][]::new);
+        MiniBatchKMeans streaming =
+                MiniBatchKMeans.initialise(
+                        Arrays.copyOf(scaled, 2_000),
+                        4,
+                        new MiniBatchKMeans.Params(12, 1.0, 5_000, 0.05, 9));
         feed(streaming, scaled, 2_000, scaled.length);
         assertThat(Arrays.stream(streaming.centres()).allMatch(Double::isFinite)).isTrue();
         assertThat(Arrays.stream(streaming.counts()).allMatch(count -> count > 0)).isTrue();
-        int[] labels = ClusteringMetrics.labels(streaming.toModel(1, "stream", names(4), scaling), scaled);
+        int[] labels =
+                ClusteringMetrics.labels(streaming.toModel(1, "stream", names(4), scaling), scaled);
         assertThat(Arrays.stream(labels).distinct().count()).isEqualTo(12);
     }
 
     @Test
     void initialisationNeedsNoMoreDistinctPointsThanCentres() {
         double[][] same = new double[50][2];
-        MiniBatchKMeans streaming = MiniBatchKMeans.initialise(same, 2, new MiniBatchKMeans.Params(4, 1.0, 0, 0.01, 1));
+        MiniBatchKMeans streaming =
+                MiniBatchKMeans.initialise(same, 2, new MiniBatchKMeans.Params(4, 1.0, 0, 0.01, 1));
         streaming.update(same);
         assertThat(Arrays.stream(streaming.centres()).allMatch(Double::isFinite)).isTrue();
     }
@@ -148,9 +179,11 @@ class MiniBatchKMeansTest {
     void restoringTheStateContinuesIdentically() {
         Personas personas = Personas.gaussian(20_000, 4, 5, 3L);
         FeatureScaling scaling = FeatureScaling.fit(personas.points, 5);
-        double[][] scaled = Arrays.stream(personas.points).map(scaling::scale).toArray(double[][]::new);
+        double[][] scaled =
+                Arrays.stream(personas.points).map(scaling::scale).toArray(double[][]::new);
         MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(4, 1.0, 3_000, 0.05, 8);
-        MiniBatchKMeans original = MiniBatchKMeans.initialise(Arrays.copyOf(scaled, 1_000), 5, params);
+        MiniBatchKMeans original =
+                MiniBatchKMeans.initialise(Arrays.copyOf(scaled, 1_000), 5, params);
         feed(original, scaled, 1_000, 10_000);
         MiniBatchKMeans restored = MiniBatchKMeans.restore(params, original.state());
         MiniBatchKMeans continued = MiniBatchKMeans.restore(params, original.state());
@@ -164,8 +197,10 @@ class MiniBatchKMeansTest {
     void adjustedRandIndexAgreesWithSmile() {
         Random random = new Random(4);
         int[] a = random.ints(5_000, 0, 6).toArray();
-        int[] b = Arrays.stream(a).map(x -> random.nextInt(10) < 7 ? x : random.nextInt(6)).toArray();
-        assertThat(ClusteringMetrics.adjustedRandIndex(a, b)).isCloseTo(AdjustedRandIndex.of(a, b), within(1e-9));
+        int[] b =
+                Arrays.stream(a).map(x -> random.nextInt(10) < 7 ? x : random.nextInt(6)).toArray();
+        assertThat(ClusteringMetrics.adjustedRandIndex(a, b))
+                .isCloseTo(AdjustedRandIndex.of(a, b), within(1e-9));
         int[] renamed = Arrays.stream(a).map(x -> 5 - x).toArray();
         assertThat(ClusteringMetrics.adjustedRandIndex(a, renamed)).isCloseTo(1.0, within(1e-12));
     }

@@ -27,7 +27,9 @@ final class Personas {
         return sample(centres, n, random);
     }
 
-    /** The same personas, every centre moved by `shift` standard deviations in a random direction. */
+    /**
+     * The same personas, every centre moved by `shift` standard deviations in a random direction.
+     */
     Personas drifted(double shift, int n, long seed) {
         Random random = new Random(seed);
         int d = centres[0].length;

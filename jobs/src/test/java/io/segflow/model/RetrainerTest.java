@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 
 class RetrainerTest {
 
@@ -18,14 +18,19 @@ class RetrainerTest {
     @Test
     void recoversThePersonasWithAFixedK() {
         Personas personas = Personas.gaussian(20_000, 4, D, 31L);
-        Retrainer.Result result = Retrainer.retrain(personas.points, FEATURES, null, -1, Retrainer.Settings.fixedK(4), NOW);
+        Retrainer.Result result =
+                Retrainer.retrain(
+                        personas.points, FEATURES, null, -1, Retrainer.Settings.fixedK(4), NOW);
         SegmentModel model = result.model();
         assertThat(model.trainedBy()).isEqualTo("batch");
         assertThat(model.version()).isEqualTo(NOW);
         assertThat(model.k()).isEqualTo(4);
         assertThat(ids(model)).containsExactly(0, 1, 2, 3);
         assertThat(result.highestSegmentIdUsed()).isEqualTo(3);
-        assertThat(ClusteringMetrics.adjustedRandIndex(labels(model, personas.points), personas.labels)).isGreaterThanOrEqualTo(0.95);
+        assertThat(
+                        ClusteringMetrics.adjustedRandIndex(
+                                labels(model, personas.points), personas.labels))
+                .isGreaterThanOrEqualTo(0.95);
         assertThat(Arrays.stream(model.sizes()).sum()).isEqualTo(20_000);
         assertThat(model.segmentNames()).doesNotHaveDuplicates();
 
@@ -35,7 +40,9 @@ class RetrainerTest {
         assertThat(evaluation.silhouette()).isGreaterThan(0.45);
         assertThat(evaluation.daviesBouldin()).isLessThan(1.0);
         assertThat(evaluation.stability()).isNaN();
-        assertThat(result.metrics()).containsEntry("k_selection", "fixed").containsEntry("segments_new", List.of(0, 1, 2, 3));
+        assertThat(result.metrics())
+                .containsEntry("k_selection", "fixed")
+                .containsEntry("segments_new", List.of(0, 1, 2, 3));
     }
 
     @Test
@@ -44,21 +51,33 @@ class RetrainerTest {
         // personas sit 9 apart and the silhouette of k = 3 edges out k = 4, 0.465 to 0.461: the
         // silhouette rewards merging a close pair, which is its nature, not a fitting error.)
         Personas personas = Personas.gaussian(8_000, 4, D, 31L);
-        Retrainer.Settings settings = Retrainer.Settings.kRange(2, 6).withSampleSize(1_500).withRestarts(2);
-        Retrainer.Result result = Retrainer.retrain(personas.points, FEATURES, null, -1, settings, NOW);
+        Retrainer.Settings settings =
+                Retrainer.Settings.kRange(2, 6).withSampleSize(1_500).withRestarts(2);
+        Retrainer.Result result =
+                Retrainer.retrain(personas.points, FEATURES, null, -1, settings, NOW);
         assertThat(result.model().k()).isEqualTo(4);
         assertThat(result.evaluation().silhouetteByK()).containsOnlyKeys(2, 3, 4, 5, 6);
-        assertThat(result.metrics()).containsEntry("k_selection", "silhouette").containsKey("silhouette_by_k");
+        assertThat(result.metrics())
+                .containsEntry("k_selection", "silhouette")
+                .containsKey("silhouette_by_k");
     }
 
     @Test
     void retrainingTheSameProfilesKeepsEverySegmentsIdAndName() {
         Personas personas = Personas.gaussian(12_000, 4, D, 33L);
-        Retrainer.Settings settings = Retrainer.Settings.fixedK(4).withSampleSize(2_000).withRestarts(2);
-        Retrainer.Result first = Retrainer.retrain(personas.points, FEATURES, null, -1, settings, NOW);
+        Retrainer.Settings settings =
+                Retrainer.Settings.fixedK(4).withSampleSize(2_000).withRestarts(2);
+        Retrainer.Result first =
+                Retrainer.retrain(personas.points, FEATURES, null, -1, settings, NOW);
         // another seed: Smile finds the centres in another order
-        Retrainer.Result second = Retrainer.retrain(personas.points, FEATURES, first.model(), first.highestSegmentIdUsed(),
-                settings.withSeed(1234), NOW - 5_000);
+        Retrainer.Result second =
+                Retrainer.retrain(
+                        personas.points,
+                        FEATURES,
+                        first.model(),
+                        first.highestSegmentIdUsed(),
+                        settings.withSeed(1234),
+                        NOW - 5_000);
 
         assertThat(second.model().version()).isEqualTo(NOW + 1);
         assertThat(ids(second.model())).containsExactlyInAnyOrder(0, 1, 2, 3);
@@ -66,41 +85,74 @@ class RetrainerTest {
         Map<Integer, Integer> personaOfIdSecond = personaOfEachId(second.model(), personas);
         assertThat(personaOfIdSecond).isEqualTo(personaOfIdFirst);
         for (int id = 0; id < 4; id++) {
-            assertThat(second.model().segmentName(second.model().indexOf(id))).isEqualTo(first.model().segmentName(first.model().indexOf(id)));
+            assertThat(second.model().segmentName(second.model().indexOf(id)))
+                    .isEqualTo(first.model().segmentName(first.model().indexOf(id)));
         }
         assertThat(second.evaluation().stability()).isGreaterThan(0.99);
         assertThat(second.evaluation().previousVersion()).isEqualTo(NOW);
-        assertThat(second.metrics()).containsEntry("segments_new", List.of()).containsEntry("highest_segment_id", 3);
+        assertThat(second.metrics())
+                .containsEntry("segments_new", List.of())
+                .containsEntry("highest_segment_id", 3);
     }
 
     @Test
     void aPersonaThatAppearsGetsANewIdAndTheOthersKeepTheirs() {
         Personas personas = Personas.gaussian(15_000, 5, D, 34L);
         // the first snapshot has no customer of persona 4 yet
-        int[] withoutNewcomers = IntStream.range(0, personas.labels.length).filter(i -> personas.labels[i] != 4).toArray();
+        int[] withoutNewcomers =
+                IntStream.range(0, personas.labels.length)
+                        .filter(i -> personas.labels[i] != 4)
+                        .toArray();
         double[][] before = KSelection.rows(personas.points, withoutNewcomers);
-        Retrainer.Settings settings = Retrainer.Settings.fixedK(4).withSampleSize(2_000).withRestarts(2);
+        Retrainer.Settings settings =
+                Retrainer.Settings.fixedK(4).withSampleSize(2_000).withRestarts(2);
         Retrainer.Result first = Retrainer.retrain(before, FEATURES, null, -1, settings, NOW);
         Map<Integer, Integer> personaOfIdFirst = personaOfEachId(first.model(), personas);
 
         // id 6 was used by some version in between (say a streaming one): the newcomer must get 7
-        Retrainer.Result second = Retrainer.retrain(personas.points, FEATURES, first.model(), 6,
-                Retrainer.Settings.fixedK(5).withSampleSize(2_000).withRestarts(2), NOW + 60_000);
+        Retrainer.Result second =
+                Retrainer.retrain(
+                        personas.points,
+                        FEATURES,
+                        first.model(),
+                        6,
+                        Retrainer.Settings.fixedK(5).withSampleSize(2_000).withRestarts(2),
+                        NOW + 60_000);
         Map<Integer, Integer> personaOfIdSecond = personaOfEachId(second.model(), personas);
-        assertThat(personaOfIdSecond).hasSize(5).containsAllEntriesOf(personaOfIdFirst).containsEntry(7, 4);
+        assertThat(personaOfIdSecond)
+                .hasSize(5)
+                .containsAllEntriesOf(personaOfIdFirst)
+                .containsEntry(7, 4);
         assertThat(second.highestSegmentIdUsed()).isEqualTo(7);
-        assertThat(second.metrics()).containsEntry("segments_new", List.of(7)).containsEntry("segments_continued", List.of(0, 1, 2, 3));
-        assertThat(ClusteringMetrics.adjustedRandIndex(labels(second.model(), personas.points), personas.labels)).isGreaterThanOrEqualTo(0.95);
+        assertThat(second.metrics())
+                .containsEntry("segments_new", List.of(7))
+                .containsEntry("segments_continued", List.of(0, 1, 2, 3));
+        assertThat(
+                        ClusteringMetrics.adjustedRandIndex(
+                                labels(second.model(), personas.points), personas.labels))
+                .isGreaterThanOrEqualTo(0.95);
     }
 
     @Test
     void aPreviousModelOnOtherFeaturesStartsFreshIdsAndMeasuresNoStability() {
         Personas personas = Personas.gaussian(6_000, 3, D, 35L);
-        Retrainer.Settings settings = Retrainer.Settings.fixedK(3).withSampleSize(1_000).withRestarts(1);
+        Retrainer.Settings settings =
+                Retrainer.Settings.fixedK(3).withSampleSize(1_000).withRestarts(1);
         List<String> oldFeatures = MiniBatchKMeansTest.names(D - 1);
-        SegmentModel previous = new SegmentModel(10, "stream", oldFeatures, FeatureScaling.identity(D - 1),
-                new double[(D - 1) * 2], new double[] {1, 1}, 0, 0, new int[] {0, 5}, null);
-        Retrainer.Result result = Retrainer.retrain(personas.points, FEATURES, previous, -1, settings, 5);
+        SegmentModel previous =
+                new SegmentModel(
+                        10,
+                        "stream",
+                        oldFeatures,
+                        FeatureScaling.identity(D - 1),
+                        new double[(D - 1) * 2],
+                        new double[] {1, 1},
+                        0,
+                        0,
+                        new int[] {0, 5},
+                        null);
+        Retrainer.Result result =
+                Retrainer.retrain(personas.points, FEATURES, previous, -1, settings, 5);
         assertThat(ids(result.model())).containsExactly(6, 7, 8);
         assertThat(result.model().version()).isEqualTo(11);
         assertThat(result.evaluation().stability()).isNaN();

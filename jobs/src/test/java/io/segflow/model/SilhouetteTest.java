@@ -19,9 +19,11 @@ class SilhouetteTest {
         // x=4  (B): a = |4-6| = 2;  A: (4+3)/2 = 3.5, C: 6  -> b = 3.5; s = (3.5-2)/3.5 = 3/7
         // x=6  (B): a = 2;          A: (6+5)/2 = 5.5, C: 4  -> b = 4;   s = (4-2)/4     = 0.5
         // x=10 (C): alone in its cluster -> s = 0
-        assertThat(Silhouette.scores(points, labels)).containsExactly(new double[] {0.8, 0.75, 3.0 / 7, 0.5, 0.0}, within(1e-12));
+        assertThat(Silhouette.scores(points, labels))
+                .containsExactly(new double[] {0.8, 0.75, 3.0 / 7, 0.5, 0.0}, within(1e-12));
         // mean = (0.8 + 0.75 + 0.428571... + 0.5 + 0) / 5 = 0.495714...
-        assertThat(Silhouette.mean(points, labels)).isCloseTo((0.8 + 0.75 + 3.0 / 7 + 0.5) / 5, within(1e-12));
+        assertThat(Silhouette.mean(points, labels))
+                .isCloseTo((0.8 + 0.75 + 3.0 / 7 + 0.5) / 5, within(1e-12));
         assertThat(Silhouette.mean(points, labels)).isCloseTo(0.495714, within(1e-6));
     }
 
@@ -31,11 +33,16 @@ class SilhouetteTest {
         double[][] points = {{0, 0}, {0, 2}, {3, 4}, {6, 8}};
         int[] labels = {0, 0, 1, 1};
         // distances: (0,0)-(0,2) = 2, (0,0)-(3,4) = 5, (0,0)-(6,8) = 10,
-        //            (0,2)-(3,4) = sqrt(9+4) = sqrt 13, (0,2)-(6,8) = sqrt(36+36) = sqrt 72, (3,4)-(6,8) = 5
-        // (0,0): a = 2, b = (5 + 10)/2 = 7.5                        -> s = 5.5/7.5        = 0.733333
-        // (0,2): a = 2, b = (sqrt13 + sqrt72)/2 = 6.045416          -> s = 4.045416/6.045416 = 0.669171
-        // (3,4): a = 5, b = (5 + sqrt13)/2 = 4.302776 < a           -> s = (b - a)/a      = -0.139445
-        // (6,8): a = 5, b = (10 + sqrt72)/2 = 9.242641              -> s = 4.242641/9.242641 = 0.459029
+        //            (0,2)-(3,4) = sqrt(9+4) = sqrt 13, (0,2)-(6,8) = sqrt(36+36) = sqrt 72,
+        // (3,4)-(6,8) = 5
+        // (0,0): a = 2, b = (5 + 10)/2 = 7.5                        -> s = 5.5/7.5        =
+        // 0.733333
+        // (0,2): a = 2, b = (sqrt13 + sqrt72)/2 = 6.045416          -> s = 4.045416/6.045416 =
+        // 0.669171
+        // (3,4): a = 5, b = (5 + sqrt13)/2 = 4.302776 < a           -> s = (b - a)/a      =
+        // -0.139445
+        // (6,8): a = 5, b = (10 + sqrt72)/2 = 9.242641              -> s = 4.242641/9.242641 =
+        // 0.459029
         double b1 = (Math.sqrt(13) + Math.sqrt(72)) / 2;
         double b2 = (5 + Math.sqrt(13)) / 2;
         double b3 = (10 + Math.sqrt(72)) / 2;
@@ -88,7 +95,8 @@ class SilhouetteTest {
     @Test
     void missingCoordinatesAreLeftOutAndTheRestScaledUp() {
         // observed coordinate difference 3 over 1 of 2 features: sqrt(3^2 * 2 / 1)
-        assertThat(Silhouette.distance(new double[] {0, Double.NaN}, new double[] {3, 5})).isCloseTo(Math.sqrt(18), within(1e-12));
+        assertThat(Silhouette.distance(new double[] {0, Double.NaN}, new double[] {3, 5}))
+                .isCloseTo(Math.sqrt(18), within(1e-12));
     }
 
     @Test

@@ -16,12 +16,22 @@ import org.junit.jupiter.api.Test;
 class StreamingModelTest {
 
     /** The shipped features: age, six web figures, four product figures. */
-    private static final List<String> FEATURES = List.of(
-            "customer_age", "website_sessions", "website_views", "pages_per_session", "blogs_viewed",
-            "videos_viewed", "whitepapers_viewed", "product_features_used", "product_features_used_per_day",
-            "avg_sessions_per_day", "avg_time_per_session");
+    private static final List<String> FEATURES =
+            List.of(
+                    "customer_age",
+                    "website_sessions",
+                    "website_views",
+                    "pages_per_session",
+                    "blogs_viewed",
+                    "videos_viewed",
+                    "whitepapers_viewed",
+                    "product_features_used",
+                    "product_features_used_per_day",
+                    "avg_sessions_per_day",
+                    "avg_time_per_session");
 
-    private static final StreamingModel.Settings DEFAULTS = TrainerSettings.defaults().streamingModel();
+    private static final StreamingModel.Settings DEFAULTS =
+            TrainerSettings.defaults().streamingModel();
 
     @Test
     void aBaseOfSixtyCustomersIsSegmentedWithTheDefaults() {
@@ -66,10 +76,10 @@ class StreamingModelTest {
     }
 
     /**
-     * Ten minutes of a demo-like stream: 2,000 customers of four personas whose profiles fill in
-     * as their events arrive (every count grows all the time), 500 profile updates a second. The
-     * model starts on nearly empty profiles and has to settle, yet no segment id is retired:
-     * the six ids it starts with are the six it has after ten minutes.
+     * Ten minutes of a demo-like stream: 2,000 customers of four personas whose profiles fill in as
+     * their events arrive (every count grows all the time), 500 profile updates a second. The model
+     * starts on nearly empty profiles and has to settle, yet no segment id is retired: the six ids
+     * it starts with are the six it has after ten minutes.
      */
     @Test
     void noSegmentIdIsRetiredWhileProfilesFillIn() {
@@ -85,12 +95,15 @@ class StreamingModelTest {
             long now = u * 2; // 500 a second
             int customer = random.nextInt(2_000);
             base.event(customer, random);
-            model.update(customer, base.profile(customer), now).ifPresent(m -> idsOverTime.add(ids(m)));
+            model.update(customer, base.profile(customer), now)
+                    .ifPresent(m -> idsOverTime.add(ids(m)));
         }
         assertThat(model.settled()).isTrue();
         assertThat(idsOverTime).isNotEmpty();
         Set<Integer> first = idsOverTime.get(0);
-        assertThat(idsOverTime).as("segment ids of each version").allSatisfy(ids -> assertThat(ids).isEqualTo(first));
+        assertThat(idsOverTime)
+                .as("segment ids of each version")
+                .allSatisfy(ids -> assertThat(ids).isEqualTo(first));
     }
 
     @Test
@@ -141,7 +154,9 @@ class StreamingModelTest {
     private static final class Customers {
         private final int[] persona;
         private final double[] age;
-        private final long[][] counts; // web sessions, web views, blogs, videos, whitepapers, product sessions, feature uses, days, session ms, ended sessions
+        private final long[][]
+                counts; // web sessions, web views, blogs, videos, whitepapers, product sessions,
+        // feature uses, days, session ms, ended sessions
         private final Set<String>[] features;
 
         @SuppressWarnings("unchecked")
@@ -171,12 +186,13 @@ class StreamingModelTest {
 
         void event(int i, Random random) {
             long[] c = counts[i];
-            boolean web = switch (persona[i]) {
-                case 0 -> random.nextDouble() < 0.95;
-                case 1 -> random.nextDouble() < 0.8;
-                case 2 -> random.nextDouble() < 0.2;
-                default -> true;
-            };
+            boolean web =
+                    switch (persona[i]) {
+                        case 0 -> random.nextDouble() < 0.95;
+                        case 1 -> random.nextDouble() < 0.8;
+                        case 2 -> random.nextDouble() < 0.2;
+                        default -> true;
+                    };
             if (web) {
                 if (random.nextDouble() < 0.25) {
                     c[0]++;
@@ -184,9 +200,16 @@ class StreamingModelTest {
                 c[1]++;
                 double r = random.nextDouble();
                 switch (persona[i]) {
-                    case 0 -> { if (r < 0.4) c[2]++; else if (r < 0.65) c[4]++; }
-                    case 1 -> { if (r < 0.6) c[3]++; }
-                    default -> { if (r < 0.05) c[2]++; }
+                    case 0 -> {
+                        if (r < 0.4) c[2]++;
+                        else if (r < 0.65) c[4]++;
+                    }
+                    case 1 -> {
+                        if (r < 0.6) c[3]++;
+                    }
+                    default -> {
+                        if (r < 0.05) c[2]++;
+                    }
                 }
             } else {
                 if (random.nextDouble() < 0.2) {
@@ -207,8 +230,17 @@ class StreamingModelTest {
             double days = Math.max(1, c[7]);
             boolean product = c[5] + c[6] > 0;
             return new double[] {
-                age[i], c[0], c[1], c[0] == 0 ? 0 : (double) c[1] / c[0], c[2], c[3], c[4],
-                features[i].size(), product ? c[6] / days : 0, product ? c[5] / days : 0, c[9] == 0 ? 0 : c[8] / 1000.0 / c[9]
+                age[i],
+                c[0],
+                c[1],
+                c[0] == 0 ? 0 : (double) c[1] / c[0],
+                c[2],
+                c[3],
+                c[4],
+                features[i].size(),
+                product ? c[6] / days : 0,
+                product ? c[5] / days : 0,
+                c[9] == 0 ? 0 : c[8] / 1000.0 / c[9]
             };
         }
     }

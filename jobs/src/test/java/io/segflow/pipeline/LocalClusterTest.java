@@ -16,14 +16,17 @@ class LocalClusterTest {
         StreamExecutionEnvironment env = LocalCluster.headless(JobSettings.defaults());
         Configuration config = (Configuration) env.getConfiguration();
         // Flink's MiniCluster default is 128 MB, shared by every RocksDB instance of a slot
-        assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1g"));
+        assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+                .isEqualTo(MemorySize.parse("1g"));
     }
 
     @Test
     void theUsersFlinkConfWins() {
-        JobSettings settings = JobSettings.defaults()
-                .withFlinkConfiguration(Map.of("taskmanager.memory.managed.size", "256m"));
+        JobSettings settings =
+                JobSettings.defaults()
+                        .withFlinkConfiguration(Map.of("taskmanager.memory.managed.size", "256m"));
         Configuration config = (Configuration) LocalCluster.headless(settings).getConfiguration();
-        assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("256m"));
+        assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
+                .isEqualTo(MemorySize.parse("256m"));
     }
 }

@@ -10,18 +10,18 @@ import io.segflow.sql.SqlStatementSplitter;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.SegflowITCaseBase;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import java.sql.Connection;
-import java.sql.Statement;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.junit.jupiter.api.Test;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 
 /** The job's own database preparation on a real PostgreSQL. */
 class PostgresSchemaITCase extends SegflowITCaseBase {
@@ -29,79 +29,130 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
     @Test
     void createsEveryTableAndAddsNewFeatureColumnsWithoutTouchingData() throws Exception {
         JobSettings settings = freshSettings();
-        ResolvedSchema sink = ResolvedSchema.of(
-                Column.physical("customer_id", DataTypes.BIGINT().notNull()),
-                Column.physical("website_views", DataTypes.BIGINT()));
+        ResolvedSchema sink =
+                ResolvedSchema.of(
+                        Column.physical("customer_id", DataTypes.BIGINT().notNull()),
+                        Column.physical("website_views", DataTypes.BIGINT()));
         PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink);
         String database = settings.jdbcUrl().substring(settings.jdbcUrl().lastIndexOf('/') + 1);
-        try (Connection connection = postgres().connect(database); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO customer_profile (customer_id, website_views) VALUES (1, 5)");
+        try (Connection connection = postgres().connect(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "INSERT INTO customer_profile (customer_id, website_views) VALUES (1, 5)");
         }
 
-        ResolvedSchema withNewFeature = ResolvedSchema.of(
-                Column.physical("customer_id", DataTypes.BIGINT().notNull()),
-                Column.physical("website_views", DataTypes.BIGINT()),
-                Column.physical("minutes_on_site", DataTypes.DOUBLE()),
-                Column.physical("lifetime_value", DataTypes.DECIMAL(12, 2)));
+        ResolvedSchema withNewFeature =
+                ResolvedSchema.of(
+                        Column.physical("customer_id", DataTypes.BIGINT().notNull()),
+                        Column.physical("website_views", DataTypes.BIGINT()),
+                        Column.physical("minutes_on_site", DataTypes.DOUBLE()),
+                        Column.physical("lifetime_value", DataTypes.DECIMAL(12, 2)));
         PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", withNewFeature);
         PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", withNewFeature); // idempotent
 
-        assertThat(query(settings,
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'customer_profile'"
-                        + " AND column_name IN ('minutes_on_site', 'lifetime_value') ORDER BY column_name"))
+        assertThat(
+                        query(
+                                settings,
+                                "SELECT column_name, data_type FROM information_schema.columns"
+                                    + " WHERE table_name = 'customer_profile' AND column_name IN"
+                                    + " ('minutes_on_site', 'lifetime_value') ORDER BY"
+                                    + " column_name"))
                 .extracting(row -> row.get("column_name") + " " + row.get("data_type"))
                 .containsExactly("lifetime_value numeric", "minutes_on_site double precision");
-        assertThat(query(settings, "SELECT website_views FROM customer_profile WHERE customer_id = 1"))
-                .extracting(row -> row.get("website_views")).containsExactly(5L);
+        assertThat(
+                        query(
+                                settings,
+                                "SELECT website_views FROM customer_profile WHERE customer_id = 1"))
+                .extracting(row -> row.get("website_views"))
+                .containsExactly(5L);
     }
 
     /**
-     * deploy/postgres/roles.sql as a DBA applies it: the job then runs end to end as
-     * segflow_writer (upserts, an erasure delete, model versions) yet cannot change the schema.
+     * deploy/postgres/roles.sql as a DBA applies it: the job then runs end to end as segflow_writer
+     * (upserts, an erasure delete, model versions) yet cannot change the schema.
      */
     @Test
     void theJobRunsAsTheLeastPrivilegedWriterOfRolesSql() throws Exception {
         JobSettings ownerSettings = freshSettings();
-        String database = ownerSettings.jdbcUrl().substring(ownerSettings.jdbcUrl().lastIndexOf('/') + 1);
+        String database =
+                ownerSettings.jdbcUrl().substring(ownerSettings.jdbcUrl().lastIndexOf('/') + 1);
         SegflowJob asOwner = new SegflowJob(ownerSettings);
         asOwner.prepare(asOwner.build(StreamExecutionEnvironment.getExecutionEnvironment()));
-        try (Connection owner = postgres().connect(database); Statement statement = owner.createStatement()) {
-            String roles = Files.readString(repositorySql().getParent().resolve("deploy/postgres/roles.sql"));
+        try (Connection owner = postgres().connect(database);
+                Statement statement = owner.createStatement()) {
+            String roles =
+                    Files.readString(
+                            repositorySql().getParent().resolve("deploy/postgres/roles.sql"));
             for (SqlStatement ddl : SqlStatementSplitter.split("roles.sql", roles)) {
                 statement.execute(ddl.text());
             }
             statement.execute("ALTER ROLE segflow_writer PASSWORD 'writer-secret'");
         }
-        JobSettings settings = ownerSettings.withJdbcUser("segflow_writer").withJdbcPassword("writer-secret");
+        JobSettings settings =
+                ownerSettings.withJdbcUser("segflow_writer").withJdbcPassword("writer-secret");
 
         JobClient job = startStreaming(settings);
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-            feeds.customerInsert(customer(21, LocalDate.of(1980, 2, 2), "DE", false, null, Instant.parse("2026-11-20T00:00:00Z")), true);
-            feeds.customerInsert(customer(22, LocalDate.of(1981, 3, 3), "FR", false, null, Instant.parse("2026-11-20T00:00:00Z")), true);
+            feeds.customerInsert(
+                    customer(
+                            21,
+                            LocalDate.of(1980, 2, 2),
+                            "DE",
+                            false,
+                            null,
+                            Instant.parse("2026-11-20T00:00:00Z")),
+                    true);
+            feeds.customerInsert(
+                    customer(
+                            22,
+                            LocalDate.of(1981, 3, 3),
+                            "FR",
+                            false,
+                            null,
+                            Instant.parse("2026-11-20T00:00:00Z")),
+                    true);
             feeds.link("web", "v-21", 21, true);
             feeds.web("e1", "v-21", "s1", "page_view", "2026-11-20T10:00:00Z");
             feeds.flush();
-            awaitRows(settings, "SELECT customer_id, website_views FROM customer_profile ORDER BY customer_id",
-                    rows -> rows.size() == 2 && Long.valueOf(1L).equals(rows.get(0).get("website_views")));
+            awaitRows(
+                    settings,
+                    "SELECT customer_id, website_views FROM customer_profile ORDER BY customer_id",
+                    rows ->
+                            rows.size() == 2
+                                    && Long.valueOf(1L).equals(rows.get(0).get("website_views")));
             feeds.customerDelete(22, true);
             feeds.flush();
-            awaitRows(settings, "SELECT customer_id FROM customer_profile", rows -> rows.size() == 1);
+            awaitRows(
+                    settings, "SELECT customer_id FROM customer_profile", rows -> rows.size() == 1);
         } finally {
             cancel(job);
         }
 
-        try (Connection writer = DriverManager.getConnection(settings.jdbcUrl(), "segflow_writer", "writer-secret");
+        try (Connection writer =
+                        DriverManager.getConnection(
+                                settings.jdbcUrl(), "segflow_writer", "writer-secret");
                 Statement statement = writer.createStatement()) {
             assertThatThrownBy(() -> statement.execute("CREATE TABLE scratch (id INT)"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> statement.execute("DROP TABLE dead_letter"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("must be owner");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("must be owner");
         }
-        ResolvedSchema withNewFeature = ResolvedSchema.of(
-                Column.physical("customer_id", DataTypes.BIGINT().notNull()),
-                Column.physical("minutes_on_site", DataTypes.DOUBLE()));
-        assertThatThrownBy(() -> PostgresSchema.apply(settings.jdbcUrl(), "segflow_writer", "writer-secret", withNewFeature))
-                .hasMessageContaining("segflow_writer may not add the feature column minutes_on_site DOUBLE PRECISION")
+        ResolvedSchema withNewFeature =
+                ResolvedSchema.of(
+                        Column.physical("customer_id", DataTypes.BIGINT().notNull()),
+                        Column.physical("minutes_on_site", DataTypes.DOUBLE()));
+        assertThatThrownBy(
+                        () ->
+                                PostgresSchema.apply(
+                                        settings.jdbcUrl(),
+                                        "segflow_writer",
+                                        "writer-secret",
+                                        withNewFeature))
+                .hasMessageContaining(
+                        "segflow_writer may not add the feature column minutes_on_site DOUBLE"
+                                + " PRECISION")
                 .hasMessageContaining("deploy/postgres/schema.sql");
     }
 }

@@ -42,15 +42,23 @@ class SegflowPipelineTest {
         assertThat(features.keyColumn()).isEqualTo("customer_id");
         assertThat(features.names())
                 .containsExactly(
-                        "customer_age", "website_sessions", "website_views", "pages_per_session",
-                        "blogs_viewed", "videos_viewed", "whitepapers_viewed",
-                        "product_features_used", "product_features_used_per_day",
-                        "avg_sessions_per_day", "avg_time_per_session");
+                        "customer_age",
+                        "website_sessions",
+                        "website_views",
+                        "pages_per_session",
+                        "blogs_viewed",
+                        "videos_viewed",
+                        "whitepapers_viewed",
+                        "product_features_used",
+                        "product_features_used_per_day",
+                        "avg_sessions_per_day",
+                        "avg_time_per_session");
         assertThat(features.bySource().keySet()).containsExactly("crm", "web", "product");
         assertThat(features.targets()).containsExactly("converted_to_sale");
         assertThat(features.labels()).containsExactly("segment_label");
         // the profile is a changelog the later stages can consume
-        assertThat(pipeline.profile().getResolvedSchema().getColumnNames()).startsWith("customer_id", "customer_age");
+        assertThat(pipeline.profile().getResolvedSchema().getColumnNames())
+                .startsWith("customer_id", "customer_age");
         assertThat(pipeline.inserts()).isNotNull();
     }
 
@@ -59,8 +67,14 @@ class SegflowPipelineTest {
         Files.writeString(dir.resolve("profile.yml"), PROFILE_YML);
         Files.writeString(
                 dir.resolve("10_a.sql"),
-                "-- a view\nCREATE TEMPORARY VIEW customer_profile AS\nSELECT 1 AS customer_id,\n  FROMM nowhere;\n");
-        assertThatThrownBy(() -> SegflowPipeline.create(tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
+                "-- a view\n"
+                        + "CREATE TEMPORARY VIEW customer_profile AS\n"
+                        + "SELECT 1 AS customer_id,\n"
+                        + "  FROMM nowhere;\n");
+        assertThatThrownBy(
+                        () ->
+                                SegflowPipeline.create(
+                                        tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
                 .isInstanceOf(SqlScriptException.class)
                 .hasMessageStartingWith("10_a.sql:4:");
     }
@@ -71,8 +85,12 @@ class SegflowPipelineTest {
         Files.writeString(
                 dir.resolve("10_a.sql"),
                 "CREATE TEMPORARY VIEW customer_profile AS\n"
-                        + "SELECT CAST(1 AS BIGINT) AS customer_id, 2 AS visits, 3.5 AS minutes_on_site;");
-        assertThatThrownBy(() -> SegflowPipeline.create(tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
+                        + "SELECT CAST(1 AS BIGINT) AS customer_id, 2 AS visits, 3.5 AS"
+                        + " minutes_on_site;");
+        assertThatThrownBy(
+                        () ->
+                                SegflowPipeline.create(
+                                        tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
                 .isInstanceOf(ProfileContractException.class)
                 .hasMessageContaining("column 'minutes_on_site'")
                 .hasMessageContaining("not declared in profile.yml");
@@ -83,11 +101,17 @@ class SegflowPipelineTest {
         Files.writeString(dir.resolve("profile.yml"), PROFILE_YML);
         Files.writeString(
                 dir.resolve("10_a.sql"),
-                "CREATE TEMPORARY VIEW customer_profile AS SELECT CAST(1 AS BIGINT) AS customer_id, 2 AS visits;\n"
-                        + "CREATE TABLE customer_profile_sink (visits INT, customer_id BIGINT) WITH ('connector' = 'blackhole');");
-        assertThatThrownBy(() -> SegflowPipeline.create(tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
+                "CREATE TEMPORARY VIEW customer_profile AS SELECT CAST(1 AS BIGINT) AS customer_id,"
+                        + " 2 AS visits;\n"
+                        + "CREATE TABLE customer_profile_sink (visits INT, customer_id BIGINT) WITH"
+                        + " ('connector' = 'blackhole');");
+        assertThatThrownBy(
+                        () ->
+                                SegflowPipeline.create(
+                                        tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
                 .isInstanceOf(ProfileContractException.class)
-                .hasMessageContaining("must list the columns of customer_profile in the same order");
+                .hasMessageContaining(
+                        "must list the columns of customer_profile in the same order");
     }
 
     static Path repositorySql() {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segflow.profile.ProfileContract.ViewColumn;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
 
 class ProfileContractTest {
 
@@ -46,7 +46,8 @@ class ProfileContractTest {
         FeatureSet features = ProfileContract.check(ProfileSpec.parse(YAML), VIEW);
         assertThat(features.keyColumn()).isEqualTo("customer_id");
         assertThat(features.names()).containsExactly("website_views", "product_days");
-        assertThat(features.bySource()).containsEntry("web", List.of("website_views"))
+        assertThat(features.bySource())
+                .containsEntry("web", List.of("website_views"))
                 .containsEntry("product", List.of("product_days"));
         assertThat(features.targets()).containsExactly("converted_to_sale");
         assertThat(features.labels()).containsExactly("segment_label");
@@ -58,20 +59,26 @@ class ProfileContractTest {
         view.add(new ViewColumn("videos_per_week", "DOUBLE", true));
         assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(YAML), view))
                 .isInstanceOf(ProfileContractException.class)
-                .hasMessageContaining("column 'videos_per_week' (DOUBLE) of customer_profile is not declared in profile.yml");
+                .hasMessageContaining(
+                        "column 'videos_per_week' (DOUBLE) of customer_profile is not declared in"
+                                + " profile.yml");
     }
 
     @Test
     void aDeclaredColumnMissingFromTheViewIsNamed() {
         assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(YAML), VIEW.subList(0, 3)))
-                .hasMessageContaining("profile.yml declares 'converted_to_sale' but customer_profile has no such column");
+                .hasMessageContaining(
+                        "profile.yml declares 'converted_to_sale' but customer_profile has no such"
+                                + " column");
     }
 
     @Test
     void aFeatureMustBeNumericAndHaveASource() {
         String yaml = YAML.replace("role: label", "role: feature");
         assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(yaml), VIEW))
-                .hasMessageContaining("feature 'segment_label' is STRING in customer_profile; a feature must be numeric");
+                .hasMessageContaining(
+                        "feature 'segment_label' is STRING in customer_profile; a feature must be"
+                                + " numeric");
         String noSource = YAML.replace("    source: web\n", "");
         assertThatThrownBy(() -> ProfileContract.check(ProfileSpec.parse(noSource), VIEW))
                 .hasMessageContaining("feature 'website_views' has no source in profile.yml");

@@ -7,14 +7,23 @@ import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
 
 class ModelMessagesTest {
 
-    private static final SegmentModel MODEL = new SegmentModel(1_764_000_000_000L, "batch", List.of("visits", "minutes"),
-            new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
-            new double[] {-1, -1, 1, 1}, new double[] {120, 80}, 0.5, 200, new int[] {3, 8}, new String[] {"quiet", "busy"});
+    private static final SegmentModel MODEL =
+            new SegmentModel(
+                    1_764_000_000_000L,
+                    "batch",
+                    List.of("visits", "minutes"),
+                    new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                    new double[] {-1, -1, 1, 1},
+                    new double[] {120, 80},
+                    0.5,
+                    200,
+                    new int[] {3, 8},
+                    new String[] {"quiet", "busy"});
 
     @Test
     void aMessageCarriesTheWholeModelAndTheRetrainMetrics() {
@@ -33,9 +42,14 @@ class ModelMessagesTest {
 
     @Test
     void whatIsNotAModelIsRefusedWithItsReason() {
-        assertThatThrownBy(() -> ModelMessages.fromMessage("{not json")).hasMessageContaining("not JSON");
-        assertThatThrownBy(() -> ModelMessages.fromMessage("{\"hello\":1}")).hasMessageContaining("not a segflow model");
-        assertThatThrownBy(() -> ModelMessages.fromMessage("{\"model_version\":5,\"centroids\":{\"0\":[1]},\"features\":[\"a\"],\"scaling\":{}}"))
+        assertThatThrownBy(() -> ModelMessages.fromMessage("{not json"))
+                .hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> ModelMessages.fromMessage("{\"hello\":1}"))
+                .hasMessageContaining("not a segflow model");
+        assertThatThrownBy(
+                        () ->
+                                ModelMessages.fromMessage(
+                                        "{\"model_version\":5,\"centroids\":{\"0\":[1]},\"features\":[\"a\"],\"scaling\":{}}"))
                 .hasMessageContaining("model version 5");
     }
 }

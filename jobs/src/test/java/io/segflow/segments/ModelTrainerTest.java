@@ -2,38 +2,47 @@ package io.segflow.segments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
 import java.time.Duration;
-import java.util.List;
-import java.util.Random;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.Test;
-import io.segflow.model.FeatureScaling;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
 
 /** The global trainer in Flink's test harness. */
 class ModelTrainerTest {
 
     private static final List<String> FEATURES = List.of("visits", "minutes");
     private static final TrainerSettings SETTINGS =
-            new TrainerSettings(2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
+            new TrainerSettings(
+                    2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
 
-    private static KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> harness() throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    Integer, ProfileUpdate, SegmentModel, SegmentModel>
+            harness() throws Exception {
         return harness(new ModelTrainer(SETTINGS, FEATURES));
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> harness(ModelTrainer trainer) throws Exception {
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    Integer, ProfileUpdate, SegmentModel, SegmentModel>
+            harness(ModelTrainer trainer) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new ModelTrainer.Operator(trainer), update -> ModelTrainer.ALL, model -> ModelTrainer.ALL, Types.INT);
+                new ModelTrainer.Operator(trainer),
+                update -> ModelTrainer.ALL,
+                model -> ModelTrainer.ALL,
+                Types.INT);
     }
 
     /** Customer i: low activity when even, high when odd, a little noise. */
     private static ProfileUpdate customer(long id, Random random) {
         double base = id % 2 == 0 ? 1 : 20;
-        return ProfileUpdate.of(id, base + random.nextGaussian(), base * 30 + random.nextGaussian() * 10);
+        return ProfileUpdate.of(
+                id, base + random.nextGaussian(), base * 30 + random.nextGaussian() * 10);
     }
 
     @Test
@@ -51,7 +60,8 @@ class ModelTrainerTest {
             SegmentModel first = models.get(0);
             assertThat(first.features()).isEqualTo(FEATURES);
             assertThat(first.k()).isEqualTo(2);
-            assertThat(Arrays.stream(first.sizes()).sum()).isEqualTo(100); // every sampled customer counted once
+            assertThat(Arrays.stream(first.sizes()).sum())
+                    .isEqualTo(100); // every sampled customer counted once
             // the two groups are found: one centre near 1 visit, one near 20, in feature units
             double[] visits = {first.centroid(0)[0], first.centroid(1)[0]};
             Arrays.sort(visits);
@@ -70,18 +80,31 @@ class ModelTrainerTest {
 
     @Test
     void aWarmStartPublishesTheGivenModelAndLearnsOnFromIt() throws Exception {
-        SegmentModel given = new SegmentModel(500, "batch", FEATURES, new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
-                new double[] {-1, -1, 1, 1}, new double[] {100, 100}, 0.5, 200, new int[] {4, 9}, new String[] {"quiet", "busy"});
+        SegmentModel given =
+                new SegmentModel(
+                        500,
+                        "batch",
+                        FEATURES,
+                        new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                        new double[] {-1, -1, 1, 1},
+                        new double[] {100, 100},
+                        0.5,
+                        200,
+                        new int[] {4, 9},
+                        new String[] {"quiet", "busy"});
         Random random = new Random(4);
         try (var harness = harness(new ModelTrainer(SETTINGS, FEATURES, given))) {
             harness.open();
             harness.processElement1(customer(1, random), 1);
-            assertThat(harness.extractOutputValues()).extracting(SegmentModel::version).containsExactly(500L);
+            assertThat(harness.extractOutputValues())
+                    .extracting(SegmentModel::version)
+                    .containsExactly(500L);
             for (int i = 0; i < 60; i++) {
                 harness.processElement1(customer(i, random), 2 + i);
             }
             List<SegmentModel> models = harness.extractOutputValues();
-            assertThat(models).hasSize(2); // no k-means++ on 100 customers: it learns from the given model
+            assertThat(models)
+                    .hasSize(2); // no k-means++ on 100 customers: it learns from the given model
             SegmentModel next = models.get(1);
             assertThat(next.version()).isGreaterThan(500L);
             assertThat(next.segmentId(0)).isEqualTo(4);
@@ -184,19 +207,35 @@ class ModelTrainerTest {
     @Test
     void aPublishedModelIsAdoptedPassedOnAndLearnedFrom() throws Exception {
         Random random = new Random(6);
-        SegmentModel retrained = new SegmentModel(1_000, "batch", FEATURES, new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
-                new double[] {-1, -1, 1, 1}, new double[] {100, 100}, 0.5, 200, new int[] {7, 11}, new String[] {"quiet", "busy"});
+        SegmentModel retrained =
+                new SegmentModel(
+                        1_000,
+                        "batch",
+                        FEATURES,
+                        new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                        new double[] {-1, -1, 1, 1},
+                        new double[] {100, 100},
+                        0.5,
+                        200,
+                        new int[] {7, 11},
+                        new String[] {"quiet", "busy"});
         try (var harness = harness()) {
             harness.open();
             for (long id = 0; id < 150; id++) {
                 harness.processElement1(customer(id, random), id);
             }
-            long ownVersion = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).version();
+            long ownVersion =
+                    harness.extractOutputValues()
+                            .get(harness.extractOutputValues().size() - 1)
+                            .version();
             harness.getOutput().clear();
 
             harness.processElement2(retrained, 200);
-            assertThat(harness.extractOutputValues()).extracting(SegmentModel::version).containsExactly(1_000L); // the assigners re-score with it
-            harness.processElement2(retrained, 201); // the topic is read from its start: seen before, skipped
+            assertThat(harness.extractOutputValues())
+                    .extracting(SegmentModel::version)
+                    .containsExactly(1_000L); // the assigners re-score with it
+            harness.processElement2(
+                    retrained, 201); // the topic is read from its start: seen before, skipped
             assertThat(harness.extractOutputValues()).hasSize(1);
 
             for (long id = 0; id < 50; id++) {

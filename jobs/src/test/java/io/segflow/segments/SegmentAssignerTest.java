@@ -22,23 +22,41 @@ class SegmentAssignerTest {
 
     /** Two segments: low activity around (0, 0), high around (10, 10); version v. */
     private static SegmentModel model(long version, double[] centres) {
-        return new SegmentModel(version, ModelTrainer.TRAINED_BY, FEATURES, FeatureScaling.identity(2), centres, new double[] {5, 5}, 0, 10);
+        return new SegmentModel(
+                version,
+                ModelTrainer.TRAINED_BY,
+                FEATURES,
+                FeatureScaling.identity(2),
+                centres,
+                new double[] {5, 5},
+                0,
+                10);
     }
 
     private static final double[] LOW_HIGH = {0, 0, 10, 10};
 
-    private static KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment> harness(
-            double hysteresis) throws Exception {
-        KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment> harness =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(new SegmentAssigner(FEATURES, hysteresis), List.of(SegmentAssigner.MODEL)),
-                        BY_CUSTOMER, Types.LONG, 1, 1, 0);
+    private static KeyedBroadcastOperatorTestHarness<
+                    Long, ProfileUpdate, SegmentModel, SegmentAssignment>
+            harness(double hysteresis) throws Exception {
+        KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment>
+                harness =
+                        new KeyedBroadcastOperatorTestHarness<>(
+                                new CoBroadcastWithKeyedOperator<>(
+                                        new SegmentAssigner(FEATURES, hysteresis),
+                                        List.of(SegmentAssigner.MODEL)),
+                                BY_CUSTOMER,
+                                Types.LONG,
+                                1,
+                                1,
+                                0);
         return harness;
     }
 
     private static long customersInState(KeyedBroadcastOperatorTestHarness<Long, ?, ?, ?> harness) {
-        try (var keys = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend()
-                .getKeys("customer-segment", VoidNamespace.INSTANCE)) {
+        try (var keys =
+                ((AbstractStreamOperator<?>) harness.getOperator())
+                        .getKeyedStateBackend()
+                        .getKeys("customer-segment", VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
@@ -82,13 +100,19 @@ class SegmentAssignerTest {
             harness.open();
             harness.processBroadcastElement(model(1, LOW_HIGH), 1);
             harness.processElement(ProfileUpdate.of(1, 4.6, 4.6), 2); // low, just
-            harness.processElement(ProfileUpdate.of(1, 5.4, 5.4), 3); // high is nearer, but not by 20%
+            harness.processElement(
+                    ProfileUpdate.of(1, 5.4, 5.4), 3); // high is nearer, but not by 20%
             harness.processElement(ProfileUpdate.of(1, 8, 8), 4); // clearly high
             assertThat(harness.extractOutputValues())
                     .extracting(a -> a.segmentId)
                     .containsSubsequence(0, 1)
                     .doesNotContainSequence(0, 1, 0);
-            assertThat(harness.extractOutputValues().stream().filter(a -> a.segmentId == 1).findFirst().orElseThrow().distance)
+            assertThat(
+                            harness.extractOutputValues().stream()
+                                    .filter(a -> a.segmentId == 1)
+                                    .findFirst()
+                                    .orElseThrow()
+                                    .distance)
                     .isLessThan(3.0); // moved only at (8, 8)
         }
     }
@@ -102,13 +126,15 @@ class SegmentAssignerTest {
             harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
             harness.getOutput().clear();
 
-            harness.processBroadcastElement(model(2, new double[] {10, 10, 0, 0}), 4); // the ids swapped places
+            harness.processBroadcastElement(
+                    model(2, new double[] {10, 10, 0, 0}), 4); // the ids swapped places
             assertThat(harness.extractOutputValues())
                     .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
                     .containsExactlyInAnyOrder("1:1@v2", "2:0@v2");
 
             harness.getOutput().clear();
-            harness.processBroadcastElement(model(2, new double[] {10, 10, 0, 0}), 5); // the same version again
+            harness.processBroadcastElement(
+                    model(2, new double[] {10, 10, 0, 0}), 5); // the same version again
             assertThat(harness.extractOutputValues()).isEmpty();
 
             // models come from the one trainer in the order they take effect: a retrained model it
@@ -124,16 +150,47 @@ class SegmentAssignerTest {
     void segmentIdsStayWithTheirSegmentAcrossVersions() throws Exception {
         try (var harness = harness(0.0)) {
             harness.open();
-            harness.processBroadcastElement(new SegmentModel(1, ModelTrainer.TRAINED_BY, FEATURES, FeatureScaling.identity(2), LOW_HIGH,
-                    new double[] {5, 5}, 0, 10, new int[] {10, 11}, new String[] {"low", "high"}), 1);
+            harness.processBroadcastElement(
+                    new SegmentModel(
+                            1,
+                            ModelTrainer.TRAINED_BY,
+                            FEATURES,
+                            FeatureScaling.identity(2),
+                            LOW_HIGH,
+                            new double[] {5, 5},
+                            0,
+                            10,
+                            new int[] {10, 11},
+                            new String[] {"low", "high"}),
+                    1);
             harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
             harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
             harness.getOutput().clear();
-            // version 2 keeps segment 11 (now at index 0) and replaces segment 10 by a new segment 12
-            harness.processBroadcastElement(new SegmentModel(2, ModelTrainer.TRAINED_BY, FEATURES, FeatureScaling.identity(2), new double[] {10, 10, 0, 0},
-                    new double[] {5, 5}, 0, 10, new int[] {11, 12}, new String[] {"high", "new low"}), 4);
+            // version 2 keeps segment 11 (now at index 0) and replaces segment 10 by a new segment
+            // 12
+            harness.processBroadcastElement(
+                    new SegmentModel(
+                            2,
+                            ModelTrainer.TRAINED_BY,
+                            FEATURES,
+                            FeatureScaling.identity(2),
+                            new double[] {10, 10, 0, 0},
+                            new double[] {5, 5},
+                            0,
+                            10,
+                            new int[] {11, 12},
+                            new String[] {"high", "new low"}),
+                    4);
             assertThat(harness.extractOutputValues())
-                    .extracting(a -> a.customerId + ":" + a.segmentId + " " + a.segmentName + "@v" + a.modelVersion)
+                    .extracting(
+                            a ->
+                                    a.customerId
+                                            + ":"
+                                            + a.segmentId
+                                            + " "
+                                            + a.segmentName
+                                            + "@v"
+                                            + a.modelVersion)
                     .containsExactly("1:12 new low@v2");
         }
     }
@@ -159,10 +216,21 @@ class SegmentAssignerTest {
             harness.open();
             harness.processElement(ProfileUpdate.of(1, 1, 1), 1);
             harness.processBroadcastElement(
-                    new SegmentModel(1, "test", List.of("visits", "orders"), FeatureScaling.identity(2), LOW_HIGH, new double[] {1, 1}, 0, 2), 2);
+                    new SegmentModel(
+                            1,
+                            "test",
+                            List.of("visits", "orders"),
+                            FeatureScaling.identity(2),
+                            LOW_HIGH,
+                            new double[] {1, 1},
+                            0,
+                            2),
+                    2);
             assertThat(harness.extractOutputValues()).isEmpty();
             harness.processBroadcastElement(model(2, LOW_HIGH), 3);
-            assertThat(harness.extractOutputValues()).extracting(a -> a.segmentId).containsExactly(0);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.segmentId)
+                    .containsExactly(0);
         }
     }
 
@@ -181,7 +249,8 @@ class SegmentAssignerTest {
             restored.initializeState(snapshot);
             restored.open();
             restored.processElement(ProfileUpdate.of(1, 1, 1), 5); // unchanged: nothing to say
-            restored.processElement(ProfileUpdate.of(3, 10, 10), 6); // scored with the restored model
+            restored.processElement(
+                    ProfileUpdate.of(3, 10, 10), 6); // scored with the restored model
             assertThat(restored.extractOutputValues())
                     .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
                     .containsExactly("3:1@v3");
@@ -198,11 +267,21 @@ class SegmentAssignerTest {
             harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
             harness.getOutput().clear();
 
-            harness.processBroadcastElement(model(2, new double[] {0.5, 0.5, 9.5, 9.5}), 4); // a streaming step: same segments
+            harness.processBroadcastElement(
+                    model(2, new double[] {0.5, 0.5, 9.5, 9.5}),
+                    4); // a streaming step: same segments
             assertThat(harness.extractOutputValues()).isEmpty();
 
-            SegmentModel retrained = new SegmentModel(3, "batch", FEATURES, FeatureScaling.identity(2),
-                    new double[] {0.2, 0.2, 9.8, 9.8}, new double[] {5, 5}, 0, 10);
+            SegmentModel retrained =
+                    new SegmentModel(
+                            3,
+                            "batch",
+                            FEATURES,
+                            FeatureScaling.identity(2),
+                            new double[] {0.2, 0.2, 9.8, 9.8},
+                            new double[] {5, 5},
+                            0,
+                            10);
             harness.processBroadcastElement(retrained, 5);
             assertThat(harness.extractOutputValues())
                     .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)

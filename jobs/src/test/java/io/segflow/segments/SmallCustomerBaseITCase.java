@@ -12,9 +12,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 
 /**
- * A small customer base is segmented with every option at its default (k = 6, init size 500):
- * 60 customers, far fewer than the init size, each get a segment, whether the job runs on and
- * waits for more customers or reads what there is and stops.
+ * A small customer base is segmented with every option at its default (k = 6, init size 500): 60
+ * customers, far fewer than the init size, each get a segment, whether the job runs on and waits
+ * for more customers or reads what there is and stops.
  */
 class SmallCustomerBaseITCase extends SegflowITCaseBase {
 
@@ -27,8 +27,11 @@ class SmallCustomerBaseITCase extends SegflowITCaseBase {
         feed(settings);
         JobClient job = startStreaming(settings);
         try {
-            List<Map<String, Object>> rows = awaitRows(settings, "SELECT customer_id, segment_id FROM customer_segment",
-                    current -> current.size() == CUSTOMERS);
+            List<Map<String, Object>> rows =
+                    awaitRows(
+                            settings,
+                            "SELECT customer_id, segment_id FROM customer_segment",
+                            current -> current.size() == CUSTOMERS);
             assertThat(rows).extracting(row -> row.get("segment_id")).doesNotContainNull();
             assertThat(query(settings, "SELECT k FROM segment_model").get(0).get("k")).isEqualTo(6);
         } finally {
@@ -42,7 +45,11 @@ class SmallCustomerBaseITCase extends SegflowITCaseBase {
         createTopics(settings);
         feed(settings);
         runBounded(settings);
-        assertThat(query(settings, "SELECT count(segment_id) AS n FROM customer_segment").get(0).get("n")).isEqualTo((long) CUSTOMERS);
+        assertThat(
+                        query(settings, "SELECT count(segment_id) AS n FROM customer_segment")
+                                .get(0)
+                                .get("n"))
+                .isEqualTo((long) CUSTOMERS);
     }
 
     private static void feed(JobSettings settings) {

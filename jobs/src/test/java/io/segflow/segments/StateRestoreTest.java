@@ -19,12 +19,12 @@ import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A new segflow resumes from the state an earlier release checkpointed: the trainer and the
@@ -57,8 +57,10 @@ class StateRestoreTest {
             assertThat(models).isNotEmpty();
             SegmentModel next = models.get(0);
             // a fresh trainer would wait for 100 customers and start again at 100 points seen
-            assertThat(next.version()).isGreaterThan(Long.parseLong(expected.getProperty("trainer.version")));
-            assertThat(next.pointsSeen()).isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")));
+            assertThat(next.version())
+                    .isGreaterThan(Long.parseLong(expected.getProperty("trainer.version")));
+            assertThat(next.pointsSeen())
+                    .isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")));
             rewritten = trainer.snapshot(2, 2_000);
         }
         // what it checkpoints now, in the current format, restores too
@@ -67,23 +69,40 @@ class StateRestoreTest {
             trainer.initializeState(rewritten);
             trainer.open();
             feed(trainer, new Random(5));
-            assertThat(trainer.extractOutputValues()).isNotEmpty()
-                    .allSatisfy(model -> assertThat(model.pointsSeen()).isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")) + 100));
+            assertThat(trainer.extractOutputValues())
+                    .isNotEmpty()
+                    .allSatisfy(
+                            model ->
+                                    assertThat(model.pointsSeen())
+                                            .isGreaterThan(
+                                                    Long.parseLong(
+                                                                    expected.getProperty(
+                                                                            "trainer.pointsSeen"))
+                                                            + 100));
         }
     }
 
-    private static void feed(KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> trainer,
-            Random random) throws Exception {
+    private static void feed(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            Integer, ProfileUpdate, SegmentModel, SegmentModel>
+                    trainer,
+            Random random)
+            throws Exception {
         for (int i = 0; i < 100; i++) {
             trainer.processElement1(StateSnapshots.customer(i % 150, random), 1_000 + i);
         }
     }
 
-    /** Each release's assigner state, restored into the heap backend and into RocksDB (the job's). */
+    /**
+     * Each release's assigner state, restored into the heap backend and into RocksDB (the job's).
+     */
     static Stream<Arguments> releasesAndBackends() throws Exception {
-        return releases().flatMap(release -> Stream.of(
-                Arguments.of(release, "hashmap"),
-                Arguments.of(release, "rocksdb")));
+        return releases()
+                .flatMap(
+                        release ->
+                                Stream.of(
+                                        Arguments.of(release, "hashmap"),
+                                        Arguments.of(release, "rocksdb")));
     }
 
     @ParameterizedTest
@@ -95,26 +114,37 @@ class StateRestoreTest {
                 assigner.setStateBackend(new EmbeddedRocksDBStateBackend());
             }
             assigner.setup();
-            assigner.initializeState(StateSnapshots.read(release.resolve(StateSnapshots.assignerSnapshot(backend))));
+            assigner.initializeState(
+                    StateSnapshots.read(release.resolve(StateSnapshots.assignerSnapshot(backend))));
             assigner.open();
 
             // the broadcast model survived: a new customer is scored with it at once
             assigner.processElement(ProfileUpdate.of(100, 20, 600), 1_000);
-            assertThat(assigner.extractOutputValues()).singleElement()
-                    .satisfies(a -> {
-                        assertThat(a.modelVersion).isEqualTo(StateSnapshots.ASSIGNER_MODEL.version());
-                        assertThat(a.segmentId).isEqualTo(8);
-                    });
+            assertThat(assigner.extractOutputValues())
+                    .singleElement()
+                    .satisfies(
+                            a -> {
+                                assertThat(a.modelVersion)
+                                        .isEqualTo(StateSnapshots.ASSIGNER_MODEL.version());
+                                assertThat(a.segmentId).isEqualTo(8);
+                            });
             assigner.getOutput().clear();
 
             // every customer survived with its segment: a retrained version re-scores them all
             assigner.processBroadcastElement(StateSnapshots.assignerModel(18L), 1_001);
-            Map<Long, Integer> segments = assigner.extractOutputValues().stream()
-                    .filter(a -> a.customerId <= StateSnapshots.CUSTOMERS)
-                    .collect(Collectors.toMap(a -> a.customerId, a -> a.segmentId));
+            Map<Long, Integer> segments =
+                    assigner.extractOutputValues().stream()
+                            .filter(a -> a.customerId <= StateSnapshots.CUSTOMERS)
+                            .collect(Collectors.toMap(a -> a.customerId, a -> a.segmentId));
             assertThat(segments).hasSize(StateSnapshots.CUSTOMERS);
-            segments.forEach((customer, segment) ->
-                    assertThat(segment).as("customer " + customer).isEqualTo(Integer.parseInt(expected.getProperty("assigner.segment." + customer))));
+            segments.forEach(
+                    (customer, segment) ->
+                            assertThat(segment)
+                                    .as("customer " + customer)
+                                    .isEqualTo(
+                                            Integer.parseInt(
+                                                    expected.getProperty(
+                                                            "assigner.segment." + customer))));
         }
     }
 
@@ -123,9 +153,12 @@ class StateRestoreTest {
     void noStateOrRecordGoesThroughKryo() {
         SerializerConfigImpl noGenericTypes = new SerializerConfigImpl();
         noGenericTypes.setGenericTypes(false);
-        assertThat(VersionedTypeInfo.SEGMENT_MODEL.createSerializer(noGenericTypes)).isInstanceOf(SegmentModelSerializer.class);
-        assertThat(VersionedTypeInfo.TRAINER_STATE.createSerializer(noGenericTypes)).isInstanceOf(TrainerStateSerializer.class);
-        assertThat(VersionedTypeInfo.CUSTOMER_SEGMENT.createSerializer(noGenericTypes)).isInstanceOf(CustomerSegmentSerializer.class);
+        assertThat(VersionedTypeInfo.SEGMENT_MODEL.createSerializer(noGenericTypes))
+                .isInstanceOf(SegmentModelSerializer.class);
+        assertThat(VersionedTypeInfo.TRAINER_STATE.createSerializer(noGenericTypes))
+                .isInstanceOf(TrainerStateSerializer.class);
+        assertThat(VersionedTypeInfo.CUSTOMER_SEGMENT.createSerializer(noGenericTypes))
+                .isInstanceOf(CustomerSegmentSerializer.class);
         for (Class<?> record : List.of(ProfileUpdate.class, SegmentAssignment.class)) {
             TypeInformation<?> type = TypeInformation.of(record);
             assertThat(type).as(record.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
@@ -137,13 +170,17 @@ class StateRestoreTest {
     void aFormatFromANewerReleaseIsRefusedWithItsReason() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(16);
         out.writeInt(99);
-        assertThatThrownBy(() -> CustomerSegmentSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        assertThatThrownBy(
+                        () ->
+                                CustomerSegmentSerializer.INSTANCE.deserialize(
+                                        new DataInputDeserializer(out.getCopyOfBuffer())))
                 .hasMessageContaining("format 99 by a newer segflow");
     }
 
     @Test
     void theTrainerStateReadsBackAsWritten() throws Exception {
-        StreamingModel model = new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
+        StreamingModel model =
+                new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
         Random random = new Random(9);
         for (int i = 0; i < 300; i++) {
             ProfileUpdate update = StateSnapshots.customer(i % 150, random);

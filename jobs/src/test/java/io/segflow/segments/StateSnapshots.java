@@ -12,55 +12,81 @@ import java.util.Properties;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 
 /**
  * The state of the trainer and of the assigner as a released segflow wrote it, kept under
  * src/test/resources/state/&lt;release&gt;/ so that every later version proves it restores them
- * ({@link StateRestoreTest}). When a change adds a format to a serializer of segments/, run
- * {@link #main} with a new name and commit what it writes; the older directories stay, so every
- * format ever released keeps being restored:
+ * ({@link StateRestoreTest}). When a change adds a format to a serializer of segments/, run {@link
+ * #main} with a new name and commit what it writes; the older directories stay, so every format
+ * ever released keeps being restored:
  *
  * <pre>mvn -q -pl jobs dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v3</pre>
+ * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v3
+ * </pre>
+ *
  * (from the repository root, after mvn install -DskipTests).
  */
 public final class StateSnapshots {
 
     static final List<String> FEATURES = List.of("visits", "minutes");
     static final TrainerSettings TRAINER =
-            new TrainerSettings(2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
+            new TrainerSettings(
+                    2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
+
     /** Customers the assigner holds; customer i is active when odd. */
     static final int CUSTOMERS = 20;
+
     static final SegmentModel ASSIGNER_MODEL = assignerModel(17L);
 
     /** The assigner's model (segments 3 "quiet" and 8 "busy") as a given version. */
     static SegmentModel assignerModel(long version) {
-        return new SegmentModel(version, "batch", FEATURES, new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
-                new double[] {-1, -1, 1, 1}, new double[] {120, 80}, 0.5, 200, new int[] {3, 8}, new String[] {"quiet", "busy"});
+        return new SegmentModel(
+                version,
+                "batch",
+                FEATURES,
+                new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                new double[] {-1, -1, 1, 1},
+                new double[] {120, 80},
+                0.5,
+                200,
+                new int[] {3, 8},
+                new String[] {"quiet", "busy"});
     }
 
     private StateSnapshots() {}
 
-    static KeyedTwoInputStreamOperatorTestHarness<Integer, ProfileUpdate, SegmentModel, SegmentModel> trainerHarness() throws Exception {
+    static KeyedTwoInputStreamOperatorTestHarness<
+                    Integer, ProfileUpdate, SegmentModel, SegmentModel>
+            trainerHarness() throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new ModelTrainer.Operator(new ModelTrainer(TRAINER, FEATURES)), update -> ModelTrainer.ALL, model -> ModelTrainer.ALL, Types.INT);
+                new ModelTrainer.Operator(new ModelTrainer(TRAINER, FEATURES)),
+                update -> ModelTrainer.ALL,
+                model -> ModelTrainer.ALL,
+                Types.INT);
     }
 
-    static KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment> assignerHarness() throws Exception {
+    static KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment>
+            assignerHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new SegmentAssigner(FEATURES, 0.1), List.of(SegmentAssigner.MODEL)),
-                update -> update.customerId, Types.LONG, 1, 1, 0);
+                new CoBroadcastWithKeyedOperator<>(
+                        new SegmentAssigner(FEATURES, 0.1), List.of(SegmentAssigner.MODEL)),
+                update -> update.customerId,
+                Types.LONG,
+                1,
+                1,
+                0);
     }
 
     /** Customer i: low activity when even, high when odd, a little noise. */
     static ProfileUpdate customer(long id, Random random) {
         double base = id % 2 == 0 ? 1 : 20;
-        return ProfileUpdate.of(id, base + random.nextGaussian(), base * 30 + random.nextGaussian() * 10);
+        return ProfileUpdate.of(
+                id, base + random.nextGaussian(), base * 30 + random.nextGaussian() * 10);
     }
 
     public static void main(String[] args) throws Exception {
@@ -81,14 +107,16 @@ public final class StateSnapshots {
             SegmentModel last = models.get(models.size() - 1);
             expected.setProperty("trainer.version", Long.toString(last.version()));
             expected.setProperty("trainer.pointsSeen", Long.toString(last.pointsSeen()));
-            OperatorSnapshotUtil.writeStateHandle(trainer.snapshot(1, 300), directory.resolve("trainer.snapshot").toString());
+            OperatorSnapshotUtil.writeStateHandle(
+                    trainer.snapshot(1, 300), directory.resolve("trainer.snapshot").toString());
         }
 
         for (String backend : List.of("hashmap", "rocksdb")) {
             writeAssigner(directory, backend, expected);
         }
         try (OutputStream out = Files.newOutputStream(directory.resolve("expected.properties"))) {
-            expected.store(out, "what the snapshots of " + args[0] + " hold (written by StateSnapshots)");
+            expected.store(
+                    out, "what the snapshots of " + args[0] + " hold (written by StateSnapshots)");
         }
         System.out.println("wrote " + directory);
     }
@@ -98,7 +126,8 @@ public final class StateSnapshots {
         return backend.equals("rocksdb") ? "assigner-rocksdb.snapshot" : "assigner.snapshot";
     }
 
-    private static void writeAssigner(Path directory, String backend, Properties expected) throws Exception {
+    private static void writeAssigner(Path directory, String backend, Properties expected)
+            throws Exception {
         try (var assigner = assignerHarness()) {
             if (backend.equals("rocksdb")) {
                 assigner.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -110,9 +139,12 @@ public final class StateSnapshots {
                 assigner.processElement(customer(id, random), 1 + id);
             }
             for (SegmentAssignment a : assigner.extractOutputValues()) {
-                expected.setProperty("assigner.segment." + a.customerId, Integer.toString(a.segmentId));
+                expected.setProperty(
+                        "assigner.segment." + a.customerId, Integer.toString(a.segmentId));
             }
-            OperatorSnapshotUtil.writeStateHandle(assigner.snapshot(1, 100), directory.resolve(assignerSnapshot(backend)).toString());
+            OperatorSnapshotUtil.writeStateHandle(
+                    assigner.snapshot(1, 100),
+                    directory.resolve(assignerSnapshot(backend)).toString());
         }
     }
 

@@ -14,26 +14,35 @@ class SqlScriptsTest {
     @Test
     void filesRunInNameOrderWithPlaceholdersFilled(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("20_b.sql"), "INSERT INTO t SELECT * FROM v;");
-        Files.writeString(dir.resolve("10_a.sql"), "CREATE TABLE t (x INT) WITH ('topic' = '${topic}');");
+        Files.writeString(
+                dir.resolve("10_a.sql"), "CREATE TABLE t (x INT) WITH ('topic' = '${topic}');");
         Files.writeString(dir.resolve("notes.txt"), "not sql;");
 
         var statements = SqlScripts.fromDirectory(dir).statements(Map.of("topic", "web.events"));
 
-        assertThat(statements).extracting(SqlStatement::file).containsExactly("10_a.sql", "20_b.sql");
-        assertThat(statements.get(0).text()).isEqualTo("CREATE TABLE t (x INT) WITH ('topic' = 'web.events')");
+        assertThat(statements)
+                .extracting(SqlStatement::file)
+                .containsExactly("10_a.sql", "20_b.sql");
+        assertThat(statements.get(0).text())
+                .isEqualTo("CREATE TABLE t (x INT) WITH ('topic' = 'web.events')");
     }
 
     @Test
     void aValueCannotEscapeItsStringLiteral(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a.sql"), "SELECT '${password}'");
-        var statements = SqlScripts.fromDirectory(dir).statements(Map.of("password", "x'); DROP TABLE t; --"));
+        var statements =
+                SqlScripts.fromDirectory(dir)
+                        .statements(Map.of("password", "x'); DROP TABLE t; --"));
         assertThat(statements.get(0).text()).isEqualTo("SELECT 'x''); DROP TABLE t; --'");
     }
 
     @Test
     void unknownPlaceholderNamesFileLineAndKnownNames(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a.sql"), "SELECT 1;\n\nSELECT '${kafka.servers}'");
-        assertThatThrownBy(() -> SqlScripts.fromDirectory(dir).statements(Map.of("kafka.bootstrap-servers", "x")))
+        assertThatThrownBy(
+                        () ->
+                                SqlScripts.fromDirectory(dir)
+                                        .statements(Map.of("kafka.bootstrap-servers", "x")))
                 .isInstanceOf(SqlScriptException.class)
                 .hasMessageContaining("a.sql:3: unknown placeholder ${kafka.servers}")
                 .hasMessageContaining("kafka.bootstrap-servers");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
 
 class SqlStatementSplitterTest {
 
@@ -68,7 +68,8 @@ class SqlStatementSplitterTest {
     void postgresDollarQuotedBodiesStayWhole() {
         String script = "SELECT 1;\nDO $$\nBEGIN\n  CREATE ROLE r;\nEND\n$$;\nSELECT 2;";
         List<SqlStatement> statements = SqlStatementSplitter.split("roles.sql", script);
-        assertThat(statements).extracting(SqlStatement::text)
+        assertThat(statements)
+                .extracting(SqlStatement::text)
                 .containsExactly("SELECT 1", "DO $$\nBEGIN\n  CREATE ROLE r;\nEND\n$$", "SELECT 2");
         assertThat(statements).extracting(SqlStatement::line).containsExactly(1, 2, 7);
     }

@@ -3,6 +3,8 @@ package io.segflow.sqlmodel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -19,8 +21,6 @@ import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.ml.ModelProvider;
 import org.apache.flink.table.ml.PredictRuntimeProvider;
 import org.junit.jupiter.api.Test;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 /**
  * What is checked when a query using the model is planned, through Flink's own factory discovery:
@@ -29,20 +29,27 @@ import java.io.StringWriter;
 class SegmentModelProviderFactoryTest {
 
     private static final ObjectIdentifier SEGMENTS = ObjectIdentifier.of("cat", "db", "segments");
-    private static final ResolvedSchema INPUT = ResolvedSchema.of(
-            Column.physical("visits", DataTypes.DOUBLE()), Column.physical("minutes", DataTypes.DOUBLE()));
-    private static final ResolvedSchema ALL_OUTPUTS = ResolvedSchema.of(
-            Column.physical("segment_id", DataTypes.INT()),
-            Column.physical("segment_name", DataTypes.STRING()),
-            Column.physical("distance", DataTypes.DOUBLE()),
-            Column.physical("confidence", DataTypes.DOUBLE()),
-            Column.physical("model_version", DataTypes.BIGINT()));
+    private static final ResolvedSchema INPUT =
+            ResolvedSchema.of(
+                    Column.physical("visits", DataTypes.DOUBLE()),
+                    Column.physical("minutes", DataTypes.DOUBLE()));
+    private static final ResolvedSchema ALL_OUTPUTS =
+            ResolvedSchema.of(
+                    Column.physical("segment_id", DataTypes.INT()),
+                    Column.physical("segment_name", DataTypes.STRING()),
+                    Column.physical("distance", DataTypes.DOUBLE()),
+                    Column.physical("confidence", DataTypes.DOUBLE()),
+                    Column.physical("model_version", DataTypes.BIGINT()));
 
     @Test
     void isRegisteredAsAFlinkFactoryUnderItsProviderName() {
         assertThat(ServiceLoader.load(Factory.class).stream().map(ServiceLoader.Provider::get))
-                .anySatisfy(factory -> assertThat(factory).isInstanceOf(SegmentModelProviderFactory.class)
-                        .extracting(Factory::factoryIdentifier).isEqualTo("segflow-kmeans"));
+                .anySatisfy(
+                        factory ->
+                                assertThat(factory)
+                                        .isInstanceOf(SegmentModelProviderFactory.class)
+                                        .extracting(Factory::factoryIdentifier)
+                                        .isEqualTo("segflow-kmeans"));
     }
 
     @Test
@@ -54,10 +61,17 @@ class SegmentModelProviderFactoryTest {
 
         RegistrySource source = function(options, INPUT, ALL_OUTPUTS).source();
 
-        assertThat(source).isEqualTo(new RegistrySource(
-                "jdbc:postgresql://db:5432/crm?sslmode=require", "analyst", "s3cret", 1_700_000_000_123L));
+        assertThat(source)
+                .isEqualTo(
+                        new RegistrySource(
+                                "jdbc:postgresql://db:5432/crm?sslmode=require",
+                                "analyst",
+                                "s3cret",
+                                1_700_000_000_123L));
         assertThat(source.toString())
-                .isEqualTo("segment_model at jdbc:postgresql://db:5432/crm as analyst, version 1700000000123")
+                .isEqualTo(
+                        "segment_model at jdbc:postgresql://db:5432/crm as analyst, version"
+                                + " 1700000000123")
                 .doesNotContain("s3cret");
     }
 
@@ -73,13 +87,17 @@ class SegmentModelProviderFactoryTest {
 
     @Test
     void outputColumnsAreMatchedByNameInTheDeclaredOrder() {
-        ResolvedSchema someOutputs = ResolvedSchema.of(
-                Column.physical("model_version", DataTypes.BIGINT()),
-                Column.physical("segment_name", DataTypes.VARCHAR(200)),
-                Column.physical("segment_id", DataTypes.INT().notNull()));
+        ResolvedSchema someOutputs =
+                ResolvedSchema.of(
+                        Column.physical("model_version", DataTypes.BIGINT()),
+                        Column.physical("segment_name", DataTypes.VARCHAR(200)),
+                        Column.physical("segment_id", DataTypes.INT().notNull()));
 
         assertThat(function(options(), INPUT, someOutputs).outputColumns())
-                .containsExactly(PredictionColumn.MODEL_VERSION, PredictionColumn.SEGMENT_NAME, PredictionColumn.SEGMENT_ID);
+                .containsExactly(
+                        PredictionColumn.MODEL_VERSION,
+                        PredictionColumn.SEGMENT_NAME,
+                        PredictionColumn.SEGMENT_ID);
     }
 
     @Test
@@ -109,7 +127,8 @@ class SegmentModelProviderFactoryTest {
         Map<String, String> options = options();
         options.put("version", "latest");
 
-        assertThatThrownBy(() -> function(options, INPUT, ALL_OUTPUTS)).hasStackTraceContaining("version");
+        assertThatThrownBy(() -> function(options, INPUT, ALL_OUTPUTS))
+                .hasStackTraceContaining("version");
     }
 
     @Test
@@ -126,8 +145,12 @@ class SegmentModelProviderFactoryTest {
         ResolvedSchema outputs = ResolvedSchema.of(Column.physical("segment", DataTypes.INT()));
 
         assertThatThrownBy(() -> function(options(), INPUT, outputs))
-                .hasStackTraceContaining("OUTPUT column segment of model cat.db.segments is not something segflow-kmeans predicts")
-                .hasStackTraceContaining("segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE, model_version BIGINT");
+                .hasStackTraceContaining(
+                        "OUTPUT column segment of model cat.db.segments is not something"
+                                + " segflow-kmeans predicts")
+                .hasStackTraceContaining(
+                        "segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE,"
+                                + " model_version BIGINT");
     }
 
     @Test
@@ -135,22 +158,28 @@ class SegmentModelProviderFactoryTest {
         ResolvedSchema outputs = ResolvedSchema.of(Column.physical("distance", DataTypes.FLOAT()));
 
         assertThatThrownBy(() -> function(options(), INPUT, outputs))
-                .hasStackTraceContaining("OUTPUT column distance of model cat.db.segments is declared FLOAT")
+                .hasStackTraceContaining(
+                        "OUTPUT column distance of model cat.db.segments is declared FLOAT")
                 .hasStackTraceContaining("declare `distance DOUBLE`");
     }
 
     @Test
     void anOutputColumnDeclaredTwiceIsRefused() {
-        ResolvedSchema outputs = ResolvedSchema.of(
-                Column.physical("segment_id", DataTypes.INT()), Column.physical("segment_id", DataTypes.INT()));
+        ResolvedSchema outputs =
+                ResolvedSchema.of(
+                        Column.physical("segment_id", DataTypes.INT()),
+                        Column.physical("segment_id", DataTypes.INT()));
 
-        assertThatThrownBy(() -> function(options(), INPUT, outputs)).hasStackTraceContaining("is declared twice");
+        assertThatThrownBy(() -> function(options(), INPUT, outputs))
+                .hasStackTraceContaining("is declared twice");
     }
 
     @Test
     void aNonNumericInputColumnIsRefused() {
-        ResolvedSchema input = ResolvedSchema.of(
-                Column.physical("visits", DataTypes.DOUBLE()), Column.physical("country", DataTypes.STRING()));
+        ResolvedSchema input =
+                ResolvedSchema.of(
+                        Column.physical("visits", DataTypes.DOUBLE()),
+                        Column.physical("country", DataTypes.STRING()));
 
         assertThatThrownBy(() -> function(options(), input, ALL_OUTPUTS))
                 .hasStackTraceContaining("INPUT column country of model cat.db.segments is STRING")
@@ -164,13 +193,22 @@ class SegmentModelProviderFactoryTest {
         return options;
     }
 
-    /** The predict function the planner would get for a CREATE MODEL with these options and columns. */
-    private static SegmentPredictFunction function(Map<String, String> options, ResolvedSchema input, ResolvedSchema output) {
+    /**
+     * The predict function the planner would get for a CREATE MODEL with these options and columns.
+     */
+    private static SegmentPredictFunction function(
+            Map<String, String> options, ResolvedSchema input, ResolvedSchema output) {
         CatalogModel model = CatalogModel.of(schemaOf(input), schemaOf(output), options, null);
-        ModelProvider provider = FactoryUtil.createModelProvider(
-                null, SEGMENTS, ResolvedCatalogModel.of(model, input, output), new Configuration(),
-                SegmentModelProviderFactoryTest.class.getClassLoader(), true);
-        return (SegmentPredictFunction) ((PredictRuntimeProvider) provider).createPredictFunction(null);
+        ModelProvider provider =
+                FactoryUtil.createModelProvider(
+                        null,
+                        SEGMENTS,
+                        ResolvedCatalogModel.of(model, input, output),
+                        new Configuration(),
+                        SegmentModelProviderFactoryTest.class.getClassLoader(),
+                        true);
+        return (SegmentPredictFunction)
+                ((PredictRuntimeProvider) provider).createPredictFunction(null);
     }
 
     private static Schema schemaOf(ResolvedSchema resolved) {

@@ -1,6 +1,5 @@
 package io.segflow.sqlmodel;
 
-import io.segflow.testing.PublishedModels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -13,6 +12,7 @@ import io.segflow.model.SegmentChooser;
 import io.segflow.model.SegmentModel;
 import io.segflow.sql.SqlStatement;
 import io.segflow.sql.SqlStatementSplitter;
+import io.segflow.testing.PublishedModels;
 import io.segflow.testing.SegflowITCaseBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +43,27 @@ class SqlModelITCase extends SegflowITCaseBase {
 
     private static final List<String> FEATURES = List.of("visits", "minutes");
     private static final String USER = EmbeddedPostgresDatabase.USER;
-    /** The test server trusts local connections and ignores it; a build can grep its logs for it. */
+
+    /**
+     * The test server trusts local connections and ignores it; a build can grep its logs for it.
+     */
     private static final String UNUSED_PASSWORD = "pw-never-in-logs";
 
     /** Three well separated groups: few visits, many visits and short ones, long sessions. */
-    private static final SegmentModel OLDER = model(1_700_000_000_000L, new double[] {2, 5, 20, 10, 8, 120}, new int[] {1, 2, 3},
-            new String[] {"occasional", "frequent", "deep readers"});
+    private static final SegmentModel OLDER =
+            model(
+                    1_700_000_000_000L,
+                    new double[] {2, 5, 20, 10, 8, 120},
+                    new int[] {1, 2, 3},
+                    new String[] {"occasional", "frequent", "deep readers"});
+
     /** A later version whose ids and centres differ, so that which version scored is visible. */
-    private static final SegmentModel NEWER = model(1_700_000_500_000L, new double[] {2, 5, 20, 10, 8, 120}, new int[] {11, 12, 13},
-            new String[] {"occasional v2", "frequent v2", "deep readers v2"});
+    private static final SegmentModel NEWER =
+            model(
+                    1_700_000_500_000L,
+                    new double[] {2, 5, 20, 10, 8, 120},
+                    new int[] {11, 12, 13},
+                    new String[] {"occasional v2", "frequent v2", "deep readers v2"});
 
     private String jdbcUrl;
     private StreamTableEnvironment sql;
@@ -59,18 +71,23 @@ class SqlModelITCase extends SegflowITCaseBase {
     @BeforeEach
     void freshDatabaseWithTwoPublishedVersions() throws Exception {
         jdbcUrl = freshSettings().jdbcUrl();
-        PostgresSchema.apply(jdbcUrl, USER, "", ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull())));
+        PostgresSchema.apply(
+                jdbcUrl,
+                USER,
+                "",
+                ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull())));
         PublishedModels.publish(jdbcUrl, USER, "", OLDER);
         PublishedModels.publish(jdbcUrl, USER, "", NEWER);
         sql = StreamTableEnvironment.create(flinkEnvironment());
-        sql.executeSql("CREATE TEMPORARY VIEW customers AS SELECT * FROM (VALUES"
-                + " (1, CAST(1.5 AS DOUBLE), CAST(4.0 AS DOUBLE)),"
-                + " (2, CAST(21.0 AS DOUBLE), CAST(11.0 AS DOUBLE)),"
-                + " (3, CAST(7.0 AS DOUBLE), CAST(130.0 AS DOUBLE)),"
-                + " (4, CAST(11.0 AS DOUBLE), CAST(60.0 AS DOUBLE)),"
-                + " (5, CAST(19.0 AS DOUBLE), CAST(NULL AS DOUBLE)),"
-                + " (6, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE))"
-                + ") AS t(customer_id, visits, minutes)");
+        sql.executeSql(
+                "CREATE TEMPORARY VIEW customers AS SELECT * FROM (VALUES"
+                        + " (1, CAST(1.5 AS DOUBLE), CAST(4.0 AS DOUBLE)),"
+                        + " (2, CAST(21.0 AS DOUBLE), CAST(11.0 AS DOUBLE)),"
+                        + " (3, CAST(7.0 AS DOUBLE), CAST(130.0 AS DOUBLE)),"
+                        + " (4, CAST(11.0 AS DOUBLE), CAST(60.0 AS DOUBLE)),"
+                        + " (5, CAST(19.0 AS DOUBLE), CAST(NULL AS DOUBLE)),"
+                        + " (6, CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE))"
+                        + ") AS t(customer_id, visits, minutes)");
     }
 
     @Test
@@ -106,60 +123,102 @@ class SqlModelITCase extends SegflowITCaseBase {
         assertThat(byCustomer.get(5).getField("segment_id")).isEqualTo(12);
         assertThat(byCustomer.get(5).getField("model_version")).isEqualTo(NEWER.version());
         Row nothingKnown = byCustomer.get(6);
-        assertThat(Arrays.asList(nothingKnown.getField("segment_id"), nothingKnown.getField("segment_name"),
-                nothingKnown.getField("distance"), nothingKnown.getField("confidence"))).containsOnlyNulls();
+        assertThat(
+                        Arrays.asList(
+                                nothingKnown.getField("segment_id"),
+                                nothingKnown.getField("segment_name"),
+                                nothingKnown.getField("distance"),
+                                nothingKnown.getField("confidence")))
+                .containsOnlyNulls();
         assertThat(nothingKnown.getField("model_version")).isEqualTo(NEWER.version());
     }
 
     @Test
     void columnsThatAreNotCastAreStillReadAsTheirValues() throws Exception {
         createModel("");
-        sql.executeSql("CREATE TEMPORARY VIEW counted AS SELECT * FROM (VALUES (7, 21, 11), (8, 2, 5))"
-                + " AS t(customer_id, visits, minutes)");
+        sql.executeSql(
+                "CREATE TEMPORARY VIEW counted AS SELECT * FROM (VALUES (7, 21, 11), (8, 2, 5))"
+                        + " AS t(customer_id, visits, minutes)");
 
-        Map<Integer, Row> byCustomer = collect("SELECT customer_id, segment_id, distance FROM ML_PREDICT("
-                + "TABLE counted, MODEL segments, DESCRIPTOR(visits, minutes))");
+        Map<Integer, Row> byCustomer =
+                collect(
+                        "SELECT customer_id, segment_id, distance FROM ML_PREDICT("
+                                + "TABLE counted, MODEL segments, DESCRIPTOR(visits, minutes))");
 
         assertThat(byCustomer.get(7).getField("segment_id")).isEqualTo(12);
         assertThat(byCustomer.get(8).getField("segment_id")).isEqualTo(11);
-        assertThat((Double) byCustomer.get(8).getField("distance")).isEqualTo(NEWER.assign(new double[] {2, 5}).distance(), within(1e-9));
+        assertThat((Double) byCustomer.get(8).getField("distance"))
+                .isEqualTo(NEWER.assign(new double[] {2, 5}).distance(), within(1e-9));
     }
 
     @Test
     void inputColumnsThatAreNotTheModelsFeaturesStopTheQueryAndSayWhy() {
-        sql.executeSql("CREATE TEMPORARY MODEL segments INPUT (visits DOUBLE, orders DOUBLE) OUTPUT (segment_id INT)"
-                + " WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '" + jdbcUrl + "', 'username' = '" + USER + "')");
+        sql.executeSql(
+                "CREATE TEMPORARY MODEL segments INPUT (visits DOUBLE, orders DOUBLE) OUTPUT"
+                        + " (segment_id INT) WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '"
+                        + jdbcUrl
+                        + "', 'username' = '"
+                        + USER
+                        + "')");
 
-        assertThatThrownBy(() -> collect("SELECT customer_id, segment_id FROM ML_PREDICT("
-                        + "TABLE customers, MODEL segments, DESCRIPTOR(visits, minutes))"))
-                .hasStackTraceContaining("model version " + NEWER.version() + " was trained on [visits, minutes]"
-                        + " but the INPUT of model default_catalog.default_database.segments has [visits, orders]")
+        assertThatThrownBy(
+                        () ->
+                                collect(
+                                        "SELECT customer_id, segment_id FROM ML_PREDICT(TABLE"
+                                                + " customers, MODEL segments, DESCRIPTOR(visits,"
+                                                + " minutes))"))
+                .hasStackTraceContaining(
+                        "model version "
+                                + NEWER.version()
+                                + " was trained on [visits, minutes] but the INPUT of model"
+                                + " default_catalog.default_database.segments has [visits, orders]")
                 .hasStackTraceContaining("added: [orders]; removed: [minutes]")
-                .hasStackTraceContaining("Declare the model's INPUT as exactly these features in this order: [visits, minutes]");
+                .hasStackTraceContaining(
+                        "Declare the model's INPUT as exactly these features in this order:"
+                                + " [visits, minutes]");
     }
 
     @Test
     void aVersionThatWasNeverPublishedIsNamed() {
         createModel(", 'version' = '42'");
 
-        assertThatThrownBy(this::predict).hasStackTraceContaining("segment_model has no version 42");
+        assertThatThrownBy(this::predict)
+                .hasStackTraceContaining("segment_model has no version 42");
     }
 
     @Test
     void anOutputColumnTheModelCannotGiveIsRefusedWhenTheQueryIsPlanned() {
-        sql.executeSql("CREATE TEMPORARY MODEL segments INPUT (visits DOUBLE, minutes DOUBLE) OUTPUT (cluster INT)"
-                + " WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '" + jdbcUrl + "')");
+        sql.executeSql(
+                "CREATE TEMPORARY MODEL segments INPUT (visits DOUBLE, minutes DOUBLE) OUTPUT"
+                        + " (cluster INT) WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '"
+                        + jdbcUrl
+                        + "')");
 
-        assertThatThrownBy(() -> sql.executeSql("SELECT * FROM ML_PREDICT(TABLE customers, MODEL segments, DESCRIPTOR(visits, minutes))"))
-                .hasStackTraceContaining("OUTPUT column cluster of model default_catalog.default_database.segments"
-                        + " is not something segflow-kmeans predicts");
+        assertThatThrownBy(
+                        () ->
+                                sql.executeSql(
+                                        "SELECT * FROM ML_PREDICT(TABLE customers, MODEL segments,"
+                                                + " DESCRIPTOR(visits, minutes))"))
+                .hasStackTraceContaining(
+                        "OUTPUT column cluster of model default_catalog.default_database.segments"
+                                + " is not something segflow-kmeans predicts");
     }
 
     @Test
     void theSqlClientExampleScoresTheProfilesInPostgres() throws Exception {
-        List<String> features = List.of("customer_age", "website_sessions", "website_views", "pages_per_session", "blogs_viewed",
-                "videos_viewed", "whitepapers_viewed", "product_features_used", "product_features_used_per_day",
-                "avg_sessions_per_day", "avg_time_per_session");
+        List<String> features =
+                List.of(
+                        "customer_age",
+                        "website_sessions",
+                        "website_views",
+                        "pages_per_session",
+                        "blogs_viewed",
+                        "videos_viewed",
+                        "whitepapers_viewed",
+                        "product_features_used",
+                        "product_features_used_per_day",
+                        "avg_sessions_per_day",
+                        "avg_time_per_session");
         double[][] profiles = {
             {25, 40, 400, 10, 30, 20, 5, 2, 0.5, 1, 60},
             {52, 1, 3, 3, 0, 0, 0, 12, 6, 4, 1800},
@@ -168,29 +227,45 @@ class SqlModelITCase extends SegflowITCaseBase {
         SegmentModel model = profileModel(features);
         PublishedModels.publish(jdbcUrl, USER, "", model);
         try (Connection connection = DriverManager.getConnection(jdbcUrl, USER, "");
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO customer_profile (customer_id, "
-                        + String.join(", ", features) + ") VALUES (?" + ", ?".repeat(features.size()) + ")")) {
+                PreparedStatement insert =
+                        connection.prepareStatement(
+                                "INSERT INTO customer_profile (customer_id, "
+                                        + String.join(", ", features)
+                                        + ") VALUES (?"
+                                        + ", ?".repeat(features.size())
+                                        + ")")) {
             for (int c = 0; c < profiles.length; c++) {
                 insert.setLong(1, 100 + c);
                 for (int j = 0; j < features.size(); j++) {
                     double v = profiles[c][j];
                     // the columns' own types: INTEGER age, BIGINT counts, DOUBLE ratios
-                    Object value = Double.isNaN(v) ? null : j == 0 ? (Object) (int) v : features.get(j).contains("per_") ? (Object) v : (Object) (long) v;
+                    Object value =
+                            Double.isNaN(v)
+                                    ? null
+                                    : j == 0
+                                            ? (Object) (int) v
+                                            : features.get(j).contains("per_")
+                                                    ? (Object) v
+                                                    : (Object) (long) v;
                     insert.setObject(j + 2, value);
                 }
                 insert.executeUpdate();
             }
         }
 
-        List<SqlStatement> statements = SqlStatementSplitter.split("predict_segments.sql", Files.readString(exampleFile())
-                .replace("jdbc:postgresql://db:5432/crm", jdbcUrl)
-                .replace("'username' = 'segflow'", "'username' = '" + USER + "'")
-                .replace("'password' = 'change-me'", "'password' = ''"));
+        List<SqlStatement> statements =
+                SqlStatementSplitter.split(
+                        "predict_segments.sql",
+                        Files.readString(exampleFile())
+                                .replace("jdbc:postgresql://db:5432/crm", jdbcUrl)
+                                .replace("'username' = 'segflow'", "'username' = '" + USER + "'")
+                                .replace("'password' = 'change-me'", "'password' = ''"));
         for (SqlStatement statement : statements.subList(0, statements.size() - 1)) {
             sql.executeSql(statement.text());
         }
         List<Row> rows = new ArrayList<>();
-        try (CloseableIterator<Row> results = sql.executeSql(statements.get(statements.size() - 1).text()).collect()) {
+        try (CloseableIterator<Row> results =
+                sql.executeSql(statements.get(statements.size() - 1).text()).collect()) {
             results.forEachRemaining(rows::add);
         }
 
@@ -199,29 +274,42 @@ class SqlModelITCase extends SegflowITCaseBase {
             double[] raw = profiles[(int) ((Long) row.getField("customer_id") - 100)];
             Assignment expected = model.assign(raw);
             assertThat(row.getField("segment_id")).isEqualTo(model.segmentId(expected.segment()));
-            assertThat(row.getField("segment_name")).isEqualTo(model.segmentName(expected.segment()));
-            assertThat((Double) row.getField("distance")).isEqualTo(expected.distance(), within(1e-9));
+            assertThat(row.getField("segment_name"))
+                    .isEqualTo(model.segmentName(expected.segment()));
+            assertThat((Double) row.getField("distance"))
+                    .isEqualTo(expected.distance(), within(1e-9));
             assertThat(row.getField("model_version")).isEqualTo(model.version());
         }
     }
 
     private void createModel(String moreOptions) {
-        sql.executeSql("CREATE TEMPORARY MODEL segments"
-                + " INPUT (visits DOUBLE, minutes DOUBLE)"
-                + " OUTPUT (segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE, model_version BIGINT)"
-                + " WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '" + jdbcUrl + "',"
-                + " 'username' = '" + USER + "', 'password' = '" + UNUSED_PASSWORD + "'" + moreOptions + ")");
+        sql.executeSql(
+                "CREATE TEMPORARY MODEL segments INPUT (visits DOUBLE, minutes DOUBLE) OUTPUT"
+                    + " (segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE,"
+                    + " model_version BIGINT) WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '"
+                        + jdbcUrl
+                        + "',"
+                        + " 'username' = '"
+                        + USER
+                        + "', 'password' = '"
+                        + UNUSED_PASSWORD
+                        + "'"
+                        + moreOptions
+                        + ")");
     }
 
     private Map<Integer, Row> predict() throws Exception {
-        return collect("SELECT customer_id, visits, minutes, segment_id, segment_name, distance, confidence, model_version"
-                + " FROM ML_PREDICT(TABLE customers, MODEL segments, DESCRIPTOR(visits, minutes))");
+        return collect(
+                "SELECT customer_id, visits, minutes, segment_id, segment_name, distance,"
+                    + " confidence, model_version FROM ML_PREDICT(TABLE customers, MODEL segments,"
+                    + " DESCRIPTOR(visits, minutes))");
     }
 
     private Map<Integer, Row> collect(String query) throws Exception {
         Map<Integer, Row> byCustomer = new TreeMap<>();
         try (CloseableIterator<Row> rows = sql.executeSql(query).collect()) {
-            rows.forEachRemaining(row -> byCustomer.put((Integer) row.getField("customer_id"), row));
+            rows.forEachRemaining(
+                    row -> byCustomer.put((Integer) row.getField("customer_id"), row));
         }
         return byCustomer;
     }
@@ -235,17 +323,25 @@ class SqlModelITCase extends SegflowITCaseBase {
                 continue; // no segment: checked on its own
             }
             Assignment expected = model.assign(raw);
-            SegmentChooser.Decision decision = firstMeeting.choose(expected, -1, Double.NaN, SegmentChooser.evidence(raw));
-            assertThat(row.getField("segment_id")).as("segment of %s", row).isEqualTo(model.segmentId(expected.segment()));
-            assertThat(row.getField("segment_name")).isEqualTo(model.segmentName(expected.segment()));
-            assertThat((Double) row.getField("distance")).isEqualTo(expected.distance(), within(1e-9));
-            assertThat((Double) row.getField("confidence")).isEqualTo(decision.confidence(), within(1e-9));
+            SegmentChooser.Decision decision =
+                    firstMeeting.choose(expected, -1, Double.NaN, SegmentChooser.evidence(raw));
+            assertThat(row.getField("segment_id"))
+                    .as("segment of %s", row)
+                    .isEqualTo(model.segmentId(expected.segment()));
+            assertThat(row.getField("segment_name"))
+                    .isEqualTo(model.segmentName(expected.segment()));
+            assertThat((Double) row.getField("distance"))
+                    .isEqualTo(expected.distance(), within(1e-9));
+            assertThat((Double) row.getField("confidence"))
+                    .isEqualTo(decision.confidence(), within(1e-9));
             assertThat(row.getField("model_version")).isEqualTo(model.version());
         }
     }
 
     private static List<Integer> segmentIds(Map<Integer, Row> byCustomer, int... customers) {
-        return Arrays.stream(customers).mapToObj(c -> (Integer) byCustomer.get(c).getField("segment_id")).toList();
+        return Arrays.stream(customers)
+                .mapToObj(c -> (Integer) byCustomer.get(c).getField("segment_id"))
+                .toList();
     }
 
     private static double orNaN(Object value) {
@@ -253,13 +349,24 @@ class SqlModelITCase extends SegflowITCaseBase {
     }
 
     /** A model over visits and minutes with centres given in feature units. */
-    private static SegmentModel model(long version, double[] rawCentres, int[] ids, String[] names) {
+    private static SegmentModel model(
+            long version, double[] rawCentres, int[] ids, String[] names) {
         FeatureScaling scaling = new FeatureScaling(new double[] {10, 45}, new double[] {7, 50});
         double[] standardised = new double[rawCentres.length];
         for (int i = 0; i < rawCentres.length; i++) {
             standardised[i] = scaling.scale(i % 2, rawCentres[i]);
         }
-        return new SegmentModel(version, "stream", FEATURES, scaling, standardised, new double[] {100, 100, 100}, 0.5, 300, ids, names);
+        return new SegmentModel(
+                version,
+                "stream",
+                FEATURES,
+                scaling,
+                standardised,
+                new double[] {100, 100, 100},
+                0.5,
+                300,
+                ids,
+                names);
     }
 
     /** Two segments over the shipped profile features: web readers and product users. */
@@ -273,13 +380,24 @@ class SqlModelITCase extends SegflowITCaseBase {
         double[] centres = new double[2 * d];
         System.arraycopy(scaling.scale(webReaders), 0, centres, 0, d);
         System.arraycopy(scaling.scale(productUsers), 0, centres, d, d);
-        return new SegmentModel(1_700_001_000_000L, "batch", features, scaling, centres, new double[] {50, 50}, 1.0, 100,
-                new int[] {4, 9}, null);
+        return new SegmentModel(
+                1_700_001_000_000L,
+                "batch",
+                features,
+                scaling,
+                centres,
+                new double[] {50, 50},
+                1.0,
+                100,
+                new int[] {4, 9},
+                null);
     }
 
     private static Path exampleFile() {
         Path here = Path.of("").toAbsolutePath();
         Path example = Path.of("deploy", "sql-client", "predict_segments.sql");
-        return Files.isRegularFile(here.resolve(example)) ? here.resolve(example) : here.getParent().resolve(example);
+        return Files.isRegularFile(here.resolve(example))
+                ? here.resolve(example)
+                : here.getParent().resolve(example);
     }
 }

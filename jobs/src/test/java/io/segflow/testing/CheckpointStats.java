@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.segflow.infra.FlinkRest;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
-import org.apache.flink.api.common.JobID;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.JobID;
 
 /**
- * A job's checkpoints as Flink's REST API reports them ({@code GET /jobs/:jobid/checkpoints}):
- * how many completed and failed, and the size and duration of the latest completed one. The same
- * API serves the local MiniCluster and a cluster, and keeps the figures of a finished job.
+ * A job's checkpoints as Flink's REST API reports them ({@code GET /jobs/:jobid/checkpoints}): how
+ * many completed and failed, and the size and duration of the latest completed one. The same API
+ * serves the local MiniCluster and a cluster, and keeps the figures of a finished job.
  */
 public final class CheckpointStats {
 
@@ -22,8 +22,15 @@ public final class CheckpointStats {
      * @param failureMessage why the latest failed checkpoint failed, or null
      * @param failureMessages why each failed checkpoint of the recent history failed
      */
-    public record Summary(long completed, long failed, long inProgress, long stateBytes, long checkpointedBytes,
-            Duration latestDuration, String failureMessage, List<String> failureMessages) {
+    public record Summary(
+            long completed,
+            long failed,
+            long inProgress,
+            long stateBytes,
+            long checkpointedBytes,
+            Duration latestDuration,
+            String failureMessage,
+            List<String> failureMessages) {
 
         /**
          * Failed checkpoints other than those declined because a task was not running yet or any
@@ -32,8 +39,12 @@ public final class CheckpointStats {
          */
         public long failedWhileRunning() {
             return failureMessages.stream()
-                    .filter(m -> m == null || !(m.contains("task is closing") || m.contains("unknown task")
-                            || m.contains("tasks not ready")))
+                    .filter(
+                            m ->
+                                    m == null
+                                            || !(m.contains("task is closing")
+                                                    || m.contains("unknown task")
+                                                    || m.contains("tasks not ready")))
                     .count();
         }
     }
@@ -68,7 +79,9 @@ public final class CheckpointStats {
                 completed.path("state_size").asLong(),
                 completed.path("checkpointed_size").asLong(),
                 Duration.ofMillis(completed.path("end_to_end_duration").asLong()),
-                failed.isMissingNode() || failed.isNull() ? null : failed.path("failure_message").asText(null),
+                failed.isMissingNode() || failed.isNull()
+                        ? null
+                        : failed.path("failure_message").asText(null),
                 List.copyOf(failures));
     }
 }

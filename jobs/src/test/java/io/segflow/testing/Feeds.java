@@ -6,14 +6,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes test input to the job's topics as its producers would: CRM changes as Debezium
- * (with or without the schema envelope), analytics events as JSON. {@link #flush()} (and
- * close) wait for the broker's acknowledgement, so a run started afterwards sees all of it.
+ * Writes test input to the job's topics as its producers would: CRM changes as Debezium (with or
+ * without the schema envelope), analytics events as JSON. {@link #flush()} (and close) wait for the
+ * broker's acknowledgement, so a run started afterwards sees all of it.
  */
 public final class Feeds implements AutoCloseable {
 
@@ -27,7 +27,12 @@ public final class Feeds implements AutoCloseable {
     }
 
     public static Map<String, Object> customer(
-            long id, LocalDate birthDate, String country, boolean converted, String label, Instant updatedAt) {
+            long id,
+            LocalDate birthDate,
+            String country,
+            boolean converted,
+            String label,
+            Instant updatedAt) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("customer_id", id);
         row.put("email", "person" + id + "@example.com");
@@ -41,17 +46,23 @@ public final class Feeds implements AutoCloseable {
     }
 
     public void customerInsert(Map<String, Object> row, boolean withSchema) {
-        send(settings.customersTopic(), DebeziumTable.CUSTOMERS.key(row, withSchema),
+        send(
+                settings.customersTopic(),
+                DebeziumTable.CUSTOMERS.key(row, withSchema),
                 DebeziumTable.CUSTOMERS.insert(row, lsn += 8, withSchema));
     }
 
     public void customerSnapshot(Map<String, Object> row, boolean withSchema) {
-        send(settings.customersTopic(), DebeziumTable.CUSTOMERS.key(row, withSchema),
+        send(
+                settings.customersTopic(),
+                DebeziumTable.CUSTOMERS.key(row, withSchema),
                 DebeziumTable.CUSTOMERS.read(row, lsn += 8, withSchema));
     }
 
     public void customerUpdate(Map<String, Object> row, boolean withSchema) {
-        send(settings.customersTopic(), DebeziumTable.CUSTOMERS.key(row, withSchema),
+        send(
+                settings.customersTopic(),
+                DebeziumTable.CUSTOMERS.key(row, withSchema),
                 DebeziumTable.CUSTOMERS.update(row, lsn += 8, withSchema));
     }
 
@@ -59,19 +70,26 @@ public final class Feeds implements AutoCloseable {
     public void customerDelete(long id, boolean withSchema) {
         Map<String, Object> key = Map.of("customer_id", id);
         String kafkaKey = DebeziumTable.CUSTOMERS.key(key, withSchema);
-        send(settings.customersTopic(), kafkaKey, DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema));
+        send(
+                settings.customersTopic(),
+                kafkaKey,
+                DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema));
         send(settings.customersTopic(), kafkaKey, null);
     }
 
     public void link(String system, String externalId, long customerId, boolean withSchema) {
         Map<String, Object> row = identity(system, externalId, customerId);
-        send(settings.identitiesTopic(), DebeziumTable.IDENTITIES.key(row, withSchema),
+        send(
+                settings.identitiesTopic(),
+                DebeziumTable.IDENTITIES.key(row, withSchema),
                 DebeziumTable.IDENTITIES.insert(row, lsn += 8, withSchema));
     }
 
     public void relink(String system, String externalId, long customerId, boolean withSchema) {
         Map<String, Object> row = identity(system, externalId, customerId);
-        send(settings.identitiesTopic(), DebeziumTable.IDENTITIES.key(row, withSchema),
+        send(
+                settings.identitiesTopic(),
+                DebeziumTable.IDENTITIES.key(row, withSchema),
                 DebeziumTable.IDENTITIES.update(row, lsn += 8, withSchema));
     }
 
@@ -84,15 +102,43 @@ public final class Feeds implements AutoCloseable {
     }
 
     public void web(String eventId, String visitorId, String sessionId, String type, String time) {
-        send(settings.webEventsTopic(), visitorId,
-                "{\"event_id\":\"" + eventId + "\",\"visitor_id\":\"" + visitorId
-                        + "\",\"session_id\":\"" + sessionId + "\",\"event_type\":\"" + type
-                        + "\",\"url\":\"https://example.com/" + type + "\",\"event_time\":\"" + time + "\"}");
+        send(
+                settings.webEventsTopic(),
+                visitorId,
+                "{\"event_id\":\""
+                        + eventId
+                        + "\",\"visitor_id\":\""
+                        + visitorId
+                        + "\",\"session_id\":\""
+                        + sessionId
+                        + "\",\"event_type\":\""
+                        + type
+                        + "\",\"url\":\"https://example.com/"
+                        + type
+                        + "\",\"event_time\":\""
+                        + time
+                        + "\"}");
     }
 
-    public void product(String eventId, String userId, String sessionId, String type, String feature, Long durationMs, String time) {
-        StringBuilder json = new StringBuilder("{\"event_id\":\"" + eventId + "\",\"user_id\":\"" + userId
-                + "\",\"session_id\":\"" + sessionId + "\",\"event_type\":\"" + type + "\"");
+    public void product(
+            String eventId,
+            String userId,
+            String sessionId,
+            String type,
+            String feature,
+            Long durationMs,
+            String time) {
+        StringBuilder json =
+                new StringBuilder(
+                        "{\"event_id\":\""
+                                + eventId
+                                + "\",\"user_id\":\""
+                                + userId
+                                + "\",\"session_id\":\""
+                                + sessionId
+                                + "\",\"event_type\":\""
+                                + type
+                                + "\"");
         if (feature != null) {
             json.append(",\"feature\":\"").append(feature).append('"');
         }
@@ -112,11 +158,13 @@ public final class Feeds implements AutoCloseable {
 
     private void send(String topic, String key, String value) {
         // one producer keeps per-partition order; the broker acknowledges everything by close()
-        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-            if (error != null) {
-                failure.compareAndSet(null, error);
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(topic, key, value),
+                (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
     }
 
     /** Waits until the broker has everything sent so far. */

@@ -17,16 +17,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * A seeded, finished history of CRM changes, identity links and analytics events, written once to
  * the input topics, so that several runs (streaming, backfill) can read exactly the same records.
- * It holds what real input holds: inserts with and without the Debezium schema envelope,
- * updates, deletes with their tombstones, identity links that arrive after their events,
- * re-pointed links, duplicated events, events out of event-time order, and malformed records.
- * Event times are fixed (not the wall clock), so two histories of the same seed are equal.
+ * It holds what real input holds: inserts with and without the Debezium schema envelope, updates,
+ * deletes with their tombstones, identity links that arrive after their events, re-pointed links,
+ * duplicated events, events out of event-time order, and malformed records. Event times are fixed
+ * (not the wall clock), so two histories of the same seed are equal.
  */
 public final class RecordedHistory {
 
     private static final Instant BEGINNING = Instant.parse("2026-03-02T08:00:00Z");
     private static final String[] COUNTRIES = {"DE", "FR", "AT", "NL", "PL", "ES"};
-    private static final String[] WEB_TYPES = {"page_view", "blog_view", "video_view", "whitepaper_view"};
+    private static final String[] WEB_TYPES = {
+        "page_view", "blog_view", "video_view", "whitepaper_view"
+    };
 
     /** How much a history holds, by kind, for tests and benchmark reports. */
     public record Counts(long records, long customers, long deletedCustomers, long malformed) {}
@@ -51,13 +53,18 @@ public final class RecordedHistory {
      * topics} names and waits for the broker to acknowledge all of it. {@code sessionsPerCustomer}
      * scales the events (a session is 1-6 web events or 3-8 product events).
      */
-    public static Counts write(KafkaProducer<String, String> producer, JobSettings topics, int customers,
-            int sessionsPerCustomer, long seed) {
+    public static Counts write(
+            KafkaProducer<String, String> producer,
+            JobSettings topics,
+            int customers,
+            int sessionsPerCustomer,
+            long seed) {
         RecordedHistory history = new RecordedHistory(producer, topics, seed);
         long deleted = history.writeAll(customers, sessionsPerCustomer);
         producer.flush();
         if (history.failure.get() != null) {
-            throw new IllegalStateException("a history record was not written", history.failure.get());
+            throw new IllegalStateException(
+                    "a history record was not written", history.failure.get());
         }
         return new Counts(history.records, customers, deleted, history.malformed);
     }
@@ -111,14 +118,18 @@ public final class RecordedHistory {
     private void insert(long id, int persona) {
         boolean withSchema = id % 2 == 0;
         Map<String, Object> row = customerRow(id, persona, false);
-        send(topics.customersTopic(), DebeziumTable.CUSTOMERS.key(row, withSchema),
+        send(
+                topics.customersTopic(),
+                DebeziumTable.CUSTOMERS.key(row, withSchema),
                 DebeziumTable.CUSTOMERS.insert(row, lsn += 8, withSchema));
     }
 
     private void update(long id, int persona) {
         boolean withSchema = id % 2 == 0;
         Map<String, Object> row = customerRow(id, persona, true);
-        send(topics.customersTopic(), DebeziumTable.CUSTOMERS.key(row, withSchema),
+        send(
+                topics.customersTopic(),
+                DebeziumTable.CUSTOMERS.key(row, withSchema),
                 DebeziumTable.CUSTOMERS.update(row, lsn += 8, withSchema));
     }
 
@@ -126,7 +137,10 @@ public final class RecordedHistory {
         boolean withSchema = id % 2 == 0;
         Map<String, Object> key = Map.of("customer_id", id);
         String kafkaKey = DebeziumTable.CUSTOMERS.key(key, withSchema);
-        send(topics.customersTopic(), kafkaKey, DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema));
+        send(
+                topics.customersTopic(),
+                kafkaKey,
+                DebeziumTable.CUSTOMERS.delete(key, lsn += 8, withSchema));
         send(topics.customersTopic(), kafkaKey, null);
     }
 
@@ -134,7 +148,12 @@ public final class RecordedHistory {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("customer_id", id);
         row.put("email", "customer" + id + "@example.com");
-        row.put("birth_date", id % 11 == 0 ? null : LocalDate.of(1950 + (int) (id % 55), 1 + (int) (id % 12), 1 + (int) (id % 28)));
+        row.put(
+                "birth_date",
+                id % 11 == 0
+                        ? null
+                        : LocalDate.of(
+                                1950 + (int) (id % 55), 1 + (int) (id % 12), 1 + (int) (id % 28)));
         row.put("country", COUNTRIES[(int) (id % COUNTRIES.length)]);
         row.put("created_at", BEGINNING.minusSeconds(86_400L * (id % 700)));
         row.put("converted_to_sale", updated && persona == 2);
@@ -143,7 +162,10 @@ public final class RecordedHistory {
         return row;
     }
 
-    /** Web and product identities of a customer; re-pointed: customer id's web visitor goes to id + 1. */
+    /**
+     * Web and product identities of a customer; re-pointed: customer id's web visitor goes to id +
+     * 1.
+     */
     private void link(long id, boolean repoint) {
         boolean withSchema = id % 3 == 0;
         for (String system : repoint ? List.of("web") : List.of("web", "product")) {
@@ -151,10 +173,14 @@ public final class RecordedHistory {
             identity.put("system", system);
             identity.put("external_id", externalId(system, id));
             identity.put("customer_id", repoint ? id + 1 : id);
-            String message = repoint
-                    ? DebeziumTable.IDENTITIES.update(identity, lsn += 8, withSchema)
-                    : DebeziumTable.IDENTITIES.insert(identity, lsn += 8, withSchema);
-            send(topics.identitiesTopic(), DebeziumTable.IDENTITIES.key(identity, withSchema), message);
+            String message =
+                    repoint
+                            ? DebeziumTable.IDENTITIES.update(identity, lsn += 8, withSchema)
+                            : DebeziumTable.IDENTITIES.insert(identity, lsn += 8, withSchema);
+            send(
+                    topics.identitiesTopic(),
+                    DebeziumTable.IDENTITIES.key(identity, withSchema),
+                    message);
         }
     }
 
@@ -164,7 +190,9 @@ public final class RecordedHistory {
 
     private void session(long id, int persona, int number) {
         // sessions a day apart; every fifth one is sent after a later one (late in event time)
-        Instant start = BEGINNING.plusSeconds(86_400L * (number % 5 == 4 ? number - 3 : number) + id % 3_600);
+        Instant start =
+                BEGINNING.plusSeconds(
+                        86_400L * (number % 5 == 4 ? number - 3 : number) + id % 3_600);
         if (persona != 3 && (persona != 2 || random.nextBoolean())) {
             web(id, persona, start);
         }
@@ -178,9 +206,16 @@ public final class RecordedHistory {
         String session = "ws-" + id + "-" + eventSeq++;
         int views = 1 + random.nextInt(6);
         for (int v = 0; v < views; v++) {
-            String type = persona == 0 ? WEB_TYPES[random.nextInt(2)] : WEB_TYPES[random.nextInt(4)];
-            String event = AnalyticsEvents.web("w" + eventSeq++, visitor, session, type,
-                    "https://example.com/" + type + "/" + random.nextInt(50), start.plusSeconds(v * 20L));
+            String type =
+                    persona == 0 ? WEB_TYPES[random.nextInt(2)] : WEB_TYPES[random.nextInt(4)];
+            String event =
+                    AnalyticsEvents.web(
+                            "w" + eventSeq++,
+                            visitor,
+                            session,
+                            type,
+                            "https://example.com/" + type + "/" + random.nextInt(50),
+                            start.plusSeconds(v * 20L));
             send(topics.webEventsTopic(), visitor, event);
             // at-least-once producers upstream: now and then the same event twice
             if (random.nextInt(50) == 0) {
@@ -195,14 +230,28 @@ public final class RecordedHistory {
         productEvent(user, session, "session_start", null, null, start);
         int uses = 1 + random.nextInt(persona == 2 ? 6 : 2);
         for (int u = 0; u < uses; u++) {
-            productEvent(user, session, "feature_used", "feature-" + random.nextInt(persona == 2 ? 12 : 3), null, start.plusSeconds(u + 1));
+            productEvent(
+                    user,
+                    session,
+                    "feature_used",
+                    "feature-" + random.nextInt(persona == 2 ? 12 : 3),
+                    null,
+                    start.plusSeconds(u + 1));
         }
         long duration = 60_000L + random.nextInt(persona == 2 ? 1_800_000 : 300_000);
         productEvent(user, session, "session_end", null, duration, start.plusMillis(duration));
     }
 
-    private void productEvent(String user, String session, String type, String feature, Long durationMs, Instant time) {
-        String event = AnalyticsEvents.product("p" + eventSeq++, user, session, type, feature, durationMs, time);
+    private void productEvent(
+            String user,
+            String session,
+            String type,
+            String feature,
+            Long durationMs,
+            Instant time) {
+        String event =
+                AnalyticsEvents.product(
+                        "p" + eventSeq++, user, session, type, feature, durationMs, time);
         String message = event;
         send(topics.productEventsTopic(), user, message);
         if (random.nextInt(50) == 0) {
@@ -213,21 +262,47 @@ public final class RecordedHistory {
     private void malformed(long id) {
         malformed++;
         switch ((int) (id / 100 % 4)) {
-            case 0 -> send(topics.webEventsTopic(), null, "{\"event_id\":\"broken-" + eventSeq++ + "\",\"visitor_id\":");
-            case 1 -> send(topics.webEventsTopic(), null, "{\"event_id\":\"x" + eventSeq++
-                    + "\",\"visitor_id\":\"v\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\"" + BEGINNING + "\"}");
-            case 2 -> send(topics.productEventsTopic(), null, "{\"event_id\":\"n" + eventSeq++
-                    + "\",\"user_id\":\"user-" + id + "\",\"session_id\":\"s\",\"event_type\":\"session_end\",\"duration_ms\":-5,\"event_time\":\"" + BEGINNING + "\"}");
-            default -> send(topics.customersTopic(), "{\"customer_id\":" + id + "}", "{\"payload\":{\"op\":\"x\"}}");
+            case 0 ->
+                    send(
+                            topics.webEventsTopic(),
+                            null,
+                            "{\"event_id\":\"broken-" + eventSeq++ + "\",\"visitor_id\":");
+            case 1 ->
+                    send(
+                            topics.webEventsTopic(),
+                            null,
+                            "{\"event_id\":\"x"
+                                    + eventSeq++
+                                    + "\",\"visitor_id\":\"v\",\"session_id\":\"s\",\"event_type\":\"click\",\"event_time\":\""
+                                    + BEGINNING
+                                    + "\"}");
+            case 2 ->
+                    send(
+                            topics.productEventsTopic(),
+                            null,
+                            "{\"event_id\":\"n"
+                                    + eventSeq++
+                                    + "\",\"user_id\":\"user-"
+                                    + id
+                                    + "\",\"session_id\":\"s\",\"event_type\":\"session_end\",\"duration_ms\":-5,\"event_time\":\""
+                                    + BEGINNING
+                                    + "\"}");
+            default ->
+                    send(
+                            topics.customersTopic(),
+                            "{\"customer_id\":" + id + "}",
+                            "{\"payload\":{\"op\":\"x\"}}");
         }
     }
 
     private void send(String topic, String key, String value) {
         records++;
-        producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-            if (error != null) {
-                failure.compareAndSet(null, error);
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(topic, key, value),
+                (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
     }
 }

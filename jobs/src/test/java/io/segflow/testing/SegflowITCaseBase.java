@@ -2,12 +2,16 @@ package io.segflow.testing;
 
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
+import io.segflow.infra.KafkaTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
+import java.io.File;
+import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,22 +19,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.segflow.infra.KafkaTopics;
-import java.io.File;
-import java.net.URI;
-import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 
 /**
  * Integration tests run the real job on a real stack: a Flink MiniCluster at parallelism 2 (so
@@ -39,7 +39,10 @@ import org.apache.flink.configuration.RestOptions;
  */
 public abstract class SegflowITCaseBase {
 
-    /** The metrics of the current test class's MiniCluster (a reporter lives as long as its cluster). */
+    /**
+     * The metrics of the current test class's MiniCluster (a reporter lives as long as its
+     * cluster).
+     */
     protected static volatile InMemoryReporter metrics;
 
     @RegisterExtension
@@ -55,8 +58,6 @@ public abstract class SegflowITCaseBase {
                     });
 
     private static final AtomicInteger RUNS = new AtomicInteger();
-
-
 
     protected static EmbeddedKafka kafka() {
         return Stack.INSTANCE.kafka;
@@ -119,30 +120,42 @@ public abstract class SegflowITCaseBase {
      */
     protected static List<String> segflowJar(String command, JobSettings settings) {
         String jar = System.getProperty("segflow.jar", "target/segflow.jar");
-        return new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", new File(jar).getAbsolutePath(),
-                command,
-                "--kafka", settings.kafkaBootstrapServers(),
-                "--jdbc-url", settings.jdbcUrl(),
-                "--topic-customers", settings.customersTopic(),
-                "--topic-identities", settings.identitiesTopic(),
-                "--topic-web-events", settings.webEventsTopic(),
-                "--topic-product-events", settings.productEventsTopic(),
-                "--topic-dead-letter", settings.deadLetterTopic(),
-                "--topic-segments", settings.segmentsTopic(),
-                "--topic-models", settings.modelsTopic()));
+        return new ArrayList<>(
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        new File(jar).getAbsolutePath(),
+                        command,
+                        "--kafka",
+                        settings.kafkaBootstrapServers(),
+                        "--jdbc-url",
+                        settings.jdbcUrl(),
+                        "--topic-customers",
+                        settings.customersTopic(),
+                        "--topic-identities",
+                        settings.identitiesTopic(),
+                        "--topic-web-events",
+                        settings.webEventsTopic(),
+                        "--topic-product-events",
+                        settings.productEventsTopic(),
+                        "--topic-dead-letter",
+                        settings.deadLetterTopic(),
+                        "--topic-segments",
+                        settings.segmentsTopic(),
+                        "--topic-models",
+                        settings.modelsTopic()));
     }
 
     /** The REST address of the test MiniCluster. */
     protected static URI restAddress() {
         var client = FLINK.getClientConfiguration();
-        return URI.create("http://" + client.get(RestOptions.ADDRESS) + ":"
-                + client.get(RestOptions.PORT));
+        return URI.create(
+                "http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT));
     }
 
     /** Checkpoints of every test run, each under its own consumer group. */
-    protected static final Path STATE_DIRECTORY = Path.of("target", "segflow-state").toAbsolutePath();
+    protected static final Path STATE_DIRECTORY =
+            Path.of("target", "segflow-state").toAbsolutePath();
 
     protected static Path repositorySql() {
         Path here = Path.of("").toAbsolutePath();
@@ -181,7 +194,8 @@ public abstract class SegflowITCaseBase {
     protected static void cancel(JobClient job) throws Exception {
         job.cancel().get(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!job.getJobStatus().get().isGloballyTerminalState() && System.nanoTime() < deadline) {
+        while (!job.getJobStatus().get().isGloballyTerminalState()
+                && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
     }

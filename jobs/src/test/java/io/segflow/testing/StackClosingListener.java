@@ -6,8 +6,8 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Stops the embedded Kafka broker and PostgreSQL server when the test run ends, while the JVM
- * is still whole, instead of leaving it to shutdown hooks that race with everyone else's.
+ * Stops the embedded Kafka broker and PostgreSQL server when the test run ends, while the JVM is
+ * still whole, instead of leaving it to shutdown hooks that race with everyone else's.
  */
 public class StackClosingListener implements LauncherSessionListener {
 

@@ -4,15 +4,14 @@ import java.io.Serializable;
 
 /**
  * A column a decoder fills: its name, the kind of value it holds (with precision and scale where
- * the kind has them), and whether a record without it is unusable. Plain Java, so the decoders
- * can be used and tested without Flink; {@link ColumnSpecs} makes these from Flink's type syntax.
+ * the kind has them), and whether a record without it is unusable. Plain Java, so the decoders can
+ * be used and tested without Flink; {@link ColumnSpecs} makes these from Flink's type syntax.
  *
  * @param precision the length for CHAR and VARCHAR, the precision for DECIMAL, the fractional
  *     second digits for TIME, TIMESTAMP and TIMESTAMP_LTZ; unused otherwise
  * @param scale the scale for DECIMAL; unused otherwise
- * @param required true when the column was declared NOT NULL: a record where it is absent or
- *     null is rejected (the output column itself is still nullable: a rejected record has no
- *     values)
+ * @param required true when the column was declared NOT NULL: a record where it is absent or null
+ *     is rejected (the output column itself is still nullable: a rejected record has no values)
  */
 public record ColumnSpec(String name, Kind kind, int precision, int scale, boolean required)
         implements Serializable {
@@ -21,8 +20,8 @@ public record ColumnSpec(String name, Kind kind, int precision, int scale, boole
     public static final int MAX_LENGTH = Integer.MAX_VALUE;
 
     /**
-     * The value kinds the decoders produce. The Java class of each is the default conversion
-     * class of the Flink type of the same name, so rows go to Flink unconverted.
+     * The value kinds the decoders produce. The Java class of each is the default conversion class
+     * of the Flink type of the same name, so rows go to Flink unconverted.
      */
     public enum Kind {
         /** {@link String}, at most {@code precision} characters. */
@@ -63,11 +62,12 @@ public record ColumnSpec(String name, Kind kind, int precision, int scale, boole
 
     /** A column of a kind without length, precision or scale. */
     public static ColumnSpec of(String name, Kind kind, boolean required) {
-        int precision = switch (kind) {
-            case CHAR, VARCHAR -> MAX_LENGTH;
-            case TIMESTAMP, TIMESTAMP_LTZ -> 6;
-            default -> 0;
-        };
+        int precision =
+                switch (kind) {
+                    case CHAR, VARCHAR -> MAX_LENGTH;
+                    case TIMESTAMP, TIMESTAMP_LTZ -> 6;
+                    default -> 0;
+                };
         return new ColumnSpec(name, kind, precision, 0, required);
     }
 

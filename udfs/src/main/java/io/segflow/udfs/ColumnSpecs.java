@@ -23,10 +23,10 @@ import org.apache.flink.table.types.utils.TypeConversions;
 /**
  * Reads the column list the SQL passes to the decoding functions ({@code 'customer_id BIGINT NOT
  * NULL, email STRING, ...'}, Flink's own column syntax, parsed as the fields of a ROW type) into
- * {@link ColumnSpec}s and into the functions' output type. An unsupported type or a malformed
- * list is a {@link ValidationException} when the query is planned: that is a mistake in the SQL,
- * not bad data. TIME must be declared without fractional seconds (TIME or TIME(0)): Flink's planner
- * has no other TIME precision.
+ * {@link ColumnSpec}s and into the functions' output type. An unsupported type or a malformed list
+ * is a {@link ValidationException} when the query is planned: that is a mistake in the SQL, not bad
+ * data. TIME must be declared without fractional seconds (TIME or TIME(0)): Flink's planner has no
+ * other TIME precision.
  */
 final class ColumnSpecs {
 
@@ -48,9 +48,9 @@ final class ColumnSpecs {
     }
 
     /**
-     * The function's output row: the leading fields, the declared columns, then parse_error
-     * STRING. Every field is nullable: a record that cannot be decoded has no values, and NOT NULL
-     * in the list means "required in the input", which the decoder enforces.
+     * The function's output row: the leading fields, the declared columns, then parse_error STRING.
+     * Every field is nullable: a record that cannot be decoded has no values, and NOT NULL in the
+     * list means "required in the input", which the decoder enforces.
      */
     static DataType outputType(String columnList, List<DataTypes.Field> leading) {
         RowType row = rowType(columnList);
@@ -62,15 +62,25 @@ final class ColumnSpecs {
         for (RowType.RowField field : row.getFields()) {
             if (taken.contains(field.getName().toLowerCase(Locale.ROOT))) {
                 throw new ValidationException(
-                        "column '" + field.getName() + "': the function emits a column of that name itself");
+                        "column '"
+                                + field.getName()
+                                + "': the function emits a column of that name itself");
             }
             if (field.getType() instanceof TimeType time && time.getPrecision() > 0) {
-                // the planner's TIME has no fractional seconds; TIME(3) would fail in code generation
-                throw new ValidationException("column " + field.getName() + ": TIME(" + time.getPrecision()
-                        + ") is not supported, Flink's planner supports TIME(0) only; declare TIME");
+                // the planner's TIME has no fractional seconds; TIME(3) would fail in code
+                // generation
+                throw new ValidationException(
+                        "column "
+                                + field.getName()
+                                + ": TIME("
+                                + time.getPrecision()
+                                + ") is not supported, Flink's planner supports TIME(0) only;"
+                                + " declare TIME");
             }
-            fields.add(DataTypes.FIELD(
-                    field.getName(), TypeConversions.fromLogicalToDataType(field.getType().copy(true))));
+            fields.add(
+                    DataTypes.FIELD(
+                            field.getName(),
+                            TypeConversions.fromLogicalToDataType(field.getType().copy(true))));
         }
         fields.add(DataTypes.FIELD(PARSE_ERROR, DataTypes.STRING()));
         return DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));
@@ -83,7 +93,9 @@ final class ColumnSpecs {
         }
         LogicalType parsed;
         try {
-            parsed = LogicalTypeParser.parse("ROW<" + columnList + ">", ColumnSpecs.class.getClassLoader());
+            parsed =
+                    LogicalTypeParser.parse(
+                            "ROW<" + columnList + ">", ColumnSpecs.class.getClassLoader());
         } catch (RuntimeException e) {
             throw new ValidationException(
                     "cannot read the column list '" + columnList + "': " + e.getMessage(), e);
@@ -105,8 +117,11 @@ final class ColumnSpecs {
     private static ColumnSpec spec(String name, LogicalType type) {
         boolean required = !type.isNullable();
         return switch (type.getTypeRoot()) {
-            case CHAR -> new ColumnSpec(name, Kind.CHAR, ((CharType) type).getLength(), 0, required);
-            case VARCHAR -> new ColumnSpec(name, Kind.VARCHAR, ((VarCharType) type).getLength(), 0, required);
+            case CHAR ->
+                    new ColumnSpec(name, Kind.CHAR, ((CharType) type).getLength(), 0, required);
+            case VARCHAR ->
+                    new ColumnSpec(
+                            name, Kind.VARCHAR, ((VarCharType) type).getLength(), 0, required);
             case BOOLEAN -> ColumnSpec.of(name, Kind.BOOLEAN, required);
             case TINYINT -> ColumnSpec.of(name, Kind.TINYINT, required);
             case SMALLINT -> ColumnSpec.of(name, Kind.SMALLINT, required);
@@ -114,19 +129,39 @@ final class ColumnSpecs {
             case BIGINT -> ColumnSpec.of(name, Kind.BIGINT, required);
             case FLOAT -> ColumnSpec.of(name, Kind.FLOAT, required);
             case DOUBLE -> ColumnSpec.of(name, Kind.DOUBLE, required);
-            case DECIMAL -> new ColumnSpec(
-                    name, Kind.DECIMAL, ((DecimalType) type).getPrecision(), ((DecimalType) type).getScale(), required);
+            case DECIMAL ->
+                    new ColumnSpec(
+                            name,
+                            Kind.DECIMAL,
+                            ((DecimalType) type).getPrecision(),
+                            ((DecimalType) type).getScale(),
+                            required);
             case DATE -> ColumnSpec.of(name, Kind.DATE, required);
-            case TIME_WITHOUT_TIME_ZONE -> new ColumnSpec(
-                    name, Kind.TIME, ((TimeType) type).getPrecision(), 0, required);
-            case TIMESTAMP_WITHOUT_TIME_ZONE -> new ColumnSpec(
-                    name, Kind.TIMESTAMP, ((TimestampType) type).getPrecision(), 0, required);
-            case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> new ColumnSpec(
-                    name, Kind.TIMESTAMP_LTZ, ((LocalZonedTimestampType) type).getPrecision(), 0, required);
-            default -> throw new ValidationException(
-                    "column " + name + ": type " + type.asSummaryString() + " is not supported; use STRING, VARCHAR(n),"
-                            + " CHAR(n), BOOLEAN, TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p, s), DATE,"
-                            + " TIME(p), TIMESTAMP(p) or TIMESTAMP_LTZ(p)");
+            case TIME_WITHOUT_TIME_ZONE ->
+                    new ColumnSpec(name, Kind.TIME, ((TimeType) type).getPrecision(), 0, required);
+            case TIMESTAMP_WITHOUT_TIME_ZONE ->
+                    new ColumnSpec(
+                            name,
+                            Kind.TIMESTAMP,
+                            ((TimestampType) type).getPrecision(),
+                            0,
+                            required);
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE ->
+                    new ColumnSpec(
+                            name,
+                            Kind.TIMESTAMP_LTZ,
+                            ((LocalZonedTimestampType) type).getPrecision(),
+                            0,
+                            required);
+            default ->
+                    throw new ValidationException(
+                            "column "
+                                    + name
+                                    + ": type "
+                                    + type.asSummaryString()
+                                    + " is not supported; use STRING, VARCHAR(n), CHAR(n), BOOLEAN,"
+                                    + " TINYINT, SMALLINT, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p,"
+                                    + " s), DATE, TIME(p), TIMESTAMP(p) or TIMESTAMP_LTZ(p)");
         };
     }
 }

@@ -8,18 +8,18 @@ import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code COUNT_DEAD_LETTER(source_topic, reason)}: returns {@code reason} unchanged and counts
- * the record in Flink metrics, so monitoring sees bad input without reading the dead-letter table:
+ * {@code COUNT_DEAD_LETTER(source_topic, reason)}: returns {@code reason} unchanged and counts the
+ * record in Flink metrics, so monitoring sees bad input without reading the dead-letter table:
  *
  * <ul>
- *   <li>{@code segflow.topic.<source_topic>.deadLetters}, one counter per source topic
- *       ({@code unknown} when the topic is NULL);
+ *   <li>{@code segflow.topic.<source_topic>.deadLetters}, one counter per source topic ({@code
+ *       unknown} when the topic is NULL);
  *   <li>{@code segflow.deadLettersTotal}, all topics together.
  * </ul>
  *
- * <p>A NULL reason is not a dead letter: it is returned and not counted. The function is
- * declared non-deterministic because counting is a side effect: the planner must neither fold the
- * call into a constant nor evaluate it more than once per row.
+ * <p>A NULL reason is not a dead letter: it is returned and not counted. The function is declared
+ * non-deterministic because counting is a side effect: the planner must neither fold the call into
+ * a constant nor evaluate it more than once per row.
  */
 public class CountDeadLetter extends ScalarFunction {
 
@@ -45,7 +45,9 @@ public class CountDeadLetter extends ScalarFunction {
         if (reason != null && group != null) {
             total.inc();
             String topic = sourceTopic == null ? "unknown" : sourceTopic;
-            byTopic.computeIfAbsent(topic, t -> group.addGroup(TOPIC_GROUP, t).counter(PER_TOPIC_COUNTER)).inc();
+            byTopic.computeIfAbsent(
+                            topic, t -> group.addGroup(TOPIC_GROUP, t).counter(PER_TOPIC_COUNTER))
+                    .inc();
         }
         return reason;
     }

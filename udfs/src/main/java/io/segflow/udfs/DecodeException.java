@@ -1,8 +1,8 @@
 package io.segflow.udfs;
 
 /**
- * Why a record cannot be decoded; the message becomes the record's parse_error. It is an
- * expected outcome (bad input), not a failure, so it carries no stack trace.
+ * Why a record cannot be decoded; the message becomes the record's parse_error. It is an expected
+ * outcome (bad input), not a failure, so it carries no stack trace.
  */
 public final class DecodeException extends Exception {
 

@@ -1,9 +1,9 @@
 package io.segflow.udfs;
 
 /**
- * What a decoder made of one record: the values in column order, or the reason it could not.
- * A failed record has all values null. {@code op} is the Debezium operation for change events
- * (as far as it could be read, also for a failed record), null for plain records.
+ * What a decoder made of one record: the values in column order, or the reason it could not. A
+ * failed record has all values null. {@code op} is the Debezium operation for change events (as far
+ * as it could be read, also for a failed record), null for plain records.
  */
 public record DecodedRow(String op, Object[] values, String error) {
 

@@ -5,7 +5,6 @@ import java.util.Optional;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.TableFunction;
-import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.ArgumentTypeStrategy;
 import org.apache.flink.table.types.inference.InputTypeStrategies;
 import org.apache.flink.table.types.inference.TypeInference;
@@ -13,9 +12,9 @@ import org.apache.flink.types.Row;
 
 /**
  * A table function {@code f(payload, 'col TYPE, ...')} that emits one row per payload: the
- * subclass's leading columns, the declared columns, and parse_error (NULL when the record is
- * fine). The column list must be a string literal: it decides the output type when the query is
- * planned, through the custom type inference below.
+ * subclass's leading columns, the declared columns, and parse_error (NULL when the record is fine).
+ * The column list must be a string literal: it decides the output type when the query is planned,
+ * through the custom type inference below.
  *
  * <p>The decoding itself is in {@link RecordDecoder} (plain Java); this class only adapts it to
  * Flink, caches the parsed column list, and guarantees that nothing is ever thrown for a record.
@@ -43,8 +42,11 @@ abstract class DecodingFunction extends TableFunction<Row> {
             decoded = decode(current, payload);
         } catch (RuntimeException e) {
             // the decoders catch everything already; this is the last line of defence
-            decoded = DecodedRow.failed(null, current.columns().size(),
-                    "cannot decode record: " + e.getClass().getSimpleName());
+            decoded =
+                    DecodedRow.failed(
+                            null,
+                            current.columns().size(),
+                            "cannot decode record: " + e.getClass().getSimpleName());
         }
         if (decoded != null) {
             collect(row(leadingValues(decoded), decoded));
@@ -77,22 +79,26 @@ abstract class DecodingFunction extends TableFunction<Row> {
     @Override
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         return TypeInference.newBuilder()
-                .inputTypeStrategy(InputTypeStrategies.sequence(
-                        new String[] {"payload", "columns"},
-                        new ArgumentTypeStrategy[] {
-                            InputTypeStrategies.explicit(DataTypes.STRING()),
-                            InputTypeStrategies.and(
-                                    InputTypeStrategies.LITERAL, InputTypeStrategies.explicit(DataTypes.STRING()))
-                        }))
-                .outputTypeStrategy(call -> {
-                    Optional<String> columns = call.getArgumentValue(1, String.class);
-                    if (columns.isEmpty()) {
-                        throw call.newValidationError(
-                                "The second argument must be a string literal listing the columns,"
-                                        + " e.g. 'id BIGINT NOT NULL, name STRING'.");
-                    }
-                    return Optional.of(ColumnSpecs.outputType(columns.get(), leadingFields()));
-                })
+                .inputTypeStrategy(
+                        InputTypeStrategies.sequence(
+                                new String[] {"payload", "columns"},
+                                new ArgumentTypeStrategy[] {
+                                    InputTypeStrategies.explicit(DataTypes.STRING()),
+                                    InputTypeStrategies.and(
+                                            InputTypeStrategies.LITERAL,
+                                            InputTypeStrategies.explicit(DataTypes.STRING()))
+                                }))
+                .outputTypeStrategy(
+                        call -> {
+                            Optional<String> columns = call.getArgumentValue(1, String.class);
+                            if (columns.isEmpty()) {
+                                throw call.newValidationError(
+                                        "The second argument must be a string literal listing the"
+                                            + " columns, e.g. 'id BIGINT NOT NULL, name STRING'.");
+                            }
+                            return Optional.of(
+                                    ColumnSpecs.outputType(columns.get(), leadingFields()));
+                        })
                 .build();
     }
 }

@@ -5,9 +5,9 @@ import java.time.LocalDate;
 
 /**
  * The common shape of an ISO-8601 instant, {@code 2026-11-20T10:15:30.250Z} or with an offset
- * ({@code +01:00}), read without java.time's formatter: every analytics event carries one, and
- * the formatter's general parsing was a tenth of the job's CPU. Anything else (other shapes,
- * impossible dates) is left to the formatter, which also words the error.
+ * ({@code +01:00}), read without java.time's formatter: every analytics event carries one, and the
+ * formatter's general parsing was a tenth of the job's CPU. Anything else (other shapes, impossible
+ * dates) is left to the formatter, which also words the error.
  */
 final class IsoInstant {
 
@@ -16,8 +16,12 @@ final class IsoInstant {
     /** The instant, or null when the text is not exactly of the common shape. */
     static Instant parse(String text) {
         int n = text.length();
-        if (n < 20 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-                || text.charAt(13) != ':' || text.charAt(16) != ':') {
+        if (n < 20
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':') {
             return null;
         }
         int year = digits(text, 0, 4);
@@ -26,8 +30,17 @@ final class IsoInstant {
         int hour = digits(text, 11, 13);
         int minute = digits(text, 14, 16);
         int second = digits(text, 17, 19);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
             return null;
         }
         int at = 19;
@@ -49,7 +62,9 @@ final class IsoInstant {
         int offsetSeconds;
         if (at == n - 1 && text.charAt(at) == 'Z') {
             offsetSeconds = 0;
-        } else if (at == n - 6 && (text.charAt(at) == '+' || text.charAt(at) == '-') && text.charAt(at + 3) == ':') {
+        } else if (at == n - 6
+                && (text.charAt(at) == '+' || text.charAt(at) == '-')
+                && text.charAt(at + 3) == ':') {
             int hours = digits(text, at + 1, at + 3);
             int minutes = digits(text, at + 4, at + 6);
             if (hours < 0 || hours > 18 || minutes < 0 || minutes > 59) {

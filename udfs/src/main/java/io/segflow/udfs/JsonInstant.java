@@ -14,8 +14,8 @@ import org.apache.flink.table.functions.ScalarFunction;
 
 /**
  * {@code JSON_INSTANT(payload, 'field')}: the instant in a top-level field of a JSON object, as
- * TIMESTAMP_LTZ(3); NULL when the payload is NULL or not an object, or the field is absent, null
- * or not a timestamp. Never throws.
+ * TIMESTAMP_LTZ(3); NULL when the payload is NULL or not an object, or the field is absent, null or
+ * not a timestamp. Never throws.
  *
  * <p>Made for a watermark's computed column, so it is cheap: it streams over the top level only,
  * skips nested values without building them, and stops at the field. The field's value is read
@@ -27,7 +27,8 @@ public class JsonInstant extends ScalarFunction {
 
     private static final long serialVersionUID = 1L;
 
-    private static final ColumnSpec INSTANT = new ColumnSpec("instant", Kind.TIMESTAMP_LTZ, 3, 0, false);
+    private static final ColumnSpec INSTANT =
+            new ColumnSpec("instant", Kind.TIMESTAMP_LTZ, 3, 0, false);
 
     public @DataTypeHint("TIMESTAMP_LTZ(3)") Instant eval(String payload, String field) {
         if (payload == null || field == null) {
@@ -45,9 +46,10 @@ public class JsonInstant extends ScalarFunction {
                     if (value == JsonToken.VALUE_STRING) {
                         node = TextNode.valueOf(parser.getText());
                     } else if (value == JsonToken.VALUE_NUMBER_INT) {
-                        node = parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                                ? BigIntegerNode.valueOf(parser.getBigIntegerValue())
-                                : LongNode.valueOf(parser.getLongValue());
+                        node =
+                                parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                        ? BigIntegerNode.valueOf(parser.getBigIntegerValue())
+                                        : LongNode.valueOf(parser.getLongValue());
                     } else {
                         return null;
                     }

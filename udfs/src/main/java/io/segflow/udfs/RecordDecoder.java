@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Decodes raw Kafka payloads into rows of declared columns and never throws: a record that
- * cannot be used comes back with all values null and the reason. Two shapes are understood:
+ * Decodes raw Kafka payloads into rows of declared columns and never throws: a record that cannot
+ * be used comes back with all values null and the reason. Two shapes are understood:
  *
  * <ul>
  *   <li>{@link #decodeObject(String)}: a flat JSON object whose top-level fields are the columns
@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 public final class RecordDecoder {
 
     /** Jackson's " (start marker at [Source: ...; line: 1, column: 2])" in messages. */
-    private static final Pattern SOURCE_REFERENCE = Pattern.compile(" ?\\(start marker at \\[[^\\]]*\\]\\)");
+    private static final Pattern SOURCE_REFERENCE =
+            Pattern.compile(" ?\\(start marker at \\[[^\\]]*\\]\\)");
 
     private final List<ColumnSpec> columns;
 
@@ -55,13 +56,13 @@ public final class RecordDecoder {
 
     /**
      * A Debezium change event. For c (insert), r (snapshot read) and u (update) the row is the
-     * "after" image, for d (delete) the "before" image. Under PostgreSQL's default REPLICA
-     * IDENTITY an update has {@code "before": null} (or only the key) and a delete's "before"
-     * holds only the key columns, the others null: both are normal. Other operations (t for
-     * truncate, m for a logical decoding message) are rejected: they are not row changes.
+     * "after" image, for d (delete) the "before" image. Under PostgreSQL's default REPLICA IDENTITY
+     * an update has {@code "before": null} (or only the key) and a delete's "before" holds only the
+     * key columns, the others null: both are normal. Other operations (t for truncate, m for a
+     * logical decoding message) are rejected: they are not row changes.
      *
-     * <p>A null payload (the tombstone Debezium sends after each delete, for log compaction) is
-     * not a change event and is rejected here; {@link ParseDebezium} skips it before calling this.
+     * <p>A null payload (the tombstone Debezium sends after each delete, for log compaction) is not
+     * a change event and is rejected here; {@link ParseDebezium} skips it before calling this.
      */
     public DecodedRow decodeChange(String payload) {
         String op = null;
@@ -76,7 +77,9 @@ public final class RecordDecoder {
                 }
                 if (!root.isObject()) {
                     throw new DecodeException(
-                            "schema envelope payload is not a JSON object (found " + ValueDecoder.describe(root) + ")");
+                            "schema envelope payload is not a JSON object (found "
+                                    + ValueDecoder.describe(root)
+                                    + ")");
                 }
             }
             JsonNode opNode = root.get("op");
@@ -84,23 +87,35 @@ public final class RecordDecoder {
                 throw new DecodeException("missing Debezium op");
             }
             if (!opNode.isTextual()) {
-                throw new DecodeException("Debezium op is not a string (found " + ValueDecoder.describe(opNode) + ")");
+                throw new DecodeException(
+                        "Debezium op is not a string (found "
+                                + ValueDecoder.describe(opNode)
+                                + ")");
             }
             op = opNode.textValue();
-            String image = switch (op) {
-                case "c", "r", "u" -> "after";
-                case "d" -> "before";
-                case "t" -> throw new DecodeException("unsupported Debezium op 't' (truncate)");
-                case "m" -> throw new DecodeException("unsupported Debezium op 'm' (message)");
-                default -> throw new DecodeException("unknown Debezium op '" + ValueDecoder.excerpt(op) + "'");
-            };
+            String image =
+                    switch (op) {
+                        case "c", "r", "u" -> "after";
+                        case "d" -> "before";
+                        case "t" ->
+                                throw new DecodeException("unsupported Debezium op 't' (truncate)");
+                        case "m" ->
+                                throw new DecodeException("unsupported Debezium op 'm' (message)");
+                        default ->
+                                throw new DecodeException(
+                                        "unknown Debezium op '" + ValueDecoder.excerpt(op) + "'");
+                    };
             JsonNode row = root.get(image);
             if (row == null || row.isNull()) {
                 throw new DecodeException("missing \"" + image + "\" row for op '" + op + "'");
             }
             if (!row.isObject()) {
                 throw new DecodeException(
-                        "\"" + image + "\" is not a JSON object (found " + ValueDecoder.describe(row) + ")");
+                        "\""
+                                + image
+                                + "\" is not a JSON object (found "
+                                + ValueDecoder.describe(row)
+                                + ")");
             }
             return DecodedRow.decoded(op, values(row, fieldSchemas(envelopeSchema, image)));
         } catch (DecodeException e) {
@@ -110,7 +125,8 @@ public final class RecordDecoder {
         }
     }
 
-    private Object[] values(JsonNode row, Map<String, JsonNode> fieldSchemas) throws DecodeException {
+    private Object[] values(JsonNode row, Map<String, JsonNode> fieldSchemas)
+            throws DecodeException {
         Object[] values = new Object[columns.size()];
         for (int i = 0; i < values.length; i++) {
             ColumnSpec column = columns.get(i);
@@ -140,7 +156,8 @@ public final class RecordDecoder {
             throw new DecodeException("empty payload");
         }
         if (!root.isObject()) {
-            throw new DecodeException("not a JSON object (found " + ValueDecoder.describe(root) + ")");
+            throw new DecodeException(
+                    "not a JSON object (found " + ValueDecoder.describe(root) + ")");
         }
         return root;
     }
@@ -192,7 +209,8 @@ public final class RecordDecoder {
     }
 
     private static String unexpected(RuntimeException e) {
-        return "cannot decode record: " + e.getClass().getSimpleName()
+        return "cannot decode record: "
+                + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + ValueDecoder.excerpt(e.getMessage()));
     }
 }

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
  * <p>Its settings make it strict where a guess would hide bad data:
  *
  * <ul>
- *   <li>floating-point numbers are read as {@link java.math.BigDecimal}, trailing zeros kept, so
- *       a DECIMAL column gets exactly the digits that were sent, never a binary approximation,
- *       and a number read as text keeps its digits ({@code 1.50} stays "1.50");
+ *   <li>floating-point numbers are read as {@link java.math.BigDecimal}, trailing zeros kept, so a
+ *       DECIMAL column gets exactly the digits that were sent, never a binary approximation, and a
+ *       number read as text keeps its digits ({@code 1.50} stays "1.50");
  *   <li>anything after the first JSON value ({@code {"a":1} garbage}) is malformed JSON;
  *   <li>an object with the same key twice is malformed JSON: which value was meant is unknowable.
  * </ul>

@@ -1,9 +1,11 @@
 package io.segflow.udfs;
 
+import java.util.List;
 import java.util.Optional;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.DataTypeFactory;
 import org.apache.flink.table.functions.AggregateFunction;
+import org.apache.flink.table.functions.FunctionDefinition;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.inference.ArgumentCount;
 import org.apache.flink.table.types.inference.CallContext;
@@ -13,25 +15,23 @@ import org.apache.flink.table.types.inference.Signature;
 import org.apache.flink.table.types.inference.TypeInference;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.types.Row;
-import java.util.List;
-import org.apache.flink.table.functions.FunctionDefinition;
 
 /**
  * The value of the row with the greatest ({@link Latest}) or smallest ({@link Earliest}) order:
- * {@code LATEST_BY(country, kafka_offset)} is the country of a customer's latest CRM change,
- * {@code EARLIEST_BY(visitor_id, event_time)} the visitor of an event's first occurrence.
+ * {@code LATEST_BY(country, kafka_offset)} is the country of a customer's latest CRM change, {@code
+ * EARLIEST_BY(visitor_id, event_time)} the visitor of an event's first occurrence.
  *
- * <p>Why not ROW_NUMBER: a ROW_NUMBER deduplication retracts the previous row on every change,
- * and whatever aggregates its output must then be able to take rows back. These functions fold an
- * append-only input into one row per key that is only ever updated; a value that stays the same
- * is not emitted again. They decide by the order column alone, so a streaming run and a BATCH
- * backfill (which sees the rows in another order) agree. Equal orders are broken by the value
- * itself (the smaller wins for EARLIEST_BY, the larger for LATEST_BY), so the result never
- * depends on arrival order. Rows whose order is NULL are ignored; a NULL value counts like any
- * other (a CRM delete empties the columns it carries no value for).
+ * <p>Why not ROW_NUMBER: a ROW_NUMBER deduplication retracts the previous row on every change, and
+ * whatever aggregates its output must then be able to take rows back. These functions fold an
+ * append-only input into one row per key that is only ever updated; a value that stays the same is
+ * not emitted again. They decide by the order column alone, so a streaming run and a BATCH backfill
+ * (which sees the rows in another order) agree. Equal orders are broken by the value itself (the
+ * smaller wins for EARLIEST_BY, the larger for LATEST_BY), so the result never depends on arrival
+ * order. Rows whose order is NULL are ignored; a NULL value counts like any other (a CRM delete
+ * empties the columns it carries no value for).
  *
- * <p>They take an append-only input only: they do not retract, and the planner refuses them
- * over an updating one.
+ * <p>They take an append-only input only: they do not retract, and the planner refuses them over an
+ * updating one.
  */
 public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
 
@@ -71,7 +71,8 @@ public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
     }
 
     public void accumulate(Row accumulator, Object value, Object order) {
-        if (order != null && wins(value, order, accumulator.getField(VALUE), accumulator.getField(ORDER))) {
+        if (order != null
+                && wins(value, order, accumulator.getField(VALUE), accumulator.getField(ORDER))) {
             accumulator.setField(VALUE, value);
             accumulator.setField(ORDER, order);
         }
@@ -116,14 +117,18 @@ public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
     public TypeInference getTypeInference(DataTypeFactory typeFactory) {
         return TypeInference.newBuilder()
                 .inputTypeStrategy(new ValueAndOrder())
-                .accumulatorTypeStrategy(call -> {
-                    DataType value = call.getArgumentDataTypes().get(0).nullable();
-                    DataType order = call.getArgumentDataTypes().get(1).nullable();
-                    return Optional.of(DataTypes.ROW(
-                                    DataTypes.FIELD("value", value), DataTypes.FIELD("ord", order))
-                            .bridgedTo(Row.class));
-                })
-                .outputTypeStrategy(call -> Optional.of(call.getArgumentDataTypes().get(0).nullable()))
+                .accumulatorTypeStrategy(
+                        call -> {
+                            DataType value = call.getArgumentDataTypes().get(0).nullable();
+                            DataType order = call.getArgumentDataTypes().get(1).nullable();
+                            return Optional.of(
+                                    DataTypes.ROW(
+                                                    DataTypes.FIELD("value", value),
+                                                    DataTypes.FIELD("ord", order))
+                                            .bridgedTo(Row.class));
+                        })
+                .outputTypeStrategy(
+                        call -> Optional.of(call.getArgumentDataTypes().get(0).nullable()))
                 .build();
     }
 
@@ -139,12 +144,15 @@ public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
         public Optional<List<DataType>> inferInputTypes(CallContext call, boolean throwOnFailure) {
             DataType order = call.getArgumentDataTypes().get(1);
             var type = order.getLogicalType();
-            boolean comparable = type.is(LogicalTypeFamily.NUMERIC) || type.is(LogicalTypeFamily.DATETIME)
-                    || type.is(LogicalTypeFamily.CHARACTER_STRING);
+            boolean comparable =
+                    type.is(LogicalTypeFamily.NUMERIC)
+                            || type.is(LogicalTypeFamily.DATETIME)
+                            || type.is(LogicalTypeFamily.CHARACTER_STRING);
             if (!comparable) {
                 if (throwOnFailure) {
                     throw call.newValidationError(
-                            "the order argument of %s must be a number, a date or time, or a string; it is %s",
+                            "the order argument of %s must be a number, a date or time, or a"
+                                    + " string; it is %s",
                             call.getName(), type.asSummaryString());
                 }
                 return Optional.empty();
@@ -154,8 +162,10 @@ public abstract class ValueByOrder extends AggregateFunction<Object, Row> {
 
         @Override
         public List<Signature> getExpectedSignatures(FunctionDefinition definition) {
-            return List.of(Signature.of(
-                    Signature.Argument.of("value", "ANY"), Signature.Argument.of("order", "COMPARABLE")));
+            return List.of(
+                    Signature.of(
+                            Signature.Argument.of("value", "ANY"),
+                            Signature.Argument.of("order", "COMPARABLE")));
         }
     }
 }

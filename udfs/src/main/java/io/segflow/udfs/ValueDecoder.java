@@ -18,19 +18,19 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Turns one JSON value into the Java value of a column, reading the encodings of Debezium and
- * Kafka Connect's JsonConverter. Never guesses silently: a value it cannot read exactly is a
- * {@link DecodeException} naming the field, the expected type and what was found.
+ * Turns one JSON value into the Java value of a column, reading the encodings of Debezium and Kafka
+ * Connect's JsonConverter. Never guesses silently: a value it cannot read exactly is a {@link
+ * DecodeException} naming the field, the expected type and what was found.
  *
- * <p><b>With a Connect field schema</b> (the JsonConverter's schema envelope) the schema's
- * semantic name decides: {@code io.debezium.time.Date} and {@code org.apache.kafka.connect.data.Date}
- * are days since the epoch; {@code io.debezium.time.Timestamp} and Connect's {@code Timestamp}
- * milliseconds, {@code io.debezium.time.MicroTimestamp} microseconds and
- * {@code io.debezium.time.NanoTimestamp} nanoseconds since the epoch (UTC, the way Debezium
- * writes PostgreSQL TIMESTAMP); {@code io.debezium.time.Time} and Connect's {@code Time}
- * milliseconds, {@code MicroTime} microseconds and {@code NanoTime} nanoseconds past midnight;
- * {@code org.apache.kafka.connect.data.Decimal} is the base64 of the big-endian two's-complement
- * unscaled value with the scale in the schema parameter {@code scale}.
+ * <p><b>With a Connect field schema</b> (the JsonConverter's schema envelope) the schema's semantic
+ * name decides: {@code io.debezium.time.Date} and {@code org.apache.kafka.connect.data.Date} are
+ * days since the epoch; {@code io.debezium.time.Timestamp} and Connect's {@code Timestamp}
+ * milliseconds, {@code io.debezium.time.MicroTimestamp} microseconds and {@code
+ * io.debezium.time.NanoTimestamp} nanoseconds since the epoch (UTC, the way Debezium writes
+ * PostgreSQL TIMESTAMP); {@code io.debezium.time.Time} and Connect's {@code Time} milliseconds,
+ * {@code MicroTime} microseconds and {@code NanoTime} nanoseconds past midnight; {@code
+ * org.apache.kafka.connect.data.Decimal} is the base64 of the big-endian two's-complement unscaled
+ * value with the scale in the schema parameter {@code scale}.
  *
  * <p><b>Without a schema</b> (schemas.enable=false, or plain JSON events) the declared column type
  * and the JSON value's shape decide:
@@ -38,25 +38,25 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>DATE: an integer is days since the epoch, text is ISO-8601 ({@code 2026-11-20}).
  *   <li>TIMESTAMP_LTZ and TIMESTAMP: text is ISO-8601; for TIMESTAMP_LTZ it must carry an offset
- *       ({@code Z}, {@code +01:00}), as Debezium's ZonedTimestamp does; for TIMESTAMP an offset,
- *       if present, is applied and the result is UTC. An integer is time since the epoch whose
- *       unit is chosen by magnitude: below 10^14 milliseconds, below 10^17 microseconds, else
- *       nanoseconds. This reads Debezium's Timestamp, MicroTimestamp and NanoTimestamp correctly
- *       for every instant from 1973-03-03 to 5138-11-16, and milliseconds for any instant up to
- *       that date; microseconds of 1970-01-01 to 1973-03-03 would be taken for milliseconds.
+ *       ({@code Z}, {@code +01:00}), as Debezium's ZonedTimestamp does; for TIMESTAMP an offset, if
+ *       present, is applied and the result is UTC. An integer is time since the epoch whose unit is
+ *       chosen by magnitude: below 10^14 milliseconds, below 10^17 microseconds, else nanoseconds.
+ *       This reads Debezium's Timestamp, MicroTimestamp and NanoTimestamp correctly for every
+ *       instant from 1973-03-03 to 5138-11-16, and milliseconds for any instant up to that date;
+ *       microseconds of 1970-01-01 to 1973-03-03 would be taken for milliseconds.
  *   <li>TIME: an integer is microseconds past midnight (Debezium's MicroTime, its default for
  *       PostgreSQL TIME), text is ISO-8601 ({@code 10:15:30.5}).
  *   <li>DECIMAL: a JSON number (decimal.handling.mode=double, or JsonConverter decimal.format
  *       NUMERIC), text that reads as a decimal number (decimal.handling.mode=string), a {@code
  *       {"scale":n,"value":base64}} object (io.debezium.data.VariableScaleDecimal, PostgreSQL
- *       NUMERIC without scale), or other text as the base64 unscaled value with the declared
- *       scale (decimal.handling.mode=precise, the default). A base64 value made only of digits is
- *       indistinguishable from a number; it needs a negative unscaled value of 3n bytes with
- *       every base64 character a digit, which Debezium's output practically never is, but only
- *       the schema envelope removes the doubt.
- *   <li>STRING, VARCHAR(n), CHAR(n): text, or a number or boolean as its JSON text (some
- *       producers send numeric ids). Objects and arrays are rejected; text longer than n is
- *       rejected. CHAR values are not padded.
+ *       NUMERIC without scale), or other text as the base64 unscaled value with the declared scale
+ *       (decimal.handling.mode=precise, the default). A base64 value made only of digits is
+ *       indistinguishable from a number; it needs a negative unscaled value of 3n bytes with every
+ *       base64 character a digit, which Debezium's output practically never is, but only the schema
+ *       envelope removes the doubt.
+ *   <li>STRING, VARCHAR(n), CHAR(n): text, or a number or boolean as its JSON text (some producers
+ *       send numeric ids). Objects and arrays are rejected; text longer than n is rejected. CHAR
+ *       values are not padded.
  *   <li>Integer types: integral JSON numbers (also {@code 5.0}) within the type's range.
  *   <li>FLOAT, DOUBLE: JSON numbers within range, and the texts {@code NaN}, {@code Infinity},
  *       {@code -Infinity} (what Jackson writes for those doubles).
@@ -65,9 +65,9 @@ import java.util.regex.Pattern;
  *
  * <p>DATE, TIMESTAMP and TIMESTAMP_LTZ values must lie in years 0000 to 9999 (Flink's range;
  * PostgreSQL's 'infinity' arrives far outside it, and its TIMESTAMP encoding is recognised even
- * without schema). Fractional seconds beyond the declared
- * precision are truncated, as Flink's casts do; decimals are rounded half-up to the declared
- * scale and rejected when they do not fit the declared precision.
+ * without schema). Fractional seconds beyond the declared precision are truncated, as Flink's casts
+ * do; decimals are rounded half-up to the declared scale and rejected when they do not fit the
+ * declared precision.
  */
 final class ValueDecoder {
 
@@ -87,6 +87,7 @@ final class ValueDecoder {
 
     /** Below this magnitude an epoch number without schema is milliseconds. */
     static final long MICROS_FROM = 100_000_000_000_000L; // 1e14
+
     /** From this magnitude an epoch number without schema is nanoseconds. */
     static final long NANOS_FROM = 100_000_000_000_000_000L; // 1e17
 
@@ -95,6 +96,7 @@ final class ValueDecoder {
      * PostgreSQL JDBC driver's PGStatement.DATE_POSITIVE_INFINITY and DATE_NEGATIVE_INFINITY).
      */
     static final long POSTGRES_INFINITY = 9223372036825200000L;
+
     static final long POSTGRES_MINUS_INFINITY = -9223372036832400000L;
 
     private static final Pattern DECIMAL_TEXT =
@@ -155,7 +157,8 @@ final class ValueDecoder {
 
     // ---- text ------------------------------------------------------------------------------
 
-    private static String string(ColumnSpec column, JsonNode value, JsonNode fieldSchema, String semantic)
+    private static String string(
+            ColumnSpec column, JsonNode value, JsonNode fieldSchema, String semantic)
             throws DecodeException {
         String text;
         if (CONNECT_DECIMAL.equals(semantic) || DEBEZIUM_VARIABLE_SCALE_DECIMAL.equals(semantic)) {
@@ -172,7 +175,11 @@ final class ValueDecoder {
         }
         if (text.length() > column.precision()) {
             throw new DecodeException(
-                    "field " + column.name() + ": text of " + text.length() + " characters does not fit "
+                    "field "
+                            + column.name()
+                            + ": text of "
+                            + text.length()
+                            + " characters does not fit "
                             + column.typeName());
         }
         return text;
@@ -197,13 +204,15 @@ final class ValueDecoder {
         } else {
             throw wrongType(column, value);
         }
-        if (integer.compareTo(BigInteger.valueOf(min)) < 0 || integer.compareTo(BigInteger.valueOf(max)) > 0) {
+        if (integer.compareTo(BigInteger.valueOf(min)) < 0
+                || integer.compareTo(BigInteger.valueOf(max)) > 0) {
             throw outOfRange(column, excerpt(integer.toString()));
         }
         return integer.longValue();
     }
 
-    private static double floating(ColumnSpec column, JsonNode value, double max) throws DecodeException {
+    private static double floating(ColumnSpec column, JsonNode value, double max)
+            throws DecodeException {
         if (value.isNumber()) {
             double result = value.doubleValue();
             if (Double.isInfinite(result) || Math.abs(result) > max) {
@@ -227,14 +236,18 @@ final class ValueDecoder {
     }
 
     /** The decimal as sent, before fitting it to the column. */
-    private static BigDecimal decimal(ColumnSpec column, JsonNode value, JsonNode fieldSchema, String semantic)
+    private static BigDecimal decimal(
+            ColumnSpec column, JsonNode value, JsonNode fieldSchema, String semantic)
             throws DecodeException {
         if (value.isObject()) {
             // io.debezium.data.VariableScaleDecimal: {"scale": 3, "value": "<base64>"}
             JsonNode scale = value.get("scale");
             JsonNode unscaled = value.get("value");
-            if (scale == null || !scale.canConvertToInt() || !scale.isIntegralNumber()
-                    || unscaled == null || !unscaled.isTextual()) {
+            if (scale == null
+                    || !scale.canConvertToInt()
+                    || !scale.isIntegralNumber()
+                    || unscaled == null
+                    || !unscaled.isTextual()) {
                 throw wrongType(column, value);
             }
             return fromBase64(unscaled.textValue(), scale.intValue());
@@ -267,11 +280,16 @@ final class ValueDecoder {
             return Integer.parseInt(scale.asText());
         } catch (NumberFormatException e) {
             throw new DecodeException(
-                    "field " + column.name() + ": schema parameter scale is not a number: " + excerpt(scale.asText()));
+                    "field "
+                            + column.name()
+                            + ": schema parameter scale is not a number: "
+                            + excerpt(scale.asText()));
         }
     }
 
-    /** Kafka Connect's Decimal encoding: base64 of the big-endian two's-complement unscaled value. */
+    /**
+     * Kafka Connect's Decimal encoding: base64 of the big-endian two's-complement unscaled value.
+     */
     private static BigDecimal fromBase64(String text, int scale) {
         // JsonConverter writes padded base64; requiring it keeps "NAN" & co. from decoding.
         if (text.isEmpty() || text.length() % 4 != 0) {
@@ -280,7 +298,9 @@ final class ValueDecoder {
         return new BigDecimal(new BigInteger(Base64.getDecoder().decode(text)), scale);
     }
 
-    /** Rounds half-up to the column's scale and checks its precision, without huge intermediates. */
+    /**
+     * Rounds half-up to the column's scale and checks its precision, without huge intermediates.
+     */
     private static BigDecimal fit(ColumnSpec column, BigDecimal decimal) throws DecodeException {
         int scale = column.scale();
         if (decimal.signum() == 0) {
@@ -289,7 +309,12 @@ final class ValueDecoder {
         long integerDigits = (long) decimal.precision() - decimal.scale();
         if (integerDigits > column.precision() - scale) {
             throw new DecodeException(
-                    "field " + column.name() + ": " + excerpt(decimal.toString()) + " does not fit " + column.typeName());
+                    "field "
+                            + column.name()
+                            + ": "
+                            + excerpt(decimal.toString())
+                            + " does not fit "
+                            + column.typeName());
         }
         if (integerDigits < -scale - 1L) {
             return BigDecimal.valueOf(0, scale); // below half of the last digit
@@ -297,7 +322,12 @@ final class ValueDecoder {
         BigDecimal rounded = decimal.setScale(scale, RoundingMode.HALF_UP);
         if (rounded.precision() > column.precision()) {
             throw new DecodeException(
-                    "field " + column.name() + ": " + excerpt(decimal.toString()) + " does not fit " + column.typeName());
+                    "field "
+                            + column.name()
+                            + ": "
+                            + excerpt(decimal.toString())
+                            + " does not fit "
+                            + column.typeName());
         }
         return rounded;
     }
@@ -331,7 +361,8 @@ final class ValueDecoder {
         return date;
     }
 
-    private static LocalTime time(ColumnSpec column, JsonNode value, String semantic) throws DecodeException {
+    private static LocalTime time(ColumnSpec column, JsonNode value, String semantic)
+            throws DecodeException {
         LocalTime time;
         if (value.isIntegralNumber()) {
             if (!value.canConvertToLong()) {
@@ -364,8 +395,11 @@ final class ValueDecoder {
         if (value.isTextual()) {
             String text = isoText(value);
             if (hasOffset(text)) {
-                timestamp = LocalDateTime.ofInstant(
-                        OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant(), ZoneOffset.UTC);
+                timestamp =
+                        LocalDateTime.ofInstant(
+                                OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                                        .toInstant(),
+                                ZoneOffset.UTC);
             } else {
                 timestamp = LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
             }
@@ -378,7 +412,8 @@ final class ValueDecoder {
         return timestamp.withNano(truncate(timestamp.getNano(), column.precision()));
     }
 
-    private static Instant instant(ColumnSpec column, JsonNode value, String semantic) throws DecodeException {
+    private static Instant instant(ColumnSpec column, JsonNode value, String semantic)
+            throws DecodeException {
         Instant instant;
         if (value.isTextual()) {
             String text = isoText(value);
@@ -396,22 +431,26 @@ final class ValueDecoder {
                 // a local date-time names no point in time
                 throw new DecodeException(wrongType.getMessage() + " without time zone offset");
             }
-            instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            instant =
+                    OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } else {
             instant = epoch(column, value, semantic);
         }
         return checkedInstant(column, instant);
     }
 
-    private static Instant checkedInstant(ColumnSpec column, Instant instant) throws DecodeException {
+    private static Instant checkedInstant(ColumnSpec column, Instant instant)
+            throws DecodeException {
         if (instant.isBefore(MIN_INSTANT) || instant.isAfter(MAX_INSTANT)) {
             throw outOfRange(column, instant.toString());
         }
-        return instant.minusNanos(instant.getNano() - truncate(instant.getNano(), column.precision()));
+        return instant.minusNanos(
+                instant.getNano() - truncate(instant.getNano(), column.precision()));
     }
 
     /** An integer since the epoch, its unit named by the schema or chosen by magnitude. */
-    private static Instant epoch(ColumnSpec column, JsonNode value, String semantic) throws DecodeException {
+    private static Instant epoch(ColumnSpec column, JsonNode value, String semantic)
+            throws DecodeException {
         if (!value.isIntegralNumber()) {
             throw wrongType(column, value);
         }
@@ -435,10 +474,14 @@ final class ValueDecoder {
         }
         return switch (unit) {
             case MILLIS -> Instant.ofEpochMilli(amount);
-            case MICROS -> Instant.ofEpochSecond(
-                    Math.floorDiv(amount, 1_000_000L), Math.floorMod(amount, 1_000_000L) * 1_000L);
-            case NANOS -> Instant.ofEpochSecond(
-                    Math.floorDiv(amount, 1_000_000_000L), Math.floorMod(amount, 1_000_000_000L));
+            case MICROS ->
+                    Instant.ofEpochSecond(
+                            Math.floorDiv(amount, 1_000_000L),
+                            Math.floorMod(amount, 1_000_000L) * 1_000L);
+            case NANOS ->
+                    Instant.ofEpochSecond(
+                            Math.floorDiv(amount, 1_000_000_000L),
+                            Math.floorMod(amount, 1_000_000_000L));
         };
     }
 
@@ -484,12 +527,22 @@ final class ValueDecoder {
 
     static DecodeException wrongType(ColumnSpec column, JsonNode value) {
         return new DecodeException(
-                "field " + column.name() + ": expected " + column.typeName() + ", found " + describe(value));
+                "field "
+                        + column.name()
+                        + ": expected "
+                        + column.typeName()
+                        + ", found "
+                        + describe(value));
     }
 
     private static DecodeException outOfRange(ColumnSpec column, String value) {
         return new DecodeException(
-                "field " + column.name() + ": " + value + " is out of range for " + column.typeName());
+                "field "
+                        + column.name()
+                        + ": "
+                        + value
+                        + " is out of range for "
+                        + column.typeName());
     }
 
     /** A JSON value for a message: its type and, for scalars, a bounded excerpt. */
@@ -506,6 +559,8 @@ final class ValueDecoder {
         if (text == null) {
             return "";
         }
-        return text.length() > EXCERPT_LENGTH ? text.substring(0, EXCERPT_LENGTH - 3) + "..." : text;
+        return text.length() > EXCERPT_LENGTH
+                ? text.substring(0, EXCERPT_LENGTH - 3) + "..."
+                : text;
     }
 }

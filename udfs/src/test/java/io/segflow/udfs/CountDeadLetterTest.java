@@ -43,27 +43,31 @@ class CountDeadLetterTest {
     void countsPerTopicAndInTotalAndReturnsTheReason() {
         Map<String, Counter> counters = new TreeMap<>();
         CountDeadLetter function = new CountDeadLetter();
-        function.open(new FunctionContext(null) {
-            @Override
-            public MetricGroup getMetricGroup() {
-                return new RecordingGroup("", counters);
-            }
-        });
+        function.open(
+                new FunctionContext(null) {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return new RecordingGroup("", counters);
+                    }
+                });
 
         assertThat(function.eval("web.events", "malformed JSON")).isEqualTo("malformed JSON");
         assertThat(function.eval("web.events", "empty payload")).isEqualTo("empty payload");
-        assertThat(function.eval("crm.public.customers", "unknown Debezium op 'x'")).isEqualTo("unknown Debezium op 'x'");
+        assertThat(function.eval("crm.public.customers", "unknown Debezium op 'x'"))
+                .isEqualTo("unknown Debezium op 'x'");
         assertThat(function.eval(null, "null payload")).isEqualTo("null payload");
         assertThat(function.eval("web.events", null)).isNull();
 
-        assertThat(counters).containsOnlyKeys(
-                "segflow.deadLettersTotal",
-                "segflow.topic.web.events.deadLetters",
-                "segflow.topic.crm.public.customers.deadLetters",
-                "segflow.topic.unknown.deadLetters");
+        assertThat(counters)
+                .containsOnlyKeys(
+                        "segflow.deadLettersTotal",
+                        "segflow.topic.web.events.deadLetters",
+                        "segflow.topic.crm.public.customers.deadLetters",
+                        "segflow.topic.unknown.deadLetters");
         assertThat(counters.get("segflow.deadLettersTotal").getCount()).isEqualTo(4);
         assertThat(counters.get("segflow.topic.web.events.deadLetters").getCount()).isEqualTo(2);
-        assertThat(counters.get("segflow.topic.crm.public.customers.deadLetters").getCount()).isEqualTo(1);
+        assertThat(counters.get("segflow.topic.crm.public.customers.deadLetters").getCount())
+                .isEqualTo(1);
         assertThat(function.isDeterministic()).isFalse();
     }
 }

@@ -27,16 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 class DebeziumChangeDecodingTest {
 
-    static final String COLUMNS = "customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country CHAR(2),"
-            + " created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING,"
-            + " updated_at TIMESTAMP_LTZ(6), lifetime_value DECIMAL(12, 2), churn_score DECIMAL(10, 4),"
-            + " last_login TIMESTAMP(6), signup_ts TIMESTAMP(3), preferred_contact_time TIME(6), visits INT,"
-            + " rating FLOAT, balance DOUBLE";
+    static final String COLUMNS =
+            "customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country CHAR(2),"
+                + " created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING,"
+                + " updated_at TIMESTAMP_LTZ(6), lifetime_value DECIMAL(12, 2), churn_score"
+                + " DECIMAL(10, 4), last_login TIMESTAMP(6), signup_ts TIMESTAMP(3),"
+                + " preferred_contact_time TIME(6), visits INT, rating FLOAT, balance DOUBLE";
 
     static final RecordDecoder DECODER = new RecordDecoder(ColumnSpecs.parse(COLUMNS));
 
     /** The value schema of the table's change events, as the JsonConverter writes it. */
-    static final String ROW_FIELDS = """
+    static final String ROW_FIELDS =
+            """
             [
               {"type":"int64","optional":false,"default":0,"field":"customer_id"},
               {"type":"string","optional":true,"field":"email"},
@@ -58,9 +60,11 @@ class DebeziumChangeDecodingTest {
               {"type":"int32","optional":true,"field":"visits"},
               {"type":"float","optional":true,"field":"rating"},
               {"type":"double","optional":true,"field":"balance"}
-            ]""";
+            ]\
+            """;
 
-    static final String SCHEMA = """
+    static final String SCHEMA =
+            """
             {
               "type":"struct",
               "fields":[
@@ -97,9 +101,12 @@ class DebeziumChangeDecodingTest {
               "optional":false,
               "name":"crm.public.customers.Envelope",
               "version":2
-            }""".formatted(ROW_FIELDS);
+            }\
+            """
+                    .formatted(ROW_FIELDS);
 
-    static final String FULL_ROW = """
+    static final String FULL_ROW =
+            """
             {
               "customer_id":1001,
               "email":"anne@example.com",
@@ -117,27 +124,33 @@ class DebeziumChangeDecodingTest {
               "visits":42,
               "rating":4.5,
               "balance":-12.75
-            }""";
+            }\
+            """;
 
-    static final String KEY_ONLY_ROW = """
+    static final String KEY_ONLY_ROW =
+            """
             {"customer_id":1001,"email":null,"birth_date":null,"country":null,"created_at":null,
              "converted_to_sale":null,"segment_label":null,"updated_at":null,"lifetime_value":null,
              "churn_score":null,"last_login":null,"signup_ts":null,"preferred_contact_time":null,
-             "visits":null,"rating":null,"balance":null}""";
+             "visits":null,"rating":null,"balance":null}\
+            """;
 
     static String source(boolean snapshot) {
         return """
-                {"version":"2.7.3.Final","connector":"postgresql","name":"crm","ts_ms":1763633730123,
-                 "snapshot":"%s","db":"crm","sequence":"[\\"24023119\\",\\"24023128\\"]","ts_us":1763633730123456,
-                 "ts_ns":1763633730123456000,"schema":"public","table":"customers","txId":555,"lsn":24023128,
-                 "xmin":null}""".formatted(snapshot ? "true" : "false");
+        {"version":"2.7.3.Final","connector":"postgresql","name":"crm","ts_ms":1763633730123,
+         "snapshot":"%s","db":"crm","sequence":"[\\"24023119\\",\\"24023128\\"]","ts_us":1763633730123456,
+         "ts_ns":1763633730123456000,"schema":"public","table":"customers","txId":555,"lsn":24023128,
+         "xmin":null}\
+        """
+                .formatted(snapshot ? "true" : "false");
     }
 
     /** The payload of a change event: what schemas.enable=false writes. */
     static String payload(String op, String before, String after) {
         return """
-                {"before":%s,"after":%s,"source":%s,"transaction":null,"op":"%s",
-                 "ts_ms":1763633730456,"ts_us":1763633730456789,"ts_ns":1763633730456789012}"""
+        {"before":%s,"after":%s,"source":%s,"transaction":null,"op":"%s",
+         "ts_ms":1763633730456,"ts_us":1763633730456789,"ts_ns":1763633730456789012}\
+        """
                 .formatted(before, after, source(op.equals("r")), op);
     }
 
@@ -149,23 +162,24 @@ class DebeziumChangeDecodingTest {
     static void assertFullRow(DecodedRow row, String op) {
         assertThat(row.error()).isNull();
         assertThat(row.op()).isEqualTo(op);
-        assertThat(row.values()).containsExactly(
-                1001L,
-                "anne@example.com",
-                LocalDate.of(1985, 3, 1),
-                "DE",
-                Instant.parse("2026-11-20T10:15:30.250Z"),
-                false,
-                null,
-                Instant.parse("2026-11-20T10:15:30.123456Z"),
-                new BigDecimal("1234.56"),
-                new BigDecimal("0.1250"),
-                LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_104_000),
-                LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_000_000),
-                LocalTime.of(10, 15, 30, 500_000_000),
-                42,
-                4.5f,
-                -12.75d);
+        assertThat(row.values())
+                .containsExactly(
+                        1001L,
+                        "anne@example.com",
+                        LocalDate.of(1985, 3, 1),
+                        "DE",
+                        Instant.parse("2026-11-20T10:15:30.250Z"),
+                        false,
+                        null,
+                        Instant.parse("2026-11-20T10:15:30.123456Z"),
+                        new BigDecimal("1234.56"),
+                        new BigDecimal("0.1250"),
+                        LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_104_000),
+                        LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_000_000),
+                        LocalTime.of(10, 15, 30, 500_000_000),
+                        42,
+                        4.5f,
+                        -12.75d);
     }
 
     static void assertFailed(DecodedRow row, String op, String reason) {
@@ -206,11 +220,12 @@ class DebeziumChangeDecodingTest {
 
     @Test
     void deleteWithKeyOnlyBeforeImage() {
-        for (String message : new String[] {
-            enveloped(payload("d", KEY_ONLY_ROW, "null")),
-            payload("d", KEY_ONLY_ROW, "null"),
-            payload("d", "{\"customer_id\":1001}", "null")
-        }) {
+        for (String message :
+                new String[] {
+                    enveloped(payload("d", KEY_ONLY_ROW, "null")),
+                    payload("d", KEY_ONLY_ROW, "null"),
+                    payload("d", "{\"customer_id\":1001}", "null")
+                }) {
             DecodedRow row = DECODER.decodeChange(message);
             assertThat(row.error()).isNull();
             assertThat(row.op()).isEqualTo("d");
@@ -224,22 +239,29 @@ class DebeziumChangeDecodingTest {
     void theEnvelopeSchemaDecidesWhereTheDataIsAmbiguous() {
         // lifetime_value declared with scale 4: the schema's scale 2 still reads 1234.56;
         // last_login in 1971 as microseconds, which magnitude alone would take for milliseconds
-        RecordDecoder decoder = new RecordDecoder(ColumnSpecs.parse(
-                "customer_id BIGINT NOT NULL, lifetime_value DECIMAL(12, 4), last_login TIMESTAMP(6)"));
-        String row = "{\"customer_id\":1,\"lifetime_value\":\"AeJA\",\"last_login\":31536000000000}";
+        RecordDecoder decoder =
+                new RecordDecoder(
+                        ColumnSpecs.parse(
+                                "customer_id BIGINT NOT NULL, lifetime_value DECIMAL(12, 4),"
+                                        + " last_login TIMESTAMP(6)"));
+        String row =
+                "{\"customer_id\":1,\"lifetime_value\":\"AeJA\",\"last_login\":31536000000000}";
 
         DecodedRow withSchema = decoder.decodeChange(enveloped(payload("c", "null", row)));
-        assertThat(withSchema.values()).containsExactly(
-                1L, new BigDecimal("1234.5600"), LocalDateTime.of(1971, 1, 1, 0, 0));
+        assertThat(withSchema.values())
+                .containsExactly(
+                        1L, new BigDecimal("1234.5600"), LocalDateTime.of(1971, 1, 1, 0, 0));
 
         DecodedRow withoutSchema = decoder.decodeChange(payload("c", "null", row));
-        assertThat(withoutSchema.values()).containsExactly(
-                1L, new BigDecimal("12.3456"), LocalDateTime.of(2969, 5, 3, 0, 0));
+        assertThat(withoutSchema.values())
+                .containsExactly(1L, new BigDecimal("12.3456"), LocalDateTime.of(2969, 5, 3, 0, 0));
     }
 
     @Test
     void undeclaredFieldsAreIgnoredAndAbsentOnesAreNull() {
-        RecordDecoder decoder = new RecordDecoder(ColumnSpecs.parse("customer_id BIGINT NOT NULL, nickname STRING"));
+        RecordDecoder decoder =
+                new RecordDecoder(
+                        ColumnSpecs.parse("customer_id BIGINT NOT NULL, nickname STRING"));
         DecodedRow row = decoder.decodeChange(payload("c", "null", FULL_ROW));
         assertThat(row.error()).isNull();
         assertThat(row.values()).containsExactly(1001L, null);
@@ -247,72 +269,152 @@ class DebeziumChangeDecodingTest {
 
     @Test
     void anEnvelopeWithoutSchemaIsReadLikeNoEnvelope() {
-        assertFullRow(DECODER.decodeChange("{\"schema\":null,\"payload\":" + payload("c", "null", FULL_ROW) + "}"), "c");
+        assertFullRow(
+                DECODER.decodeChange(
+                        "{\"schema\":null,\"payload\":" + payload("c", "null", FULL_ROW) + "}"),
+                "c");
     }
 
     @Test
     void otherOperationsAreRejected() {
-        String truncate = """
-                {"source":%s,"op":"t","ts_ms":1763633730456}""".formatted(source(false));
+        String truncate =
+                """
+                {"source":%s,"op":"t","ts_ms":1763633730456}\
+                """
+                        .formatted(source(false));
         assertFailed(DECODER.decodeChange(truncate), "t", "unsupported Debezium op 't' (truncate)");
-        assertFailed(DECODER.decodeChange(enveloped(truncate)), "t", "unsupported Debezium op 't' (truncate)");
-        String message = """
-                {"source":%s,"op":"m","ts_ms":1,"message":{"prefix":"foo","content":"Ymfy"}}""".formatted(source(false));
+        assertFailed(
+                DECODER.decodeChange(enveloped(truncate)),
+                "t",
+                "unsupported Debezium op 't' (truncate)");
+        String message =
+                """
+                {"source":%s,"op":"m","ts_ms":1,"message":{"prefix":"foo","content":"Ymfy"}}\
+                """
+                        .formatted(source(false));
         assertFailed(DECODER.decodeChange(message), "m", "unsupported Debezium op 'm' (message)");
-        assertFailed(DECODER.decodeChange(payload("x", "null", FULL_ROW)), "x", "unknown Debezium op 'x'");
-        assertFailed(DECODER.decodeChange("{\"before\":null,\"after\":{\"customer_id\":90},\"op\":\"x\",\"ts_ms\":1}"),
-                "x", "unknown Debezium op 'x'");
-        assertFailed(DECODER.decodeChange("{\"before\":null,\"after\":" + FULL_ROW + "}"), null, "missing Debezium op");
-        assertFailed(DECODER.decodeChange("{\"after\":" + FULL_ROW + ",\"op\":null}"), null, "missing Debezium op");
-        assertFailed(DECODER.decodeChange("{\"after\":" + FULL_ROW + ",\"op\":1}"), null,
+        assertFailed(
+                DECODER.decodeChange(payload("x", "null", FULL_ROW)),
+                "x",
+                "unknown Debezium op 'x'");
+        assertFailed(
+                DECODER.decodeChange(
+                        "{\"before\":null,\"after\":{\"customer_id\":90},\"op\":\"x\",\"ts_ms\":1}"),
+                "x",
+                "unknown Debezium op 'x'");
+        assertFailed(
+                DECODER.decodeChange("{\"before\":null,\"after\":" + FULL_ROW + "}"),
+                null,
+                "missing Debezium op");
+        assertFailed(
+                DECODER.decodeChange("{\"after\":" + FULL_ROW + ",\"op\":null}"),
+                null,
+                "missing Debezium op");
+        assertFailed(
+                DECODER.decodeChange("{\"after\":" + FULL_ROW + ",\"op\":1}"),
+                null,
                 "Debezium op is not a string (found number 1)");
     }
 
     @Test
     void aMissingRowImageIsRejected() {
-        assertFailed(DECODER.decodeChange(payload("c", "null", "null")), "c", "missing \"after\" row for op 'c'");
-        assertFailed(DECODER.decodeChange(enveloped(payload("u", "null", "null"))), "u", "missing \"after\" row for op 'u'");
-        assertFailed(DECODER.decodeChange("{\"op\":\"r\"}"), "r", "missing \"after\" row for op 'r'");
-        assertFailed(DECODER.decodeChange(payload("d", "null", "null")), "d", "missing \"before\" row for op 'd'");
-        assertFailed(DECODER.decodeChange(payload("c", "null", "\"row\"")), "c",
+        assertFailed(
+                DECODER.decodeChange(payload("c", "null", "null")),
+                "c",
+                "missing \"after\" row for op 'c'");
+        assertFailed(
+                DECODER.decodeChange(enveloped(payload("u", "null", "null"))),
+                "u",
+                "missing \"after\" row for op 'u'");
+        assertFailed(
+                DECODER.decodeChange("{\"op\":\"r\"}"), "r", "missing \"after\" row for op 'r'");
+        assertFailed(
+                DECODER.decodeChange(payload("d", "null", "null")),
+                "d",
+                "missing \"before\" row for op 'd'");
+        assertFailed(
+                DECODER.decodeChange(payload("c", "null", "\"row\"")),
+                "c",
                 "\"after\" is not a JSON object (found string \"row\")");
     }
 
     @Test
     void aMissingOrNullRequiredFieldIsRejected() {
-        assertFailed(DECODER.decodeChange(payload("c", "null", FULL_ROW.replace("\"customer_id\":1001", "\"customer_id\":null"))),
-                "c", "missing required field customer_id");
-        assertFailed(DECODER.decodeChange(payload("c", "null", "{\"email\":\"anne@example.com\"}")),
-                "c", "missing required field customer_id");
-        assertFailed(DECODER.decodeChange(payload("d", "{\"email\":null}", "null")),
-                "d", "missing required field customer_id");
+        assertFailed(
+                DECODER.decodeChange(
+                        payload(
+                                "c",
+                                "null",
+                                FULL_ROW.replace("\"customer_id\":1001", "\"customer_id\":null"))),
+                "c",
+                "missing required field customer_id");
+        assertFailed(
+                DECODER.decodeChange(payload("c", "null", "{\"email\":\"anne@example.com\"}")),
+                "c",
+                "missing required field customer_id");
+        assertFailed(
+                DECODER.decodeChange(payload("d", "{\"email\":null}", "null")),
+                "d",
+                "missing required field customer_id");
     }
 
     @Test
     void aWrongTypeNamesTheFieldTheTypeAndTheValue() {
-        assertFailed(DECODER.decodeChange(payload("c", "null", FULL_ROW.replace("1001", "\"abc\""))),
-                "c", "field customer_id: expected BIGINT, found string \"abc\"");
-        assertFailed(DECODER.decodeChange(enveloped(payload("c", "null", FULL_ROW.replace("5538", "\"not-a-date\"")))),
-                "c", "field birth_date: expected DATE, found string \"not-a-date\"");
-        assertFailed(DECODER.decodeChange(payload("c", "null", FULL_ROW.replace("\"converted_to_sale\":false",
-                        "\"converted_to_sale\":\"no\""))),
-                "c", "field converted_to_sale: expected BOOLEAN, found string \"no\"");
-        assertFailed(DECODER.decodeChange(payload("c", "null", FULL_ROW.replace("\"anne@example.com\"", "[1,2]"))),
-                "c", "field email: expected STRING, found array");
-        assertFailed(DECODER.decodeChange(payload("c", "null", FULL_ROW.replace("\"visits\":42", "\"visits\":4294967296"))),
-                "c", "field visits: 4294967296 is out of range for INT");
+        assertFailed(
+                DECODER.decodeChange(payload("c", "null", FULL_ROW.replace("1001", "\"abc\""))),
+                "c",
+                "field customer_id: expected BIGINT, found string \"abc\"");
+        assertFailed(
+                DECODER.decodeChange(
+                        enveloped(
+                                payload("c", "null", FULL_ROW.replace("5538", "\"not-a-date\"")))),
+                "c",
+                "field birth_date: expected DATE, found string \"not-a-date\"");
+        assertFailed(
+                DECODER.decodeChange(
+                        payload(
+                                "c",
+                                "null",
+                                FULL_ROW.replace(
+                                        "\"converted_to_sale\":false",
+                                        "\"converted_to_sale\":\"no\""))),
+                "c",
+                "field converted_to_sale: expected BOOLEAN, found string \"no\"");
+        assertFailed(
+                DECODER.decodeChange(
+                        payload("c", "null", FULL_ROW.replace("\"anne@example.com\"", "[1,2]"))),
+                "c",
+                "field email: expected STRING, found array");
+        assertFailed(
+                DECODER.decodeChange(
+                        payload(
+                                "c",
+                                "null",
+                                FULL_ROW.replace("\"visits\":42", "\"visits\":4294967296"))),
+                "c",
+                "field visits: 4294967296 is out of range for INT");
     }
 
     @Test
     void malformedMessagesAreRejected() {
-        assertFailed(DECODER.decodeChange("{\"before\":null,\"after\":{\"customer_id\":91,\"email\":\"secret@example.com\""),
-                null, "malformed JSON: Unexpected end-of-input: expected close marker for Object at line 1, column 70");
-        assertFailed(DECODER.decodeChange("not json at all"), null,
-                "malformed JSON: Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token"
-                        + " 'null', 'true' or 'false') at line 1, column 4");
-        assertFailed(DECODER.decodeChange("{\"op\":\"c\"} {\"op\":\"c\"}"), null,
+        assertFailed(
+                DECODER.decodeChange(
+                        "{\"before\":null,\"after\":{\"customer_id\":91,\"email\":\"secret@example.com\""),
+                null,
+                "malformed JSON: Unexpected end-of-input: expected close marker for Object at line"
+                        + " 1, column 70");
+        assertFailed(
+                DECODER.decodeChange("not json at all"),
+                null,
+                "malformed JSON: Unrecognized token 'not': was expecting (JSON String, Number,"
+                        + " Array, Object or token 'null', 'true' or 'false') at line 1, column 4");
+        assertFailed(
+                DECODER.decodeChange("{\"op\":\"c\"} {\"op\":\"c\"}"),
+                null,
                 "malformed JSON: more content after the JSON value at line 1, column 12");
-        assertFailed(DECODER.decodeChange("{\"op\":\"c\",\"op\":\"d\"}"), null,
+        assertFailed(
+                DECODER.decodeChange("{\"op\":\"c\",\"op\":\"d\"}"),
+                null,
                 "malformed JSON: Duplicate field 'op' at line 1, column 15");
         assertFailed(DECODER.decodeChange("[1,2,3]"), null, "not a JSON object (found array)");
         assertFailed(DECODER.decodeChange("null"), null, "not a JSON object (found null)");
@@ -324,9 +426,13 @@ class DebeziumChangeDecodingTest {
 
     @Test
     void aBrokenEnvelopeIsRejected() {
-        assertFailed(DECODER.decodeChange("{\"schema\":" + SCHEMA + ",\"payload\":null}"), null,
+        assertFailed(
+                DECODER.decodeChange("{\"schema\":" + SCHEMA + ",\"payload\":null}"),
+                null,
                 "schema envelope with a null payload");
-        assertFailed(DECODER.decodeChange("{\"schema\":{},\"payload\":[1]}"), null,
+        assertFailed(
+                DECODER.decodeChange("{\"schema\":{},\"payload\":[1]}"),
+                null,
                 "schema envelope payload is not a JSON object (found array)");
     }
 
@@ -335,6 +441,9 @@ class DebeziumChangeDecodingTest {
         String longName = "c".repeat(400);
         RecordDecoder decoder = new RecordDecoder(ColumnSpecs.parse("`" + longName + "` BIGINT"));
         DecodedRow row = decoder.decodeChange(payload("c", "null", "{\"" + longName + "\":\"x\"}"));
-        assertThat(row.error()).hasSize(DecodedRow.MAX_ERROR_LENGTH).startsWith("field ccc").endsWith("...");
+        assertThat(row.error())
+                .hasSize(DecodedRow.MAX_ERROR_LENGTH)
+                .startsWith("field ccc")
+                .endsWith("...");
     }
 }

@@ -25,17 +25,42 @@ class SqlClientInitITCase {
     void theInitScriptLoadsEveryFunctionFromTheBuiltJar(@TempDir Path workDir) throws Exception {
         Path jar = builtJar();
         Path init = Path.of("").toAbsolutePath().getParent().resolve("deploy/sql-client/init.sql");
-        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.replace('\\', '/').endsWith("udfs/target/classes"))
-                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("segflow-udfs"))
-                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("original-segflow-udfs"))
-                .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(
-                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "-cp", classpath, FreshSqlSession.class.getName(), init.toString(), jar.toString()));
+        String classpath =
+                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(entry -> !entry.replace('\\', '/').endsWith("udfs/target/classes"))
+                        .filter(
+                                entry ->
+                                        !Path.of(entry)
+                                                .getFileName()
+                                                .toString()
+                                                .startsWith("segflow-udfs"))
+                        .filter(
+                                entry ->
+                                        !Path.of(entry)
+                                                .getFileName()
+                                                .toString()
+                                                .startsWith("original-segflow-udfs"))
+                        .collect(Collectors.joining(File.pathSeparator));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString()));
+        command.addAll(
+                List.of(
+                        "--add-opens=java.base/java.util=ALL-UNNAMED",
+                        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                        "-cp",
+                        classpath,
+                        FreshSqlSession.class.getName(),
+                        init.toString(),
+                        jar.toString()));
         Path output = workDir.resolve("session.txt");
-        Process session = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process session =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
         boolean finished = session.waitFor(3, TimeUnit.MINUTES);
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         if (!finished) {
@@ -47,7 +72,9 @@ class SqlClientInitITCase {
                 .contains("no segflow classes before the init script")
                 // a record missing a required field: no columns, the reason for the dead letter
 
-                .contains("row +I[c, 7, PL, null, 2026-11-20T08:00:00Z, missing required field visitor_id]");
+                .contains(
+                        "row +I[c, 7, PL, null, 2026-11-20T08:00:00Z, missing required field"
+                                + " visitor_id]");
     }
 
     private static Path builtJar() throws Exception {
@@ -55,7 +82,10 @@ class SqlClientInitITCase {
             return files.filter(f -> f.getFileName().toString().matches("segflow-udfs-.*\\.jar"))
                     .filter(f -> !f.getFileName().toString().endsWith("-tests.jar"))
                     .findFirst()
-                    .orElseThrow(() -> new AssertionError("no built udfs jar in target/: run mvn verify"));
+                    .orElseThrow(
+                            () ->
+                                    new AssertionError(
+                                            "no built udfs jar in target/: run mvn verify"));
         }
     }
 }

@@ -31,13 +31,16 @@ import org.junit.jupiter.api.Test;
  */
 class SqlFunctionsTest {
 
-    static final String CUSTOMERS = "customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country STRING,"
-            + " created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING, updated_at TIMESTAMP_LTZ(6),"
-            + " lifetime_value DECIMAL(12, 2), churn_score DECIMAL(10, 4), last_login TIMESTAMP(6), signup_ts TIMESTAMP(3),"
-            + " preferred_contact_time TIME(0), visits INT, rating FLOAT, balance DOUBLE";
+    static final String CUSTOMERS =
+            "customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country STRING, created_at"
+                + " TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING, updated_at"
+                + " TIMESTAMP_LTZ(6), lifetime_value DECIMAL(12, 2), churn_score DECIMAL(10, 4),"
+                + " last_login TIMESTAMP(6), signup_ts TIMESTAMP(3), preferred_contact_time"
+                + " TIME(0), visits INT, rating FLOAT, balance DOUBLE";
 
-    static final String WEB_EVENTS = "event_id STRING NOT NULL, visitor_id STRING NOT NULL, event_type STRING NOT NULL,"
-            + " event_time TIMESTAMP_LTZ(3) NOT NULL";
+    static final String WEB_EVENTS =
+            "event_id STRING NOT NULL, visitor_id STRING NOT NULL, event_type STRING NOT NULL,"
+                    + " event_time TIMESTAMP_LTZ(3) NOT NULL";
 
     static TableEnvironment env;
 
@@ -50,7 +53,8 @@ class SqlFunctionsTest {
         env.createTemporarySystemFunction("JSON_INSTANT", JsonInstant.class);
         env.createTemporarySystemFunction("COUNT_DEAD_LETTER", CountDeadLetter.class);
 
-        input("crm_raw",
+        input(
+                "crm_raw",
                 enveloped(payload("c", "null", FULL_ROW)),
                 payload("u", "null", FULL_ROW.replace("\"visits\":42", "\"visits\":43")),
                 enveloped(payload("d", KEY_ONLY_ROW, "null")),
@@ -58,7 +62,8 @@ class SqlFunctionsTest {
                 "{\"before\":null,\"after\":{\"customer_id\":90},\"op\":\"x\",\"ts_ms\":1}",
                 "{\"before\":null,\"after\":{\"customer_id\":\"abc\"},\"op\":\"c\",\"ts_ms\":1}",
                 "{\"before\":null,\"after\":{\"customer_id\":91,\"email\":\"secret@example.com\"");
-        input("web_raw",
+        input(
+                "web_raw",
                 "{\"event_id\":\"e-1\",\"visitor_id\":42,\"event_type\":\"page_view\",\"event_time\":\"2026-11-20T10:15:30.250Z\"}",
                 "{\"event_id\":\"e-2\",\"visitor_id\":\"v-1\",\"event_type\":\"page_view\",\"event_time\":1763633730250}",
                 "{\"visitor_id\":\"v-1\",\"event_type\":\"page_view\",\"event_time\":\"2026-11-20T10:15:30Z\"}",
@@ -73,9 +78,13 @@ class SqlFunctionsTest {
         for (int i = 0; i < payloads.length; i++) {
             rows.add(Row.of(i + 1, payloads[i]));
         }
-        env.createTemporaryView(name, env.fromValues(
-                DataTypes.ROW(DataTypes.FIELD("id", DataTypes.INT()), DataTypes.FIELD("payload", DataTypes.STRING())),
-                rows));
+        env.createTemporaryView(
+                name,
+                env.fromValues(
+                        DataTypes.ROW(
+                                DataTypes.FIELD("id", DataTypes.INT()),
+                                DataTypes.FIELD("payload", DataTypes.STRING())),
+                        rows));
     }
 
     static List<Row> collect(TableResult result) throws Exception {
@@ -88,33 +97,61 @@ class SqlFunctionsTest {
 
     @Test
     void parseDebeziumEmitsTypedRowsAndReasons() throws Exception {
-        TableResult result = env.executeSql("SELECT r.id, c.* FROM crm_raw AS r,"
-                + " LATERAL TABLE(PARSE_DEBEZIUM(r.payload, '" + CUSTOMERS + "')) AS c ORDER BY r.id");
+        TableResult result =
+                env.executeSql(
+                        "SELECT r.id, c.* FROM crm_raw AS r,"
+                                + " LATERAL TABLE(PARSE_DEBEZIUM(r.payload, '"
+                                + CUSTOMERS
+                                + "')) AS c ORDER BY r.id");
 
         List<Column> columns = result.getResolvedSchema().getColumns();
-        assertThat(columns).extracting(Column::getName).containsExactly("id", "op", "customer_id", "email", "birth_date",
-                "country", "created_at", "converted_to_sale", "segment_label", "updated_at", "lifetime_value",
-                "churn_score", "last_login", "signup_ts", "preferred_contact_time", "visits", "rating", "balance",
-                "parse_error");
+        assertThat(columns)
+                .extracting(Column::getName)
+                .containsExactly(
+                        "id",
+                        "op",
+                        "customer_id",
+                        "email",
+                        "birth_date",
+                        "country",
+                        "created_at",
+                        "converted_to_sale",
+                        "segment_label",
+                        "updated_at",
+                        "lifetime_value",
+                        "churn_score",
+                        "last_login",
+                        "signup_ts",
+                        "preferred_contact_time",
+                        "visits",
+                        "rating",
+                        "balance",
+                        "parse_error");
         assertThat(columns.get(2).getDataType()).isEqualTo(DataTypes.BIGINT());
         assertThat(columns.get(10).getDataType()).isEqualTo(DataTypes.DECIMAL(12, 2));
 
         List<Row> rows = collect(result);
-        assertThat(rows).extracting(row -> row.getField("id")).containsExactly(1, 2, 3, 5, 6, 7); // no row for the tombstone
+        assertThat(rows)
+                .extracting(row -> row.getField("id"))
+                .containsExactly(1, 2, 3, 5, 6, 7); // no row for the tombstone
 
         Row create = rows.get(0);
         assertThat(create.getField("op")).isEqualTo("c");
         assertThat(create.getField("customer_id")).isEqualTo(1001L);
         assertThat(create.getField("email")).isEqualTo("anne@example.com");
         assertThat(create.getField("birth_date")).isEqualTo(LocalDate.of(1985, 3, 1));
-        assertThat(create.getField("created_at")).isEqualTo(Instant.parse("2026-11-20T10:15:30.250Z"));
+        assertThat(create.getField("created_at"))
+                .isEqualTo(Instant.parse("2026-11-20T10:15:30.250Z"));
         assertThat(create.getField("converted_to_sale")).isEqualTo(false);
         assertThat(create.getField("segment_label")).isNull();
-        assertThat(create.getField("updated_at")).isEqualTo(Instant.parse("2026-11-20T10:15:30.123456Z"));
+        assertThat(create.getField("updated_at"))
+                .isEqualTo(Instant.parse("2026-11-20T10:15:30.123456Z"));
         assertThat(create.getField("lifetime_value")).isEqualTo(new BigDecimal("1234.56"));
         assertThat(create.getField("churn_score")).isEqualTo(new BigDecimal("0.1250"));
-        assertThat(create.getField("last_login")).isEqualTo(LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_104_000));
-        assertThat(create.getField("signup_ts")).isEqualTo(LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_000_000));
+        assertThat(create.getField("last_login"))
+                .isEqualTo(LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_104_000));
+        assertThat(create.getField("signup_ts"))
+                .isEqualTo(LocalDateTime.of(2018, 6, 20, 15, 13, 16, 945_000_000));
         assertThat(create.getField("preferred_contact_time")).isEqualTo(LocalTime.of(10, 15, 30));
         assertThat(create.getField("visits")).isEqualTo(42);
         assertThat(create.getField("rating")).isEqualTo(4.5f);
@@ -137,43 +174,68 @@ class SqlFunctionsTest {
         assertThat(rows.get(3).getField("customer_id")).isNull();
         assertThat(rows.get(3).getField("parse_error")).isEqualTo("unknown Debezium op 'x'");
         assertThat(rows.get(4).getField("op")).isEqualTo("c");
-        assertThat(rows.get(4).getField("parse_error")).isEqualTo("field customer_id: expected BIGINT, found string \"abc\"");
+        assertThat(rows.get(4).getField("parse_error"))
+                .isEqualTo("field customer_id: expected BIGINT, found string \"abc\"");
         assertThat(rows.get(5).getField("op")).isNull();
-        assertThat((String) rows.get(5).getField("parse_error")).startsWith("malformed JSON: Unexpected end-of-input");
+        assertThat((String) rows.get(5).getField("parse_error"))
+                .startsWith("malformed JSON: Unexpected end-of-input");
     }
 
     @Test
     void parseJsonEmitsOneRowPerPayload() throws Exception {
-        List<Row> rows = collect(env.executeSql("SELECT r.id, e.event_id, e.visitor_id, e.event_time, e.parse_error"
-                + " FROM web_raw AS r, LATERAL TABLE(PARSE_JSON(r.payload, '" + WEB_EVENTS + "')) AS e ORDER BY r.id"));
-        assertThat(rows).containsExactly(
-                Row.of(1, "e-1", "42", Instant.parse("2026-11-20T10:15:30.250Z"), null),
-                Row.of(2, "e-2", "v-1", Instant.parse("2025-11-20T10:15:30.250Z"), null),
-                Row.of(3, null, null, null, "missing required field event_id"),
-                Row.of(4, null, null, null, "malformed JSON: Unrecognized token 'not': was expecting (JSON String,"
-                        + " Number, Array, Object or token 'null', 'true' or 'false') at line 1, column 4"),
-                Row.of(5, null, null, null, "empty payload"),
-                Row.of(6, null, null, null, "null payload"));
+        List<Row> rows =
+                collect(
+                        env.executeSql(
+                                "SELECT r.id, e.event_id, e.visitor_id, e.event_time, e.parse_error"
+                                    + " FROM web_raw AS r, LATERAL TABLE(PARSE_JSON(r.payload, '"
+                                        + WEB_EVENTS
+                                        + "')) AS e ORDER BY r.id"));
+        assertThat(rows)
+                .containsExactly(
+                        Row.of(1, "e-1", "42", Instant.parse("2026-11-20T10:15:30.250Z"), null),
+                        Row.of(2, "e-2", "v-1", Instant.parse("2025-11-20T10:15:30.250Z"), null),
+                        Row.of(3, null, null, null, "missing required field event_id"),
+                        Row.of(
+                                4,
+                                null,
+                                null,
+                                null,
+                                "malformed JSON: Unrecognized token 'not': was expecting (JSON"
+                                    + " String, Number, Array, Object or token 'null', 'true' or"
+                                    + " 'false') at line 1, column 4"),
+                        Row.of(5, null, null, null, "empty payload"),
+                        Row.of(6, null, null, null, "null payload"));
     }
 
     @Test
     void jsonInstantReadsTheEventTime() throws Exception {
-        TableResult result = env.executeSql("SELECT id, JSON_INSTANT(payload, 'event_time') AS t FROM web_raw ORDER BY id");
-        assertThat(result.getResolvedSchema().getColumns().get(1).getDataType()).isEqualTo(DataTypes.TIMESTAMP_LTZ(3));
-        assertThat(collect(result)).containsExactly(
-                Row.of(1, Instant.parse("2026-11-20T10:15:30.250Z")),
-                Row.of(2, Instant.parse("2025-11-20T10:15:30.250Z")),
-                Row.of(3, Instant.parse("2026-11-20T10:15:30Z")),
-                Row.of(4, null),
-                Row.of(5, null),
-                Row.of(6, null));
+        TableResult result =
+                env.executeSql(
+                        "SELECT id, JSON_INSTANT(payload, 'event_time') AS t FROM web_raw ORDER BY"
+                                + " id");
+        assertThat(result.getResolvedSchema().getColumns().get(1).getDataType())
+                .isEqualTo(DataTypes.TIMESTAMP_LTZ(3));
+        assertThat(collect(result))
+                .containsExactly(
+                        Row.of(1, Instant.parse("2026-11-20T10:15:30.250Z")),
+                        Row.of(2, Instant.parse("2025-11-20T10:15:30.250Z")),
+                        Row.of(3, Instant.parse("2026-11-20T10:15:30Z")),
+                        Row.of(4, null),
+                        Row.of(5, null),
+                        Row.of(6, null));
     }
 
     @Test
     void countDeadLetterReturnsTheReason() throws Exception {
-        List<Row> rows = collect(env.executeSql("SELECT r.id, COUNT_DEAD_LETTER('web.events', e.parse_error) AS reason"
-                + " FROM web_raw AS r, LATERAL TABLE(PARSE_JSON(r.payload, '" + WEB_EVENTS + "')) AS e"
-                + " WHERE e.parse_error IS NOT NULL ORDER BY r.id"));
+        List<Row> rows =
+                collect(
+                        env.executeSql(
+                                "SELECT r.id, COUNT_DEAD_LETTER('web.events', e.parse_error) AS"
+                                        + " reason FROM web_raw AS r, LATERAL"
+                                        + " TABLE(PARSE_JSON(r.payload, '"
+                                        + WEB_EVENTS
+                                        + "')) AS e"
+                                        + " WHERE e.parse_error IS NOT NULL ORDER BY r.id"));
         assertThat(rows).extracting(row -> row.getField("id")).containsExactly(3, 4, 5, 6);
         assertThat(rows.get(0).getField("reason")).isEqualTo("missing required field event_id");
         assertThat(rows.get(2).getField("reason")).isEqualTo("empty payload");
@@ -182,41 +244,75 @@ class SqlFunctionsTest {
     @Test
     void registeredAsTheSqlFilesDoAndWithConstantArguments() throws Exception {
         TableEnvironment sqlEnv = TableEnvironment.create(EnvironmentSettings.inBatchMode());
-        for (String[] function : new String[][] {
-            {"PARSE_DEBEZIUM", "ParseDebezium"}, {"PARSE_JSON", "ParseJson"},
-            {"JSON_INSTANT", "JsonInstant"}, {"COUNT_DEAD_LETTER", "CountDeadLetter"}
-        }) {
-            sqlEnv.executeSql("CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS " + function[0]
-                    + " AS 'io.segflow.udfs." + function[1] + "'");
+        for (String[] function :
+                new String[][] {
+                    {"PARSE_DEBEZIUM", "ParseDebezium"}, {"PARSE_JSON", "ParseJson"},
+                    {"JSON_INSTANT", "JsonInstant"}, {"COUNT_DEAD_LETTER", "CountDeadLetter"}
+                }) {
+            sqlEnv.executeSql(
+                    "CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS "
+                            + function[0]
+                            + " AS 'io.segflow.udfs."
+                            + function[1]
+                            + "'");
         }
-        assertThat(collect(sqlEnv.executeSql("SELECT c.op, c.customer_id, c.`system`, c.parse_error"
-                        + " FROM (VALUES ('{\"before\":null,\"after\":{\"customer_id\":5,\"system\":\"web\"},\"op\":\"u\"}'))"
-                        + " AS t(payload), LATERAL TABLE(PARSE_DEBEZIUM(payload, 'customer_id BIGINT NOT NULL, `system` STRING')) AS c")))
+        assertThat(
+                        collect(
+                                sqlEnv.executeSql(
+                                        "SELECT c.op, c.customer_id, c.`system`, c.parse_error FROM"
+                                            + " (VALUES"
+                                            + " ('{\"before\":null,\"after\":{\"customer_id\":5,\"system\":\"web\"},\"op\":\"u\"}'))"
+                                            + " AS t(payload), LATERAL"
+                                            + " TABLE(PARSE_DEBEZIUM(payload, 'customer_id BIGINT"
+                                            + " NOT NULL, `system` STRING')) AS c")))
                 .containsExactly(Row.of("u", 5L, "web", null));
         // constant arguments: JSON_INSTANT may be folded at planning, COUNT_DEAD_LETTER must not be
-        assertThat(collect(sqlEnv.executeSql(
-                        "SELECT JSON_INSTANT('{\"a\":{\"event_time\":1},\"event_time\":\"2026-11-20T10:15:30Z\"}', 'event_time'),"
-                                + " JSON_INSTANT('{\"event_time\":\"bad\"}', 'event_time'),"
-                                + " COUNT_DEAD_LETTER('web.events', 'malformed JSON')")))
-                .containsExactly(Row.of(Instant.parse("2026-11-20T10:15:30Z"), null, "malformed JSON"));
+        assertThat(
+                        collect(
+                                sqlEnv.executeSql(
+                                        "SELECT"
+                                            + " JSON_INSTANT('{\"a\":{\"event_time\":1},\"event_time\":\"2026-11-20T10:15:30Z\"}',"
+                                            + " 'event_time'),"
+                                            + " JSON_INSTANT('{\"event_time\":\"bad\"}',"
+                                            + " 'event_time'), COUNT_DEAD_LETTER('web.events',"
+                                            + " 'malformed JSON')")))
+                .containsExactly(
+                        Row.of(Instant.parse("2026-11-20T10:15:30Z"), null, "malformed JSON"));
     }
 
     @Test
     void theColumnListMustBeALiteralOfSupportedTypes() {
-        assertThatThrownBy(() -> env.sqlQuery("SELECT e.* FROM web_raw AS r,"
-                        + " LATERAL TABLE(PARSE_JSON(r.payload, 'tags ARRAY<STRING>')) AS e"))
+        assertThatThrownBy(
+                        () ->
+                                env.sqlQuery(
+                                        "SELECT e.* FROM web_raw AS r, LATERAL"
+                                            + " TABLE(PARSE_JSON(r.payload, 'tags ARRAY<STRING>'))"
+                                            + " AS e"))
                 .isInstanceOf(ValidationException.class)
                 .hasStackTraceContaining("column tags: type ARRAY<STRING> is not supported");
-        assertThatThrownBy(() -> env.sqlQuery("SELECT e.* FROM web_raw AS r,"
-                        + " LATERAL TABLE(PARSE_JSON(r.payload, 't TIME(3)')) AS e"))
+        assertThatThrownBy(
+                        () ->
+                                env.sqlQuery(
+                                        "SELECT e.* FROM web_raw AS r, LATERAL"
+                                            + " TABLE(PARSE_JSON(r.payload, 't TIME(3)')) AS e"))
                 .isInstanceOf(ValidationException.class)
-                .hasStackTraceContaining("column t: TIME(3) is not supported, Flink's planner supports TIME(0) only");
-        assertThatThrownBy(() -> env.sqlQuery("SELECT e.* FROM web_raw AS r,"
-                        + " LATERAL TABLE(PARSE_JSON(r.payload, r.payload)) AS e"))
+                .hasStackTraceContaining(
+                        "column t: TIME(3) is not supported, Flink's planner supports TIME(0)"
+                                + " only");
+        assertThatThrownBy(
+                        () ->
+                                env.sqlQuery(
+                                        "SELECT e.* FROM web_raw AS r, LATERAL"
+                                                + " TABLE(PARSE_JSON(r.payload, r.payload)) AS e"))
                 .isInstanceOf(ValidationException.class);
-        assertThatThrownBy(() -> env.sqlQuery("SELECT e.* FROM web_raw AS r,"
-                        + " LATERAL TABLE(PARSE_DEBEZIUM(r.payload, 'op STRING')) AS e"))
+        assertThatThrownBy(
+                        () ->
+                                env.sqlQuery(
+                                        "SELECT e.* FROM web_raw AS r, LATERAL"
+                                            + " TABLE(PARSE_DEBEZIUM(r.payload, 'op STRING')) AS"
+                                            + " e"))
                 .isInstanceOf(ValidationException.class)
-                .hasStackTraceContaining("column 'op': the function emits a column of that name itself");
+                .hasStackTraceContaining(
+                        "column 'op': the function emits a column of that name itself");
     }
 }
