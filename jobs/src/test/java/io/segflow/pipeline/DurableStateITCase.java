@@ -74,7 +74,9 @@ class DurableStateITCase extends SegflowITCaseBase {
         assertThat(end.failedWhileRunning())
                 .as("checkpoints failed while the job ran: %s", end.failureMessages())
                 .isZero();
-        assertThat(largest).isGreaterThan(2 * FIVE_MB);
+        // a checkpoint beyond what JobManager memory holds completed; which point of the input the
+        // one or two checkpoints of so short a run fall on depends on the machine (8 to 20 MB seen)
+        assertThat(largest).isGreaterThan(FIVE_MB);
         assertThat(jobExceptions(job)).as("failures (each one a restart)").isEmpty();
         long live = input.customers() - input.deletedCustomers();
         assertThat(query(settings, "SELECT count(*) AS n FROM customer_profile").get(0).get("n"))
