@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  *   segments, sqlmodel                    Flink operators; the ML_PREDICT model provider
  *   registry                              the model's storage and wire format
  *   infra, embedded                       Kafka topics, PostgreSQL schema, REST; in-process services
- *   model, profile, sql                   plain Java: k-means and metrics, feature contract, SQL files
+ *   model, insight, profile, sql          plain Java: k-means and metrics, propensity and its
+ *                                         explanations, feature contract, SQL files
  * </pre>
  */
 class LayersTest {
@@ -52,7 +53,11 @@ class LayersTest {
                 .layer("embedded")
                 .definedBy("io.segflow.embedded..")
                 .layer("foundations")
-                .definedBy("io.segflow.model..", "io.segflow.profile..", "io.segflow.sql..")
+                .definedBy(
+                        "io.segflow.model..",
+                        "io.segflow.insight..",
+                        "io.segflow.profile..",
+                        "io.segflow.sql..")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("demo")

@@ -1,0 +1,234 @@
+package io.segflow.insight;
+
+import java.util.Arrays;
+import smile.base.cart.SplitRule;
+import smile.classification.GradientTreeBoost;
+import smile.classification.LogisticRegression;
+import smile.classification.RandomForest;
+import smile.data.DataFrame;
+import smile.data.Tuple;
+import smile.data.formula.Formula;
+import smile.data.vector.IntVector;
+
+/**
+ * The models that may predict an outcome, fitted with Smile: logistic regression (the baseline), a
+ * random forest and gradient-boosted trees. Unknown values (NaN) are replaced by the training mean
+ * of their feature, the same for every candidate, so that they compete on the same input.
+ */
+public enum Candidate {
+    LOGISTIC_REGRESSION("logistic regression") {
+        @Override
+        ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed) {
+            Standardisation scale = Standardisation.of(x);
+            LogisticRegression.Binomial model =
+                    LogisticRegression.binomial(scale.apply(x), y, 0.01, 1e-6, 500);
+            double[] w = model.coefficients(); // one weight a feature, then the intercept
+            int d = x[0].length;
+            return new ScoreModel() {
+                @Override
+                public double score(double[] profile) {
+                    return explain(profile).total();
+                }
+
+                @Override
+                public Explanation explain(double[] profile) {
+                    double[] z = scale.apply(imputation.apply(profile));
+                    double[] contributions = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        // against the mean customer, whose standardised features are all 0
+                        contributions[j] = w[j] * z[j];
+                    }
+                    return new Explanation(w[d], contributions);
+                }
+
+                @Override
+                public String scoreSpace() {
+                    return "log-odds";
+                }
+            };
+        }
+    },
+
+    RANDOM_FOREST("random forest") {
+        @Override
+        ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed) {
+            int d = x[0].length;
+            smile.math.MathEx.setSeed(seed);
+            RandomForest forest =
+                    RandomForest.fit(
+                            FORMULA,
+                            frame(x, y),
+                            200,
+                            Math.max(1, (int) Math.sqrt(d)),
+                            SplitRule.GINI,
+                            12,
+                            256,
+                            5,
+                            0.8);
+            return TreeModel.of(
+                    x,
+                    imputation,
+                    "probability",
+                    profile -> {
+                        double[] posterior = new double[2];
+                        forest.predict(tuple(profile, d), posterior);
+                        return posterior[1];
+                    },
+                    profile -> classOne(forest.shap(tuple(profile, d)), d, 1));
+        }
+    },
+
+    GRADIENT_BOOSTING("gradient-boosted trees") {
+        private static final double SHRINKAGE = 0.05;
+
+        @Override
+        ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed) {
+            int d = x[0].length;
+            smile.math.MathEx.setSeed(seed);
+            GradientTreeBoost boost =
+                    GradientTreeBoost.fit(FORMULA, frame(x, y), 300, 4, 16, 5, SHRINKAGE, 0.8);
+            // The log-odds are 2F with F = b + shrinkage * (sum of the trees), p = 1 / (1 +
+            // exp(-2F)).
+            // Smile's SHAP of the whole classifier does not add up to them; its per-tree TreeSHAP
+            // does, scaled by 2 * shrinkage (PropensityTest checks every customer).
+            return TreeModel.of(
+                    x,
+                    imputation,
+                    "log-odds",
+                    profile -> {
+                        double[] posterior = new double[2];
+                        boost.predict(tuple(profile, d), posterior);
+                        return Math.log(
+                                Math.max(posterior[1], 1e-300) / Math.max(posterior[0], 1e-300));
+                    },
+                    profile -> {
+                        Tuple row = tuple(profile, d);
+                        double[] contributions = new double[d];
+                        for (var tree : boost.trees()) {
+                            double[] shap = tree.shap(row);
+                            for (int j = 0; j < d; j++) {
+                                contributions[j] += 2 * SHRINKAGE * shap[j];
+                            }
+                        }
+                        return contributions;
+                    });
+        }
+    };
+
+    private static final Formula FORMULA = Formula.lhs("y");
+
+    private final String title;
+
+    Candidate(String title) {
+        this.title = title;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** Fits on profiles (NaN where unknown) and their outcomes (1 yes, 0 no). */
+    public ScoreModel fit(double[][] profiles, int[] outcomes, long seed) {
+        Imputation imputation = Imputation.of(profiles);
+        return fitPrepared(imputation.apply(profiles), outcomes, imputation, seed);
+    }
+
+    abstract ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed);
+
+    private static DataFrame frame(double[][] x, int[] y) {
+        return DataFrame.of(x, featureNames(x[0].length)).merge(IntVector.of("y", y));
+    }
+
+    private static Tuple tuple(double[] profile, int d) {
+        return DataFrame.of(new double[][] {profile}, featureNames(d)).get(0);
+    }
+
+    private static String[] featureNames(int d) {
+        String[] names = new String[d];
+        for (int j = 0; j < d; j++) {
+            names[j] = "f" + j;
+        }
+        return names;
+    }
+
+    /** Smile's SHAP values come feature by feature, class by class: those of class 1, scaled. */
+    private static double[] classOne(double[] shap, int d, double scale) {
+        double[] contributions = new double[d];
+        int classes = shap.length / d;
+        for (int j = 0; j < d; j++) {
+            contributions[j] = shap[j * classes + classes - 1] * scale;
+        }
+        return contributions;
+    }
+
+    /** Unknown values become the training mean of their feature. */
+    record Imputation(double[] means) {
+        static Imputation of(double[][] x) {
+            int d = x[0].length;
+            double[] sum = new double[d];
+            long[] count = new long[d];
+            for (double[] row : x) {
+                for (int j = 0; j < d; j++) {
+                    if (!Double.isNaN(row[j])) {
+                        sum[j] += row[j];
+                        count[j]++;
+                    }
+                }
+            }
+            double[] means = new double[d];
+            for (int j = 0; j < d; j++) {
+                means[j] = count[j] == 0 ? 0 : sum[j] / count[j];
+            }
+            return new Imputation(means);
+        }
+
+        double[] apply(double[] row) {
+            double[] out = row.clone();
+            for (int j = 0; j < out.length; j++) {
+                if (Double.isNaN(out[j])) {
+                    out[j] = means[j];
+                }
+            }
+            return out;
+        }
+
+        double[][] apply(double[][] x) {
+            return Arrays.stream(x).map(this::apply).toArray(double[][]::new);
+        }
+    }
+
+    /** z = (x - mean) / sd with the training data's statistics (sd 1 for a constant feature). */
+    record Standardisation(double[] mean, double[] sd) {
+        static Standardisation of(double[][] x) {
+            int d = x[0].length;
+            double[] mean = new double[d];
+            double[] sd = new double[d];
+            for (double[] row : x) {
+                for (int j = 0; j < d; j++) {
+                    mean[j] += row[j] / x.length;
+                }
+            }
+            for (double[] row : x) {
+                for (int j = 0; j < d; j++) {
+                    sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / x.length;
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                sd[j] = sd[j] > 1e-12 ? Math.sqrt(sd[j]) : 1;
+            }
+            return new Standardisation(mean, sd);
+        }
+
+        double[] apply(double[] row) {
+            double[] z = new double[row.length];
+            for (int j = 0; j < row.length; j++) {
+                z[j] = (row[j] - mean[j]) / sd[j];
+            }
+            return z;
+        }
+
+        double[][] apply(double[][] x) {
+            return Arrays.stream(x).map(this::apply).toArray(double[][]::new);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.segflow.insight;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The potential of each customer: the calibrated probability of an outcome (converted_to_sale).
+ * Every candidate model is cross-validated on the same stratified folds; the one with the best
+ * out-of-fold AUC is refitted on all customers; Platt scaling, fitted on its out-of-fold scores,
+ * turns its score into a probability. The calibration is checked on held-out folds only: each fold
+ * is calibrated by a Platt scaling fitted on the other folds.
+ */
+public final class Propensity {
+
+    /**
+     * Fewer positives or negatives than this and the score would be noise (Segment asks 100/100).
+     */
+    public static final int MINIMUM_PER_CLASS = 100;
+
+    private static final int CALIBRATION_BINS = 10;
+
+    /** How one candidate did on the held-out folds. */
+    public record CandidateResult(
+            Candidate candidate, double auc, double logLoss, double liftInTopDecile) {}
+
+    /** A potential scorer: the chosen model with its calibration. */
+    public record Scorer(ScoreModel model, PlattScaling calibration) {
+
+        /** The probability of the outcome, 0..1. */
+        public double potential(double[] profile) {
+            return calibration.probability(model.score(profile));
+        }
+
+        /**
+         * The potential's log-odds taken apart: base + contributions = logit(potential), for every
+         * customer (the calibration is linear in the model's score, so it keeps additivity).
+         */
+        public ScoreModel.Explanation explain(double[] profile) {
+            ScoreModel.Explanation raw = model.explain(profile);
+            double[] contributions = raw.contributions().clone();
+            for (int j = 0; j < contributions.length; j++) {
+                contributions[j] *= calibration.a();
+            }
+            return new ScoreModel.Explanation(calibration.logOdds(raw.base()), contributions);
+        }
+    }
+
+    /**
+     * @param heldOutPotential every customer's calibrated potential from the folds that did not see
+     *     them (for the calibration curve, lift and reports)
+     */
+    public record Result(
+            Candidate chosen,
+            List<CandidateResult> candidates,
+            Scorer scorer,
+            double[] heldOutPotential,
+            double calibrationError,
+            BinaryMetrics.CalibrationBin[] calibrationCurve,
+            long positives,
+            long negatives) {
+
+        public CandidateResult chosenResult() {
+            return candidates.stream()
+                    .filter(c -> c.candidate() == chosen)
+                    .findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    /** There are too few of one outcome to learn from; the message says how many there are. */
+    public static final class TooFewOutcomesException extends IllegalArgumentException {
+        TooFewOutcomesException(String message) {
+            super(message);
+        }
+    }
+
+    private Propensity() {}
+
+    /**
+     * @param outcome the outcome's name, for messages (e.g. converted_to_sale)
+     * @param progress told of every fit, for the console
+     */
+    public static Result fit(
+            double[][] profiles,
+            int[] outcomes,
+            String outcome,
+            List<Candidate> candidates,
+            int folds,
+            long seed,
+            Consumer<String> progress) {
+        long positives = 0;
+        for (int y : outcomes) {
+            positives += y;
+        }
+        long negatives = outcomes.length - positives;
+        if (positives < MINIMUM_PER_CLASS || negatives < MINIMUM_PER_CLASS) {
+            throw new TooFewOutcomesException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s is true for %,d customers and false for %,d: a potential score"
+                                + " needs at least %d of each, or it would be noise; no scores were"
+                                + " written",
+                            outcome,
+                            positives,
+                            negatives,
+                            MINIMUM_PER_CLASS));
+        }
+        int[] fold = StratifiedFolds.assign(outcomes, folds, seed);
+        List<CandidateResult> results = new ArrayList<>();
+        double[][] heldOutScores = new double[candidates.size()][];
+        for (int c = 0; c < candidates.size(); c++) {
+            Candidate candidate = candidates.get(c);
+            double[] scores = new double[outcomes.length];
+            for (int f = 0; f < folds; f++) {
+                progress.accept(
+                        String.format(
+                                Locale.ROOT, "%s: fold %d of %d", candidate.title(), f + 1, folds));
+                Split split = Split.of(profiles, outcomes, fold, f);
+                ScoreModel model = candidate.fit(split.trainX, split.trainY, seed + f);
+                for (int i : split.test) {
+                    scores[i] = model.score(profiles[i]);
+                }
+            }
+            heldOutScores[c] = scores;
+            double[] probabilities = calibrateHeldOut(scores, outcomes, fold, folds);
+            results.add(
+                    new CandidateResult(
+                            candidate,
+                            BinaryMetrics.auc(scores, outcomes),
+                            BinaryMetrics.logLoss(probabilities, outcomes),
+                            BinaryMetrics.liftInTopDecile(scores, outcomes)));
+        }
+        int best = 0;
+        for (int c = 1; c < results.size(); c++) {
+            if (results.get(c).auc() > results.get(best).auc() + 1e-9) {
+                best = c; // ties keep the simpler model, which comes first
+            }
+        }
+        Candidate chosen = candidates.get(best);
+        progress.accept(chosen.title() + ": fit on all customers");
+        ScoreModel model = chosen.fit(profiles, outcomes, seed);
+        PlattScaling calibration = PlattScaling.fit(heldOutScores[best], outcomes);
+        double[] heldOutPotential = calibrateHeldOut(heldOutScores[best], outcomes, fold, folds);
+        return new Result(
+                chosen,
+                List.copyOf(results),
+                new Scorer(model, calibration),
+                heldOutPotential,
+                BinaryMetrics.expectedCalibrationError(
+                        heldOutPotential, outcomes, CALIBRATION_BINS),
+                BinaryMetrics.calibrationCurve(heldOutPotential, outcomes, CALIBRATION_BINS),
+                positives,
+                negatives);
+    }
+
+    /**
+     * Each fold's held-out scores as probabilities, by a Platt scaling fitted on the other folds.
+     */
+    private static double[] calibrateHeldOut(
+            double[] scores, int[] outcomes, int[] fold, int folds) {
+        double[] probabilities = new double[scores.length];
+        for (int f = 0; f < folds; f++) {
+            List<Integer> others = new ArrayList<>();
+            for (int i = 0; i < scores.length; i++) {
+                if (fold[i] != f) {
+                    others.add(i);
+                }
+            }
+            double[] s = new double[others.size()];
+            int[] y = new int[others.size()];
+            for (int j = 0; j < s.length; j++) {
+                s[j] = scores[others.get(j)];
+                y[j] = outcomes[others.get(j)];
+            }
+            PlattScaling platt = PlattScaling.fit(s, y);
+            for (int i = 0; i < scores.length; i++) {
+                if (fold[i] == f) {
+                    probabilities[i] = platt.probability(scores[i]);
+                }
+            }
+        }
+        return probabilities;
+    }
+
+    private record Split(double[][] trainX, int[] trainY, int[] test) {
+        static Split of(double[][] x, int[] y, int[] fold, int f) {
+            int testSize = 0;
+            for (int value : fold) {
+                testSize += value == f ? 1 : 0;
+            }
+            double[][] trainX = new double[x.length - testSize][];
+            int[] trainY = new int[x.length - testSize];
+            int[] test = new int[testSize];
+            for (int i = 0, tr = 0, te = 0; i < x.length; i++) {
+                if (fold[i] == f) {
+                    test[te++] = i;
+                } else {
+                    trainX[tr] = x[i];
+                    trainY[tr++] = y[i];
+                }
+            }
+            return new Split(trainX, trainY, test);
+        }
+    }
+}
