@@ -1,0 +1,154 @@
+package io.segflow.insight;
+
+import io.segflow.model.BatchKMeans;
+import io.segflow.model.ClusteringMetrics;
+import io.segflow.model.FeatureScaling;
+import io.segflow.model.Silhouette;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * What each data source adds: the propensity model and the segmentation are refitted without the
+ * source's features. For the propensity, the loss in cross-validated AUC; for the segmentation, how
+ * much the segments stay the same (adjusted Rand index between the segments with and without the
+ * source: 1 is the same segments, 0 no more alike than chance) and the change in silhouette.
+ */
+public final class SourceValue {
+
+    /** Silhouette costs the square of the rows: it is measured on a sample of this many. */
+    static final int SILHOUETTE_SAMPLE = 2_000;
+
+    /**
+     * @param aucLoss cross-validated AUC with every source minus without this one
+     * @param segmentationAri agreement of the segments without this source with those with it
+     * @param silhouetteChange silhouette without the source minus with it (in its own features)
+     */
+    public record Value(
+            String source,
+            List<String> features,
+            double auc,
+            double aucWithout,
+            double aucLoss,
+            double segmentationAri,
+            double silhouette,
+            double silhouetteWithout,
+            double silhouetteChange) {}
+
+    private SourceValue() {}
+
+    public static List<Value> of(
+            double[][] profiles,
+            int[] outcomes,
+            String outcome,
+            List<String> features,
+            Map<String, List<String>> sources,
+            Candidate candidate,
+            int folds,
+            int k,
+            long seed,
+            Consumer<String> progress) {
+        progress.accept("every source: propensity");
+        double auc =
+                Propensity.fit(
+                                profiles,
+                                outcomes,
+                                outcome,
+                                List.of(candidate),
+                                folds,
+                                seed,
+                                s -> {})
+                        .chosenResult()
+                        .auc();
+        int[] sample = sample(profiles.length, seed);
+        progress.accept("every source: segmentation");
+        Segmentation full = Segmentation.fit(profiles, k, seed, sample);
+        List<Value> values = new ArrayList<>();
+        for (Map.Entry<String, List<String>> source : sources.entrySet()) {
+            int[] kept =
+                    IntStream.range(0, features.size())
+                            .filter(j -> !source.getValue().contains(features.get(j)))
+                            .toArray();
+            if (kept.length == 0) {
+                values.add(
+                        new Value(
+                                source.getKey(),
+                                source.getValue(),
+                                auc,
+                                0.5,
+                                auc - 0.5,
+                                Double.NaN,
+                                full.silhouette,
+                                Double.NaN,
+                                Double.NaN));
+                continue;
+            }
+            double[][] without = new double[profiles.length][];
+            for (int i = 0; i < profiles.length; i++) {
+                double[] row = new double[kept.length];
+                for (int j = 0; j < kept.length; j++) {
+                    row[j] = profiles[i][kept[j]];
+                }
+                without[i] = row;
+            }
+            progress.accept(String.format(Locale.ROOT, "without %s: propensity", source.getKey()));
+            double aucWithout =
+                    Propensity.fit(
+                                    without,
+                                    outcomes,
+                                    outcome,
+                                    List.of(candidate),
+                                    folds,
+                                    seed,
+                                    s -> {})
+                            .chosenResult()
+                            .auc();
+            progress.accept(
+                    String.format(Locale.ROOT, "without %s: segmentation", source.getKey()));
+            Segmentation ablated = Segmentation.fit(without, k, seed, sample);
+            values.add(
+                    new Value(
+                            source.getKey(),
+                            source.getValue(),
+                            auc,
+                            aucWithout,
+                            auc - aucWithout,
+                            ClusteringMetrics.adjustedRandIndex(full.labels, ablated.labels),
+                            full.silhouette,
+                            ablated.silhouette,
+                            ablated.silhouette - full.silhouette));
+        }
+        return List.copyOf(values);
+    }
+
+    private static int[] sample(int n, long seed) {
+        if (n <= SILHOUETTE_SAMPLE) {
+            return IntStream.range(0, n).toArray();
+        }
+        Random random = new Random(seed);
+        return random.ints(0, n).distinct().limit(SILHOUETTE_SAMPLE).sorted().toArray();
+    }
+
+    /**
+     * k-means on the standardised features, as a retrain fits it, and its silhouette on a sample.
+     */
+    private record Segmentation(int[] labels, double silhouette) {
+        static Segmentation fit(double[][] profiles, int k, long seed, int[] sample) {
+            int d = profiles[0].length;
+            FeatureScaling scaling = FeatureScaling.fit(profiles, d);
+            double[][] standardised = new double[profiles.length][];
+            for (int i = 0; i < profiles.length; i++) {
+                standardised[i] = scaling.scale(profiles[i]);
+            }
+            BatchKMeans.Fit fit = BatchKMeans.fit(standardised, k, 4, 100, 1e-6, seed);
+            double[][] points =
+                    IntStream.of(sample).mapToObj(i -> standardised[i]).toArray(double[][]::new);
+            int[] labels = IntStream.of(sample).map(i -> fit.labels()[i]).toArray();
+            return new Segmentation(fit.labels(), Silhouette.mean(points, labels));
+        }
+    }
+}
