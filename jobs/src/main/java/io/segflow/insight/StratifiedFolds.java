@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Folds for cross-validation that keep each class's share in every fold: positives and negatives
- * are shuffled separately (seeded) and dealt round-robin, so a rare outcome appears in each test
- * fold.
+ * Folds for cross-validation that keep each class's share in every fold: the rows of each class are
+ * shuffled separately (seeded) and dealt round-robin, so a rare outcome appears in each test fold.
  */
 public final class StratifiedFolds {
 
@@ -21,7 +20,7 @@ public final class StratifiedFolds {
         }
         Random random = new Random(seed);
         int[] fold = new int[labels.length];
-        for (int label : new int[] {0, 1}) {
+        for (int label : java.util.Arrays.stream(labels).distinct().sorted().toArray()) {
             List<Integer> rows = new ArrayList<>();
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] == label) {

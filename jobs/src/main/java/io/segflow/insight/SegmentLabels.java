@@ -1,0 +1,197 @@
+package io.segflow.insight;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import smile.base.cart.SplitRule;
+import smile.classification.RandomForest;
+import smile.data.DataFrame;
+import smile.data.Tuple;
+import smile.data.formula.Formula;
+import smile.data.vector.IntVector;
+
+/**
+ * Where some customers carry a segment label (segment_label, set by people), a random forest learns
+ * it from the features and predicts it for everyone else, with its probability and the features
+ * that drove it (TreeSHAP for the predicted label, which adds up to its probability).
+ * Cross-validated on folds stratified by label: accuracy, macro F1 and the confusion matrix.
+ */
+public final class SegmentLabels {
+
+    /** Each label needs this many labelled customers, or it cannot be learnt or checked. */
+    public static final int MINIMUM_PER_LABEL = 10;
+
+    /**
+     * @param confusion counts by [true label][predicted label], in the order of {@code labels}
+     */
+    public record Evaluation(
+            List<String> labels, double accuracy, double macroF1, long[][] confusion) {}
+
+    /**
+     * A prediction for one customer: the label, its probability and the drivers of that
+     * probability.
+     */
+    public record Prediction(
+            String label, double probability, ScoreModel.Explanation explanation) {}
+
+    public record Result(Evaluation evaluation, Prediction[] predictions, long labelled) {}
+
+    private SegmentLabels() {}
+
+    /**
+     * @param labels each customer's label, null where none
+     * @return empty when nobody carries a label (the message says so through {@code progress})
+     */
+    public static Optional<Result> predict(
+            double[][] profiles, String[] labels, int folds, long seed, Consumer<String> progress) {
+        List<String> names =
+                new ArrayList<>(
+                        new TreeSet<>(Arrays.stream(labels).filter(l -> l != null).toList()));
+        if (names.isEmpty()) {
+            progress.accept(
+                    "segment_label: no customer carries one, so there is nothing to learn;"
+                            + " skipped");
+            return Optional.empty();
+        }
+        int[] labelled =
+                java.util.stream.IntStream.range(0, labels.length)
+                        .filter(i -> labels[i] != null)
+                        .toArray();
+        int[] classes = Arrays.stream(labelled).map(i -> names.indexOf(labels[i])).toArray();
+        for (int c = 0; c < names.size(); c++) {
+            int label = c;
+            long count = Arrays.stream(classes).filter(v -> v == label).count();
+            if (count < Math.max(MINIMUM_PER_LABEL, folds)) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                Locale.ROOT,
+                                "segment_label '%s' is carried by %d customers: each label needs at"
+                                        + " least %d to be learnt and checked",
+                                names.get(c),
+                                count,
+                                Math.max(MINIMUM_PER_LABEL, folds)));
+            }
+        }
+        if (names.size() < 2) {
+            throw new IllegalArgumentException(
+                    "segment_label has one value only ('"
+                            + names.get(0)
+                            + "'): there is nothing to tell apart");
+        }
+        Candidate.Imputation imputation = Candidate.Imputation.of(profiles);
+        double[][] x =
+                Arrays.stream(labelled)
+                        .mapToObj(i -> imputation.apply(profiles[i]))
+                        .toArray(double[][]::new);
+        int[] fold = StratifiedFolds.assign(classes, folds, seed);
+        long[][] confusion = new long[names.size()][names.size()];
+        for (int f = 0; f < folds; f++) {
+            progress.accept(
+                    String.format(Locale.ROOT, "segment labels: fold %d of %d", f + 1, folds));
+            List<double[]> trainX = new ArrayList<>();
+            List<Integer> trainY = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (fold[i] != f) {
+                    trainX.add(x[i]);
+                    trainY.add(classes[i]);
+                }
+            }
+            RandomForest forest =
+                    fit(
+                            trainX.toArray(double[][]::new),
+                            trainY.stream().mapToInt(Integer::intValue).toArray(),
+                            seed + f);
+            for (int i = 0; i < x.length; i++) {
+                if (fold[i] == f) {
+                    confusion[classes[i]][forest.predict(tuple(x[i]))]++;
+                }
+            }
+        }
+        progress.accept("segment labels: fit on every labelled customer");
+        RandomForest forest = fit(x, classes, seed);
+        int d = profiles[0].length;
+        int k = names.size();
+        Prediction[] predictions = new Prediction[profiles.length];
+        double base[] = new double[k];
+        double[] posterior = new double[k];
+        // base value per label: the mean over the labelled rows of probability minus contributions
+        for (double[] row : x) {
+            Tuple t = tuple(row);
+            forest.predict(t, posterior);
+            double[] shap = forest.shap(t);
+            for (int c = 0; c < k; c++) {
+                double sum = 0;
+                for (int j = 0; j < d; j++) {
+                    sum += shap[j * k + c];
+                }
+                base[c] += (posterior[c] - sum) / x.length;
+            }
+        }
+        for (int i = 0; i < profiles.length; i++) {
+            Tuple t = tuple(imputation.apply(profiles[i]));
+            int predicted = forest.predict(t, posterior);
+            double[] shap = forest.shap(t);
+            double[] contributions = new double[d];
+            for (int j = 0; j < d; j++) {
+                contributions[j] = shap[j * k + predicted];
+            }
+            predictions[i] =
+                    new Prediction(
+                            names.get(predicted),
+                            posterior[predicted],
+                            new ScoreModel.Explanation(base[predicted], contributions));
+        }
+        return Optional.of(new Result(evaluate(names, confusion), predictions, labelled.length));
+    }
+
+    static Evaluation evaluate(List<String> names, long[][] confusion) {
+        int k = names.size();
+        long correct = 0;
+        long total = 0;
+        double f1 = 0;
+        for (int c = 0; c < k; c++) {
+            correct += confusion[c][c];
+            long actual = Arrays.stream(confusion[c]).sum();
+            long predicted = 0;
+            for (long[] row : confusion) {
+                predicted += row[c];
+            }
+            total += actual;
+            double precision = predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
+            double recall = actual == 0 ? 0 : (double) confusion[c][c] / actual;
+            f1 += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+        }
+        return new Evaluation(List.copyOf(names), (double) correct / total, f1 / k, confusion);
+    }
+
+    private static RandomForest fit(double[][] x, int[] y, long seed) {
+        smile.math.MathEx.setSeed(seed);
+        DataFrame frame = DataFrame.of(x, names(x[0].length)).merge(IntVector.of("y", y));
+        return RandomForest.fit(
+                Formula.lhs("y"),
+                frame,
+                200,
+                Math.max(1, (int) Math.sqrt(x[0].length)),
+                SplitRule.GINI,
+                12,
+                256,
+                5,
+                0.8);
+    }
+
+    private static Tuple tuple(double[] row) {
+        return DataFrame.of(new double[][] {row}, names(row.length)).get(0);
+    }
+
+    private static String[] names(int d) {
+        String[] names = new String[d];
+        for (int j = 0; j < d; j++) {
+            names[j] = "f" + j;
+        }
+        return names;
+    }
+}

@@ -1,0 +1,90 @@
+package io.segflow.insight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Three personas; people labelled every third customer; the rest get a predicted label. */
+class SegmentLabelsTest {
+
+    private static final String[] PERSONAS = {"reader", "video learner", "power user"};
+
+    @Test
+    void theLabelsOfSomeArePredictedForTheRestAndExplained() {
+        Random random = new Random(8);
+        int n = 1_500;
+        double[][] profiles = new double[n][];
+        String[] truth = new String[n];
+        String[] labels = new String[n];
+        double[][] centres = {{8, 0, 1}, {2, 6, 1}, {1, 1, 9}};
+        for (int i = 0; i < n; i++) {
+            int persona = random.nextInt(3);
+            profiles[i] =
+                    new double[] {
+                        centres[persona][0] + random.nextGaussian(),
+                        centres[persona][1] + random.nextGaussian(),
+                        centres[persona][2] + random.nextGaussian(),
+                        random.nextGaussian()
+                    };
+            truth[i] = PERSONAS[persona];
+            labels[i] = i % 3 == 0 ? truth[i] : null;
+        }
+        List<String> steps = new ArrayList<>();
+
+        SegmentLabels.Result result =
+                SegmentLabels.predict(profiles, labels, 5, 3, steps::add).orElseThrow();
+
+        assertThat(result.labelled()).isEqualTo(500);
+        assertThat(result.evaluation().labels())
+                .containsExactly("power user", "reader", "video learner");
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.97);
+        assertThat(result.evaluation().macroF1()).isGreaterThan(0.97);
+        assertThat(
+                        Arrays.stream(result.evaluation().confusion())
+                                .flatMapToLong(Arrays::stream)
+                                .sum())
+                .isEqualTo(500);
+        int right = 0;
+        for (int i = 0; i < n; i++) {
+            SegmentLabels.Prediction prediction = result.predictions()[i];
+            right += prediction.label().equals(truth[i]) ? 1 : 0;
+            assertThat(prediction.probability()).isBetween(1.0 / 3, 1.0);
+            // the drivers add up to the probability of the predicted label
+            assertThat(prediction.explanation().total())
+                    .isCloseTo(prediction.probability(), within(5e-3));
+        }
+        assertThat(right).isGreaterThan((int) (0.97 * n));
+        assertThat(steps)
+                .contains(
+                        "segment labels: fold 5 of 5",
+                        "segment labels: fit on every labelled customer");
+    }
+
+    @Test
+    void withoutLabelsItIsSkippedWithAMessage() {
+        List<String> steps = new ArrayList<>();
+        Optional<SegmentLabels.Result> result =
+                SegmentLabels.predict(new double[][] {{1}, {2}}, new String[2], 5, 1, steps::add);
+        assertThat(result).isEmpty();
+        assertThat(steps).singleElement().asString().contains("no customer carries one");
+    }
+
+    @Test
+    void aLabelCarriedByTooFewIsRefusedWithItsCount() {
+        double[][] profiles = new double[40][];
+        String[] labels = new String[40];
+        for (int i = 0; i < 40; i++) {
+            profiles[i] = new double[] {i};
+            labels[i] = i < 36 ? "many" : "rare";
+        }
+        assertThatThrownBy(() -> SegmentLabels.predict(profiles, labels, 5, 1, s -> {}))
+                .hasMessageContaining("segment_label 'rare' is carried by 4 customers");
+    }
+}
