@@ -1,6 +1,8 @@
 package io.segflow.insight;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import smile.base.cart.SplitRule;
 import smile.classification.GradientTreeBoost;
 import smile.classification.LogisticRegression;
@@ -139,8 +141,18 @@ public enum Candidate {
         return DataFrame.of(x, featureNames(x[0].length)).merge(IntVector.of("y", y));
     }
 
-    private static Tuple tuple(double[] profile, int d) {
-        return DataFrame.of(new double[][] {profile}, featureNames(d)).get(0);
+    /**
+     * The schema of d features f0..f(d-1), made once: a data frame per row costs more than the
+     * trees.
+     */
+    private static final Map<Integer, smile.data.type.StructType> SCHEMAS =
+            new ConcurrentHashMap<>();
+
+    static Tuple tuple(double[] profile, int d) {
+        return Tuple.of(
+                profile,
+                SCHEMAS.computeIfAbsent(
+                        d, size -> DataFrame.of(new double[1][size], featureNames(size)).schema()));
     }
 
     private static String[] featureNames(int d) {

@@ -79,6 +79,46 @@ public final class Propensity {
     private Propensity() {}
 
     /**
+     * Fits on a stratified random sample of at most {@code maxCustomers} (every customer when there
+     * are fewer): the model choice, the calibration and the fit settle long before a million rows,
+     * while trees cost in proportion to them. The scorer then scores everyone; the held-out
+     * potentials of the result are those of the sampled customers.
+     */
+    public static Result fitOnSample(
+            double[][] profiles,
+            int[] outcomes,
+            String outcome,
+            List<Candidate> candidates,
+            int folds,
+            int maxCustomers,
+            long seed,
+            Consumer<String> progress) {
+        int[] sample = sample(outcomes.length, maxCustomers, seed);
+        double[][] x = new double[sample.length][];
+        int[] y = new int[sample.length];
+        for (int i = 0; i < sample.length; i++) {
+            x[i] = profiles[sample[i]];
+            y[i] = outcomes[sample[i]];
+        }
+        return fit(x, y, outcome, candidates, folds, seed, progress);
+    }
+
+    /**
+     * Every row when there are at most {@code size}, else a seeded uniform sample of about that
+     * many, ascending.
+     */
+    static int[] sample(int rows, int size, long seed) {
+        if (rows <= size) {
+            return java.util.stream.IntStream.range(0, rows).toArray();
+        }
+        java.util.Random random = new java.util.Random(seed);
+        double share = (double) size / rows;
+        return java.util.stream.IntStream.range(0, rows)
+                .filter(i -> random.nextDouble() < share)
+                .toArray();
+    }
+
+    /**
      * @param outcome the outcome's name, for messages (e.g. converted_to_sale)
      * @param progress told of every fit, for the console
      */

@@ -184,7 +184,7 @@ public final class SegmentLabels {
     }
 
     private static Tuple tuple(double[] row) {
-        return DataFrame.of(new double[][] {row}, names(row.length)).get(0);
+        return Candidate.tuple(row, row.length);
     }
 
     private static String[] names(int d) {

@@ -129,6 +129,29 @@ class PropensityTest {
     }
 
     @Test
+    void onASampleTheScorerStillScoresEveryone() {
+        int[] sample = Propensity.sample(10_000, 2_000, 3);
+        assertThat(sample.length).isBetween(1_800, 2_200);
+        assertThat(sample).isSorted().doesNotHaveDuplicates();
+        assertThat(Propensity.sample(1_000, 2_000, 3)).hasSize(1_000);
+
+        Propensity.Result onSample =
+                Propensity.fitOnSample(
+                        profiles,
+                        outcomes,
+                        "converted_to_sale",
+                        List.of(Candidate.LOGISTIC_REGRESSION),
+                        5,
+                        2_000,
+                        42,
+                        step -> {});
+        assertThat(onSample.heldOutPotential().length).isBetween(1_800, 2_200);
+        double[] all = Arrays.stream(profiles).mapToDouble(onSample.scorer()::potential).toArray();
+        assertThat(BinaryMetrics.auc(all, outcomes))
+                .isCloseTo(BinaryMetrics.auc(truth, outcomes), within(0.03));
+    }
+
+    @Test
     void tooFewConversionsAreRefusedWithTheCounts() {
         int[] few = new int[1_000];
         for (int i = 0; i < 99; i++) {
