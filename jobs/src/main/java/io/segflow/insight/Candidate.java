@@ -1,5 +1,6 @@
 package io.segflow.insight;
 
+import io.segflow.model.FeatureScaling;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,9 +22,14 @@ public enum Candidate {
     LOGISTIC_REGRESSION("logistic regression") {
         @Override
         ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed) {
-            Standardisation scale = Standardisation.of(x);
+            FeatureScaling scale = FeatureScaling.fit(x, x[0].length);
             LogisticRegression.Binomial model =
-                    LogisticRegression.binomial(scale.apply(x), y, 0.01, 1e-6, 500);
+                    LogisticRegression.binomial(
+                            Arrays.stream(x).map(scale::scale).toArray(double[][]::new),
+                            y,
+                            0.01,
+                            1e-6,
+                            500);
             double[] w = model.coefficients(); // one weight a feature, then the intercept
             int d = x[0].length;
             return new ScoreModel() {
@@ -34,7 +40,7 @@ public enum Candidate {
 
                 @Override
                 public Explanation explain(double[] profile) {
-                    double[] z = scale.apply(imputation.apply(profile));
+                    double[] z = scale.scale(imputation.apply(profile));
                     double[] contributions = new double[d];
                     for (int j = 0; j < d; j++) {
                         // against the mean customer, whose standardised features are all 0
@@ -55,18 +61,7 @@ public enum Candidate {
         @Override
         ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed) {
             int d = x[0].length;
-            smile.math.MathEx.setSeed(seed);
-            RandomForest forest =
-                    RandomForest.fit(
-                            FORMULA,
-                            frame(x, y),
-                            200,
-                            Math.max(1, (int) Math.sqrt(d)),
-                            SplitRule.GINI,
-                            12,
-                            256,
-                            5,
-                            0.8);
+            RandomForest forest = forest(x, y, seed);
             return TreeModel.of(
                     x,
                     imputation,
@@ -137,6 +132,24 @@ public enum Candidate {
 
     abstract ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed);
 
+    /**
+     * The forest of the propensity candidates and of the segment labels: 200 trees of at most 256
+     * nodes; y holds the class of each row, 0..k-1.
+     */
+    static RandomForest forest(double[][] x, int[] y, long seed) {
+        smile.math.MathEx.setSeed(seed);
+        return RandomForest.fit(
+                FORMULA,
+                frame(x, y),
+                200,
+                Math.max(1, (int) Math.sqrt(x[0].length)),
+                SplitRule.GINI,
+                12,
+                256,
+                5,
+                0.8);
+    }
+
     private static DataFrame frame(double[][] x, int[] y) {
         return DataFrame.of(x, featureNames(x[0].length)).merge(IntVector.of("y", y));
     }
@@ -176,22 +189,9 @@ public enum Candidate {
     /** Unknown values become the training mean of their feature. */
     record Imputation(double[] means) {
         static Imputation of(double[][] x) {
-            int d = x[0].length;
-            double[] sum = new double[d];
-            long[] count = new long[d];
-            for (double[] row : x) {
-                for (int j = 0; j < d; j++) {
-                    if (!Double.isNaN(row[j])) {
-                        sum[j] += row[j];
-                        count[j]++;
-                    }
-                }
-            }
-            double[] means = new double[d];
-            for (int j = 0; j < d; j++) {
-                means[j] = count[j] == 0 ? 0 : sum[j] / count[j];
-            }
-            return new Imputation(means);
+            // the means of the known values, as the k-means' scaling takes them (0 if none is
+            // known)
+            return new Imputation(FeatureScaling.fit(x, x[0].length).mean());
         }
 
         double[] apply(double[] row) {
@@ -202,41 +202,6 @@ public enum Candidate {
                 }
             }
             return out;
-        }
-
-        double[][] apply(double[][] x) {
-            return Arrays.stream(x).map(this::apply).toArray(double[][]::new);
-        }
-    }
-
-    /** z = (x - mean) / sd with the training data's statistics (sd 1 for a constant feature). */
-    record Standardisation(double[] mean, double[] sd) {
-        static Standardisation of(double[][] x) {
-            int d = x[0].length;
-            double[] mean = new double[d];
-            double[] sd = new double[d];
-            for (double[] row : x) {
-                for (int j = 0; j < d; j++) {
-                    mean[j] += row[j] / x.length;
-                }
-            }
-            for (double[] row : x) {
-                for (int j = 0; j < d; j++) {
-                    sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]) / x.length;
-                }
-            }
-            for (int j = 0; j < d; j++) {
-                sd[j] = sd[j] > 1e-12 ? Math.sqrt(sd[j]) : 1;
-            }
-            return new Standardisation(mean, sd);
-        }
-
-        double[] apply(double[] row) {
-            double[] z = new double[row.length];
-            for (int j = 0; j < row.length; j++) {
-                z[j] = (row[j] - mean[j]) / sd[j];
-            }
-            return z;
         }
 
         double[][] apply(double[][] x) {

@@ -7,12 +7,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import smile.base.cart.SplitRule;
 import smile.classification.RandomForest;
-import smile.data.DataFrame;
 import smile.data.Tuple;
-import smile.data.formula.Formula;
-import smile.data.vector.IntVector;
 
 /**
  * Where some customers carry a segment label (segment_label, set by people), a random forest learns
@@ -101,7 +97,7 @@ public final class SegmentLabels {
                 }
             }
             RandomForest forest =
-                    fit(
+                    Candidate.forest(
                             trainX.toArray(double[][]::new),
                             trainY.stream().mapToInt(Integer::intValue).toArray(),
                             seed + f);
@@ -112,7 +108,7 @@ public final class SegmentLabels {
             }
         }
         progress.accept("segment labels: fit on every labelled customer");
-        RandomForest forest = fit(x, classes, seed);
+        RandomForest forest = Candidate.forest(x, classes, seed);
         int d = profiles[0].length;
         int k = names.size();
         Prediction[] predictions = new Prediction[profiles.length];
@@ -168,30 +164,7 @@ public final class SegmentLabels {
         return new Evaluation(List.copyOf(names), (double) correct / total, f1 / k, confusion);
     }
 
-    private static RandomForest fit(double[][] x, int[] y, long seed) {
-        smile.math.MathEx.setSeed(seed);
-        DataFrame frame = DataFrame.of(x, names(x[0].length)).merge(IntVector.of("y", y));
-        return RandomForest.fit(
-                Formula.lhs("y"),
-                frame,
-                200,
-                Math.max(1, (int) Math.sqrt(x[0].length)),
-                SplitRule.GINI,
-                12,
-                256,
-                5,
-                0.8);
-    }
-
     private static Tuple tuple(double[] row) {
         return Candidate.tuple(row, row.length);
-    }
-
-    private static String[] names(int d) {
-        String[] names = new String[d];
-        for (int j = 0; j < d; j++) {
-            names[j] = "f" + j;
-        }
-        return names;
     }
 }
