@@ -13,9 +13,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -29,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the customer database ready for the job: applies deploy/postgres/schema.sql (every
- * statement IF NOT EXISTS) and adds to customer_profile the feature columns that SQL users added to
- * the profile sink since the table was created. Columns are never dropped or altered: that stays a
+ * statement IF NOT EXISTS), adds the columns the schema file declares that a table created by an
+ * older segflow lacks, and adds to customer_profile the feature columns that SQL users added to the
+ * profile sink since the table was created. Columns are never dropped or altered: that stays a
  * decision for people.
  */
 public final class PostgresSchema {
@@ -61,6 +65,25 @@ public final class PostgresSchema {
                             statementOfSchema.text(),
                             user,
                             "create the tables " + missingTables);
+                }
+            }
+            for (Map.Entry<String, List<String>> table : declaredColumns(ddl).entrySet()) {
+                Set<String> present = existingColumns(connection, table.getKey());
+                for (String definition : table.getValue()) {
+                    String column = columnName(definition);
+                    if (!present.contains(column)) {
+                        // a table an older segflow created: its rows are there, so no NOT NULL
+                        String added = definition.replaceAll("(?i)\\s+NOT\\s+NULL", "");
+                        execute(
+                                statement,
+                                "ALTER TABLE "
+                                        + table.getKey()
+                                        + " ADD COLUMN IF NOT EXISTS "
+                                        + added,
+                                user,
+                                "add the column " + added + " to " + table.getKey());
+                        LOG.info("Added column {} to {}", added, table.getKey());
+                    }
                 }
             }
             Set<String> existing = existingColumns(connection, PROFILE_TABLE);
@@ -116,6 +139,7 @@ public final class PostgresSchema {
         }
     }
 
+    /** The tables and views the schema file creates. */
     static Set<String> tablesCreatedBy(List<SqlStatement> ddl) {
         Set<String> tables = new TreeSet<>();
         for (SqlStatement statement : ddl) {
@@ -129,15 +153,79 @@ public final class PostgresSchema {
 
     private static final Pattern CREATE_TABLE =
             Pattern.compile(
-                    "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)",
+                    "CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TABLE|VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+                            + "(\\w+)",
                     Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern CREATE_TABLE_BODY =
+            Pattern.compile(
+                    "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\\w+)\\s*\\((.*)\\)\\s*;?\\s*$",
+                    Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private static final Set<String> CONSTRAINT_WORDS =
+            Set.of("primary", "unique", "constraint", "check", "foreign", "exclude");
+
+    /**
+     * Each table's column definitions as the schema file writes them ("name TYPE ..."), in order;
+     * table constraints left out.
+     */
+    static Map<String, List<String>> declaredColumns(List<SqlStatement> ddl) {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        for (SqlStatement statement : ddl) {
+            Matcher create = CREATE_TABLE_BODY.matcher(statement.text().strip());
+            if (!create.find()) {
+                continue;
+            }
+            List<String> columns = new ArrayList<>();
+            for (String item : splitTopLevel(create.group(2))) {
+                String definition =
+                        item.lines()
+                                .map(line -> line.replaceAll("--.*$", "").strip())
+                                .filter(line -> !line.isEmpty())
+                                .reduce((a, b) -> a + " " + b)
+                                .orElse("");
+                if (!definition.isEmpty() && !CONSTRAINT_WORDS.contains(columnName(definition))) {
+                    columns.add(definition.replaceAll("(?i)\\s+PRIMARY\\s+KEY", ""));
+                }
+            }
+            tables.put(create.group(1).toLowerCase(Locale.ROOT), List.copyOf(columns));
+        }
+        return tables;
+    }
+
+    private static String columnName(String definition) {
+        return definition.split("\\s+", 2)[0].replace("\"", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> splitTopLevel(String body) {
+        List<String> items = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                items.add(body.substring(start, i));
+                start = i + 1;
+            }
+        }
+        items.add(body.substring(start));
+        return items;
+    }
 
     private static Set<String> existingTables(Connection connection) throws SQLException {
         Set<String> tables = new HashSet<>();
         try (ResultSet rs =
                 connection
                         .getMetaData()
-                        .getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+                        .getTables(
+                                null,
+                                connection.getSchema(),
+                                "%",
+                                new String[] {"TABLE", "VIEW"})) {
             while (rs.next()) {
                 tables.add(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT));
             }

@@ -68,6 +68,43 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
     }
 
     /**
+     * A database an older segflow prepared: its insight tables have fewer columns and hold rows.
+     * The job adds what the schema declares now, keeps the rows, and creates the new tables.
+     */
+    @Test
+    void addsTheColumnsANewerSchemaDeclaresToTablesAnOlderOneCreated() throws Exception {
+        JobSettings settings = freshSettings();
+        String database = settings.jdbcUrl().substring(settings.jdbcUrl().lastIndexOf('/') + 1);
+        try (Connection connection = postgres().connect(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "CREATE TABLE customer_score (customer_id BIGINT PRIMARY KEY, potential_score"
+                            + " DOUBLE PRECISION NOT NULL, model_version BIGINT NOT NULL,"
+                            + " top_drivers TEXT)");
+            statement.execute("INSERT INTO customer_score VALUES (7, 0.25, 3, '[]')");
+        }
+        ResolvedSchema sink =
+                ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull()));
+
+        PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink);
+        PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink); // idempotent
+
+        assertThat(
+                        query(
+                                settings,
+                                "SELECT column_name FROM information_schema.columns WHERE"
+                                        + " table_name = 'customer_score'"))
+                .extracting(row -> row.get("column_name"))
+                .contains("percentile", "segment_drivers", "predicted_label", "scored_at");
+        assertThat(query(settings, "SELECT customer_id, potential_score FROM customer_score"))
+                .extracting(row -> row.get("customer_id") + " " + row.get("potential_score"))
+                .containsExactly("7 0.25");
+        assertThat(query(settings, "SELECT count(*) AS n FROM current_target_list"))
+                .extracting(row -> row.get("n"))
+                .containsExactly(0L);
+    }
+
+    /**
      * deploy/postgres/roles.sql as a DBA applies it: the job then runs end to end as segflow_writer
      * (upserts, an erasure delete, model versions) yet cannot change the schema.
      */
