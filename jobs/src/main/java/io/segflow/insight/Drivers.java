@@ -60,14 +60,28 @@ public final class Drivers {
     public static Map<Integer, List<Driver>> ofSegments(
             double[][] profiles, int[] segments, List<String> features, long seed) {
         Map<Integer, List<Driver>> bySegment = new TreeMap<>();
+        membershipModels(profiles, segments, seed)
+                .forEach(
+                        (segment, membership) ->
+                                bySegment.put(
+                                        segment, global(membership::explain, profiles, features)));
+        return bySegment;
+    }
+
+    /**
+     * For each segment a logistic regression of "in this segment" against everyone else: its SHAP
+     * for one customer says what puts them in (or keeps them out of) the segment.
+     */
+    public static Map<Integer, ScoreModel> membershipModels(
+            double[][] profiles, int[] segments, long seed) {
+        Map<Integer, ScoreModel> models = new TreeMap<>();
         for (int segment : java.util.Arrays.stream(segments).distinct().sorted().toArray()) {
             int[] member = new int[segments.length];
             for (int i = 0; i < segments.length; i++) {
                 member[i] = segments[i] == segment ? 1 : 0;
             }
-            ScoreModel membership = Candidate.LOGISTIC_REGRESSION.fit(profiles, member, seed);
-            bySegment.put(segment, global(membership::explain, profiles, features));
+            models.put(segment, Candidate.LOGISTIC_REGRESSION.fit(profiles, member, seed));
         }
-        return bySegment;
+        return models;
     }
 }

@@ -41,6 +41,10 @@ public final class SourceValue {
 
     private SourceValue() {}
 
+    /**
+     * @param outcomes each customer's outcome, or null when there is no propensity to measure (too
+     *     few outcomes): then only the segmentation figures are measured, the AUC ones are NaN
+     */
     public static List<Value> of(
             double[][] profiles,
             int[] outcomes,
@@ -52,18 +56,21 @@ public final class SourceValue {
             int k,
             long seed,
             Consumer<String> progress) {
-        progress.accept("every source: propensity");
-        double auc =
-                Propensity.fit(
-                                profiles,
-                                outcomes,
-                                outcome,
-                                List.of(candidate),
-                                folds,
-                                seed,
-                                s -> {})
-                        .chosenResult()
-                        .auc();
+        double auc = Double.NaN;
+        if (outcomes != null) {
+            progress.accept("every source: propensity");
+            auc =
+                    Propensity.fit(
+                                    profiles,
+                                    outcomes,
+                                    outcome,
+                                    List.of(candidate),
+                                    folds,
+                                    seed,
+                                    s -> {})
+                            .chosenResult()
+                            .auc();
+        }
         int[] sample = sample(profiles.length, seed);
         progress.accept("every source: segmentation");
         Segmentation full = Segmentation.fit(profiles, k, seed, sample);
@@ -79,7 +86,7 @@ public final class SourceValue {
                                 source.getKey(),
                                 source.getValue(),
                                 auc,
-                                0.5,
+                                outcomes == null ? Double.NaN : 0.5,
                                 auc - 0.5,
                                 Double.NaN,
                                 full.silhouette,
@@ -95,18 +102,22 @@ public final class SourceValue {
                 }
                 without[i] = row;
             }
-            progress.accept(String.format(Locale.ROOT, "without %s: propensity", source.getKey()));
-            double aucWithout =
-                    Propensity.fit(
-                                    without,
-                                    outcomes,
-                                    outcome,
-                                    List.of(candidate),
-                                    folds,
-                                    seed,
-                                    s -> {})
-                            .chosenResult()
-                            .auc();
+            double aucWithout = Double.NaN;
+            if (outcomes != null) {
+                progress.accept(
+                        String.format(Locale.ROOT, "without %s: propensity", source.getKey()));
+                aucWithout =
+                        Propensity.fit(
+                                        without,
+                                        outcomes,
+                                        outcome,
+                                        List.of(candidate),
+                                        folds,
+                                        seed,
+                                        s -> {})
+                                .chosenResult()
+                                .auc();
+            }
             progress.accept(
                     String.format(Locale.ROOT, "without %s: segmentation", source.getKey()));
             Segmentation ablated = Segmentation.fit(without, k, seed, sample);

@@ -1,0 +1,456 @@
+package io.segflow.insight;
+
+import io.segflow.model.ModelDefaults;
+import io.segflow.model.ModelEvaluation;
+import io.segflow.model.Retrainer;
+import io.segflow.model.SegmentModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * Everything one insight run learns from a snapshot of the customers, as plain data: the quality of
+ * the segmentation in use, what each segment is, each customer's potential and its drivers, the
+ * target list, the value of each data source and the segment labels predicted for the unlabelled.
+ * The steps that cannot be done on these customers (too few conversions, no labels) are skipped
+ * with the reason in {@link Result#propensityStatus()} or {@link Result#labelStatus()}; the rest is
+ * still measured.
+ */
+public final class InsightRun {
+
+    /**
+     * @param folds stratified folds of every cross-validation
+     * @param fitSample customers the candidates are cross-validated and fitted on (a seeded sample
+     *     when there are more; everyone is scored)
+     * @param sourceValueSample customers the fits without each source are made on
+     * @param topDrivers signed drivers kept per customer
+     * @param holdout share of each segment held out of the target list as a control group
+     * @param holdoutSeed the control group's seed: the same seed holds out the same customers
+     */
+    public record Settings(
+            List<Candidate> candidates,
+            int folds,
+            int fitSample,
+            int sourceValueSample,
+            int topDrivers,
+            double holdout,
+            long holdoutSeed,
+            long seed) {
+
+        public Settings {
+            candidates = List.copyOf(candidates);
+            if (candidates.isEmpty()) {
+                throw new IllegalArgumentException("name at least one propensity candidate");
+            }
+            if (folds < 2) {
+                throw new IllegalArgumentException("cross-validation needs 2 folds or more");
+            }
+            if (holdout < 0 || holdout >= 1) {
+                throw new IllegalArgumentException(
+                        "the control group is a share in [0, 1), got " + holdout);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(
+                    List.of(Candidate.values()),
+                    5,
+                    50_000,
+                    10_000,
+                    3,
+                    0.0,
+                    ModelDefaults.SEED,
+                    ModelDefaults.SEED);
+        }
+
+        public Settings withCandidates(List<Candidate> value) {
+            return new Settings(
+                    value,
+                    folds,
+                    fitSample,
+                    sourceValueSample,
+                    topDrivers,
+                    holdout,
+                    holdoutSeed,
+                    seed);
+        }
+
+        public Settings withFolds(int value) {
+            return new Settings(
+                    candidates,
+                    value,
+                    fitSample,
+                    sourceValueSample,
+                    topDrivers,
+                    holdout,
+                    holdoutSeed,
+                    seed);
+        }
+
+        public Settings withFitSample(int value) {
+            return new Settings(
+                    candidates,
+                    folds,
+                    value,
+                    sourceValueSample,
+                    topDrivers,
+                    holdout,
+                    holdoutSeed,
+                    seed);
+        }
+
+        public Settings withSourceValueSample(int value) {
+            return new Settings(
+                    candidates, folds, fitSample, value, topDrivers, holdout, holdoutSeed, seed);
+        }
+
+        public Settings withHoldout(double share, long controlSeed) {
+            return new Settings(
+                    candidates,
+                    folds,
+                    fitSample,
+                    sourceValueSample,
+                    topDrivers,
+                    share,
+                    controlSeed,
+                    seed);
+        }
+
+        public Settings withSeed(long value) {
+            return new Settings(
+                    candidates,
+                    folds,
+                    fitSample,
+                    sourceValueSample,
+                    topDrivers,
+                    holdout,
+                    holdoutSeed,
+                    value);
+        }
+    }
+
+    /**
+     * The customers of one snapshot.
+     *
+     * @param profiles features in the order of {@code features}, NaN where unknown
+     * @param converted 1 where converted_to_sale is true, else 0
+     * @param labels segment_label, null where none
+     * @param sources feature names per data source (sql/profile.yml)
+     * @param segmentation the segment model in use (the registry's latest)
+     * @param previous the version before it, or null
+     */
+    public record Input(
+            long[] customers,
+            double[][] profiles,
+            List<String> features,
+            Map<String, List<String>> sources,
+            int[] converted,
+            String[] labels,
+            SegmentModel segmentation,
+            SegmentModel previous) {
+
+        public Input {
+            int n = customers.length;
+            if (profiles.length != n || converted.length != n || labels.length != n) {
+                throw new IllegalArgumentException("one row per customer in every column");
+            }
+            segmentation.requireFeatures(features);
+        }
+    }
+
+    /** What one customer's potential and segment come from. */
+    public record CustomerScore(
+            double potential,
+            double percentile,
+            double baseValue,
+            List<Drivers.Driver> drivers,
+            List<Drivers.Driver> segmentDrivers) {}
+
+    public record Result(
+            long version,
+            Input input,
+            int[] segmentIds,
+            ModelEvaluation quality,
+            SegmentProfiles.Result profiles,
+            Map<Integer, List<Drivers.Driver>> segmentDrivers,
+            Optional<Propensity.Result> propensity,
+            String propensityStatus,
+            List<Drivers.Driver> globalDrivers,
+            CustomerScore[] scores,
+            List<TargetList.Entry> targets,
+            List<SourceValue.Value> sourceValues,
+            Optional<SegmentLabels.Result> labels,
+            String labelStatus,
+            Map<String, Double> stepSeconds) {}
+
+    public static final String OUTCOME = "converted_to_sale";
+
+    private InsightRun() {}
+
+    /**
+     * @param version the version of this run's propensity model and target list
+     * @param progress told of every long step, for the console
+     */
+    public static Result run(
+            Input input, Settings settings, long version, Consumer<String> progress) {
+        Steps steps = new Steps(progress);
+        int n = input.customers().length;
+        if (n == 0) {
+            throw new IllegalArgumentException(
+                    "customer_profile holds no customers: run the streaming job or a backfill"
+                            + " first");
+        }
+        double[][] x = input.profiles();
+        SegmentModel model = input.segmentation();
+
+        steps.start(String.format(Locale.ROOT, "segments of %,d customers", n));
+        int[] segmentIds = new int[n];
+        double[][] standardised = new double[n][];
+        IntStream.range(0, n)
+                .parallel()
+                .forEach(
+                        i -> {
+                            standardised[i] = model.scaling().scale(x[i]);
+                            segmentIds[i] = model.segmentId(model.assign(x[i]).segment());
+                        });
+        int[] evaluationSample =
+                Propensity.sample(
+                        n, Retrainer.Settings.defaults().sampleSize(), settings.seed() + 1);
+        ModelEvaluation quality =
+                ModelEvaluation.evaluate(
+                        model,
+                        standardised,
+                        rows(x, evaluationSample),
+                        rows(standardised, evaluationSample),
+                        input.previous(),
+                        Map.of());
+
+        int[] fitSample = Propensity.sample(n, settings.fitSample(), settings.seed());
+        steps.start("what sets each segment apart");
+        Map<Integer, ScoreModel> membership =
+                Drivers.membershipModels(
+                        rows(x, fitSample), columns(segmentIds, fitSample), settings.seed());
+        Map<Integer, List<Drivers.Driver>> segmentDrivers = new LinkedHashMap<>();
+        membership.forEach(
+                (segment, m) ->
+                        segmentDrivers.put(
+                                segment,
+                                Drivers.global(m::explain, rows(x, fitSample), input.features())));
+
+        Optional<Propensity.Result> propensity = Optional.empty();
+        String propensityStatus;
+        try {
+            Propensity.Result fitted =
+                    Propensity.fitOnSample(
+                            x,
+                            input.converted(),
+                            OUTCOME,
+                            settings.candidates(),
+                            settings.folds(),
+                            settings.fitSample(),
+                            settings.seed(),
+                            steps::start);
+            propensity = Optional.of(fitted);
+            propensityStatus =
+                    String.format(
+                            Locale.ROOT,
+                            "%s chosen: cross-validated AUC %.3f",
+                            fitted.chosen().title(),
+                            fitted.chosenResult().auc());
+        } catch (Propensity.TooFewOutcomesException e) {
+            propensityStatus = "no potential scores: " + e.getMessage();
+            progress.accept(propensityStatus);
+        }
+
+        CustomerScore[] scores = new CustomerScore[n];
+        double[] potentials = null;
+        List<Drivers.Driver> globalDrivers = List.of();
+        if (propensity.isPresent()) {
+            Propensity.Scorer scorer = propensity.get().scorer();
+            steps.start(String.format(Locale.ROOT, "potential and SHAP of %,d customers", n));
+            double[] potential = new double[n];
+            ScoreModel.Explanation[] explanations = new ScoreModel.Explanation[n];
+            IntStream.range(0, n)
+                    .parallel()
+                    .forEach(
+                            i -> {
+                                potential[i] = scorer.potential(x[i]);
+                                explanations[i] = scorer.explain(x[i]);
+                            });
+            double[] percentile = percentiles(potential);
+            double[] meanAbsolute = new double[input.features().size()];
+            for (ScoreModel.Explanation explanation : explanations) {
+                double[] c = explanation.contributions();
+                for (int j = 0; j < c.length; j++) {
+                    meanAbsolute[j] += Math.abs(c[j]) / n;
+                }
+            }
+            List<Drivers.Driver> global = new ArrayList<>();
+            for (int j = 0; j < meanAbsolute.length; j++) {
+                global.add(new Drivers.Driver(input.features().get(j), meanAbsolute[j]));
+            }
+            global.sort((a, b) -> Double.compare(b.contribution(), a.contribution()));
+            globalDrivers = List.copyOf(global);
+            IntStream.range(0, n)
+                    .parallel()
+                    .forEach(
+                            i ->
+                                    scores[i] =
+                                            new CustomerScore(
+                                                    potential[i],
+                                                    percentile[i],
+                                                    explanations[i].base(),
+                                                    Drivers.top(
+                                                            explanations[i],
+                                                            input.features(),
+                                                            settings.topDrivers()),
+                                                    segmentDriversOf(
+                                                            membership.get(segmentIds[i]),
+                                                            x[i],
+                                                            input.features(),
+                                                            settings.topDrivers())));
+            potentials = potential;
+        }
+
+        steps.start("segment profiles");
+        SegmentProfiles.Result profiles =
+                SegmentProfiles.of(
+                        x, input.features(), segmentIds, input.converted(), potentials, 3);
+
+        List<TargetList.Entry> targets = List.of();
+        if (potentials != null) {
+            steps.start("target list");
+            targets =
+                    TargetList.rank(
+                            input.customers(),
+                            segmentIds,
+                            potentials,
+                            settings.holdout(),
+                            settings.holdoutSeed());
+        }
+
+        int[] valueSample = Propensity.sample(n, settings.sourceValueSample(), settings.seed());
+        List<SourceValue.Value> sourceValues =
+                SourceValue.of(
+                        rows(x, valueSample),
+                        propensity.isPresent() ? columns(input.converted(), valueSample) : null,
+                        OUTCOME,
+                        input.features(),
+                        input.sources(),
+                        propensity.map(Propensity.Result::chosen).orElse(Candidate.RANDOM_FOREST),
+                        settings.folds(),
+                        model.k(),
+                        settings.seed(),
+                        step -> steps.start("value of each data source: " + step));
+
+        Optional<SegmentLabels.Result> labels = Optional.empty();
+        String labelStatus;
+        try {
+            labels =
+                    SegmentLabels.predict(
+                            x, input.labels(), settings.folds(), settings.seed(), steps::start);
+            labelStatus =
+                    labels.map(
+                                    r ->
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "segment_label predicted from %,d labelled"
+                                                            + " customers: cross-validated"
+                                                            + " accuracy %.3f, macro F1 %.3f",
+                                                    r.labelled(),
+                                                    r.evaluation().accuracy(),
+                                                    r.evaluation().macroF1()))
+                            .orElse(
+                                    "segment_label: no customer carries one, so there is nothing"
+                                            + " to learn; skipped");
+        } catch (IllegalArgumentException e) {
+            labelStatus = "segment_label not predicted: " + e.getMessage();
+            progress.accept(labelStatus);
+        }
+        steps.finish();
+        return new Result(
+                version,
+                input,
+                segmentIds,
+                quality,
+                profiles,
+                segmentDrivers,
+                propensity,
+                propensityStatus,
+                globalDrivers,
+                scores,
+                targets,
+                sourceValues,
+                labels,
+                labelStatus,
+                steps.seconds);
+    }
+
+    private static List<Drivers.Driver> segmentDriversOf(
+            ScoreModel membership, double[] profile, List<String> features, int n) {
+        return membership == null
+                ? List.of()
+                : Drivers.top(membership.explain(profile), features, n);
+    }
+
+    /** 100 x the share of customers whose potential is at most this one's: the top is 100. */
+    static double[] percentiles(double[] values) {
+        int n = values.length;
+        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+        double[] percentile = new double[n];
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
+                j++;
+            }
+            double p = 100.0 * (j + 1) / n;
+            for (int t = i; t <= j; t++) {
+                percentile[order[t]] = p;
+            }
+            i = j + 1;
+        }
+        return percentile;
+    }
+
+    private static double[][] rows(double[][] x, int[] indices) {
+        return IntStream.of(indices).mapToObj(i -> x[i]).toArray(double[][]::new);
+    }
+
+    private static int[] columns(int[] values, int[] indices) {
+        return IntStream.of(indices).map(i -> values[i]).toArray();
+    }
+
+    /** Times each step and tells the console when one starts. */
+    private static final class Steps {
+        private final Consumer<String> progress;
+        private final Map<String, Double> seconds = new LinkedHashMap<>();
+        private String current;
+        private long startedAt;
+
+        Steps(Consumer<String> progress) {
+            this.progress = progress;
+        }
+
+        void start(String step) {
+            finish();
+            current = step;
+            startedAt = System.nanoTime();
+            progress.accept(step);
+        }
+
+        void finish() {
+            if (current != null) {
+                seconds.merge(current, (System.nanoTime() - startedAt) / 1e9, Double::sum);
+                current = null;
+            }
+        }
+    }
+}
