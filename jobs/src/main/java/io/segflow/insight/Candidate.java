@@ -30,30 +30,8 @@ public enum Candidate {
                             0.01,
                             1e-6,
                             500);
-            double[] w = model.coefficients(); // one weight a feature, then the intercept
-            int d = x[0].length;
-            return new ScoreModel() {
-                @Override
-                public double score(double[] profile) {
-                    return explain(profile).total();
-                }
-
-                @Override
-                public Explanation explain(double[] profile) {
-                    double[] z = scale.scale(imputation.apply(profile));
-                    double[] contributions = new double[d];
-                    for (int j = 0; j < d; j++) {
-                        // against the mean customer, whose standardised features are all 0
-                        contributions[j] = w[j] * z[j];
-                    }
-                    return new Explanation(w[d], contributions);
-                }
-
-                @Override
-                public String scoreSpace() {
-                    return "log-odds";
-                }
-            };
+            // one weight a feature, then the intercept
+            return new LinearModel(imputation, scale, model.coefficients());
         }
     },
 
@@ -186,8 +164,37 @@ public enum Candidate {
         return contributions;
     }
 
+    /**
+     * Logistic regression on standardised features: its SHAP value is exact, each weight times the
+     * feature's distance from the mean customer (whose standardised features are all 0).
+     */
+    private record LinearModel(Imputation imputation, FeatureScaling scale, double[] weights)
+            implements ScoreModel {
+
+        @Override
+        public double score(double[] profile) {
+            return explain(profile).total();
+        }
+
+        @Override
+        public Explanation explain(double[] profile) {
+            double[] z = scale.scale(imputation.apply(profile));
+            int d = z.length;
+            double[] contributions = new double[d];
+            for (int j = 0; j < d; j++) {
+                contributions[j] = weights[j] * z[j];
+            }
+            return new Explanation(weights[d], contributions);
+        }
+
+        @Override
+        public String scoreSpace() {
+            return "log-odds";
+        }
+    }
+
     /** Unknown values become the training mean of their feature. */
-    record Imputation(double[] means) {
+    record Imputation(double[] means) implements java.io.Serializable {
         static Imputation of(double[][] x) {
             // the means of the known values, as the k-means' scaling takes them (0 if none is
             // known)

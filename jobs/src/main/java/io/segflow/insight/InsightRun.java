@@ -4,8 +4,6 @@ import io.segflow.model.ModelDefaults;
 import io.segflow.model.ModelEvaluation;
 import io.segflow.model.Retrainer;
 import io.segflow.model.SegmentModel;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -164,14 +162,6 @@ public final class InsightRun {
         }
     }
 
-    /** What one customer's potential and segment come from. */
-    public record CustomerScore(
-            double potential,
-            double percentile,
-            double baseValue,
-            List<Drivers.Driver> drivers,
-            List<Drivers.Driver> segmentDrivers) {}
-
     public record Result(
             long version,
             Input input,
@@ -182,8 +172,8 @@ public final class InsightRun {
             Optional<Propensity.Result> propensity,
             String propensityStatus,
             List<Drivers.Driver> globalDrivers,
-            CustomerScore[] scores,
-            List<TargetList.Entry> targets,
+            double[] potentials,
+            Optional<CustomerScorer> scorer,
             List<SourceValue.Value> sourceValues,
             Optional<SegmentLabels.Result> labels,
             String labelStatus,
@@ -268,72 +258,38 @@ public final class InsightRun {
             progress.accept(propensityStatus);
         }
 
-        CustomerScore[] scores = new CustomerScore[n];
         double[] potentials = null;
         List<Drivers.Driver> globalDrivers = List.of();
         if (propensity.isPresent()) {
             Propensity.Scorer scorer = propensity.get().scorer();
-            steps.start(String.format(Locale.ROOT, "potential and SHAP of %,d customers", n));
-            double[] potential = new double[n];
-            ScoreModel.Explanation[] explanations = new ScoreModel.Explanation[n];
-            IntStream.range(0, n)
-                    .parallel()
-                    .forEach(
-                            i -> {
-                                potential[i] = scorer.potential(x[i]);
-                                explanations[i] = scorer.explain(x[i]);
-                            });
-            double[] percentile = percentiles(potential);
-            double[] meanAbsolute = new double[input.features().size()];
-            for (ScoreModel.Explanation explanation : explanations) {
-                double[] c = explanation.contributions();
-                for (int j = 0; j < c.length; j++) {
-                    meanAbsolute[j] += Math.abs(c[j]) / n;
-                }
-            }
-            List<Drivers.Driver> global = new ArrayList<>();
-            for (int j = 0; j < meanAbsolute.length; j++) {
-                global.add(new Drivers.Driver(input.features().get(j), meanAbsolute[j]));
-            }
-            global.sort((a, b) -> Double.compare(b.contribution(), a.contribution()));
-            globalDrivers = List.copyOf(global);
-            IntStream.range(0, n)
-                    .parallel()
-                    .forEach(
-                            i ->
-                                    scores[i] =
-                                            new CustomerScore(
-                                                    potential[i],
-                                                    percentile[i],
-                                                    explanations[i].base(),
-                                                    Drivers.top(
-                                                            explanations[i],
-                                                            input.features(),
-                                                            settings.topDrivers()),
-                                                    segmentDriversOf(
-                                                            membership.get(segmentIds[i]),
-                                                            x[i],
-                                                            input.features(),
-                                                            settings.topDrivers())));
-            potentials = potential;
+            steps.start(String.format(Locale.ROOT, "potential of %,d customers", n));
+            potentials =
+                    IntStream.range(0, n)
+                            .parallel()
+                            .mapToDouble(i -> scorer.potential(x[i]))
+                            .toArray();
+            steps.start(
+                    String.format(
+                            Locale.ROOT,
+                            "global drivers: SHAP of %,d customers",
+                            fitSample.length));
+            double[][] sampled = rows(x, fitSample);
+            double[][] contributions =
+                    IntStream.range(0, sampled.length)
+                            .parallel()
+                            .mapToObj(i -> scorer.explain(sampled[i]).contributions())
+                            .toArray(double[][]::new);
+            globalDrivers =
+                    Drivers.global(
+                            profile -> new ScoreModel.Explanation(0, profile),
+                            contributions,
+                            input.features());
         }
 
         steps.start("segment profiles");
         SegmentProfiles.Result profiles =
                 SegmentProfiles.of(
                         x, input.features(), segmentIds, input.converted(), potentials, 3);
-
-        List<TargetList.Entry> targets = List.of();
-        if (potentials != null) {
-            steps.start("target list");
-            targets =
-                    TargetList.rank(
-                            input.customers(),
-                            segmentIds,
-                            potentials,
-                            settings.holdout(),
-                            settings.holdoutSeed());
-        }
 
         int[] valueSample = Propensity.sample(n, settings.sourceValueSample(), settings.seed());
         List<SourceValue.Value> sourceValues =
@@ -373,6 +329,21 @@ public final class InsightRun {
             labelStatus = "segment_label not predicted: " + e.getMessage();
             progress.accept(labelStatus);
         }
+        Optional<CustomerScorer> customerScorer = Optional.empty();
+        if (propensity.isPresent()) {
+            customerScorer =
+                    Optional.of(
+                            new CustomerScorer(
+                                    propensity.get().scorer(),
+                                    model,
+                                    membership,
+                                    labels.map(SegmentLabels.Result::model).orElse(null),
+                                    potentials,
+                                    input.features(),
+                                    settings.topDrivers(),
+                                    settings.holdout(),
+                                    settings.holdoutSeed()));
+        }
         steps.finish();
         return new Result(
                 version,
@@ -384,40 +355,12 @@ public final class InsightRun {
                 propensity,
                 propensityStatus,
                 globalDrivers,
-                scores,
-                targets,
+                potentials,
+                customerScorer,
                 sourceValues,
                 labels,
                 labelStatus,
                 steps.seconds);
-    }
-
-    private static List<Drivers.Driver> segmentDriversOf(
-            ScoreModel membership, double[] profile, List<String> features, int n) {
-        return membership == null
-                ? List.of()
-                : Drivers.top(membership.explain(profile), features, n);
-    }
-
-    /** 100 x the share of customers whose potential is at most this one's: the top is 100. */
-    static double[] percentiles(double[] values) {
-        int n = values.length;
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-        double[] percentile = new double[n];
-        int i = 0;
-        while (i < n) {
-            int j = i;
-            while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
-                j++;
-            }
-            double p = 100.0 * (j + 1) / n;
-            for (int t = i; t <= j; t++) {
-                percentile[order[t]] = p;
-            }
-            i = j + 1;
-        }
-        return percentile;
     }
 
     private static double[][] rows(double[][] x, int[] indices) {

@@ -4,7 +4,7 @@ package io.segflow.insight;
  * Platt's calibration: p = sigmoid(a * score + b), fitted by Newton's method on held-out scores and
  * labels, with Platt's smoothed targets so that a separable fold does not drive a to infinity.
  */
-public record PlattScaling(double a, double b) {
+public record PlattScaling(double a, double b) implements java.io.Serializable {
 
     public static PlattScaling identity() {
         return new PlattScaling(1, 0);

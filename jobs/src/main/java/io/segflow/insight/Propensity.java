@@ -1,5 +1,6 @@
 package io.segflow.insight;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ public final class Propensity {
             Candidate candidate, double auc, double logLoss, double liftInTopDecile) {}
 
     /** A potential scorer: the chosen model with its calibration. */
-    public record Scorer(ScoreModel model, PlattScaling calibration) {
+    public record Scorer(ScoreModel model, PlattScaling calibration) implements Serializable {
 
         /** The probability of the outcome, 0..1. */
         public double potential(double[] profile) {

@@ -34,7 +34,33 @@ public final class SegmentLabels {
     public record Prediction(
             String label, double probability, ScoreModel.Explanation explanation) {}
 
-    public record Result(Evaluation evaluation, Prediction[] predictions, long labelled) {}
+    public record Result(Evaluation evaluation, LabelModel model, long labelled) {}
+
+    /**
+     * The forest fitted on every labelled customer, ready to predict anyone's label; serializable,
+     * so that a Flink job scores customers with it.
+     */
+    public record LabelModel(
+            RandomForest forest, List<String> names, Candidate.Imputation imputation, double[] base)
+            implements java.io.Serializable {
+
+        public Prediction predict(double[] profile) {
+            int d = profile.length;
+            int k = names.size();
+            Tuple t = tuple(imputation.apply(profile));
+            double[] posterior = new double[k];
+            int predicted = forest.predict(t, posterior);
+            double[] shap = forest.shap(t);
+            double[] contributions = new double[d];
+            for (int j = 0; j < d; j++) {
+                contributions[j] = shap[j * k + predicted];
+            }
+            return new Prediction(
+                    names.get(predicted),
+                    posterior[predicted],
+                    new ScoreModel.Explanation(base[predicted], contributions));
+        }
+    }
 
     private SegmentLabels() {}
 
@@ -111,7 +137,6 @@ public final class SegmentLabels {
         RandomForest forest = Candidate.forest(x, classes, seed);
         int d = profiles[0].length;
         int k = names.size();
-        Prediction[] predictions = new Prediction[profiles.length];
         double base[] = new double[k];
         double[] posterior = new double[k];
         // base value per label: the mean over the labelled rows of probability minus contributions
@@ -127,21 +152,11 @@ public final class SegmentLabels {
                 base[c] += (posterior[c] - sum) / x.length;
             }
         }
-        for (int i = 0; i < profiles.length; i++) {
-            Tuple t = tuple(imputation.apply(profiles[i]));
-            int predicted = forest.predict(t, posterior);
-            double[] shap = forest.shap(t);
-            double[] contributions = new double[d];
-            for (int j = 0; j < d; j++) {
-                contributions[j] = shap[j * k + predicted];
-            }
-            predictions[i] =
-                    new Prediction(
-                            names.get(predicted),
-                            posterior[predicted],
-                            new ScoreModel.Explanation(base[predicted], contributions));
-        }
-        return Optional.of(new Result(evaluate(names, confusion), predictions, labelled.length));
+        return Optional.of(
+                new Result(
+                        evaluate(names, confusion),
+                        new LabelModel(forest, List.copyOf(names), imputation, base),
+                        labelled.length));
     }
 
     static Evaluation evaluate(List<String> names, long[][] confusion) {

@@ -1,5 +1,6 @@
 package io.segflow.insight;
 
+import java.io.Serializable;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -10,17 +11,23 @@ import java.util.function.ToDoubleFunction;
  */
 final class TreeModel implements ScoreModel {
 
+    /** A score of the imputed profile; serializable, so that a Flink job can ship the model. */
+    interface Score extends ToDoubleFunction<double[]>, Serializable {}
+
+    /** The SHAP contributions of the imputed profile. */
+    interface Contributions extends Function<double[], double[]>, Serializable {}
+
     private final Candidate.Imputation imputation;
     private final String space;
-    private final ToDoubleFunction<double[]> score;
-    private final Function<double[], double[]> contributions;
+    private final Score score;
+    private final Contributions contributions;
     private final double base;
 
     private TreeModel(
             Candidate.Imputation imputation,
             String space,
-            ToDoubleFunction<double[]> score,
-            Function<double[], double[]> contributions,
+            Score score,
+            Contributions contributions,
             double base) {
         this.imputation = imputation;
         this.space = space;
@@ -33,8 +40,8 @@ final class TreeModel implements ScoreModel {
             double[][] training,
             Candidate.Imputation imputation,
             String space,
-            ToDoubleFunction<double[]> score,
-            Function<double[], double[]> contributions) {
+            Score score,
+            Contributions contributions) {
         double base = 0;
         int rows = Math.min(training.length, 2_000); // the mean settles long before
         for (int i = 0; i < rows; i++) {

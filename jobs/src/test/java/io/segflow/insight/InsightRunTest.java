@@ -22,8 +22,7 @@ class InsightRunTest {
     /**
      * Three personas: the product (logins) tells the first from the others, only the web (pages,
      * videos) tells the second from the third; conversion follows the persona; the CRM's age is
-     * noise. A third of the customers carry their persona's
-     * name as segment_label.
+     * noise. Four in five customers carry their persona's name as segment_label.
      */
     private static InsightRun.Input customers(int n, long seed) {
         Random random = new Random(seed);
@@ -44,7 +43,7 @@ class InsightRunTest {
                         personas[persona][2] + random.nextGaussian()
                     };
             converted[i] = random.nextDouble() < rates[persona] ? 1 : 0;
-            labels[i] = i % 3 == 0 ? null : "persona-" + persona;
+            labels[i] = i % 5 == 0 ? null : "persona-" + persona;
         }
         Map<String, List<String>> sources = new LinkedHashMap<>();
         sources.put("crm", List.of("age"));
@@ -69,17 +68,26 @@ class InsightRunTest {
 
         assertThat(result.propensity()).isPresent();
         assertThat(result.propensity().get().chosenResult().auc()).isGreaterThan(0.7);
-        assertThat(result.scores()).hasSize(n).doesNotContainNull();
-        assertThat(result.scores())
+        CustomerScorer scorer = result.scorer().orElseThrow();
+        CustomerScorer.Score[] scores = new CustomerScorer.Score[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = scorer.score(input.customers()[i], input.profiles()[i], input.labels()[i]);
+        }
+        assertThat(scores)
                 .allSatisfy(
                         score -> {
                             assertThat(score.potential()).isBetween(0.0, 1.0);
                             assertThat(score.percentile()).isBetween(0.0, 100.0);
                             assertThat(score.drivers()).hasSize(3);
                             assertThat(score.segmentDrivers()).hasSize(3);
+                            assertThat(score.control()).isFalse(); // no holdout by default
                         });
-        assertThat(Arrays.stream(result.scores()).mapToDouble(s -> s.percentile()).max())
-                .hasValue(100.0);
+        assertThat(Arrays.stream(scores).mapToDouble(s -> s.percentile()).max()).hasValue(100.0);
+        // the same potentials the run measured the segments with
+        for (int i = 0; i < n; i++) {
+            assertThat(scores[i].potential()).isEqualTo(result.potentials()[i]);
+            assertThat(scores[i].segmentId()).isEqualTo(result.segmentIds()[i]);
+        }
         // the converting personas score higher: mean potential follows the true rates
         Map<Integer, Double> meanPotentialByPersona =
                 java.util.stream.IntStream.range(0, n)
@@ -87,20 +95,23 @@ class InsightRunTest {
                         .collect(
                                 Collectors.groupingBy(
                                         i -> i % 3,
-                                        Collectors.averagingDouble(
-                                                i -> result.scores()[i].potential())));
+                                        Collectors.averagingDouble(i -> scores[i].potential())));
         assertThat(meanPotentialByPersona.get(0)).isCloseTo(0.1, within(0.07));
         assertThat(meanPotentialByPersona.get(2)).isCloseTo(0.8, within(0.07));
         // the CRM's age is noise: it is not among the global drivers' top two
         assertThat(result.globalDrivers().subList(0, 2))
                 .extracting(Drivers.Driver::feature)
                 .doesNotContain("age");
-
-        assertThat(result.targets()).hasSize(n);
-        assertThat(result.targets())
-                .extracting(TargetList.Entry::rankOverall)
-                .containsExactlyElementsOf(
-                        java.util.stream.IntStream.rangeClosed(1, n).boxed().toList());
+        // a label is predicted for the unlabelled only, mostly their persona's
+        long rightLabels = 0;
+        for (int i = 0; i < n; i++) {
+            if (input.labels()[i] == null) {
+                rightLabels += ("persona-" + (i % 3)).equals(scores[i].predictedLabel()) ? 1 : 0;
+            } else {
+                assertThat(scores[i].predictedLabel()).isNull();
+            }
+        }
+        assertThat(rightLabels).isGreaterThan((long) (0.9 * n / 5));
 
         assertThat(result.profiles().profiles()).hasSize(3);
         assertThat(result.profiles().profiles().stream().mapToLong(p -> p.size()).sum())
@@ -118,7 +129,7 @@ class InsightRunTest {
 
         assertThat(result.labels()).isPresent();
         assertThat(result.labels().get().evaluation().accuracy()).isGreaterThan(0.9);
-        assertThat(result.labelStatus()).contains("1,000 labelled customers");
+        assertThat(result.labelStatus()).contains("1,200 labelled customers");
         assertThat(steps).anyMatch(s -> s.contains("fold 5 of 5"));
         assertThat(result.stepSeconds()).isNotEmpty();
     }
@@ -136,8 +147,8 @@ class InsightRunTest {
 
         assertThat(result.propensity()).isEmpty();
         assertThat(result.propensityStatus()).contains("no potential scores").contains("100");
-        assertThat(result.scores()).containsOnlyNulls();
-        assertThat(result.targets()).isEmpty();
+        assertThat(result.scorer()).isEmpty();
+        assertThat(result.potentials()).isNull();
         assertThat(result.profiles().profiles().stream().mapToLong(p -> p.size()).sum())
                 .isEqualTo(50);
         assertThat(result.profiles().profiles())
@@ -149,13 +160,7 @@ class InsightRunTest {
                             assertThat(v.aucLoss()).isNaN();
                             assertThat(v.segmentationAri()).isBetween(-1.0, 1.0);
                         });
-        // two labels carried by 16 and 17 customers are enough to learn from
-        assertThat(result.labelStatus()).contains("from 33 labelled customers");
-    }
-
-    @Test
-    void percentilesPutTheHighestAt100AndTiesTogether() {
-        assertThat(InsightRun.percentiles(new double[] {0.2, 0.9, 0.2, 0.5}))
-                .containsExactly(50.0, 100.0, 50.0, 75.0);
+        // three labels carried by 13 or 14 customers each are enough to learn from
+        assertThat(result.labelStatus()).contains("from 40 labelled customers");
     }
 }

@@ -53,7 +53,7 @@ class SegmentLabelsTest {
                 .isEqualTo(500);
         int right = 0;
         for (int i = 0; i < n; i++) {
-            SegmentLabels.Prediction prediction = result.predictions()[i];
+            SegmentLabels.Prediction prediction = result.model().predict(profiles[i]);
             right += prediction.label().equals(truth[i]) ? 1 : 0;
             assertThat(prediction.probability()).isBetween(1.0 / 3, 1.0);
             // the drivers add up to the probability of the predicted label
