@@ -146,6 +146,143 @@ CREATE TABLE segment_model_topic (
   'format' = 'raw'
 );
 
+-- What `segflow insight` writes (jobs/.../pipeline/InsightJob.java); JSON in the STRING columns.
+-- Each customer's potential and its drivers; target_list in PostgreSQL ranks these rows.
+CREATE TABLE customer_score_sink (
+  customer_id BIGINT NOT NULL,
+  potential_score DOUBLE,
+  percentile DOUBLE,
+  model_version BIGINT,
+  base_value DOUBLE,
+  top_drivers STRING,
+  segment_id INT,
+  segment_model_version BIGINT,
+  segment_drivers STRING,
+  predicted_label STRING,
+  label_probability DOUBLE,
+  label_drivers STRING,
+  control_group BOOLEAN,
+  scored_at TIMESTAMP(3),
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'customer_score',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
+-- What each segment of a model version is.
+CREATE TABLE segment_profile_sink (
+  model_version BIGINT NOT NULL,
+  segment_id INT NOT NULL,
+  segment_name STRING,
+  size BIGINT,
+  share DOUBLE,
+  centroid STRING,
+  distinguishing_features STRING,
+  conversion_rate DOUBLE,
+  lift DOUBLE,
+  mean_potential DOUBLE,
+  membership_drivers STRING,
+  propensity_version BIGINT,
+  profiled_at TIMESTAMP(3),
+  PRIMARY KEY (model_version, segment_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'segment_profile',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
+-- How good a segment model version is.
+CREATE TABLE segmentation_quality_sink (
+  model_version BIGINT NOT NULL,
+  customers BIGINT,
+  k INT,
+  inertia_per_customer DOUBLE,
+  silhouette DOUBLE,
+  davies_bouldin DOUBLE,
+  stability_ari DOUBLE,
+  stability_against_version BIGINT,
+  conversion_lift DOUBLE,
+  conversion_variance_explained DOUBLE,
+  base_conversion_rate DOUBLE,
+  propensity_version BIGINT,
+  measured_at TIMESTAMP(3),
+  PRIMARY KEY (model_version) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'segmentation_quality',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
+-- Every propensity model an insight run fitted, and how well each candidate did.
+CREATE TABLE propensity_model_sink (
+  model_version BIGINT NOT NULL,
+  created_at TIMESTAMP(3),
+  segment_model_version BIGINT,
+  outcome STRING,
+  status STRING,
+  chosen STRING,
+  auc DOUBLE,
+  log_loss DOUBLE,
+  lift_top_decile DOUBLE,
+  calibration_error DOUBLE,
+  positives BIGINT,
+  negatives BIGINT,
+  customers BIGINT,
+  fitted_on BIGINT,
+  candidates STRING,
+  calibration_curve STRING,
+  global_drivers STRING,
+  label_evaluation STRING,
+  holdout_share DOUBLE,
+  holdout_seed BIGINT,
+  PRIMARY KEY (model_version) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'propensity_model',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
+-- What each data source of sql/profile.yml adds to the propensity and to the segmentation.
+CREATE TABLE data_source_value_sink (
+  model_version BIGINT NOT NULL,
+  source STRING NOT NULL,
+  features STRING,
+  auc DOUBLE,
+  auc_without DOUBLE,
+  propensity_auc_loss DOUBLE,
+  segmentation_ari DOUBLE,
+  silhouette DOUBLE,
+  silhouette_without DOUBLE,
+  segmentation_quality_loss DOUBLE,
+  segment_model_version BIGINT,
+  PRIMARY KEY (model_version, source) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'data_source_value',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
 INSERT INTO customer_profile_sink SELECT * FROM customer_profile;
 
 -- Dead letters are counted here, once per record, in the metric segflow.topic.<topic>.deadLetters.

@@ -106,12 +106,15 @@ CREATE TABLE IF NOT EXISTS propensity_model (
   candidates             TEXT,
   calibration_curve      TEXT,
   global_drivers         TEXT,
-  label_evaluation       TEXT
+  label_evaluation       TEXT,
+  holdout_share          DOUBLE PRECISION,
+  holdout_seed           BIGINT
 );
 
 -- Each customer's potential: the calibrated probability of converted_to_sale, its percentile
 -- among all customers (100 = highest) and what drives it (signed contributions to the log-odds);
--- the drivers of the customer's segment; and for unlabelled customers the predicted segment_label.
+-- the drivers of the customer's segment; for unlabelled customers the predicted segment_label;
+-- and whether they are held out of campaigns (the target_list view ranks the others).
 CREATE TABLE IF NOT EXISTS customer_score (
   customer_id     BIGINT PRIMARY KEY,
   potential_score DOUBLE PRECISION NOT NULL,
@@ -125,26 +128,8 @@ CREATE TABLE IF NOT EXISTS customer_score (
   predicted_label TEXT,
   label_probability DOUBLE PRECISION,
   label_drivers   TEXT,
+  control_group   BOOLEAN,
   scored_at       TIMESTAMP
-);
-
--- Customers ranked by potential, per propensity version: within their segment and overall, with
--- the conversions expected from the top down to them. control = held out of the campaign at
--- random within the segment (segflow insight --holdout), so the lift can be measured later.
-CREATE TABLE IF NOT EXISTS target_list (
-  model_version                 BIGINT NOT NULL,
-  customer_id                   BIGINT NOT NULL,
-  segment_id                    INTEGER,
-  segment_name                  TEXT,
-  potential_score               DOUBLE PRECISION,
-  rank_in_segment               INTEGER,
-  rank_overall                  INTEGER,
-  expected_conversions_in_segment DOUBLE PRECISION,
-  expected_conversions_overall  DOUBLE PRECISION,
-  control_group                 BOOLEAN,
-  holdout_share                 DOUBLE PRECISION,
-  holdout_seed                  BIGINT,
-  PRIMARY KEY (model_version, customer_id)
 );
 
 -- What each data source (sql/profile.yml) adds: the same fits without that source's features.
@@ -166,12 +151,6 @@ CREATE TABLE IF NOT EXISTS data_source_value (
   PRIMARY KEY (model_version, source)
 );
 
--- The latest insight run's target list, for marketers: SELECT * FROM current_target_list
--- WHERE segment_id = 3 AND NOT control_group ORDER BY rank_in_segment LIMIT 100.
-CREATE OR REPLACE VIEW current_target_list AS
-SELECT * FROM target_list
-WHERE model_version = (SELECT max(model_version) FROM target_list);
-
 -- Input records the job could not use, and why. id is topic/partition/offset.
 CREATE TABLE IF NOT EXISTS dead_letter (
   id               TEXT PRIMARY KEY,
@@ -182,3 +161,37 @@ CREATE TABLE IF NOT EXISTS dead_letter (
   reason           TEXT NOT NULL,
   received_at      TIMESTAMP
 );
+
+-- The target list: customers ranked by potential within their segment and overall, with the
+-- conversions expected from the top of the list down to them. The control group (segflow insight
+-- --holdout) is listed with no rank: leave it out of the campaign, and compare its conversion
+-- with that of the targeted customers afterwards. For example:
+--   SELECT * FROM target_list WHERE segment_id = 3 AND NOT control_group
+--   ORDER BY rank_in_segment LIMIT 100;
+CREATE OR REPLACE VIEW target_list AS
+SELECT
+  s.customer_id,
+  s.segment_id,
+  p.segment_name,
+  s.potential_score,
+  s.percentile,
+  CASE WHEN NOT s.control_group THEN row_number() OVER in_segment END AS rank_in_segment,
+  CASE WHEN NOT s.control_group THEN row_number() OVER overall END AS rank_overall,
+  CASE WHEN NOT s.control_group THEN sum(s.potential_score) OVER in_segment END
+    AS expected_conversions_in_segment,
+  CASE WHEN NOT s.control_group THEN sum(s.potential_score) OVER overall END
+    AS expected_conversions_overall,
+  s.control_group,
+  s.top_drivers,
+  s.model_version,
+  s.segment_model_version
+FROM customer_score s
+-- customers deleted in the CRM since they were scored are no targets
+JOIN customer_profile c ON c.customer_id = s.customer_id
+LEFT JOIN segment_profile p
+  ON p.model_version = s.segment_model_version AND p.segment_id = s.segment_id
+WINDOW
+  in_segment AS (PARTITION BY s.segment_id, s.control_group
+                 ORDER BY s.potential_score DESC, s.customer_id ROWS UNBOUNDED PRECEDING),
+  overall AS (PARTITION BY s.control_group
+              ORDER BY s.potential_score DESC, s.customer_id ROWS UNBOUNDED PRECEDING);

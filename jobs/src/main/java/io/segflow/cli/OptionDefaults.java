@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.insight.InsightRun;
 import io.segflow.model.Retrainer;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
@@ -55,6 +56,13 @@ final class OptionDefaults {
         defaults.put("restarts", Integer.toString(fit.restarts()));
         defaults.put("max-iterations", Integer.toString(fit.maxIterations()));
         defaults.put("evaluation-sample", Integer.toString(fit.sampleSize()));
+        InsightRun.Settings insight = InsightRun.Settings.defaults();
+        defaults.put("folds", Integer.toString(insight.folds()));
+        defaults.put("fit-sample", Integer.toString(insight.fitSample()));
+        defaults.put("source-value-sample", Integer.toString(insight.sourceValueSample()));
+        defaults.put("holdout", Double.toString(insight.holdout()));
+        defaults.put("holdout-seed", Long.toString(insight.holdoutSeed()));
+        defaults.put("top", "20");
         return Map.copyOf(defaults);
     }
 }

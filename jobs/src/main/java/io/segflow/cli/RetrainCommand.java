@@ -84,7 +84,7 @@ final class RetrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(
                 "segflow retrain: reading customer_profile from "
-                        + JdbcUrls.withoutParameters(addresses.jdbcUrl)
+                        + JdbcUrls.withoutParameters(addresses.database.jdbcUrl)
                         + " ...");
         out.flush();
         long started = System.nanoTime();

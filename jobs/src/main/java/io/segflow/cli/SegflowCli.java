@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             BackfillCommand.class,
             ArchiveCommand.class,
             RetrainCommand.class,
+            InsightCommand.class,
+            TargetsCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
             CommandLine.HelpCommand.class

@@ -194,7 +194,7 @@ public final class DemoGenerator implements Runnable {
         Persona persona = PERSONAS.get(random.nextInt(PERSONAS.size()));
         personaOf.put(id, persona);
         liveCustomers.add(id);
-        Map<String, Object> row = customerRow(id, persona, false);
+        Map<String, Object> row = customerRow(id, persona);
         sendChange(
                 topics.customers(),
                 DebeziumTable.CUSTOMERS,
@@ -225,7 +225,7 @@ public final class DemoGenerator implements Runnable {
 
     private void updateCustomer() {
         long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
-        Map<String, Object> row = customerRow(id, personaOf.get(id), true);
+        Map<String, Object> row = customerRow(id, personaOf.get(id));
         sendChange(
                 topics.customers(),
                 DebeziumTable.CUSTOMERS,
@@ -247,7 +247,7 @@ public final class DemoGenerator implements Runnable {
         changesSent.incrementAndGet();
     }
 
-    private Map<String, Object> customerRow(long id, Persona persona, boolean updated) {
+    private Map<String, Object> customerRow(long id, Persona persona) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("customer_id", id);
         row.put("email", "customer" + id + "@example.com");
@@ -261,7 +261,8 @@ public final class DemoGenerator implements Runnable {
                                 1 + random.nextInt(28)));
         row.put("country", COUNTRIES[random.nextInt(COUNTRIES.length)]);
         row.put("created_at", Instant.now().minusSeconds(86_400L * random.nextInt(900)));
-        row.put("converted_to_sale", updated && random.nextDouble() < persona.conversionRate());
+        // the CRM knows who bought already; each change draws it again, at the persona's rate
+        row.put("converted_to_sale", random.nextDouble() < persona.conversionRate());
         row.put("segment_label", random.nextInt(5) == 0 ? persona.name() : null);
         row.put("updated_at", Instant.now());
         return row;

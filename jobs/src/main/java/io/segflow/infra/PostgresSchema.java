@@ -57,14 +57,18 @@ public final class PostgresSchema {
             List<SqlStatement> ddl = SqlStatementSplitter.split("schema.sql", schemaSql());
             Set<String> missingTables = new TreeSet<>(tablesCreatedBy(ddl));
             missingTables.removeAll(existingTables(connection));
+            List<SqlStatement> views =
+                    ddl.stream().filter(d -> CREATE_VIEW.matcher(d.text()).find()).toList();
             if (!missingTables.isEmpty()) {
                 LOG.info("Creating the segflow tables {}", missingTables);
                 for (SqlStatement statementOfSchema : ddl) {
-                    execute(
-                            statement,
-                            statementOfSchema.text(),
-                            user,
-                            "create the tables " + missingTables);
+                    if (!views.contains(statementOfSchema)) {
+                        execute(
+                                statement,
+                                statementOfSchema.text(),
+                                user,
+                                "create the tables " + missingTables);
+                    }
                 }
             }
             for (Map.Entry<String, List<String>> table : declaredColumns(ddl).entrySet()) {
@@ -84,6 +88,12 @@ public final class PostgresSchema {
                                 "add the column " + added + " to " + table.getKey());
                         LOG.info("Added column {} to {}", added, table.getKey());
                     }
+                }
+            }
+            if (!missingTables.isEmpty()) {
+                // after the columns: a view may read columns an older table has just been given
+                for (SqlStatement view : views) {
+                    execute(statement, view.text(), user, "create the views " + missingTables);
                 }
             }
             Set<String> existing = existingColumns(connection, PROFILE_TABLE);
@@ -156,6 +166,9 @@ public final class PostgresSchema {
                     "CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TABLE|VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"
                             + "(\\w+)",
                     Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern CREATE_VIEW =
+            Pattern.compile("CREATE\\s+(?:OR\\s+REPLACE\\s+)?VIEW\\s", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern CREATE_TABLE_BODY =
             Pattern.compile(

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import smile.base.cart.SplitRule;
+import smile.classification.DecisionTree;
 import smile.classification.GradientTreeBoost;
 import smile.classification.LogisticRegression;
 import smile.classification.RandomForest;
@@ -44,10 +45,17 @@ public enum Candidate {
                     x,
                     imputation,
                     "probability",
+                    // the trees' mean posterior, which TreeSHAP explains; Smile's own predict
+                    // weights each tree by its out-of-bag accuracy, which SHAP does not add up to
                     profile -> {
+                        Tuple row = tuple(profile, d);
                         double[] posterior = new double[2];
-                        forest.predict(tuple(profile, d), posterior);
-                        return posterior[1];
+                        double sum = 0;
+                        for (DecisionTree tree : forest.trees()) {
+                            tree.predict(row, posterior);
+                            sum += posterior[1];
+                        }
+                        return sum / forest.trees().length;
                     },
                     profile -> classOne(forest.shap(tuple(profile, d)), d, 1));
         }

@@ -384,7 +384,8 @@ public final class InsightRun {
 
         void start(String step) {
             finish();
-            current = step;
+            // timed per stage ("random forest", "value of each data source"), not per fold
+            current = step.contains(":") ? step.substring(0, step.indexOf(':')) : step;
             startedAt = System.nanoTime();
             progress.accept(step);
         }

@@ -79,6 +79,30 @@ public final class ModelRegistry {
         return loadLatest(url, user, password);
     }
 
+    /** The version published before {@code version}, or null when it is the first. */
+    public static SegmentModel loadPreviousOrNull(
+            String url, String user, String password, long version) {
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                "SELECT max(model_version) FROM segment_model WHERE model_version"
+                                        + " < ?")) {
+            statement.setLong(1, version);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                long previous = rs.getLong(1);
+                return rs.wasNull() ? null : load(url, user, password, previous);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot read segment_model in "
+                            + JdbcUrls.withoutParameters(url)
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
     /**
      * The highest segment id any published version used, -1 for none: a new segment gets a higher
      * one, so an id never comes back with another meaning.

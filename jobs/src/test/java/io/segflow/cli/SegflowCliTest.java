@@ -221,7 +221,8 @@ class SegflowCliTest {
         assertThat(fromEnvironment.trainer.batchSize).isEqualTo(2048);
         assertThat(fromEnvironment.trainer.k).isEqualTo(4);
         assertThat(fromEnvironment.trainer.halfLife).isEqualTo(7);
-        assertThat(fromEnvironment.addresses.jdbcUrl).isEqualTo("jdbc:postgresql://db/crm");
+        assertThat(fromEnvironment.addresses.database.jdbcUrl)
+                .isEqualTo("jdbc:postgresql://db/crm");
         assertThat(fromEnvironment.trainer.sampleSize)
                 .isEqualTo(50_000); // built-in default still applies
     }

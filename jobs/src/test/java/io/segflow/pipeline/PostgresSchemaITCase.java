@@ -88,6 +88,10 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
 
         PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink);
         PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink); // idempotent
+        try (Connection connection = postgres().connect(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO customer_profile (customer_id) VALUES (7)");
+        }
 
         assertThat(
                         query(
@@ -99,9 +103,10 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
         assertThat(query(settings, "SELECT customer_id, potential_score FROM customer_score"))
                 .extracting(row -> row.get("customer_id") + " " + row.get("potential_score"))
                 .containsExactly("7 0.25");
-        assertThat(query(settings, "SELECT count(*) AS n FROM current_target_list"))
-                .extracting(row -> row.get("n"))
-                .containsExactly(0L);
+        assertThat(query(settings, "SELECT rank_in_segment, control_group FROM target_list"))
+                // scored before control groups existed: listed, but not ranked as a target
+                .extracting(row -> row.get("rank_in_segment") + " " + row.get("control_group"))
+                .containsExactly("null null");
     }
 
     /**

@@ -1,0 +1,270 @@
+package io.segflow.pipeline;
+
+import io.segflow.infra.PostgresSchema;
+import io.segflow.insight.CustomerScorer;
+import io.segflow.insight.InsightRun;
+import io.segflow.model.SegmentModel;
+import io.segflow.profile.FeatureSet;
+import io.segflow.registry.ModelRegistry;
+import io.segflow.sql.SqlScripts;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Expressions;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.expressions.Expression;
+import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The insight run as a bounded job: the snapshot of customer_profile is read with the JDBC
+ * connector, {@link InsightRun} fits and measures on it, and the results go out through the sinks
+ * of sql/90_sinks.sql. Every customer is scored by Flink operators that carry the fitted {@link
+ * CustomerScorer}, so the scoring and SHAP of every customer run on the cluster's slots.
+ */
+public final class InsightJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InsightJob.class);
+
+    private final JobSettings settings;
+    private final InsightRun.Settings insight;
+
+    public InsightJob(JobSettings settings, InsightRun.Settings insight) {
+        this.settings = settings;
+        this.insight = insight;
+    }
+
+    /** What the run learnt and how many customer_score rows it wrote. */
+    public record Outcome(InsightRun.Result result, long scored) {}
+
+    public Outcome run(StreamExecutionEnvironment env, Consumer<String> progress) throws Exception {
+        // bounded reads (JDBC scans) and writes: the job ends by itself, as RetrainJob's does
+        StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
+        SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
+        SegflowPipeline pipeline =
+                SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        FeatureSet features = pipeline.features();
+        PostgresSchema.apply(
+                settings.jdbcUrl(),
+                settings.jdbcUser(),
+                settings.jdbcPassword(),
+                pipeline.schemaOf(SegflowPipeline.PROFILE_SINK));
+        SegmentModel model =
+                ModelRegistry.loadLatestOrNull(
+                        settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        if (model == null) {
+            throw new IllegalStateException(
+                    "segment_model holds no model version yet: run the streaming job (segflow run"
+                            + " or segflow demo) or segflow retrain first; the insight run explains"
+                            + " the segments in use");
+        }
+        model.requireFeatures(features.names());
+        SegmentModel previous =
+                ModelRegistry.loadPreviousOrNull(
+                        settings.jdbcUrl(),
+                        settings.jdbcUser(),
+                        settings.jdbcPassword(),
+                        model.version());
+
+        progress.accept("reading customer_profile");
+        InsightRun.Input input = snapshot(tableEnv, features, model, previous);
+        LOG.info("Read {} profiles for the insight run", input.customers().length);
+        long version = System.currentTimeMillis();
+        InsightRun.Result result = InsightRun.run(input, insight, version, progress);
+
+        LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+        StatementSet outputs = tableEnv.createStatementSet();
+        write(
+                tableEnv,
+                pipeline,
+                outputs,
+                InsightRows.QUALITY_SINK,
+                shape -> List.of(InsightRows.quality(shape, result, now)));
+        write(
+                tableEnv,
+                pipeline,
+                outputs,
+                InsightRows.PROFILE_SINK,
+                shape -> InsightRows.segmentProfiles(shape, result, now));
+        write(
+                tableEnv,
+                pipeline,
+                outputs,
+                InsightRows.PROPENSITY_SINK,
+                shape -> List.of(InsightRows.propensity(shape, result, insight, now)));
+        write(
+                tableEnv,
+                pipeline,
+                outputs,
+                InsightRows.SOURCE_VALUE_SINK,
+                shape -> InsightRows.sourceValues(shape, result));
+        long scored = 0;
+        if (result.scorer().isPresent()) {
+            outputs.add(scores(tableEnv, pipeline, features, result, now));
+            scored = input.customers().length;
+            progress.accept(
+                    String.format(
+                            "scoring and explaining %,d customers into customer_score", scored));
+        }
+        outputs.execute().await();
+        LOG.info("Insight version {} written ({} customer scores)", version, scored);
+        return new Outcome(result, scored);
+    }
+
+    private interface RowsOf {
+        List<Row> rows(InsightRows.Shape shape);
+    }
+
+    private static void write(
+            StreamTableEnvironment tableEnv,
+            SegflowPipeline pipeline,
+            StatementSet outputs,
+            String sink,
+            RowsOf rows) {
+        DataType type = pipeline.schemaOf(sink).toPhysicalRowDataType();
+        List<Row> values = rows.rows(new InsightRows.Shape(pipeline.schemaOf(sink)));
+        if (!values.isEmpty()) {
+            outputs.add(tableEnv.fromValues(type, values).insertInto(sink));
+        }
+    }
+
+    /** customer_profile scored again by the job's operators, the scorer shipped to them. */
+    private static org.apache.flink.table.api.TablePipeline scores(
+            StreamTableEnvironment tableEnv,
+            SegflowPipeline pipeline,
+            FeatureSet features,
+            InsightRun.Result result,
+            LocalDateTime scoredAt) {
+        List<Expression> columns = new ArrayList<>();
+        columns.add(Expressions.$(features.keyColumn()));
+        features.names().forEach(name -> columns.add(Expressions.$(name)));
+        columns.add(labelColumn(features));
+        Table profiles =
+                tableEnv.from(SegflowPipeline.PROFILE_SINK)
+                        .select(columns.toArray(Expression[]::new));
+        InsightRows.Shape shape = new InsightRows.Shape(pipeline.schemaOf(InsightRows.SCORE_SINK));
+        DataType scoreType = pipeline.schemaOf(InsightRows.SCORE_SINK).toPhysicalRowDataType();
+        var scoredRows =
+                tableEnv.toDataStream(profiles)
+                        .map(
+                                new ScoreCustomer(
+                                        result.scorer().orElseThrow(),
+                                        shape,
+                                        result.version(),
+                                        scoredAt))
+                        .returns(ExternalTypeInfo.of(scoreType))
+                        .name("score customers")
+                        .uid("insight-score-customers");
+        return tableEnv.fromDataStream(scoredRows).insertInto(InsightRows.SCORE_SINK);
+    }
+
+    private static Expression labelColumn(FeatureSet features) {
+        return features.labels().isEmpty()
+                ? Expressions.nullOf(DataTypes.STRING()).as("segment_label")
+                : Expressions.$(features.labels().get(0)).cast(DataTypes.STRING());
+    }
+
+    /** One profile row (key, features, label) to its customer_score row. */
+    static final class ScoreCustomer implements MapFunction<Row, Row> {
+        private final CustomerScorer scorer;
+        private final InsightRows.Shape shape;
+        private final long version;
+        private final LocalDateTime scoredAt;
+
+        ScoreCustomer(
+                CustomerScorer scorer,
+                InsightRows.Shape shape,
+                long version,
+                LocalDateTime scoredAt) {
+            this.scorer = scorer;
+            this.shape = shape;
+            this.version = version;
+            this.scoredAt = scoredAt;
+        }
+
+        @Override
+        public Row map(Row profile) {
+            int d = scorer.features().size();
+            long customer = ((Number) profile.getField(0)).longValue();
+            double[] values = new double[d];
+            for (int j = 0; j < d; j++) {
+                values[j] = numberOrNaN(profile.getField(1 + j));
+            }
+            return InsightRows.score(
+                    shape,
+                    customer,
+                    scorer.score(customer, values, labelOf(profile.getField(1 + d))),
+                    version,
+                    scorer.segmentModelVersion(),
+                    scoredAt);
+        }
+    }
+
+    /** A blank segment_label is no label. */
+    private static String labelOf(Object value) {
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+
+    private static double numberOrNaN(Object value) {
+        return value == null ? Double.NaN : ((Number) value).doubleValue();
+    }
+
+    /** Keys, features, outcome and label of every customer in customer_profile. */
+    private static InsightRun.Input snapshot(
+            StreamTableEnvironment tableEnv,
+            FeatureSet features,
+            SegmentModel model,
+            SegmentModel previous)
+            throws Exception {
+        List<Expression> columns = new ArrayList<>();
+        columns.add(Expressions.$(features.keyColumn()));
+        features.names().forEach(name -> columns.add(Expressions.$(name)));
+        columns.add(
+                features.targets().isEmpty()
+                        ? Expressions.nullOf(DataTypes.BOOLEAN())
+                        : Expressions.$(features.targets().get(0)));
+        columns.add(labelColumn(features));
+        Table profiles =
+                tableEnv.from(SegflowPipeline.PROFILE_SINK)
+                        .select(columns.toArray(Expression[]::new));
+        int d = features.size();
+        List<Long> ids = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
+        List<Integer> converted = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        try (CloseableIterator<Row> it = profiles.execute().collect()) {
+            while (it.hasNext()) {
+                Row row = it.next();
+                ids.add(((Number) row.getField(0)).longValue());
+                double[] values = new double[d];
+                for (int j = 0; j < d; j++) {
+                    values[j] = numberOrNaN(row.getField(1 + j));
+                }
+                rows.add(values);
+                // an unknown outcome counts as not converted (yet)
+                converted.add(Boolean.TRUE.equals(row.getField(1 + d)) ? 1 : 0);
+                labels.add(labelOf(row.getField(2 + d)));
+            }
+        }
+        return new InsightRun.Input(
+                ids.stream().mapToLong(Long::longValue).toArray(),
+                rows.toArray(double[][]::new),
+                features.names(),
+                features.bySource(),
+                converted.stream().mapToInt(Integer::intValue).toArray(),
+                labels.toArray(String[]::new),
+                model,
+                previous);
+    }
+}

@@ -1,0 +1,272 @@
+package io.segflow.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segflow.insight.BinaryMetrics;
+import io.segflow.insight.CustomerScorer;
+import io.segflow.insight.Drivers;
+import io.segflow.insight.InsightRun;
+import io.segflow.insight.Propensity;
+import io.segflow.insight.SegmentLabels;
+import io.segflow.insight.SegmentProfiles;
+import io.segflow.insight.SourceValue;
+import io.segflow.model.ModelEvaluation;
+import io.segflow.model.SegmentModel;
+import java.io.Serializable;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.types.Row;
+
+/**
+ * The rows an insight run writes, filled by column name into the shape of each sink of
+ * sql/90_sinks.sql: a column a SQL user adds there stays NULL instead of shifting the others.
+ * Figures that are undefined (NaN) are NULL; lists and maps are JSON.
+ */
+final class InsightRows {
+
+    static final String SCORE_SINK = "customer_score_sink";
+    static final String PROFILE_SINK = "segment_profile_sink";
+    static final String QUALITY_SINK = "segmentation_quality_sink";
+    static final String PROPENSITY_SINK = "propensity_model_sink";
+    static final String SOURCE_VALUE_SINK = "data_source_value_sink";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private InsightRows() {}
+
+    /** A sink's columns, to build its rows by name; serializable for the scoring operators. */
+    static final class Shape implements Serializable {
+        private final List<String> columns;
+
+        Shape(ResolvedSchema schema) {
+            this.columns = List.copyOf(schema.getColumnNames());
+        }
+
+        Row row(Map<String, Object> values) {
+            Row row = Row.withPositions(columns.size());
+            values.forEach(
+                    (column, value) -> {
+                        int at = columns.indexOf(column);
+                        if (at < 0) {
+                            throw new IllegalStateException(
+                                    "the sink has no column "
+                                            + column
+                                            + ": sql/90_sinks.sql must keep segflow's columns");
+                        }
+                        row.setField(at, value);
+                    });
+            return row;
+        }
+    }
+
+    static Row score(
+            Shape shape,
+            long customerId,
+            CustomerScorer.Score score,
+            long version,
+            long segmentModelVersion,
+            LocalDateTime scoredAt) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("customer_id", customerId);
+        values.put("potential_score", score.potential());
+        values.put("percentile", score.percentile());
+        values.put("model_version", version);
+        values.put("base_value", finite(score.baseValue()));
+        values.put("top_drivers", drivers(score.drivers()));
+        values.put("segment_id", score.segmentId());
+        values.put("segment_model_version", segmentModelVersion);
+        values.put("segment_drivers", drivers(score.segmentDrivers()));
+        values.put("predicted_label", score.predictedLabel());
+        values.put("label_probability", finite(score.labelProbability()));
+        values.put(
+                "label_drivers",
+                score.predictedLabel() == null ? null : drivers(score.labelDrivers()));
+        values.put("control_group", score.control());
+        values.put("scored_at", scoredAt);
+        return shape.row(values);
+    }
+
+    static List<Row> segmentProfiles(
+            Shape shape, InsightRun.Result result, LocalDateTime profiledAt) {
+        SegmentModel model = result.input().segmentation();
+        List<String> features = result.input().features();
+        List<Row> rows = new ArrayList<>();
+        for (SegmentProfiles.Profile profile : result.profiles().profiles()) {
+            Map<String, Object> centroid = new LinkedHashMap<>();
+            for (int j = 0; j < features.size(); j++) {
+                centroid.put(features.get(j), finite(profile.centroid()[j]));
+            }
+            List<Map<String, Object>> distinguishing = new ArrayList<>();
+            for (SegmentProfiles.Distinction d : profile.distinguishing()) {
+                distinguishing.add(
+                        Map.of(
+                                "feature",
+                                d.feature(),
+                                "standardised_difference",
+                                d.standardisedDifference()));
+            }
+            int index = model.indexOf(profile.segmentId());
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("model_version", model.version());
+            values.put("segment_id", profile.segmentId());
+            values.put("segment_name", index < 0 ? null : model.segmentName(index));
+            values.put("size", profile.size());
+            values.put("share", profile.share());
+            values.put("centroid", json(centroid));
+            values.put("distinguishing_features", json(distinguishing));
+            values.put("conversion_rate", finite(profile.conversionRate()));
+            values.put("lift", finite(profile.lift()));
+            values.put("mean_potential", finite(profile.meanPotential()));
+            values.put(
+                    "membership_drivers",
+                    drivers(result.segmentDrivers().getOrDefault(profile.segmentId(), List.of())));
+            values.put(
+                    "propensity_version",
+                    result.propensity().isPresent() ? result.version() : null);
+            values.put("profiled_at", profiledAt);
+            rows.add(shape.row(values));
+        }
+        return rows;
+    }
+
+    static Row quality(Shape shape, InsightRun.Result result, LocalDateTime measuredAt) {
+        ModelEvaluation quality = result.quality();
+        SegmentProfiles.Result profiles = result.profiles();
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("model_version", result.input().segmentation().version());
+        values.put("customers", quality.profiles());
+        values.put("k", result.input().segmentation().k());
+        values.put(
+                "inertia_per_customer",
+                quality.profiles() == 0 ? null : finite(quality.inertia() / quality.profiles()));
+        values.put("silhouette", finite(quality.silhouette()));
+        values.put("davies_bouldin", finite(quality.daviesBouldin()));
+        values.put("stability_ari", finite(quality.stability()));
+        values.put(
+                "stability_against_version",
+                quality.previousVersion() < 0 ? null : quality.previousVersion());
+        values.put("conversion_lift", finite(profiles.conversionLift()));
+        values.put("conversion_variance_explained", finite(profiles.conversionVarianceExplained()));
+        values.put("base_conversion_rate", finite(profiles.baseRate()));
+        values.put("propensity_version", result.propensity().isPresent() ? result.version() : null);
+        values.put("measured_at", measuredAt);
+        return shape.row(values);
+    }
+
+    static Row propensity(
+            Shape shape, InsightRun.Result result, InsightRun.Settings settings, LocalDateTime at) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("model_version", result.version());
+        values.put("created_at", at);
+        values.put("segment_model_version", result.input().segmentation().version());
+        values.put("outcome", InsightRun.OUTCOME);
+        values.put("status", result.propensityStatus());
+        values.put("customers", (long) result.input().customers().length);
+        long positives = 0;
+        for (int c : result.input().converted()) {
+            positives += c;
+        }
+        values.put("positives", positives);
+        values.put("negatives", result.input().customers().length - positives);
+        values.put(
+                "label_evaluation",
+                result.labels()
+                        .map(InsightRows::labelEvaluation)
+                        .map(InsightRows::json)
+                        .orElse(null));
+        values.put("holdout_share", settings.holdout());
+        values.put("holdout_seed", settings.holdoutSeed());
+        if (result.propensity().isPresent()) {
+            Propensity.Result fitted = result.propensity().get();
+            Propensity.CandidateResult chosen = fitted.chosenResult();
+            values.put("chosen", fitted.chosen().title());
+            values.put("auc", finite(chosen.auc()));
+            values.put("log_loss", finite(chosen.logLoss()));
+            values.put("lift_top_decile", finite(chosen.liftInTopDecile()));
+            values.put("calibration_error", finite(fitted.calibrationError()));
+            values.put("fitted_on", fitted.positives() + fitted.negatives());
+            List<Map<String, Object>> candidates = new ArrayList<>();
+            for (Propensity.CandidateResult candidate : fitted.candidates()) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("candidate", candidate.candidate().title());
+                c.put("auc", finite(candidate.auc()));
+                c.put("log_loss", finite(candidate.logLoss()));
+                c.put("lift_top_decile", finite(candidate.liftInTopDecile()));
+                candidates.add(c);
+            }
+            values.put("candidates", json(candidates));
+            List<Map<String, Object>> curve = new ArrayList<>();
+            for (BinaryMetrics.CalibrationBin bin : fitted.calibrationCurve()) {
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("lower", bin.lower());
+                b.put("upper", bin.upper());
+                b.put("customers", bin.count());
+                b.put("mean_predicted", finite(bin.meanPredicted()));
+                b.put("observed_rate", finite(bin.observedRate()));
+                curve.add(b);
+            }
+            values.put("calibration_curve", json(curve));
+            values.put("global_drivers", drivers(result.globalDrivers()));
+        }
+        return shape.row(values);
+    }
+
+    static List<Row> sourceValues(Shape shape, InsightRun.Result result) {
+        List<Row> rows = new ArrayList<>();
+        for (SourceValue.Value value : result.sourceValues()) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("model_version", result.version());
+            values.put("source", value.source());
+            values.put("features", json(value.features()));
+            values.put("auc", finite(value.auc()));
+            values.put("auc_without", finite(value.aucWithout()));
+            values.put("propensity_auc_loss", finite(value.aucLoss()));
+            values.put("segmentation_ari", finite(value.segmentationAri()));
+            values.put("silhouette", finite(value.silhouette()));
+            values.put("silhouette_without", finite(value.silhouetteWithout()));
+            values.put(
+                    "segmentation_quality_loss",
+                    finite(value.silhouette() - value.silhouetteWithout()));
+            values.put("segment_model_version", result.input().segmentation().version());
+            rows.add(shape.row(values));
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> labelEvaluation(SegmentLabels.Result labels) {
+        Map<String, Object> evaluation = new LinkedHashMap<>();
+        evaluation.put("labelled", labels.labelled());
+        evaluation.put("labels", labels.evaluation().labels());
+        evaluation.put("accuracy", finite(labels.evaluation().accuracy()));
+        evaluation.put("macro_f1", finite(labels.evaluation().macroF1()));
+        evaluation.put("confusion", labels.evaluation().confusion());
+        return evaluation;
+    }
+
+    static String drivers(List<Drivers.Driver> drivers) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Drivers.Driver driver : drivers) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("feature", driver.feature());
+            d.put("contribution", finite(driver.contribution()));
+            list.add(d);
+        }
+        return json(list);
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}
