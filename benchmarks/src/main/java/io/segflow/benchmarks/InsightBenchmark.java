@@ -1,21 +1,27 @@
 package io.segflow.benchmarks;
 
 import io.segflow.insight.Candidate;
-import io.segflow.insight.Propensity;
-import io.segflow.insight.TargetList;
+import io.segflow.insight.CustomerScorer;
+import io.segflow.insight.InsightRun;
+import io.segflow.model.Retrainer;
+import io.segflow.model.SegmentModel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * The insight math on N generated profiles x 12 features with a known conversion probability: the
- * time of each step (cross-validation of the candidates, the final fit, scoring and SHAP of every
- * customer, the target list). Not a test: it prints figures.
+ * The insight run on N generated profiles x 12 features (three sources) with a known conversion
+ * probability, as `segflow insight` runs it: {@link InsightRun} (segments and their quality,
+ * cross-validation of the candidates, the final fit, potentials, drivers, profiles, the value of
+ * each source, labels), then the {@link CustomerScorer} on every customer, as the job's operators
+ * apply it (potential, percentile, SHAP drivers, segment drivers). Not a test: it prints figures.
  *
- * <pre>java -Xmx8g -cp jobs/target/segflow.jar:benchmarks/target/benchmarks.jar \
+ * <pre>java -Xmx10g -cp jobs/target/segflow.jar:benchmarks/target/benchmarks.jar \
  *     io.segflow.benchmarks.InsightBenchmark 1000000 [candidates, e.g. LOGISTIC_REGRESSION,GRADIENT_BOOSTING]
  * </pre>
  */
@@ -25,100 +31,91 @@ public final class InsightBenchmark {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        List<Candidate> candidates =
-                args.length > 1
-                        ? Arrays.stream(args[1].split(",")).map(Candidate::valueOf).toList()
-                        : Arrays.asList(Candidate.values());
-        int sample = args.length > 2 ? Integer.parseInt(args[2]) : 50_000;
+        InsightRun.Settings settings = InsightRun.Settings.defaults();
+        if (args.length > 1) {
+            settings =
+                    settings.withCandidates(
+                            Arrays.stream(args[1].split(",")).map(Candidate::valueOf).toList());
+        }
         int d = 12;
         Random random = new Random(1);
         double[][] profiles = new double[n][d];
         int[] converted = new int[n];
         long[] ids = new long[n];
-        int[] segments = new int[n];
+        String[] labels = new String[n];
         for (int i = 0; i < n; i++) {
-            double logOdds = -2;
+            int persona = random.nextInt(4);
+            double logOdds = -2 + 0.5 * persona;
             for (int j = 0; j < d; j++) {
-                profiles[i][j] = random.nextGaussian();
-                logOdds += (j < 6 ? 0.4 : 0.0) * profiles[i][j];
+                profiles[i][j] = random.nextGaussian() + (j % 4 == persona ? 2 : 0);
+                logOdds += (j < 6 ? 0.3 : 0.0) * profiles[i][j];
             }
             logOdds += profiles[i][0] > 1 ? 1 : 0;
             converted[i] = random.nextDouble() < 1 / (1 + Math.exp(-logOdds)) ? 1 : 0;
             ids[i] = i + 1;
-            segments[i] = i % 8;
         }
-        List<String> steps = new ArrayList<>();
+        List<String> features = new ArrayList<>();
+        for (int j = 0; j < d; j++) {
+            features.add("f" + j);
+        }
+        Map<String, List<String>> sources = new LinkedHashMap<>();
+        sources.put("crm", features.subList(0, 2));
+        sources.put("web", features.subList(2, 7));
+        sources.put("product", features.subList(7, 12));
+        // the segment model in use, fitted on a sample (not timed: retrain's work, not insight's)
+        double[][] sample = Arrays.copyOf(profiles, Math.min(n, 50_000));
+        SegmentModel model =
+                Retrainer.retrain(sample, features, null, -1, Retrainer.Settings.fixedK(6), 1L)
+                        .model();
+        InsightRun.Input input =
+                new InsightRun.Input(
+                        ids, profiles, features, sources, converted, labels, model, null);
+
         long started = System.nanoTime();
-        long[] last = {started};
-        Propensity.Result result =
-                Propensity.fitOnSample(
-                        profiles,
-                        converted,
-                        "converted",
-                        candidates,
-                        5,
-                        sample,
-                        42,
-                        step -> {
-                            long now = System.nanoTime();
-                            steps.add(
-                                    String.format(
-                                            Locale.ROOT,
-                                            "%6.1f s  %s",
-                                            (now - last[0]) / 1e9,
-                                            step));
-                            last[0] = now;
-                        });
+        InsightRun.Result result = InsightRun.run(input, settings, 2L, step -> {});
         long fitted = System.nanoTime();
-        // customers are scored and explained on every core, as an insight run would
-        double[] potentials =
+        CustomerScorer scorer = result.scorer().orElseThrow();
+        double checksum =
                 IntStream.range(0, n)
                         .parallel()
-                        .mapToDouble(i -> result.scorer().potential(profiles[i]))
-                        .toArray();
-        long scored = System.nanoTime();
-        double sum =
-                IntStream.range(0, n)
-                        .parallel()
-                        .mapToDouble(i -> result.scorer().explain(profiles[i]).total())
+                        .mapToDouble(
+                                i -> {
+                                    CustomerScorer.Score score =
+                                            scorer.score(ids[i], profiles[i], labels[i]);
+                                    return score.potential() + score.percentile();
+                                })
                         .sum();
-        long explained = System.nanoTime();
-        List<TargetList.Entry> targets = TargetList.rank(ids, segments, potentials, 0.1, 7);
-        long ranked = System.nanoTime();
+        long scored = System.nanoTime();
 
         System.out.printf(
                 Locale.ROOT,
-                "insight on %,d profiles x %d features, candidates %s, 5 folds on a sample of"
-                        + " %,d%n",
+                "insight on %,d profiles x %d features, candidates %s, %d folds on a sample of"
+                        + " %,d, %d cores%n",
                 n,
                 d,
-                candidates,
-                Math.min(n, sample));
-        System.out.println("  (each line: the time up to the step it names, which then starts)");
-        steps.forEach(step -> System.out.println("  " + step));
+                settings.candidates(),
+                settings.folds(),
+                Math.min(n, settings.fitSample()),
+                Runtime.getRuntime().availableProcessors());
+        result.stepSeconds()
+                .forEach(
+                        (step, seconds) ->
+                                System.out.printf(Locale.ROOT, "  %6.1f s  %s%n", seconds, step));
         System.out.printf(
                 Locale.ROOT,
-                "cross-validation and final fit: %.1f s (chosen %s, AUC %.3f)%n",
+                "insight run (fits, cross-validation, measures): %.1f s (chosen %s, AUC %.3f)%n",
                 (fitted - started) / 1e9,
-                result.chosen().title(),
-                result.chosenResult().auc());
+                result.propensity().orElseThrow().chosen().title(),
+                result.propensity().orElseThrow().chosenResult().auc());
         System.out.printf(
                 Locale.ROOT,
-                "potential of every customer, on every core: %.1f s%n",
-                (scored - fitted) / 1e9);
-        System.out.printf(
-                Locale.ROOT,
-                "SHAP of every customer, on every core: %.1f s (checksum %.1f)%n",
-                (explained - scored) / 1e9,
-                sum);
-        System.out.printf(
-                Locale.ROOT,
-                "target list: %.1f s (%,d entries)%n",
-                (ranked - explained) / 1e9,
-                targets.size());
+                "customer_score of every customer (potential, percentile, SHAP and segment"
+                        + " drivers), on every core: %.1f s (checksum %.1f)%n",
+                (scored - fitted) / 1e9,
+                checksum);
         System.out.printf(
                 Locale.ROOT,
                 "total: %.1f s (target: under 300 s for 1 M profiles)%n",
-                (ranked - started) / 1e9);
+                (scored - started) / 1e9);
     }
 }

@@ -215,6 +215,13 @@ final class DemoCommand implements Callable<Integer> {
                                     + " --jdbc-url "
                                     + jdbcUrl
                                     + "  (the model version above changes within seconds)",
+                            "  insight      : ./segflow insight --jdbc-url "
+                                    + jdbcUrl
+                                    + "  (potential scores, segment profiles, value of each"
+                                    + " source)",
+                            "  targets      : ./segflow targets --jdbc-url "
+                                    + jdbcUrl
+                                    + " --top 20  (after insight: who to contact first)",
                             "  logs         : logs/segflow.log",
                             "");
             boolean live = !plain && System.console() != null;

@@ -108,6 +108,14 @@ final class InsightCommand implements Callable<Integer> {
                         + JdbcUrls.withoutParameters(database.jdbcUrl)
                         + " ...");
         out.flush();
+        runAndPrint(settings, insight, JdbcUrls.withoutParameters(database.jdbcUrl), out);
+        return 0;
+    }
+
+    /** Runs the insight job, its progress and then its figures on {@code out}. */
+    static InsightJob.Outcome runAndPrint(
+            JobSettings settings, InsightRun.Settings insight, String database, PrintWriter out)
+            throws Exception {
         long started = System.nanoTime();
         InsightJob.Outcome outcome =
                 new InsightJob(settings, insight)
@@ -124,10 +132,10 @@ final class InsightCommand implements Callable<Integer> {
         out.print(describe(outcome, (System.nanoTime() - started) / 1e9));
         out.println(
                 "The target list: segflow targets --jdbc-url "
-                        + JdbcUrls.withoutParameters(database.jdbcUrl)
+                        + database
                         + " [--segment ID] [--top N] [--csv FILE]");
         out.flush();
-        return 0;
+        return outcome;
     }
 
     InsightRun.Settings insightSettings() {

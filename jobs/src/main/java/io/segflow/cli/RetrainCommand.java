@@ -1,6 +1,7 @@
 package io.segflow.cli;
 
 import io.segflow.infra.JdbcUrls;
+import io.segflow.insight.InsightRun;
 import io.segflow.model.ModelEvaluation;
 import io.segflow.model.Retrainer;
 import io.segflow.model.SegmentModel;
@@ -72,6 +73,13 @@ final class RetrainCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}.")
     int evaluationSample;
 
+    @Option(
+            names = "--no-insight",
+            description =
+                    "Publish the model only; by default `segflow insight` follows on the new"
+                            + " version (profiles, quality, scores, source value).")
+    boolean noInsight;
+
     @Mixin JobOptions job;
 
     @Spec CommandSpec spec;
@@ -93,7 +101,20 @@ final class RetrainCommand implements Callable<Integer> {
                         .run(StreamExecutionEnvironment.getExecutionEnvironment());
         out.print(describe(result, (System.nanoTime() - started) / 1e9));
         out.flush();
+        if (!noInsight) {
+            out.println();
+            out.println(
+                    "segflow retrain: the insight run on the new version (--no-insight skips it)"
+                            + " ...");
+            out.flush();
+            InsightCommand.runAndPrint(
+                    settings, InsightRun.Settings.defaults().withSeed(seed), database(), out);
+        }
         return 0;
+    }
+
+    private String database() {
+        return JdbcUrls.withoutParameters(addresses.database.jdbcUrl);
     }
 
     Retrainer.Settings fitSettings() {

@@ -62,14 +62,14 @@ public enum Candidate {
     },
 
     GRADIENT_BOOSTING("gradient-boosted trees") {
-        private static final double SHRINKAGE = 0.05;
+        private static final double SHRINKAGE = 0.1;
 
         @Override
         ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed) {
             int d = x[0].length;
             smile.math.MathEx.setSeed(seed);
             GradientTreeBoost boost =
-                    GradientTreeBoost.fit(FORMULA, frame(x, y), 300, 4, 16, 5, SHRINKAGE, 0.8);
+                    GradientTreeBoost.fit(FORMULA, frame(x, y), 150, 4, 16, 5, SHRINKAGE, 0.8);
             // The log-odds are 2F with F = b + shrinkage * (sum of the trees), p = 1 / (1 +
             // exp(-2F)).
             // Smile's SHAP of the whole classifier does not add up to them; its per-tree TreeSHAP
@@ -119,7 +119,7 @@ public enum Candidate {
     abstract ScoreModel fitPrepared(double[][] x, int[] y, Imputation imputation, long seed);
 
     /**
-     * The forest of the propensity candidates and of the segment labels: 200 trees of at most 256
+     * The forest of the propensity candidates and of the segment labels: 100 trees of at most 256
      * nodes; y holds the class of each row, 0..k-1.
      */
     static RandomForest forest(double[][] x, int[] y, long seed) {
@@ -127,7 +127,7 @@ public enum Candidate {
         return RandomForest.fit(
                 FORMULA,
                 frame(x, y),
-                200,
+                100,
                 Math.max(1, (int) Math.sqrt(x[0].length)),
                 SplitRule.GINI,
                 12,

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,10 @@ class DemoRunITCase {
             Pattern.compile("lag [\\d,]+ .*segments \\[(\\d+:\\d+( \\d+:\\d+)+)\\]");
     private static final Pattern PROFILES = Pattern.compile("profiles ([\\d,]+)");
     private static final Pattern JDBC_URL = Pattern.compile("JDBC URL     : (\\S+)");
+    private static final Pattern INSIGHT =
+            Pattern.compile("insight      : \\./segflow (insight .+?)  \\(");
+    private static final Pattern TARGETS =
+            Pattern.compile("targets      : \\./segflow (targets .+?)  \\(");
     private static final Pattern PSQL_PORT = Pattern.compile("psql -h localhost -p (\\d+)");
 
     @Test
@@ -119,6 +124,19 @@ class DemoRunITCase {
                 assertThat(used.getInt(1)).isBetween(1, 4);
             }
 
+            // the insight and targets commands the demo prints, run as printed while it runs
+            Matcher insight = INSIGHT.matcher(printed);
+            assertThat(insight.find()).as(printed).isTrue();
+            String insightOutput = runJar(workDir, jar, insight.group(1).split(" "));
+            assertThat(insightOutput)
+                    .contains("<- chosen", "customers scored", "Value of each data source");
+            Matcher targets = TARGETS.matcher(printed);
+            assertThat(targets.find()).as(printed).isTrue();
+            String targetsOutput = runJar(workDir, jar, targets.group(1).split(" "));
+            assertThat(targetsOutput).contains("Target list, propensity version");
+            assertThat(targetsOutput.lines().filter(line -> line.matches("\\s+\\d+\\s+\\d+\\s.*")))
+                    .hasSize(20);
+
             demo.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
             assertThat(demo.waitFor(90, TimeUnit.SECONDS))
                     .as("the demo stops; output:%n%s", read(output))
@@ -161,5 +179,25 @@ class DemoRunITCase {
         } catch (Exception refused) {
             return false;
         }
+    }
+
+    /** java -jar segflow.jar with these arguments; its output, after it ended with exit code 0. */
+    private static String runJar(Path workDir, String jar, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(jar);
+        command.addAll(List.of(args));
+        Path output = Files.createTempFile(workDir, "command", ".txt");
+        Process process =
+                new ProcessBuilder(command)
+                        .directory(workDir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile())
+                        .start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(String.join(" ", args)).isTrue();
+        String printed = Files.readString(output);
+        assertThat(process.exitValue()).as(printed).isZero();
+        return printed;
     }
 }

@@ -86,6 +86,15 @@ class HotSwapITCase extends SegflowITCaseBase {
             assertThat((String) registry.get(0).get("metrics"))
                     .contains("\"silhouette\"", "\"davies_bouldin\"", "\"stability_ari\"");
 
+            // the insight run follows on the new version: what each of its segments is
+            assertThat(output).contains("Segments (segment_profile)");
+            assertThat(
+                            query(
+                                    settings,
+                                    "SELECT segment_id FROM segment_profile WHERE model_version = "
+                                            + version))
+                    .hasSize(4);
+
             // every customer re-scored with the published version, no restart
             awaitRows(
                     settings,
