@@ -16,10 +16,11 @@ import java.util.stream.IntStream;
 
 /**
  * The insight run on N generated profiles x 12 features (three sources) with a known conversion
- * probability, as `segflow insight` runs it: {@link InsightRun} (segments and their quality,
- * cross-validation of the candidates, the final fit, potentials, drivers, profiles, the value of
- * each source, labels), then the {@link CustomerScorer} on every customer, as the job's operators
- * apply it (potential, percentile, SHAP drivers, segment drivers). Not a test: it prints figures.
+ * probability, a fifth of them labelled, as `segflow insight` runs it: {@link InsightRun} (segments
+ * and their quality, cross-validation of the candidates, the final fit, potentials, drivers,
+ * profiles, the value of each source, labels), then the {@link CustomerScorer} on every customer,
+ * as the job's operators apply it (potential, percentile, SHAP drivers, segment drivers). Not a
+ * test: it prints figures.
  *
  * <pre>java -Xmx10g -cp jobs/target/segflow.jar:benchmarks/target/benchmarks.jar \
  *     io.segflow.benchmarks.InsightBenchmark 1000000 [candidates, e.g. LOGISTIC_REGRESSION,GRADIENT_BOOSTING]
@@ -53,6 +54,8 @@ public final class InsightBenchmark {
             logOdds += profiles[i][0] > 1 ? 1 : 0;
             converted[i] = random.nextDouble() < 1 / (1 + Math.exp(-logOdds)) ? 1 : 0;
             ids[i] = i + 1;
+            // a fifth carry the segment sales gave them, as in the demo's CRM
+            labels[i] = random.nextInt(5) == 0 ? "persona-" + persona : null;
         }
         List<String> features = new ArrayList<>();
         for (int j = 0; j < d; j++) {

@@ -2,7 +2,9 @@ package io.segflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.segflow.insight.InsightRun;
 import io.segflow.model.Retrainer;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
@@ -251,6 +253,46 @@ class SegflowCliTest {
         assertThat(settings.miniBatchLatency()).isEqualTo(expected.miniBatchLatency());
         assertThat(settings.warmStartVersion()).isNull();
         assertThat(settings.createTopics()).isTrue();
+    }
+
+    @Test
+    void insightAndTargetsHaveHelpAndTheInsightDefaults() {
+        assertThat(run("insight", "--help"))
+                .startsWith("0\n")
+                .contains("--jdbc-url", "--holdout", "--folds", "--candidates", "customer_score")
+                .doesNotContain("--kafka");
+        assertThat(run("targets", "--help"))
+                .startsWith("0\n")
+                .contains("--segment", "--top", "--csv", "--control");
+        String[] args = {"insight", "--jdbc-url", "jdbc:postgresql://db/crm"};
+        InsightCommand insight =
+                (InsightCommand)
+                        SegflowCli.commandLine(args, Map.of())
+                                .parseArgs(args)
+                                .subcommand()
+                                .commandSpec()
+                                .userObject();
+        assertThat(insight.insightSettings()).isEqualTo(InsightRun.Settings.defaults());
+    }
+
+    @Test
+    void theHoldoutIsAShareOrAPercentageBelowAll() {
+        for (String holdout : List.of("10%", "0.1")) {
+            String[] args = {
+                "insight", "--jdbc-url", "jdbc:postgresql://db/crm", "--holdout", holdout
+            };
+            InsightCommand insight =
+                    (InsightCommand)
+                            SegflowCli.commandLine(args, Map.of())
+                                    .parseArgs(args)
+                                    .subcommand()
+                                    .commandSpec()
+                                    .userObject();
+            assertThat(insight.insightSettings().holdout()).isEqualTo(0.1, within(1e-12));
+        }
+        assertThat(run("insight", "--jdbc-url", "jdbc:postgresql://db/crm", "--holdout", "150%"))
+                .startsWith("2\n")
+                .contains("--holdout takes a share below 100%");
     }
 
     @Test

@@ -58,7 +58,7 @@ class SegmentLabelsTest {
             assertThat(prediction.probability()).isBetween(1.0 / 3, 1.0);
             // the drivers add up to the probability of the predicted label
             assertThat(prediction.explanation().total())
-                    .isCloseTo(prediction.probability(), within(5e-3));
+                    .isCloseTo(prediction.probability(), within(1e-9));
         }
         assertThat(right).isGreaterThan((int) (0.97 * n));
         assertThat(steps)

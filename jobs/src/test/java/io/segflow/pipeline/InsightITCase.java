@@ -116,22 +116,31 @@ class InsightITCase extends SegflowITCaseBase {
                 .extracting(row -> row.get("source"))
                 .containsExactly("crm", "product", "web");
 
-        // the target list ranks by potential, overall and within each segment
+        // the target list ranks by potential, overall and within each segment; the control group
+        // (--holdout 10%) is listed apart, with no rank
         List<Map<String, Object>> list =
                 query(
                         settings,
                         "SELECT customer_id, segment_id, potential_score, rank_overall,"
                                 + " rank_in_segment, expected_conversions_overall FROM target_list"
-                                + " ORDER BY rank_overall");
-        assertThat(list).hasSize((int) customers);
+                                + " WHERE NOT control_group ORDER BY rank_overall");
+        List<Map<String, Object>> control =
+                query(
+                        settings,
+                        "SELECT rank_overall, rank_in_segment FROM target_list WHERE"
+                                + " control_group");
+        assertThat(list.size() + control.size()).isEqualTo((int) customers);
+        assertThat(control.size() / (double) customers).isBetween(0.05, 0.15);
+        assertThat(control).allSatisfy(row -> assertThat(row.get("rank_overall")).isNull());
         for (int i = 1; i < list.size(); i++) {
             assertThat((Double) list.get(i).get("potential_score"))
                     .isLessThanOrEqualTo((Double) list.get(i - 1).get("potential_score"));
             assertThat(list.get(i).get("rank_overall")).isEqualTo((long) i + 1);
         }
-        double expected = scores.stream().mapToDouble(r -> (Double) r.get("potential_score")).sum();
+        double expected = list.stream().mapToDouble(r -> (Double) r.get("potential_score")).sum();
         assertThat((Double) list.get(list.size() - 1).get("expected_conversions_overall"))
                 .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(propensity.get("holdout_share")).isEqualTo(0.1);
 
         StringWriter targets = new StringWriter();
         Path csv = temp.resolve("targets.csv");
@@ -154,9 +163,14 @@ class InsightITCase extends SegflowITCaseBase {
         assertThat(targets.toString()).contains("Target list of segment " + segment);
         List<String> lines = Files.readAllLines(csv);
         long inSegment = list.stream().filter(r -> segment.equals(r.get("segment_id"))).count();
-        assertThat(lines).hasSize((int) inSegment + 1);
+        assertThat(lines).hasSize((int) inSegment + 1); // the header, then every target
         assertThat(lines.get(0)).startsWith("customer_id,segment_id,segment_name,potential_score");
-        assertThat(lines.get(1)).contains(list.get(0).get("customer_id").toString());
+        assertThat(lines.get(1)).startsWith(list.get(0).get("customer_id") + ",");
+
+        StringWriter held = new StringWriter();
+        assertThat(cli(held).execute("targets", "--jdbc-url", settings.jdbcUrl(), "--control"))
+                .isZero();
+        assertThat(held.toString()).contains("Control group, propensity version");
     }
 
     /**
