@@ -157,6 +157,8 @@ public final class InsightJob {
         DataType scoreType = pipeline.schemaOf(InsightRows.SCORE_SINK).toPhysicalRowDataType();
         var scoredRows =
                 tableEnv.toDataStream(profiles)
+                        // one JDBC scan split feeds one subtask: spread the scoring over all
+                        .rebalance()
                         .map(
                                 new ScoreCustomer(
                                         result.scorer().orElseThrow(),
