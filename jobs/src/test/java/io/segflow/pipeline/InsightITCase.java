@@ -229,7 +229,9 @@ class InsightITCase extends SegflowITCaseBase {
             "--jdbc-url",
             settings.jdbcUrl(),
             "--sql-dir",
-            settings.sqlDirectory().toString()
+            settings.sqlDirectory().toString(),
+            "--holdout",
+            "10%"
         };
     }
 }
