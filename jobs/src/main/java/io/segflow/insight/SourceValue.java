@@ -59,17 +59,7 @@ public final class SourceValue {
         double auc = Double.NaN;
         if (outcomes != null) {
             progress.accept("every source: propensity");
-            auc =
-                    Propensity.fit(
-                                    profiles,
-                                    outcomes,
-                                    outcome,
-                                    List.of(candidate),
-                                    folds,
-                                    seed,
-                                    s -> {})
-                            .chosenResult()
-                            .auc();
+            auc = crossValidatedAuc(profiles, outcomes, outcome, candidate, folds, seed);
         }
         int[] sample = sample(profiles.length, seed);
         progress.accept("every source: segmentation");
@@ -106,17 +96,7 @@ public final class SourceValue {
             if (outcomes != null) {
                 progress.accept(
                         String.format(Locale.ROOT, "without %s: propensity", source.getKey()));
-                aucWithout =
-                        Propensity.fit(
-                                        without,
-                                        outcomes,
-                                        outcome,
-                                        List.of(candidate),
-                                        folds,
-                                        seed,
-                                        s -> {})
-                                .chosenResult()
-                                .auc();
+                aucWithout = crossValidatedAuc(without, outcomes, outcome, candidate, folds, seed);
             }
             progress.accept(
                     String.format(Locale.ROOT, "without %s: segmentation", source.getKey()));
@@ -134,6 +114,18 @@ public final class SourceValue {
                             ablated.silhouette - full.silhouette));
         }
         return List.copyOf(values);
+    }
+
+    private static double crossValidatedAuc(
+            double[][] profiles,
+            int[] outcomes,
+            String outcome,
+            Candidate candidate,
+            int folds,
+            long seed) {
+        return Propensity.fit(profiles, outcomes, outcome, List.of(candidate), folds, seed, s -> {})
+                .chosenResult()
+                .auc();
     }
 
     private static int[] sample(int n, long seed) {

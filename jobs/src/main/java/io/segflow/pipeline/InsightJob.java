@@ -146,13 +146,7 @@ public final class InsightJob {
             FeatureSet features,
             InsightRun.Result result,
             LocalDateTime scoredAt) {
-        List<Expression> columns = new ArrayList<>();
-        columns.add(Expressions.$(features.keyColumn()));
-        features.names().forEach(name -> columns.add(Expressions.$(name)));
-        columns.add(labelColumn(features));
-        Table profiles =
-                tableEnv.from(SegflowPipeline.PROFILE_SINK)
-                        .select(columns.toArray(Expression[]::new));
+        Table profiles = profileColumns(tableEnv, features, labelColumn(features));
         InsightRows.Shape shape = new InsightRows.Shape(pipeline.schemaOf(InsightRows.SCORE_SINK));
         DataType scoreType = pipeline.schemaOf(InsightRows.SCORE_SINK).toPhysicalRowDataType();
         var scoredRows =
@@ -169,6 +163,17 @@ public final class InsightJob {
                         .name("score customers")
                         .uid("insight-score-customers");
         return tableEnv.fromDataStream(scoredRows).insertInto(InsightRows.SCORE_SINK);
+    }
+
+    /** customer_profile's key and features, then the given columns. */
+    private static Table profileColumns(
+            StreamTableEnvironment tableEnv, FeatureSet features, Expression... more) {
+        List<Expression> columns = new ArrayList<>();
+        columns.add(Expressions.$(features.keyColumn()));
+        features.names().forEach(name -> columns.add(Expressions.$(name)));
+        columns.addAll(List.of(more));
+        return tableEnv.from(SegflowPipeline.PROFILE_SINK)
+                .select(columns.toArray(Expression[]::new));
     }
 
     private static Expression labelColumn(FeatureSet features) {
@@ -229,17 +234,14 @@ public final class InsightJob {
             SegmentModel model,
             SegmentModel previous)
             throws Exception {
-        List<Expression> columns = new ArrayList<>();
-        columns.add(Expressions.$(features.keyColumn()));
-        features.names().forEach(name -> columns.add(Expressions.$(name)));
-        columns.add(
-                features.targets().isEmpty()
-                        ? Expressions.nullOf(DataTypes.BOOLEAN())
-                        : Expressions.$(features.targets().get(0)));
-        columns.add(labelColumn(features));
         Table profiles =
-                tableEnv.from(SegflowPipeline.PROFILE_SINK)
-                        .select(columns.toArray(Expression[]::new));
+                profileColumns(
+                        tableEnv,
+                        features,
+                        features.targets().isEmpty()
+                                ? Expressions.nullOf(DataTypes.BOOLEAN())
+                                : Expressions.$(features.targets().get(0)),
+                        labelColumn(features));
         int d = features.size();
         List<Long> ids = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
