@@ -147,7 +147,9 @@ CREATE TABLE segment_model_topic (
 );
 
 -- What `segflow insight` writes (jobs/.../pipeline/InsightJob.java); JSON in the STRING columns.
--- Each customer's potential and its drivers; target_list in PostgreSQL ranks these rows.
+-- Each customer's potential and its drivers; target_list in PostgreSQL ranks these rows. The
+-- streaming job upserts the same rows on every profile update once a propensity version is
+-- published (scored_by 'stream'; an insight run's rows say 'insight').
 CREATE TABLE customer_score_sink (
   customer_id BIGINT NOT NULL,
   potential_score DOUBLE,
@@ -163,6 +165,7 @@ CREATE TABLE customer_score_sink (
   label_drivers STRING,
   control_group BOOLEAN,
   scored_at TIMESTAMP(3),
+  scored_by STRING,
   PRIMARY KEY (customer_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -248,6 +251,8 @@ CREATE TABLE propensity_model_sink (
   label_evaluation STRING,
   holdout_share DOUBLE,
   holdout_seed BIGINT,
+  features STRING,
+  scorer BYTES,
   PRIMARY KEY (model_version) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',

@@ -108,7 +108,11 @@ CREATE TABLE IF NOT EXISTS propensity_model (
   global_drivers         TEXT,
   label_evaluation       TEXT,
   holdout_share          DOUBLE PRECISION,
-  holdout_seed           BIGINT
+  holdout_seed           BIGINT,
+  -- the published model: the features it reads (JSON) and the fitted scorer that the running
+  -- job loads when the models topic announces this version (gzip-compressed Java serialization)
+  features               TEXT,
+  scorer                 BYTEA
 );
 
 -- Each customer's potential: the calibrated probability of converted_to_sale, its percentile
@@ -129,7 +133,9 @@ CREATE TABLE IF NOT EXISTS customer_score (
   label_probability DOUBLE PRECISION,
   label_drivers   TEXT,
   control_group   BOOLEAN,
-  scored_at       TIMESTAMP
+  scored_at       TIMESTAMP,
+  -- 'insight' (a bounded run scored everyone) or 'stream' (the running job, on a profile update)
+  scored_by       TEXT
 );
 
 -- What each data source (sql/profile.yml) adds: the same fits without that source's features.

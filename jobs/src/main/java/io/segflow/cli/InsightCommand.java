@@ -45,6 +45,16 @@ final class InsightCommand implements Callable<Integer> {
     @Mixin Database database;
 
     @Option(
+            names = "--kafka",
+            paramLabel = "SERVERS",
+            description =
+                    "Kafka bootstrap servers of the running streaming job: the run announces its"
+                            + " propensity version on the models topic and the job scores every"
+                            + " profile update with it from then on. Without it the job keeps"
+                            + " the version it has.")
+    String kafka;
+
+    @Option(
             names = "--folds",
             description = "Stratified cross-validation folds. Default: ${DEFAULT-VALUE}.")
     int folds;
@@ -101,6 +111,9 @@ final class InsightCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         JobSettings settings =
                 database.applyTo(job.applyTo(JobSettings.defaults()), System.getenv());
+        if (kafka != null) {
+            settings = settings.withKafkaBootstrapServers(kafka);
+        }
         InsightRun.Settings insight = insightSettings();
         PrintWriter out = spec.commandLine().getOut();
         out.println(
@@ -108,17 +121,26 @@ final class InsightCommand implements Callable<Integer> {
                         + JdbcUrls.withoutParameters(database.jdbcUrl)
                         + " ...");
         out.flush();
-        runAndPrint(settings, insight, JdbcUrls.withoutParameters(database.jdbcUrl), out);
+        runAndPrint(
+                settings,
+                insight,
+                JdbcUrls.withoutParameters(database.jdbcUrl),
+                kafka != null,
+                out);
         return 0;
     }
 
     /** Runs the insight job, its progress and then its figures on {@code out}. */
     static InsightJob.Outcome runAndPrint(
-            JobSettings settings, InsightRun.Settings insight, String database, PrintWriter out)
+            JobSettings settings,
+            InsightRun.Settings insight,
+            String database,
+            boolean announce,
+            PrintWriter out)
             throws Exception {
         long started = System.nanoTime();
         InsightJob.Outcome outcome =
-                new InsightJob(settings, insight)
+                new InsightJob(settings, insight, announce)
                         .run(
                                 StreamExecutionEnvironment.getExecutionEnvironment(),
                                 step -> {
@@ -130,6 +152,11 @@ final class InsightCommand implements Callable<Integer> {
                                     out.flush();
                                 });
         out.print(describe(outcome, (System.nanoTime() - started) / 1e9));
+        if (outcome.result().scorer().isPresent() && !outcome.announced()) {
+            out.println(
+                    "The running streaming job keeps its propensity version: run insight with"
+                            + " --kafka SERVERS to have it score with this one.");
+        }
         out.println(
                 "The target list: segflow targets --jdbc-url "
                         + database

@@ -108,7 +108,7 @@ final class RetrainCommand implements Callable<Integer> {
                             + " ...");
             out.flush();
             InsightCommand.runAndPrint(
-                    settings, InsightRun.Settings.defaults().withSeed(seed), database(), out);
+                    settings, InsightRun.Settings.defaults().withSeed(seed), database(), true, out);
         }
         return 0;
     }

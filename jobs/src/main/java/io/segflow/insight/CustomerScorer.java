@@ -1,5 +1,6 @@
 package io.segflow.insight;
 
+import io.segflow.model.FeatureMismatchException;
 import io.segflow.model.SegmentModel;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -18,8 +19,11 @@ public final class CustomerScorer implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Potentials kept to place a customer among the others: percentiles to 0.001. */
-    static final int PERCENTILE_REFERENCE = 100_000;
+    /**
+     * Potentials kept to place a customer among the others: percentiles to 0.01, and a published
+     * scorer that stays small (80 KB of them) for the running job to load.
+     */
+    static final int PERCENTILE_REFERENCE = 10_000;
 
     /** One customer's row of customer_score. */
     public record Score(
@@ -108,12 +112,38 @@ public final class CustomerScorer implements Serializable {
         return features;
     }
 
+    /**
+     * Throws {@link FeatureMismatchException} with the difference when {@code offered} are not
+     * exactly the features this scorer was fitted on, in order.
+     */
+    public void requireFeatures(List<String> offered, String model, String whose) {
+        requireFeatures(features, offered, model, whose);
+    }
+
+    /** As {@link #requireFeatures(List, String, String)} for features known before loading. */
+    public static void requireFeatures(
+            List<String> trained, List<String> offered, String model, String whose) {
+        FeatureMismatchException.describe(model, trained, offered, whose)
+                .ifPresent(
+                        mismatch -> {
+                            throw new FeatureMismatchException(
+                                    mismatch
+                                            + ". Run segflow insight again so that the propensity"
+                                            + " model matches the SQL.");
+                        });
+    }
+
     public long segmentModelVersion() {
         return segmentation.version();
     }
 
+    /** The calibrated probability of converting, as {@link #score} gives it. */
+    public double potential(double[] profile) {
+        return propensity.potential(profile);
+    }
+
     /** 100 x the share of the run's customers whose potential is at most this one: top is 100. */
-    double percentile(double potential) {
+    public double percentile(double potential) {
         int n = referencePotentials.length;
         int at = Arrays.binarySearch(referencePotentials, potential);
         int atMost;

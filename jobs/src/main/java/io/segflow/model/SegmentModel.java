@@ -1,7 +1,6 @@
 package io.segflow.model;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -244,24 +243,7 @@ public final class SegmentModel implements Serializable {
      * are exactly the model's features in the model's order.
      */
     public Optional<String> describeMismatch(List<String> offered, String whose) {
-        if (features.equals(offered)) {
-            return Optional.empty();
-        }
-        List<String> added = new ArrayList<>(offered);
-        added.removeAll(features);
-        List<String> removed = new ArrayList<>(features);
-        removed.removeAll(offered);
-        return Optional.of(
-                "model version "
-                        + version
-                        + " was trained on "
-                        + features
-                        + " but "
-                        + whose
-                        + " has "
-                        + offered
-                        + (added.isEmpty() ? "" : "; added: " + added)
-                        + (removed.isEmpty() ? "" : "; removed: " + removed)
-                        + (added.isEmpty() && removed.isEmpty() ? "; the order differs" : ""));
+        return FeatureMismatchException.describe(
+                "model version " + version, features, offered, whose);
     }
 }

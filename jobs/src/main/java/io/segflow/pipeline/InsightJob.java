@@ -1,11 +1,15 @@
 package io.segflow.pipeline;
 
+import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.insight.CustomerScorer;
 import io.segflow.insight.InsightRun;
 import io.segflow.model.SegmentModel;
 import io.segflow.profile.FeatureSet;
+import io.segflow.registry.InsightRows;
+import io.segflow.registry.ModelRecord;
 import io.segflow.registry.ModelRegistry;
+import io.segflow.registry.PropensityRecord;
 import io.segflow.sql.SqlScripts;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -37,16 +41,31 @@ public final class InsightJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(InsightJob.class);
 
+    /** scored_by of the customer_score rows an insight run writes. */
+    static final String SCORED_BY = "insight";
+
     private final JobSettings settings;
     private final InsightRun.Settings insight;
 
-    public InsightJob(JobSettings settings, InsightRun.Settings insight) {
+    private final boolean announce;
+
+    /**
+     * @param announce whether to announce the run's propensity version on the models topic, so that
+     *     the running streaming job scores every profile update with it
+     */
+    public InsightJob(JobSettings settings, InsightRun.Settings insight, boolean announce) {
         this.settings = settings;
         this.insight = insight;
+        this.announce = announce;
+    }
+
+    /** A run that writes its tables and announces nothing (the streaming job keeps its scorer). */
+    public InsightJob(JobSettings settings, InsightRun.Settings insight) {
+        this(settings, insight, false);
     }
 
     /** What the run learnt and how many customer_score rows it wrote. */
-    public record Outcome(InsightRun.Result result, long scored) {}
+    public record Outcome(InsightRun.Result result, long scored, boolean announced) {}
 
     public Outcome run(StreamExecutionEnvironment env, Consumer<String> progress) throws Exception {
         // bounded reads (JDBC scans) and writes: the job ends by itself, as RetrainJob's does
@@ -86,24 +105,28 @@ public final class InsightJob {
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
         StatementSet outputs = tableEnv.createStatementSet();
         write(
+                env,
                 tableEnv,
                 pipeline,
                 outputs,
                 InsightRows.QUALITY_SINK,
                 shape -> List.of(InsightRows.quality(shape, result, now)));
         write(
+                env,
                 tableEnv,
                 pipeline,
                 outputs,
                 InsightRows.PROFILE_SINK,
                 shape -> InsightRows.segmentProfiles(shape, result, now));
         write(
+                env,
                 tableEnv,
                 pipeline,
                 outputs,
                 InsightRows.PROPENSITY_SINK,
                 shape -> List.of(InsightRows.propensity(shape, result, insight, now)));
         write(
+                env,
                 tableEnv,
                 pipeline,
                 outputs,
@@ -119,7 +142,18 @@ public final class InsightJob {
         }
         outputs.execute().await();
         LOG.info("Insight version {} written ({} customer scores)", version, scored);
-        return new Outcome(result, scored);
+        boolean announced = false;
+        if (announce && result.scorer().isPresent()) {
+            // after the registry row is committed: a job that reads the announcement finds it
+            announce(tableEnv, result);
+            announced = true;
+            progress.accept(
+                    "announced propensity version "
+                            + version
+                            + " on the models topic: the streaming job scores every profile"
+                            + " update with it");
+        }
+        return new Outcome(result, scored, announced);
     }
 
     private interface RowsOf {
@@ -127,6 +161,7 @@ public final class InsightJob {
     }
 
     private static void write(
+            StreamExecutionEnvironment env,
             StreamTableEnvironment tableEnv,
             SegflowPipeline pipeline,
             StatementSet outputs,
@@ -135,8 +170,33 @@ public final class InsightJob {
         DataType type = pipeline.schemaOf(sink).toPhysicalRowDataType();
         List<Row> values = rows.rows(new InsightRows.Shape(pipeline.schemaOf(sink)));
         if (!values.isEmpty()) {
-            outputs.add(tableEnv.fromValues(type, values).insertInto(sink));
+            // a collection source, not fromValues: the scorer's megabyte of bytes would become a
+            // literal in generated code
+            var stream = env.fromData(values, ExternalTypeInfo.<Row>of(type)).name(sink + " rows");
+            outputs.add(tableEnv.fromDataStream(stream).insertInto(sink));
         }
+    }
+
+    /** Tells running jobs on the models topic that this propensity version is in the registry. */
+    private void announce(StreamTableEnvironment tableEnv, InsightRun.Result result)
+            throws Exception {
+        if (settings.createTopics()) {
+            KafkaTopics.ensure(
+                    settings.kafkaBootstrapServers(), List.of(settings.modelsTopic()), 1);
+        }
+        PropensityRecord.Announcement announcement =
+                new PropensityRecord.Announcement(
+                        result.version(),
+                        result.input().features(),
+                        result.input().segmentation().version(),
+                        result.propensity().orElseThrow().chosen().title());
+        tableEnv.fromValues(
+                        DataTypes.ROW(DataTypes.FIELD("model_json", DataTypes.STRING())),
+                        Row.of(announcement.toMessage()))
+                .insertInto(ModelRecord.TOPIC)
+                .execute()
+                .await();
+        LOG.info("Announced propensity version {} on the models topic", result.version());
     }
 
     /** customer_profile scored again by the job's operators, the scorer shipped to them. */
@@ -214,7 +274,8 @@ public final class InsightJob {
                     scorer.score(customer, values, labelOf(profile.getField(1 + d))),
                     version,
                     scorer.segmentModelVersion(),
-                    scoredAt);
+                    scoredAt,
+                    SCORED_BY);
         }
     }
 

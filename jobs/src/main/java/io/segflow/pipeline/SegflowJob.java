@@ -4,6 +4,8 @@ import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.model.SegmentModel;
 import io.segflow.registry.ModelRegistry;
+import io.segflow.registry.RegistryAddress;
+import io.segflow.scores.LiveScoring;
 import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
@@ -76,13 +78,24 @@ public final class SegflowJob {
                                 settings.jdbcUser(),
                                 settings.jdbcPassword(),
                                 settings.warmStartVersion());
-        SegmentationStage.attach(
+        SegmentationStage.Attached segmentation =
+                SegmentationStage.attach(
+                        pipeline.tableEnvironment(),
+                        pipeline.features(),
+                        pipeline.profile().getResolvedSchema(),
+                        pipeline.attachProfileAndInserts(env),
+                        settings.trainer(),
+                        warmStart);
+        LiveScoring.attach(
                 pipeline.tableEnvironment(),
-                pipeline.features(),
-                pipeline.profile().getResolvedSchema(),
-                pipeline.attachProfileAndInserts(env),
-                settings.trainer(),
-                warmStart);
+                pipeline.features().names(),
+                segmentation.updates(),
+                segmentation.modelMessages(),
+                new RegistryAddress(
+                        settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword()),
+                segmentation.batch(),
+                segmentation.outputs());
+        segmentation.outputs().attachAsDataStream();
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
     }

@@ -30,6 +30,9 @@ public final class ModelRegistry {
         }
     }
 
+    /** Runs the static block that loads PostgreSQL's driver; for the other registries. */
+    static void ensureDriver() {}
+
     /** One version; {@code user} and {@code password} may be null for the driver's defaults. */
     public static SegmentModel load(String url, String user, String password, long version) {
         return read(

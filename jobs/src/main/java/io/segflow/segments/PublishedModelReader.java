@@ -2,6 +2,7 @@ package io.segflow.segments;
 
 import io.segflow.model.SegmentModel;
 import io.segflow.registry.ModelMessages;
+import io.segflow.registry.PropensityRecord;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -37,6 +38,9 @@ final class PublishedModelReader extends RichFlatMapFunction<Row, SegmentModel> 
     @Override
     public void flatMap(Row row, Collector<SegmentModel> out) {
         String message = (String) row.getField(0);
+        if (PropensityRecord.isAnnouncement(message)) {
+            return; // the live scoring's (LiveScoring), not a segment model
+        }
         try {
             SegmentModel model = ModelMessages.fromMessage(message);
             model.requireFeatures(features);

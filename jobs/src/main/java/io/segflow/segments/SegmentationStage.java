@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -50,8 +51,9 @@ public final class SegmentationStage {
      *
      * @param schema the columns of the profile rows
      * @param profiles the profile changelog as the pipeline planned it
+     * @return the updates and sinks for the stages that follow; the caller attaches the outputs
      */
-    public static void attach(
+    public static Attached attach(
             StreamTableEnvironment tableEnv,
             FeatureSet features,
             ResolvedSchema schema,
@@ -66,19 +68,27 @@ public final class SegmentationStage {
                         .mapToObj(c -> schema.getColumnDataTypes().get(c).getLogicalType())
                         .toArray(LogicalType[]::new);
 
+        int label = features.labels().isEmpty() ? -1 : columns.indexOf(features.labels().get(0));
         DataStream<ProfileUpdate> updates =
                 profiles.flatMap(
                                 new ToProfileUpdates(
                                         key,
                                         schema.getColumnDataTypes().get(key).getLogicalType(),
                                         featureColumns,
-                                        featureTypes))
+                                        featureTypes,
+                                        label,
+                                        label < 0
+                                                ? null
+                                                : schema.getColumnDataTypes()
+                                                        .get(label)
+                                                        .getLogicalType()))
                         .returns(TypeInformation.of(ProfileUpdate.class))
                         .name("profile updates")
                         .uid("profile-updates");
 
+        DataStream<Row> modelMessages = tableEnv.toDataStream(tableEnv.from(ModelRecord.TOPIC));
         DataStream<SegmentModel> published =
-                tableEnv.toDataStream(tableEnv.from(ModelRecord.TOPIC))
+                modelMessages
                         .flatMap(new PublishedModelReader(features.names()))
                         .returns(VersionedTypeInfo.SEGMENT_MODEL)
                         .name("published models")
@@ -157,20 +167,38 @@ public final class SegmentationStage {
                                 .name("model rows")
                                 .uid("model-rows"));
         outputs.add(versions.insertInto(ModelRecord.SINK));
-        outputs.attachAsDataStream();
+        return new Attached(updates, modelMessages, batch, outputs);
     }
+
+    /**
+     * What the stage leaves for the other consumers of profile updates (the live scores): the
+     * updates, the models topic's messages, the mode, and the statement set its sinks are in, which
+     * the caller attaches to the job once everything is added.
+     */
+    public record Attached(
+            DataStream<ProfileUpdate> updates,
+            DataStream<Row> modelMessages,
+            boolean batch,
+            StreamStatementSet outputs) {}
 
     /** Profile changelog rows to updates; UPDATE_BEFORE carries nothing new. */
     static final class ToProfileUpdates implements FlatMapFunction<RowData, ProfileUpdate> {
         private final RowData.FieldGetter key;
         private final RowData.FieldGetter[] features;
+        private final RowData.FieldGetter label;
 
+        /**
+         * @param labelColumn -1 when the profile has no label column
+         */
         ToProfileUpdates(
                 int keyColumn,
                 LogicalType keyType,
                 int[] featureColumns,
-                LogicalType[] featureTypes) {
+                LogicalType[] featureTypes,
+                int labelColumn,
+                LogicalType labelType) {
             this.key = RowData.createFieldGetter(keyType, keyColumn);
+            this.label = labelColumn < 0 ? null : RowData.createFieldGetter(labelType, labelColumn);
             this.features = new RowData.FieldGetter[featureColumns.length];
             for (int j = 0; j < featureColumns.length; j++) {
                 features[j] = RowData.createFieldGetter(featureTypes[j], featureColumns[j]);
@@ -189,19 +217,26 @@ public final class SegmentationStage {
                         Object value = features[j].getFieldOrNull(row);
                         values[j] = value == null ? Double.NaN : ((Number) value).doubleValue();
                     }
-                    out.collect(new ProfileUpdate(customerId, values, false));
+                    ProfileUpdate update = new ProfileUpdate(customerId, values, false);
+                    Object labelValue = label == null ? null : label.getFieldOrNull(row);
+                    // a blank label is no label, as the insight run reads it
+                    update.label =
+                            labelValue == null || labelValue.toString().isBlank()
+                                    ? null
+                                    : labelValue.toString();
+                    out.collect(update);
                 }
             }
         }
     }
 
     /** An upsert row as an insert; a deletion cannot occur where profiles are never deleted. */
-    static final class AsInsert implements MapFunction<Row, Row> {
+    public static final class AsInsert implements MapFunction<Row, Row> {
         @Override
         public Row map(Row row) {
             if (row.getKind() == RowKind.DELETE) {
                 throw new IllegalStateException(
-                        "a segment deletion in a BATCH run, whose profiles are final rows: " + row);
+                        "a deletion in a BATCH run, whose profiles are final rows: " + row);
             }
             row.setKind(RowKind.INSERT);
             return row;

@@ -4,12 +4,12 @@ import org.apache.flink.table.functions.PredictFunction;
 import org.apache.flink.table.ml.ModelProvider;
 import org.apache.flink.table.ml.PredictRuntimeProvider;
 
-/** Gives the planner the predict function that the factory configured. */
+/** Gives the planner the predict function that a segflow model factory configured. */
 final class SegmentModelProvider implements PredictRuntimeProvider {
 
-    private final SegmentPredictFunction function;
+    private final PredictFunction function;
 
-    SegmentModelProvider(SegmentPredictFunction function) {
+    SegmentModelProvider(PredictFunction function) {
         this.function = function;
     }
 

@@ -87,22 +87,7 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
 
         List<String> inputNames = new ArrayList<>();
         List<LogicalType> inputTypes = new ArrayList<>();
-        for (Column column : model.getResolvedInputSchema().getColumns()) {
-            LogicalType type = column.getDataType().getLogicalType();
-            if (!type.is(LogicalTypeFamily.NUMERIC)) {
-                throw new ValidationException(
-                        "INPUT column "
-                                + column.getName()
-                                + " of model "
-                                + modelName
-                                + " is "
-                                + type
-                                + "; segflow-kmeans features are numbers: declare it DOUBLE"
-                                + " and CAST the column in the query.");
-            }
-            inputNames.add(column.getName());
-            inputTypes.add(type);
-        }
+        numericInputs(modelName, model, IDENTIFIER, inputNames, inputTypes);
 
         List<PredictionColumn> outputs = new ArrayList<>();
         for (Column column : model.getResolvedOutputSchema().getColumns()) {
@@ -121,6 +106,33 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
         }
         return new SegmentModelProvider(
                 new SegmentPredictFunction(modelName, source, inputNames, inputTypes, outputs));
+    }
+
+    /** The model's INPUT columns, each a number (any numeric type), into names and types. */
+    static void numericInputs(
+            String modelName,
+            ResolvedCatalogModel model,
+            String provider,
+            List<String> inputNames,
+            List<LogicalType> inputTypes) {
+        for (Column column : model.getResolvedInputSchema().getColumns()) {
+            LogicalType type = column.getDataType().getLogicalType();
+            if (!type.is(LogicalTypeFamily.NUMERIC)) {
+                throw new ValidationException(
+                        "INPUT column "
+                                + column.getName()
+                                + " of model "
+                                + modelName
+                                + " is "
+                                + type
+                                + "; "
+                                + provider
+                                + " features are numbers: declare it DOUBLE"
+                                + " and CAST the column in the query.");
+            }
+            inputNames.add(column.getName());
+            inputTypes.add(type);
+        }
     }
 
     static RegistrySource registrySource(String modelName, ReadableConfig options) {

@@ -126,6 +126,11 @@ public class SegmentPredictFunction extends PredictFunction {
                 features instanceof GenericRowData generic
                         ? generic.getField(j)
                         : declaredTypeGetters[j].getFieldOrNull(features);
+        return numberOrNaN(value, inputColumns.get(j), modelName);
+    }
+
+    /** A feature value as Flink passes it; NULL is missing (NaN). */
+    static double numberOrNaN(Object value, String column, String modelName) {
         if (value == null) {
             return Double.NaN;
         }
@@ -137,7 +142,7 @@ public class SegmentPredictFunction extends PredictFunction {
         }
         throw new IllegalArgumentException(
                 "INPUT column "
-                        + inputColumns.get(j)
+                        + column
                         + " of model "
                         + modelName
                         + " got "

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  *   cli                                   commands (picocli)
  *   demo                                  the demo's generator and console
  *   pipeline                              the one job: SQL, DataStream wiring, three modes
- *   segments, sqlmodel                    Flink operators; the ML_PREDICT model provider
+ *   segments, scores, sqlmodel            Flink operators: segments, live potential scores; the
+ *                                         ML_PREDICT model providers
  *   registry                              the model's storage and wire format
  *   infra, embedded                       Kafka topics, PostgreSQL schema, REST; in-process services
  *   model, insight, profile, sql          plain Java: k-means and metrics, propensity and its
@@ -45,7 +46,7 @@ class LayersTest {
                 .layer("pipeline")
                 .definedBy("io.segflow.pipeline..")
                 .layer("operators")
-                .definedBy("io.segflow.segments..", "io.segflow.sqlmodel..")
+                .definedBy("io.segflow.segments..", "io.segflow.scores..", "io.segflow.sqlmodel..")
                 .layer("registry")
                 .definedBy("io.segflow.registry..")
                 .layer("infra")

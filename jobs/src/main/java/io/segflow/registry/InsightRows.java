@@ -1,4 +1,4 @@
-package io.segflow.pipeline;
+package io.segflow.registry;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,27 +26,35 @@ import org.apache.flink.types.Row;
  * sql/90_sinks.sql: a column a SQL user adds there stays NULL instead of shifting the others.
  * Figures that are undefined (NaN) are NULL; lists and maps are JSON.
  */
-final class InsightRows {
+public final class InsightRows {
 
-    static final String SCORE_SINK = "customer_score_sink";
-    static final String PROFILE_SINK = "segment_profile_sink";
-    static final String QUALITY_SINK = "segmentation_quality_sink";
-    static final String PROPENSITY_SINK = "propensity_model_sink";
-    static final String SOURCE_VALUE_SINK = "data_source_value_sink";
+    public static final String SCORE_SINK = "customer_score_sink";
+    public static final String PROFILE_SINK = "segment_profile_sink";
+    public static final String QUALITY_SINK = "segmentation_quality_sink";
+    public static final String PROPENSITY_SINK = "propensity_model_sink";
+    public static final String SOURCE_VALUE_SINK = "data_source_value_sink";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InsightRows() {}
 
     /** A sink's columns, to build its rows by name; serializable for the scoring operators. */
-    static final class Shape implements Serializable {
+    public static final class Shape implements Serializable {
         private final List<String> columns;
 
-        Shape(ResolvedSchema schema) {
+        public Shape(ResolvedSchema schema) {
             this.columns = List.copyOf(schema.getColumnNames());
         }
 
-        Row row(Map<String, Object> values) {
+        public int size() {
+            return columns.size();
+        }
+
+        public int indexOf(String column) {
+            return columns.indexOf(column);
+        }
+
+        public Row row(Map<String, Object> values) {
             Row row = Row.withPositions(columns.size());
             values.forEach(
                     (column, value) -> {
@@ -63,13 +71,14 @@ final class InsightRows {
         }
     }
 
-    static Row score(
+    public static Row score(
             Shape shape,
             long customerId,
             CustomerScorer.Score score,
             long version,
             long segmentModelVersion,
-            LocalDateTime scoredAt) {
+            LocalDateTime scoredAt,
+            String scoredBy) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("customer_id", customerId);
         values.put("potential_score", score.potential());
@@ -87,10 +96,11 @@ final class InsightRows {
                 score.predictedLabel() == null ? null : drivers(score.labelDrivers()));
         values.put("control_group", score.control());
         values.put("scored_at", scoredAt);
+        values.put("scored_by", scoredBy);
         return shape.row(values);
     }
 
-    static List<Row> segmentProfiles(
+    public static List<Row> segmentProfiles(
             Shape shape, InsightRun.Result result, LocalDateTime profiledAt) {
         SegmentModel model = result.input().segmentation();
         List<String> features = result.input().features();
@@ -133,7 +143,7 @@ final class InsightRows {
         return rows;
     }
 
-    static Row quality(Shape shape, InsightRun.Result result, LocalDateTime measuredAt) {
+    public static Row quality(Shape shape, InsightRun.Result result, LocalDateTime measuredAt) {
         ModelEvaluation quality = result.quality();
         SegmentProfiles.Result profiles = result.profiles();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -157,7 +167,7 @@ final class InsightRows {
         return shape.row(values);
     }
 
-    static Row propensity(
+    public static Row propensity(
             Shape shape, InsightRun.Result result, InsightRun.Settings settings, LocalDateTime at) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("model_version", result.version());
@@ -180,6 +190,8 @@ final class InsightRows {
                         .orElse(null));
         values.put("holdout_share", settings.holdout());
         values.put("holdout_seed", settings.holdoutSeed());
+        values.put("features", json(result.input().features()));
+        values.put("scorer", result.scorer().map(PropensityRecord::encode).orElse(null));
         if (result.propensity().isPresent()) {
             Propensity.Result fitted = result.propensity().get();
             Propensity.CandidateResult chosen = fitted.chosenResult();
@@ -215,7 +227,7 @@ final class InsightRows {
         return shape.row(values);
     }
 
-    static List<Row> sourceValues(Shape shape, InsightRun.Result result) {
+    public static List<Row> sourceValues(Shape shape, InsightRun.Result result) {
         List<Row> rows = new ArrayList<>();
         for (SourceValue.Value value : result.sourceValues()) {
             Map<String, Object> values = new LinkedHashMap<>();
