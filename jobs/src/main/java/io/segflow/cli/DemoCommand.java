@@ -217,8 +217,10 @@ final class DemoCommand implements Callable<Integer> {
                                     + "  (the model version above changes within seconds)",
                             "  insight      : ./segflow insight --jdbc-url "
                                     + jdbcUrl
-                                    + "  (potential scores, segment profiles, value of each"
-                                    + " source)",
+                                    + " --kafka "
+                                    + kafka.bootstrapServers()
+                                    + "  (potential scores, then updated live; segment"
+                                    + " profiles, value of each source)",
                             "  targets      : ./segflow targets --jdbc-url "
                                     + jdbcUrl
                                     + " --top 20  (after insight: who to contact first)",

@@ -57,10 +57,21 @@ public final class ConsoleView {
                                                 "  (%,d published)",
                                                 status.modelVersions())));
         lines.add(
+                "  potential      "
+                        + (status.propensityVersion() == null
+                                ? "none yet: run the insight command above (it publishes a"
+                                        + " propensity model)"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "propensity version %d, %,d scores updated live",
+                                        status.propensityVersion(),
+                                        status.liveScores())));
+        lines.add(
                 String.format(
                         Locale.ROOT,
-                        "  segments       %,d customers assigned",
-                        status.segmented()));
+                        "  segments       %,d customers assigned%s",
+                        status.segmented(),
+                        status.propensityVersion() == null ? "" : "  (mean potential)"));
         long largest =
                 status.segments().stream()
                         .mapToLong(DemoStatus.SegmentSize::customers)
@@ -76,10 +87,13 @@ public final class ConsoleView {
             lines.add(
                     String.format(
                             Locale.ROOT,
-                            "    %3d %-28s %8s %s",
+                            "    %3d %-28s %8s%s %s",
                             segment.segmentId(),
                             segment.name() == null ? "" : abbreviate(segment.name(), 28),
                             String.format(Locale.ROOT, "%,d", segment.customers()),
+                            segment.meanPotential() == null
+                                    ? ""
+                                    : String.format(Locale.ROOT, " %5.3f", segment.meanPotential()),
                             "#".repeat(bar)));
         }
         return lines;
@@ -97,7 +111,7 @@ public final class ConsoleView {
         return String.format(
                 Locale.ROOT,
                 "job %s | events in %,d (%,.0f/s) | lag %s | profiles %,d | dead letters %,d |"
-                        + " model version %s | segments [%s]",
+                        + " model version %s | segments [%s] | propensity %s",
                 status.jobStatus(),
                 Math.max(0, status.inputRecords()),
                 status.inputPerSecond(),
@@ -105,7 +119,14 @@ public final class ConsoleView {
                 status.profiles(),
                 status.deadLetters(),
                 status.modelVersion() == null ? "none" : status.modelVersion().toString(),
-                sizes);
+                sizes,
+                status.propensityVersion() == null
+                        ? "none"
+                        : String.format(
+                                Locale.ROOT,
+                                "version %d, %,d live scores",
+                                status.propensityVersion(),
+                                status.liveScores()));
     }
 
     private static String abbreviate(String text, int width) {

@@ -9,6 +9,8 @@ import java.util.List;
  * @param inputPerSecond how fast the input topics grow
  * @param lag input records the job has not yet committed (at its last checkpoint); -1 before the
  *     first
+ * @param propensityVersion the newest published propensity version, null before any
+ * @param liveScores customer_score rows the streaming job has written (scored_by 'stream')
  */
 public record DemoStatus(
         long inputRecords,
@@ -19,9 +21,43 @@ public record DemoStatus(
         Long modelVersion,
         long modelVersions,
         long deadLetters,
-        String jobStatus) {
+        String jobStatus,
+        Long propensityVersion,
+        long liveScores) {
 
-    public record SegmentSize(int segmentId, String name, long customers) {}
+    /** Before any propensity model is published. */
+    public DemoStatus(
+            long inputRecords,
+            double inputPerSecond,
+            long lag,
+            long profiles,
+            List<SegmentSize> segments,
+            Long modelVersion,
+            long modelVersions,
+            long deadLetters,
+            String jobStatus) {
+        this(
+                inputRecords,
+                inputPerSecond,
+                lag,
+                profiles,
+                segments,
+                modelVersion,
+                modelVersions,
+                deadLetters,
+                jobStatus,
+                null,
+                0);
+    }
+
+    /**
+     * @param meanPotential the mean potential_score of the segment's customers, null before any
+     */
+    public record SegmentSize(int segmentId, String name, long customers, Double meanPotential) {
+        public SegmentSize(int segmentId, String name, long customers) {
+            this(segmentId, name, customers, null);
+        }
+    }
 
     long segmented() {
         return segments.stream().mapToLong(SegmentSize::customers).sum();

@@ -72,7 +72,9 @@ public final class DemoStatusProbe implements AutoCloseable {
                 latestModelVersion(),
                 count("SELECT count(*) FROM segment_model"),
                 count("SELECT count(*) FROM dead_letter"),
-                jobStatus);
+                jobStatus,
+                latestPropensityVersion(),
+                count("SELECT count(*) FROM customer_score WHERE scored_by = 'stream'"));
     }
 
     /** -1 until the job has committed offsets (it does so when a checkpoint completes). */
@@ -91,16 +93,34 @@ public final class DemoStatusProbe implements AutoCloseable {
     private List<DemoStatus.SegmentSize> segments() {
         List<DemoStatus.SegmentSize> sizes = new ArrayList<>();
         query(
-                "SELECT segment_id, max(segment_name), count(*) FROM customer_segment GROUP BY"
-                        + " segment_id ORDER BY segment_id",
+                "SELECT g.segment_id, max(g.segment_name), count(*), avg(s.potential_score)"
+                        + " FROM customer_segment g LEFT JOIN customer_score s USING"
+                        + " (customer_id) GROUP BY g.segment_id ORDER BY g.segment_id",
                 rs -> {
                     while (rs.next()) {
+                        double potential = rs.getDouble(4);
                         sizes.add(
                                 new DemoStatus.SegmentSize(
-                                        rs.getInt(1), rs.getString(2), rs.getLong(3)));
+                                        rs.getInt(1),
+                                        rs.getString(2),
+                                        rs.getLong(3),
+                                        rs.wasNull() ? null : potential));
                     }
                 });
         return sizes;
+    }
+
+    private Long latestPropensityVersion() {
+        Long[] version = {null};
+        query(
+                "SELECT max(model_version) FROM propensity_model WHERE scorer IS NOT NULL",
+                rs -> {
+                    if (rs.next()) {
+                        long v = rs.getLong(1);
+                        version[0] = rs.wasNull() ? null : v;
+                    }
+                });
+        return version[0];
     }
 
     private Long latestModelVersion() {

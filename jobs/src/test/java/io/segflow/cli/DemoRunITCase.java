@@ -129,7 +129,16 @@ class DemoRunITCase {
             assertThat(insight.find()).as(printed).isTrue();
             String insightOutput = runJar(workDir, jar, insight.group(1).split(" "));
             assertThat(insightOutput)
-                    .contains("<- chosen", "customers scored", "Value of each data source");
+                    .contains(
+                            "<- chosen",
+                            "customers scored",
+                            "Value of each data source",
+                            "announced propensity version");
+            // the running demo scores its customers' new behaviour with it: potential moves live
+            String liveLine = awaitLine(output, demo, LIVE_SCORES, TimeUnit.MINUTES.toNanos(2));
+            assertThat(liveLine)
+                    .as("a status line with live scores; output:%n%s", read(output))
+                    .isNotNull();
             Matcher targets = TARGETS.matcher(printed);
             assertThat(targets.find()).as(printed).isTrue();
             String targetsOutput = runJar(workDir, jar, targets.group(1).split(" "));
@@ -149,6 +158,9 @@ class DemoRunITCase {
             demo.destroyForcibly();
         }
     }
+
+    private static final Pattern LIVE_SCORES =
+            Pattern.compile("propensity version \\d+, [1-9][\\d,]* live scores");
 
     private static String awaitLine(Path output, Process demo, Pattern pattern, long timeoutNanos)
             throws Exception {

@@ -43,6 +43,35 @@ class ConsoleViewTest {
     }
 
     @Test
+    void onceAPropensityModelIsPublishedEachSegmentShowsItsMeanPotential() {
+        DemoStatus scored =
+                new DemoStatus(
+                        12_345,
+                        480.4,
+                        1_200,
+                        950,
+                        List.of(
+                                new DemoStatus.SegmentSize(1, "researchers", 300, 0.4213),
+                                new DemoStatus.SegmentSize(2, "video learners", 150, 0.0871)),
+                        1_764_000_000_123L,
+                        7,
+                        3,
+                        "RUNNING",
+                        1_764_000_500_000L,
+                        1_234);
+        String screen = new ConsoleView(List.of()).screen(scored);
+        assertThat(screen)
+                .contains(
+                        "potential      propensity version 1764000500000, 1,234 scores updated"
+                                + " live")
+                .contains("(mean potential)")
+                .containsPattern("1 researchers +300 +0\\.421 #{30}\n")
+                .containsPattern("2 video learners +150 +0\\.087 #{15}\n");
+        assertThat(new ConsoleView(List.of()).screen(RUNNING))
+                .contains("potential      none yet: run the insight command above");
+    }
+
+    @Test
     void beforeTheFirstCheckpointAndModelNothingIsMadeUp() {
         DemoStatus starting = new DemoStatus(0, 0, -1, 0, List.of(), null, 0, 0, "INITIALIZING");
         assertThat(new ConsoleView(List.of()).lines(starting))
@@ -57,6 +86,7 @@ class ConsoleViewTest {
         assertThat(ConsoleView.summary(RUNNING))
                 .isEqualTo(
                         "job RUNNING | events in 12,345 (480/s) | lag 1,200 | profiles 950 | dead"
-                            + " letters 3 | model version 1764000000123 | segments [1:300 2:150]");
+                            + " letters 3 | model version 1764000000123 | segments [1:300 2:150] |"
+                            + " propensity none");
     }
 }
