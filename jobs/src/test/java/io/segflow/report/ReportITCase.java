@@ -136,6 +136,39 @@ class ReportITCase extends SegflowITCaseBase {
         assertThat(dom).contains("id=\"targets\"", "class=\"panel target-list\"");
     }
 
+    /** 50 customers: too few conversions to score, so the page shows segments and says why. */
+    @Test
+    void aRunWithoutPotentialsShowsTheSegmentsAndTheReason() throws Exception {
+        JobSettings settings = defaultSettings();
+        createTopics(settings);
+        try (KafkaProducer<String, String> producer = kafka().newProducer()) {
+            RecordedHistory.write(producer, settings, 50, 2, 12);
+        }
+        runBounded(settings);
+        Path page = temp.resolve("refused.html");
+        StringWriter printed = new StringWriter();
+        int exit =
+                cli(printed)
+                        .execute(
+                                "insight",
+                                "--jdbc-url",
+                                settings.jdbcUrl(),
+                                "--sql-dir",
+                                settings.sqlDirectory().toString(),
+                                "--report",
+                                page.toString());
+        assertThat(exit).as(printed.toString()).isZero();
+        assertThat(printed.toString()).contains("No potentials in the latest insight run");
+
+        String dom = HeadlessChromium.dumpDom(page);
+        assertThat(scriptErrors(dom)).isEmpty();
+        assertThat(dom).contains("id=\"no-potentials\"", "no potential scores");
+        assertThat(dom).doesNotContain("id=\"targets\"");
+        assertThat(chartsDrawn(dom))
+                .contains("segment-sizes", "segment-conversion", "profile-heatmap")
+                .doesNotContain("roc", "gains", "calibration", "global-drivers");
+    }
+
     @Test
     void anEmptyDatabaseGetsAPageThatSaysToRunInsightAndDrawsNothing() throws Exception {
         JobSettings settings = freshSettings();
