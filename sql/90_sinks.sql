@@ -251,6 +251,8 @@ CREATE TABLE propensity_model_sink (
   label_evaluation STRING,
   holdout_share DOUBLE,
   holdout_seed BIGINT,
+  roc_curve STRING,
+  lift_curve STRING,
   features STRING,
   scorer BYTES,
   PRIMARY KEY (model_version) NOT ENFORCED

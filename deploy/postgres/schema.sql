@@ -88,6 +88,9 @@ CREATE TABLE IF NOT EXISTS segmentation_quality (
 
 -- Every propensity model an insight run fitted: which candidate won, how well each did on the
 -- held-out folds, its calibration and its global drivers. NULL figures where it refused (status).
+-- roc_curve ([{false_positive_rate, true_positive_rate}]) and lift_curve ([{share,
+-- captured_positives, lift}], the cumulative gains of the list from the top) are the chosen
+-- candidate's, on its out-of-fold scores.
 CREATE TABLE IF NOT EXISTS propensity_model (
   model_version          BIGINT PRIMARY KEY,
   created_at             TIMESTAMP NOT NULL,
@@ -109,6 +112,8 @@ CREATE TABLE IF NOT EXISTS propensity_model (
   label_evaluation       TEXT,
   holdout_share          DOUBLE PRECISION,
   holdout_seed           BIGINT,
+  roc_curve              TEXT,
+  lift_curve             TEXT,
   -- the published model: the features it reads (JSON) and the fitted scorer that the running
   -- job loads when the models topic announces this version (gzip-compressed Java serialization)
   features               TEXT,

@@ -11,6 +11,7 @@ import io.segflow.model.SegmentModel;
 import io.segflow.pipeline.InsightJob;
 import io.segflow.pipeline.JobSettings;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -103,6 +104,18 @@ final class InsightCommand implements Callable<Integer> {
             description = "Random seed of the folds, samples and fits. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            defaultValue = ReportCommand.DEFAULT_FILE,
+            description =
+                    "Write the HTML report of this run here (as `segflow report` does);"
+                            + " --no-report skips it. Default: ${DEFAULT-VALUE}.")
+    Path report;
+
+    @Option(names = "--no-report", description = "Write no HTML report after the run.")
+    boolean noReport;
+
     @Mixin JobOptions job;
 
     @Spec CommandSpec spec;
@@ -127,6 +140,9 @@ final class InsightCommand implements Callable<Integer> {
                 JdbcUrls.withoutParameters(database.jdbcUrl),
                 kafka != null,
                 out);
+        if (!noReport) {
+            ReportCommand.writeAndPrint(settings, report, out);
+        }
         return 0;
     }
 

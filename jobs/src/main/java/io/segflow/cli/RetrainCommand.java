@@ -8,6 +8,7 @@ import io.segflow.model.SegmentModel;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.RetrainJob;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -109,6 +110,8 @@ final class RetrainCommand implements Callable<Integer> {
             out.flush();
             InsightCommand.runAndPrint(
                     settings, InsightRun.Settings.defaults().withSeed(seed), database(), true, out);
+            // every insight run leaves its report, as `segflow insight` does by default
+            ReportCommand.writeAndPrint(settings, Path.of(ReportCommand.DEFAULT_FILE), out);
         }
         return 0;
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             RetrainCommand.class,
             InsightCommand.class,
             TargetsCommand.class,
+            ReportCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
             CommandLine.HelpCommand.class

@@ -1,7 +1,9 @@
 package io.segflow.insight;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -69,6 +71,102 @@ public final class BinaryMetrics {
         }
         double baseRate = Arrays.stream(labels).sum() / (double) n;
         return baseRate == 0 ? Double.NaN : (topPositives / top) / baseRate;
+    }
+
+    /**
+     * A point of the ROC curve: the shares of negatives and of positives scored at or above a cut.
+     */
+    public record RocPoint(double falsePositiveRate, double truePositiveRate) {}
+
+    /**
+     * The ROC curve from (0, 0) to (1, 1), one point per distinct score cut (customers of equal
+     * score enter together, so that the area under all the cuts is the {@link #auc}), thinned to at
+     * most {@code maxPoints} evenly spaced cuts: a chart needs its shape, not every customer. Empty
+     * without both classes.
+     */
+    public static RocPoint[] rocCurve(double[] scores, int[] labels, int maxPoints) {
+        Integer[] order = descending(scores);
+        long positives = Arrays.stream(labels).filter(y -> y == 1).count();
+        long negatives = labels.length - positives;
+        if (positives == 0 || negatives == 0) {
+            return new RocPoint[0];
+        }
+        List<RocPoint> cuts = new ArrayList<>();
+        cuts.add(new RocPoint(0, 0));
+        long truePositives = 0;
+        long falsePositives = 0;
+        for (int start = 0; start < order.length; ) {
+            int end = start;
+            while (end + 1 < order.length && scores[order[end + 1]] == scores[order[start]]) {
+                end++;
+            }
+            for (int i = start; i <= end; i++) {
+                if (labels[order[i]] == 1) {
+                    truePositives++;
+                } else {
+                    falsePositives++;
+                }
+            }
+            cuts.add(
+                    new RocPoint(
+                            (double) falsePositives / negatives,
+                            (double) truePositives / positives));
+            start = end + 1;
+        }
+        return thin(cuts, maxPoints).toArray(RocPoint[]::new);
+    }
+
+    /**
+     * A point of the cumulative gains curve: contacting the highest-scored {@code share} of
+     * customers reaches {@code capturedPositives} of all positives, {@code lift} times what a
+     * random pick of that size would.
+     */
+    public record GainsPoint(double share, double capturedPositives, double lift) {}
+
+    /**
+     * The cumulative gains and lift at {@code points} equal steps of the list, highest score first
+     * (the step at 10 % is {@link #liftInTopDecile} when a tenth is a whole number of customers).
+     * Empty without positives.
+     */
+    public static GainsPoint[] gainsCurve(double[] scores, int[] labels, int points) {
+        Integer[] order = descending(scores);
+        int n = order.length;
+        long positives = Arrays.stream(labels).filter(y -> y == 1).count();
+        if (positives == 0 || n == 0) {
+            return new GainsPoint[0];
+        }
+        GainsPoint[] curve = new GainsPoint[points];
+        long captured = 0;
+        int contacted = 0;
+        for (int step = 1; step <= points; step++) {
+            int upTo = step == points ? n : Math.max(1, (int) ((long) n * step / points));
+            while (contacted < upTo) {
+                captured += labels[order[contacted++]];
+            }
+            double share = (double) contacted / n;
+            double gain = (double) captured / positives;
+            curve[step - 1] = new GainsPoint(share, gain, gain / share);
+        }
+        return curve;
+    }
+
+    /** Indices by score, highest first; equal scores keep their index order. */
+    private static Integer[] descending(double[] scores) {
+        Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
+        return order;
+    }
+
+    /** At most {@code max} of the points, evenly spaced, the first and the last always kept. */
+    private static <T> List<T> thin(List<T> points, int max) {
+        if (points.size() <= max) {
+            return points;
+        }
+        List<T> kept = new ArrayList<>();
+        for (int k = 0; k < max; k++) {
+            kept.add(points.get((int) Math.round((double) k * (points.size() - 1) / (max - 1))));
+        }
+        return kept;
     }
 
     /** One bin of a calibration curve: the mean predicted probability and the observed rate. */

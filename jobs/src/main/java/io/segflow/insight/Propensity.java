@@ -22,6 +22,11 @@ public final class Propensity {
 
     private static final int CALIBRATION_BINS = 10;
 
+    /** Points of the ROC and gains curves kept for reports: enough for their shape. */
+    private static final int ROC_POINTS = 50;
+
+    private static final int GAINS_POINTS = 20;
+
     /** How one candidate did on the held-out folds. */
     public record CandidateResult(
             Candidate candidate, double auc, double logLoss, double liftInTopDecile) {}
@@ -51,6 +56,9 @@ public final class Propensity {
     /**
      * @param heldOutPotential every customer's calibrated potential from the folds that did not see
      *     them (for the calibration curve, lift and reports)
+     * @param rocCurve the chosen candidate's ROC curve on its out-of-fold scores (its area is the
+     *     candidate's AUC)
+     * @param gainsCurve the chosen candidate's cumulative gains and lift on its out-of-fold scores
      */
     public record Result(
             Candidate chosen,
@@ -59,6 +67,8 @@ public final class Propensity {
             double[] heldOutPotential,
             double calibrationError,
             BinaryMetrics.CalibrationBin[] calibrationCurve,
+            BinaryMetrics.RocPoint[] rocCurve,
+            BinaryMetrics.GainsPoint[] gainsCurve,
             long positives,
             long negatives) {
 
@@ -192,6 +202,9 @@ public final class Propensity {
                 BinaryMetrics.expectedCalibrationError(
                         heldOutPotential, outcomes, CALIBRATION_BINS),
                 BinaryMetrics.calibrationCurve(heldOutPotential, outcomes, CALIBRATION_BINS),
+                // the raw out-of-fold scores, which the AUC and top-decile lift above rank too
+                BinaryMetrics.rocCurve(heldOutScores[best], outcomes, ROC_POINTS),
+                BinaryMetrics.gainsCurve(heldOutScores[best], outcomes, GAINS_POINTS),
                 positives,
                 negatives);
     }

@@ -222,6 +222,23 @@ public final class InsightRows {
                 curve.add(b);
             }
             values.put("calibration_curve", json(curve));
+            List<Map<String, Object>> roc = new ArrayList<>();
+            for (BinaryMetrics.RocPoint point : fitted.rocCurve()) {
+                roc.add(
+                        Map.of(
+                                "false_positive_rate", point.falsePositiveRate(),
+                                "true_positive_rate", point.truePositiveRate()));
+            }
+            values.put("roc_curve", json(roc));
+            List<Map<String, Object>> lift = new ArrayList<>();
+            for (BinaryMetrics.GainsPoint point : fitted.gainsCurve()) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("share", point.share());
+                p.put("captured_positives", point.capturedPositives());
+                p.put("lift", point.lift());
+                lift.add(p);
+            }
+            values.put("lift_curve", json(lift));
             values.put("global_drivers", drivers(result.globalDrivers()));
         }
         return shape.row(values);

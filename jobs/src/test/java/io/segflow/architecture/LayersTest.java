@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   cli                                   commands (picocli)
  *   demo                                  the demo's generator and console
+ *   report                                the HTML report of the insight tables
  *   pipeline                              the one job: SQL, DataStream wiring, three modes
  *   segments, scores, sqlmodel            Flink operators: segments, live potential scores; the
  *                                         ML_PREDICT model providers
@@ -43,6 +44,8 @@ class LayersTest {
                 .definedBy("io.segflow.cli..")
                 .layer("demo")
                 .definedBy("io.segflow.demo..")
+                .layer("report")
+                .definedBy("io.segflow.report..")
                 .layer("pipeline")
                 .definedBy("io.segflow.pipeline..")
                 .layer("operators")
@@ -63,6 +66,8 @@ class LayersTest {
                 .mayNotBeAccessedByAnyLayer()
                 .whereLayer("demo")
                 .mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("report")
+                .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("pipeline")
                 .mayOnlyBeAccessedByLayers("cli", "demo")
                 .whereLayer("operators")
@@ -75,7 +80,7 @@ class LayersTest {
                 .mayOnlyBeAccessedByLayers("cli", "demo")
                 .whereLayer("foundations")
                 .mayOnlyBeAccessedByLayers(
-                        "cli", "demo", "pipeline", "operators", "registry", "infra")
+                        "cli", "demo", "report", "pipeline", "operators", "registry", "infra")
                 .check(MAIN_CLASSES);
     }
 

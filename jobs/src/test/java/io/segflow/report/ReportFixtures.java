@@ -1,0 +1,191 @@
+package io.segflow.report;
+
+import io.segflow.report.ReportData.CalibrationBin;
+import io.segflow.report.ReportData.Distinction;
+import io.segflow.report.ReportData.Driver;
+import io.segflow.report.ReportData.GainsPoint;
+import io.segflow.report.ReportData.Heatmap;
+import io.segflow.report.ReportData.Insight;
+import io.segflow.report.ReportData.ModelVersion;
+import io.segflow.report.ReportData.RocPoint;
+import io.segflow.report.ReportData.Segment;
+import io.segflow.report.ReportData.SegmentTargets;
+import io.segflow.report.ReportData.SourceValue;
+import io.segflow.report.ReportData.Target;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Report data as the tables would give it: two segments, a scored run, a refused one, none. */
+final class ReportFixtures {
+
+    static final String DATABASE = "jdbc:postgresql://db:5432/crm";
+
+    private ReportFixtures() {}
+
+    static ReportData scored(String firstSegmentName) {
+        Insight insight =
+                new Insight(
+                        1_700_000_000_000L,
+                        "2026-12-01 10:00",
+                        1_699_000_000_000L,
+                        "converted_to_sale",
+                        "gradient-boosted trees chosen",
+                        "gradient-boosted trees",
+                        0.87,
+                        0.41,
+                        2.4,
+                        0.02,
+                        1_000L,
+                        250L,
+                        750L,
+                        0.1,
+                        0.25,
+                        0.31);
+        List<Segment> segments = segments(firstSegmentName, 0.6, 2.4);
+        return new ReportData(
+                DATABASE,
+                "2026-12-01 10:05 UTC",
+                insight,
+                segments,
+                heatmap(segments, List.of("website_views", "customer_age"), 1.5, -0.5),
+                List.of(new Driver("website_views", 0.8), new Driver("customer_age", 0.3)),
+                heatmap(segments, List.of("website_views", "customer_age"), 0.6, 0.2),
+                List.of(new RocPoint(0, 0), new RocPoint(0.2, 0.7), new RocPoint(1, 1)),
+                List.of(new GainsPoint(0.05, 0.1, 2.0), new GainsPoint(0.1, 0.16, 1.6)),
+                List.of(new CalibrationBin(0.1, 0.2, 400, 0.15, 0.14)),
+                List.of(
+                        new SegmentTargets(
+                                1,
+                                segments.get(0).label(),
+                                540,
+                                60,
+                                List.of(
+                                        new Target(
+                                                1,
+                                                4711,
+                                                0.93,
+                                                99.9,
+                                                0.93,
+                                                List.of(new Driver("website_views", 0.42))))),
+                        new SegmentTargets(2, segments.get(1).label(), 360, 40, List.of())),
+                List.of(
+                        new SourceValue(
+                                "web",
+                                List.of("website_views"),
+                                0.87,
+                                0.75,
+                                0.12,
+                                0.4,
+                                0.3,
+                                0.2,
+                                0.1)),
+                List.of(
+                        new ModelVersion(
+                                1L,
+                                "2026-11-30 09:00",
+                                "batch",
+                                2,
+                                Map.of("1", 500L, "2", 500L),
+                                null,
+                                null,
+                                null),
+                        new ModelVersion(
+                                1_699_000_000_000L,
+                                "2026-12-01 09:00",
+                                "batch",
+                                2,
+                                Map.of("1", 600L, "2", 400L),
+                                0.9,
+                                1L,
+                                0.31)));
+    }
+
+    static ReportData refused() {
+        Insight insight =
+                new Insight(
+                        1_700_000_000_000L,
+                        "2026-12-01 10:00",
+                        1_699_000_000_000L,
+                        "converted_to_sale",
+                        "converted_to_sale is true for 7 customers and false for 43: a potential"
+                                + " score needs at least 100 of each",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        50L,
+                        7L,
+                        43L,
+                        0.0,
+                        0.14,
+                        0.2);
+        List<Segment> segments = segments("high website_views", null, null);
+        return new ReportData(
+                DATABASE,
+                "2026-12-01 10:05 UTC",
+                insight,
+                segments,
+                heatmap(segments, List.of("website_views"), 1.0, -1.0),
+                List.of(),
+                heatmap(segments, List.of("website_views"), 0.5, 0.5),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
+    }
+
+    static ReportData empty() {
+        return new ReportData(
+                DATABASE,
+                "2026-12-01 10:05 UTC",
+                null,
+                List.of(),
+                null,
+                List.of(),
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
+    }
+
+    private static List<Segment> segments(String firstName, Double meanPotential, Double lift) {
+        return List.of(
+                new Segment(
+                        1,
+                        firstName,
+                        600,
+                        0.6,
+                        0.3,
+                        lift,
+                        meanPotential,
+                        List.of(new Distinction("website_views", 1.5)),
+                        List.of(new Driver("website_views", 0.6))),
+                new Segment(
+                        2,
+                        "low website_views",
+                        400,
+                        0.4,
+                        0.17,
+                        lift == null ? null : 0.7,
+                        meanPotential,
+                        List.of(new Distinction("website_views", -1.0)),
+                        List.of(new Driver("customer_age", 0.2))));
+    }
+
+    private static Heatmap heatmap(
+            List<Segment> segments, List<String> features, double first, double second) {
+        return new Heatmap(
+                segments.stream().map(Segment::label).toList(),
+                features,
+                List.of(
+                        Arrays.asList(features.stream().map(f -> first).toArray(Double[]::new)),
+                        Arrays.asList(features.stream().map(f -> second).toArray(Double[]::new))));
+    }
+}
