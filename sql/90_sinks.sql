@@ -148,8 +148,8 @@ CREATE TABLE segment_model_topic (
 
 -- What `segflow insight` writes (jobs/.../pipeline/InsightJob.java); JSON in the STRING columns.
 -- Each customer's potential and its drivers; target_list in PostgreSQL ranks these rows. The
--- streaming job upserts the same rows on every profile update once a propensity version is
--- published (scored_by 'stream'; an insight run's rows say 'insight').
+-- streaming job updates them on every profile update once a propensity version is published
+-- (customer_score_live_sink below: scored_by 'stream'; an insight run's rows say 'insight').
 CREATE TABLE customer_score_sink (
   customer_id BIGINT NOT NULL,
   potential_score DOUBLE,
@@ -163,6 +163,34 @@ CREATE TABLE customer_score_sink (
   predicted_label STRING,
   label_probability DOUBLE,
   label_drivers STRING,
+  control_group BOOLEAN,
+  scored_at TIMESTAMP(3),
+  scored_by STRING,
+  PRIMARY KEY (customer_id) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'customer_score',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
+-- What the streaming job upserts into customer_score on every profile update
+-- (jobs/.../scores/LiveScorer.java): the potential, its percentile and drivers, the segment and its
+-- drivers. The predicted segment_label is left as the last insight run wrote it: the upsert sets
+-- only the columns declared here, and explaining a label costs a hundred times a potential.
+CREATE TABLE customer_score_live_sink (
+  customer_id BIGINT NOT NULL,
+  potential_score DOUBLE,
+  percentile DOUBLE,
+  model_version BIGINT,
+  base_value DOUBLE,
+  top_drivers STRING,
+  segment_id INT,
+  segment_model_version BIGINT,
+  segment_drivers STRING,
   control_group BOOLEAN,
   scored_at TIMESTAMP(3),
   scored_by STRING,

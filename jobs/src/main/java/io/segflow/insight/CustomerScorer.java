@@ -78,6 +78,14 @@ public final class CustomerScorer implements Serializable {
      * @param label the customer's segment_label, or null: only then is one predicted
      */
     public Score score(long customerId, double[] profile, String label) {
+        return score(customerId, profile, label, true);
+    }
+
+    /**
+     * @param predictLabel false to leave the segment_label prediction out (the live scores do: its
+     *     explanation costs a hundred times the potential's); the Score then has none
+     */
+    public Score score(long customerId, double[] profile, String label, boolean predictLabel) {
         double potential = propensity.potential(profile);
         ScoreModel.Explanation explanation = propensity.explain(profile);
         int segmentId = segmentation.segmentId(segmentation.assign(profile).segment());
@@ -89,7 +97,7 @@ public final class CustomerScorer implements Serializable {
         String predicted = null;
         double probability = Double.NaN;
         List<Drivers.Driver> labelDrivers = List.of();
-        if (label == null && labels != null) {
+        if (predictLabel && label == null && labels != null) {
             SegmentLabels.Prediction prediction = labels.predict(profile);
             predicted = prediction.label();
             probability = prediction.probability();

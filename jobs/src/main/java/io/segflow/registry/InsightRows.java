@@ -29,6 +29,14 @@ import org.apache.flink.types.Row;
 public final class InsightRows {
 
     public static final String SCORE_SINK = "customer_score_sink";
+
+    /** The live scores' sink: customer_score without the label prediction's columns. */
+    public static final String LIVE_SCORE_SINK = "customer_score_live_sink";
+
+    /** The columns of customer_score that only an insight run writes. */
+    private static final List<String> LABEL_COLUMNS =
+            List.of("predicted_label", "label_probability", "label_drivers");
+
     public static final String PROFILE_SINK = "segment_profile_sink";
     public static final String QUALITY_SINK = "segmentation_quality_sink";
     public static final String PROPENSITY_SINK = "propensity_model_sink";
@@ -48,6 +56,10 @@ public final class InsightRows {
 
         public int size() {
             return columns.size();
+        }
+
+        public boolean has(String column) {
+            return columns.contains(column);
         }
 
         public int indexOf(String column) {
@@ -97,6 +109,10 @@ public final class InsightRows {
         values.put("control_group", score.control());
         values.put("scored_at", scoredAt);
         values.put("scored_by", scoredBy);
+        if (!shape.has(LABEL_COLUMNS.get(0))) {
+            // the live sink: the label prediction stays as the insight run wrote it
+            LABEL_COLUMNS.forEach(values::remove);
+        }
         return shape.row(values);
     }
 

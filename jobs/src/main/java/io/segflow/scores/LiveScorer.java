@@ -21,11 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps every customer's potential current: each profile update is scored at once with the newest
- * published propensity version (potential, percentile, drivers, segment, predicted label: the row
- * an insight run writes, by the same {@link CustomerScorer}), and a deleted customer's score is
- * deleted. Keyed by customer_id so that a customer's rows reach the sink in order; it keeps no
- * state per customer (an insight run scores everyone when it publishes a version), only the scorer,
- * which arrives by broadcast.
+ * published propensity version (potential, percentile, drivers, segment and its drivers: the row an
+ * insight run writes, by the same {@link CustomerScorer}, but for the predicted segment_label,
+ * which stays as the insight run wrote it), and a deleted customer's score is deleted. Keyed by
+ * customer_id so that a customer's rows reach the sink in order; it keeps no state per customer (an
+ * insight run scores everyone when it publishes a version), only the scorer, which arrives by
+ * broadcast.
  */
 public class LiveScorer
         extends KeyedBroadcastProcessFunction<Long, ProfileUpdate, PublishedScorer, Row> {
@@ -76,7 +77,7 @@ public class LiveScorer
                 InsightRows.score(
                         shape,
                         update.customerId,
-                        scorer.score(update.customerId, update.features, update.label),
+                        scorer.score(update.customerId, update.features, null, false),
                         published.version,
                         scorer.segmentModelVersion(),
                         LocalDateTime.ofInstant(

@@ -19,8 +19,8 @@ import org.apache.flink.types.Row;
 
 /**
  * The live half of the potential scores: profile updates scored by {@link LiveScorer} with the
- * propensity version that the models topic last announced, upserted into customer_score_sink
- * (sql/90_sinks.sql) by customer_id, as customer_segment is.
+ * propensity version that the models topic last announced, upserted into customer_score by
+ * customer_id through customer_score_live_sink (sql/90_sinks.sql), as customer_segment is.
  */
 public final class LiveScoring {
 
@@ -38,7 +38,7 @@ public final class LiveScoring {
             RegistryAddress registry,
             boolean batch,
             StatementSet outputs) {
-        ResolvedSchema sink = tableEnv.from(InsightRows.SCORE_SINK).getResolvedSchema();
+        ResolvedSchema sink = tableEnv.from(InsightRows.LIVE_SCORE_SINK).getResolvedSchema();
         DataType rowType = sink.toPhysicalRowDataType();
         DataStream<PublishedScorer> scorers =
                 modelMessages
@@ -69,6 +69,6 @@ public final class LiveScoring {
                                 .primaryKey("customer_id")
                                 .build(),
                         batch ? ChangelogMode.insertOnly() : ChangelogMode.upsert(false));
-        outputs.add(table.insertInto(InsightRows.SCORE_SINK));
+        outputs.add(table.insertInto(InsightRows.LIVE_SCORE_SINK));
     }
 }

@@ -2,16 +2,13 @@ package io.segflow.segments;
 
 /**
  * A change of one customer's profile as the model sees it: the feature values in the order of the
- * FeatureSet (NaN where unknown) and the customer's label, or the customer's deletion.
+ * FeatureSet (NaN where unknown), or the customer's deletion.
  */
 public class ProfileUpdate {
 
     public long customerId;
     public double[] features;
     public boolean deleted;
-
-    /** The customer's segment_label (the first label column of profile.yml), null for none. */
-    public String label;
 
     public ProfileUpdate() {}
 

@@ -68,20 +68,13 @@ public final class SegmentationStage {
                         .mapToObj(c -> schema.getColumnDataTypes().get(c).getLogicalType())
                         .toArray(LogicalType[]::new);
 
-        int label = features.labels().isEmpty() ? -1 : columns.indexOf(features.labels().get(0));
         DataStream<ProfileUpdate> updates =
                 profiles.flatMap(
                                 new ToProfileUpdates(
                                         key,
                                         schema.getColumnDataTypes().get(key).getLogicalType(),
                                         featureColumns,
-                                        featureTypes,
-                                        label,
-                                        label < 0
-                                                ? null
-                                                : schema.getColumnDataTypes()
-                                                        .get(label)
-                                                        .getLogicalType()))
+                                        featureTypes))
                         .returns(TypeInformation.of(ProfileUpdate.class))
                         .name("profile updates")
                         .uid("profile-updates");
@@ -185,20 +178,13 @@ public final class SegmentationStage {
     static final class ToProfileUpdates implements FlatMapFunction<RowData, ProfileUpdate> {
         private final RowData.FieldGetter key;
         private final RowData.FieldGetter[] features;
-        private final RowData.FieldGetter label;
 
-        /**
-         * @param labelColumn -1 when the profile has no label column
-         */
         ToProfileUpdates(
                 int keyColumn,
                 LogicalType keyType,
                 int[] featureColumns,
-                LogicalType[] featureTypes,
-                int labelColumn,
-                LogicalType labelType) {
+                LogicalType[] featureTypes) {
             this.key = RowData.createFieldGetter(keyType, keyColumn);
-            this.label = labelColumn < 0 ? null : RowData.createFieldGetter(labelType, labelColumn);
             this.features = new RowData.FieldGetter[featureColumns.length];
             for (int j = 0; j < featureColumns.length; j++) {
                 features[j] = RowData.createFieldGetter(featureTypes[j], featureColumns[j]);
@@ -217,14 +203,7 @@ public final class SegmentationStage {
                         Object value = features[j].getFieldOrNull(row);
                         values[j] = value == null ? Double.NaN : ((Number) value).doubleValue();
                     }
-                    ProfileUpdate update = new ProfileUpdate(customerId, values, false);
-                    Object labelValue = label == null ? null : label.getFieldOrNull(row);
-                    // a blank label is no label, as the insight run reads it
-                    update.label =
-                            labelValue == null || labelValue.toString().isBlank()
-                                    ? null
-                                    : labelValue.toString();
-                    out.collect(update);
+                    out.collect(new ProfileUpdate(customerId, values, false));
                 }
             }
         }
