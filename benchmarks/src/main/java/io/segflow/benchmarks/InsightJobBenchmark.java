@@ -22,8 +22,8 @@ import org.postgresql.PGConnection;
  * `segflow retrain` and `segflow insight` end to end, as a user runs them, on N customers in a real
  * PostgreSQL: customer_profile is filled with generated customers of four personas (a quarter
  * converted, a fifth labelled), then the commands run in this JVM exactly as the jar's main runs
- * them (local MiniCluster, JDBC connector both ways), then `segflow targets --csv`. Not a test: it
- * prints the time of each command and what the insight printed.
+ * them (local MiniCluster, JDBC connector both ways), then `segflow report` and `segflow targets
+ * --csv`. Not a test: it prints the time of each command and what the insight printed.
  *
  * <pre>java -Xmx10g -cp jobs/target/segflow.jar:benchmarks/target/benchmarks.jar \
  *     io.segflow.benchmarks.InsightJobBenchmark 100000
@@ -62,7 +62,10 @@ public final class InsightJobBenchmark {
                             "--jdbc-url",
                             url,
                             "--no-insight");
-            double insight = timed("insight", "--jdbc-url", url);
+            // the report apart from the run, to time it alone
+            double insight = timed("insight", "--jdbc-url", url, "--no-report");
+            Path page = Files.createTempFile("segflow-report", ".html");
+            double report = timed("report", "--jdbc-url", url, "--out", page.toString());
             Path csv = Files.createTempFile("targets", ".csv");
             double targets =
                     timed("targets", "--jdbc-url", url, "--top", "5", "--csv", csv.toString());
@@ -74,10 +77,13 @@ public final class InsightJobBenchmark {
                 System.out.printf(
                         Locale.ROOT,
                         "%nsegflow retrain %.1f s; segflow insight %.1f s (%,d customer_score"
-                                + " rows); segflow targets --csv %.1f s (%,d lines)%n",
+                                + " rows); segflow report %.1f s (%,d bytes); segflow targets --csv"
+                                + " %.1f s (%,d lines)%n",
                         retrain,
                         insight,
                         scored.getLong(1),
+                        report,
+                        Files.size(page),
                         targets,
                         Files.lines(csv).count() - 1);
             }

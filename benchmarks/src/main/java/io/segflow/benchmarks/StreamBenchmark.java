@@ -6,6 +6,8 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.TopicOffsets;
+import io.segflow.insight.InsightRun;
+import io.segflow.pipeline.InsightJob;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
@@ -166,6 +168,13 @@ public final class StreamBenchmark {
                                     input.records(),
                                     live)
                             : new Streaming(none, 0, 0, "", 0, 0, 0, 0);
+            // experiments: BENCH_PHASES=...,scored: the same stream again once an insight run has
+            // published a propensity model, so that every profile update is also scored live
+            Timing scored =
+                    phases.contains("scored") && phases.contains("streaming")
+                            ? scoredStreaming(
+                                    kafka, postgres, topics, parallelism, work, input.records())
+                            : none;
             Timing backfill =
                     phases.contains("backfill")
                             ? backfill(
@@ -213,7 +222,7 @@ public final class StreamBenchmark {
             System.out.println();
             System.out.println("| run | records | planning s | running s | records/s |");
             System.out.println("|---|---:|---:|---:|---:|");
-            for (Timing t : List.of(baseline, streaming.timing, backfill)) {
+            for (Timing t : List.of(baseline, streaming.timing, scored, backfill)) {
                 System.out.printf(
                         Locale.ROOT,
                         "| %s | %,d | %.1f | %.1f | %,.0f |%n",
@@ -232,6 +241,10 @@ public final class StreamBenchmark {
                     Locale.ROOT,
                     "backfill / streaming (records/s): %.2f (target >= 2)%n",
                     backfill.rate() / streaming.timing.rate());
+            System.out.printf(
+                    Locale.ROOT,
+                    "streaming with live potential scores / streaming (records/s): %.2f%n",
+                    scored.rate() / streaming.timing.rate());
             System.out.printf(
                     Locale.ROOT,
                     "state: largest checkpoint %,.1f MB = %,.0f bytes a customer; beyond the"
@@ -447,6 +460,61 @@ public final class StreamBenchmark {
                 lastSummary.failedWhileRunning(),
                 d.mean / 1000.0,
                 d.max / 1000.0);
+    }
+
+    /**
+     * The insight run on what the streaming phase wrote, announced on the models topic, then the
+     * stream again over the whole history into the same database with a consumer group of its own:
+     * every profile update is then scored live as well.
+     */
+    private static Timing scoredStreaming(
+            EmbeddedKafka kafka,
+            EmbeddedPostgresDatabase postgres,
+            JobSettings topics,
+            int parallelism,
+            Path work,
+            long records)
+            throws Exception {
+        JobSettings settings =
+                copyTopics(topics, settings(kafka, postgres, "bench_streaming", work, false))
+                        .withConsumerGroup("bench-streaming-scored")
+                        .withBoundedMode("latest-offset");
+        long fitting = System.nanoTime();
+        InsightJob.Outcome insight =
+                new InsightJob(settings, InsightRun.Settings.defaults(), true)
+                        .run(StreamExecutionEnvironment.getExecutionEnvironment(), step -> {});
+        System.out.printf(
+                Locale.ROOT,
+                "insight: %.1f s, propensity version %d (%s) announced: %b%n",
+                seconds(System.nanoTime() - fitting),
+                insight.result().version(),
+                insight.result().propensity().map(p -> p.chosen().title()).orElse("none"),
+                insight.announced());
+        long start = System.nanoTime();
+        JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
+        long submitted = System.nanoTime();
+        job.getJobExecutionResult().get();
+        double seconds = seconds(System.nanoTime() - submitted);
+        long live;
+        try (Connection connection = postgres.connect("bench_streaming");
+                Statement statement = connection.createStatement();
+                ResultSet rs =
+                        statement.executeQuery(
+                                "SELECT count(*) FROM customer_score WHERE scored_by = 'stream'")) {
+            rs.next();
+            live = rs.getLong(1);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "streaming with live scores: %.1f s, %,d customer_score rows scored by the"
+                        + " stream%n",
+                seconds,
+                live);
+        return new Timing(
+                "segflow streaming, live potential scores on (insight --kafka before)",
+                records,
+                seconds,
+                seconds(submitted - start));
     }
 
     private static Map<String, Long> lastByOperator = Map.of();
@@ -698,7 +766,22 @@ public final class StreamBenchmark {
     private static JobSettings settings(
             EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work)
             throws Exception {
-        postgres.createDatabase(database);
+        return settings(kafka, postgres, database, work, true);
+    }
+
+    /**
+     * @param create false for the database of an earlier phase
+     */
+    private static JobSettings settings(
+            EmbeddedKafka kafka,
+            EmbeddedPostgresDatabase postgres,
+            String database,
+            Path work,
+            boolean create)
+            throws Exception {
+        if (create) {
+            postgres.createDatabase(database);
+        }
         JobSettings settings = JobSettings.defaults();
         if (checkpointInterval != null) {
             settings = settings.withCheckpointInterval(checkpointInterval);

@@ -183,12 +183,7 @@ public final class Propensity {
                             BinaryMetrics.logLoss(probabilities, outcomes),
                             BinaryMetrics.liftInTopDecile(scores, outcomes)));
         }
-        int best = 0;
-        for (int c = 1; c < results.size(); c++) {
-            if (results.get(c).auc() > results.get(best).auc() + 1e-9) {
-                best = c; // ties keep the simpler model, which comes first
-            }
-        }
+        int best = choose(results);
         Candidate chosen = candidates.get(best);
         progress.accept(chosen.title() + ": fit on all customers");
         ScoreModel model = chosen.fit(profiles, outcomes, seed);
@@ -207,6 +202,24 @@ public final class Propensity {
                 BinaryMetrics.gainsCurve(heldOutScores[best], outcomes, GAINS_POINTS),
                 positives,
                 negatives);
+    }
+
+    /**
+     * The candidate with the best cross-validated AUC, less what it must gain to be worth its cost
+     * ({@link Candidate#requiredAucGain()}); ties keep the one listed first (the simpler).
+     */
+    static int choose(List<CandidateResult> results) {
+        int best = 0;
+        for (int c = 1; c < results.size(); c++) {
+            if (worth(results.get(c)) > worth(results.get(best)) + 1e-9) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static double worth(CandidateResult result) {
+        return result.auc() - result.candidate().requiredAucGain();
     }
 
     /**

@@ -2,6 +2,8 @@ package io.segflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segflow.report.RenderedPage;
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +142,32 @@ class DemoRunITCase {
             assertThat(liveLine)
                     .as("a status line with live scores; output:%n%s", read(output))
                     .isNotNull();
+
+            // the report the insight run left, opened in a browser as a marketer would
+            Path page = workDir.resolve("segflow-report.html");
+            assertThat(insightOutput).contains("Report written to");
+            assertThat(page).isNotEmptyFile();
+            Path png = workDir.resolve("segflow-report.png");
+            RenderedPage.screenshot(page, png, 1400, 5000);
+            BufferedImage screenshot = ImageIO.read(png.toFile());
+            assertThat(RenderedPage.distinctColours(screenshot)).isGreaterThan(500);
+            assertThat(RenderedPage.paintedShare(screenshot)).isGreaterThan(0.2);
+            String dom = RenderedPage.dumpDom(page);
+            assertThat(RenderedPage.scriptErrors(dom)).as("script errors of the page").isEmpty();
+            assertThat(RenderedPage.chartsDrawn(dom))
+                    .contains(
+                            "segment-sizes",
+                            "profile-heatmap",
+                            "roc",
+                            "calibration",
+                            "global-drivers",
+                            "source-value",
+                            "size-history");
+            Files.createDirectories(Path.of("target", "demo-report"));
+            Files.copy(
+                    png,
+                    Path.of("target", "demo-report", "segflow-report.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Matcher targets = TARGETS.matcher(printed);
             assertThat(targets.find()).as(printed).isTrue();
             String targetsOutput = runJar(workDir, jar, targets.group(1).split(" "));

@@ -18,6 +18,24 @@ import org.junit.jupiter.api.Test;
  */
 class PropensityTest {
 
+    /** The forest costs fifty times the boosted trees to explain: it must be clearly better. */
+    @Test
+    void theForestIsChosenOnlyWhenClearlyBetterAndTiesKeepTheSimplerModel() {
+        var lr = new Propensity.CandidateResult(Candidate.LOGISTIC_REGRESSION, 0.780, 0.5, 2);
+        var gbt = new Propensity.CandidateResult(Candidate.GRADIENT_BOOSTING, 0.790, 0.5, 2);
+        var slightlyBetterForest =
+                new Propensity.CandidateResult(Candidate.RANDOM_FOREST, 0.793, 0.5, 2);
+        var clearlyBetterForest =
+                new Propensity.CandidateResult(Candidate.RANDOM_FOREST, 0.800, 0.5, 2);
+        var tiedBoosting =
+                new Propensity.CandidateResult(Candidate.GRADIENT_BOOSTING, 0.780, 0.5, 2);
+
+        assertThat(Propensity.choose(List.of(lr, slightlyBetterForest, gbt))).isEqualTo(2);
+        assertThat(Propensity.choose(List.of(lr, clearlyBetterForest, gbt))).isEqualTo(1);
+        assertThat(Propensity.choose(List.of(lr, tiedBoosting))).isZero();
+        assertThat(Propensity.choose(List.of(lr, gbt))).isEqualTo(1);
+    }
+
     private static final int CUSTOMERS = 4_000;
     private static final List<String> FEATURES = List.of("web", "age", "product", "noise");
     private static double[][] profiles;

@@ -16,11 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -39,13 +36,6 @@ class ReportITCase extends SegflowITCaseBase {
 
     /** Where the page and its screenshot are kept after the test, relative to jobs/. */
     private static final Path KEPT = Path.of("target", "report-it");
-
-    private static final Pattern CHART_DIV =
-            Pattern.compile("<div [^>]*data-chart=\"([^\"]+)\"[^>]*>");
-
-    private static final Pattern ERRORS =
-            Pattern.compile(
-                    "<pre id=\"script-errors\" data-errors=\"(\\d+)\">(.*?)</pre>", Pattern.DOTALL);
 
     private static final Pattern WRITTEN =
             Pattern.compile("Report written to (\\S+) in ([0-9.]+) s");
@@ -109,17 +99,19 @@ class ReportITCase extends SegflowITCaseBase {
         keep(page, png);
         BufferedImage screenshot = ImageIO.read(png.toFile());
         assertThat(screenshot.getWidth()).isEqualTo(1400);
-        assertThat(distinctColours(screenshot))
+        assertThat(RenderedPage.distinctColours(screenshot))
                 .as("distinct colours in the screenshot (a blank page has one)")
                 .isGreaterThan(500);
-        assertThat(paintedShare(screenshot))
+        assertThat(RenderedPage.paintedShare(screenshot))
                 .as("share of the screenshot that differs from its background")
                 .isGreaterThan(0.2);
 
         String dom = HeadlessChromium.dumpDom(page);
         Files.writeString(KEPT.resolve("report.dom.html"), dom);
-        assertThat(scriptErrors(dom)).as("script errors recorded by the page").isEmpty();
-        List<String> charts = chartsDrawn(dom);
+        assertThat(RenderedPage.scriptErrors(dom))
+                .as("script errors recorded by the page")
+                .isEmpty();
+        List<String> charts = RenderedPage.chartsDrawn(dom);
         assertThat(charts)
                 .containsExactlyInAnyOrder(
                         "segment-sizes",
@@ -161,10 +153,10 @@ class ReportITCase extends SegflowITCaseBase {
         assertThat(printed.toString()).contains("No potentials in the latest insight run");
 
         String dom = HeadlessChromium.dumpDom(page);
-        assertThat(scriptErrors(dom)).isEmpty();
+        assertThat(RenderedPage.scriptErrors(dom)).isEmpty();
         assertThat(dom).contains("id=\"no-potentials\"", "no potential scores");
         assertThat(dom).doesNotContain("id=\"targets\"");
-        assertThat(chartsDrawn(dom))
+        assertThat(RenderedPage.chartsDrawn(dom))
                 .contains("segment-sizes", "segment-conversion", "profile-heatmap")
                 .doesNotContain("roc", "gains", "calibration", "global-drivers");
     }
@@ -201,64 +193,8 @@ class ReportITCase extends SegflowITCaseBase {
         String dom = HeadlessChromium.dumpDom(page);
         assertThat(dom)
                 .contains("id=\"no-insight\"", "segflow insight --jdbc-url jdbc:postgresql://");
-        assertThat(CHART_DIV.matcher(dom).find()).as("a chart div").isFalse();
-        assertThat(scriptErrors(dom)).isEmpty();
-    }
-
-    /**
-     * The charts that drew themselves: their div carries data-rendered (set on ECharts' finished
-     * event) and holds a canvas. Fails on a chart div that did not.
-     */
-    private static List<String> chartsDrawn(String dom) {
-        List<String> drawn = new ArrayList<>();
-        Matcher div = CHART_DIV.matcher(dom);
-        List<int[]> spans = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        while (div.find()) {
-            spans.add(new int[] {div.start(), div.end()});
-            names.add(div.group(1));
-        }
-        for (int i = 0; i < names.size(); i++) {
-            String tag = dom.substring(spans.get(i)[0], spans.get(i)[1]);
-            int end = i + 1 < spans.size() ? spans.get(i + 1)[0] : dom.length();
-            String inside = dom.substring(spans.get(i)[1], end);
-            assertThat(tag).as("chart " + names.get(i)).contains("data-rendered=\"true\"");
-            assertThat(inside).as("chart " + names.get(i) + " holds a canvas").contains("<canvas");
-            drawn.add(names.get(i));
-        }
-        return drawn;
-    }
-
-    private static String scriptErrors(String dom) {
-        Matcher errors = ERRORS.matcher(dom);
-        assertThat(errors.find()).as("the page's error element").isTrue();
-        return errors.group(1).equals("0")
-                ? errors.group(2)
-                : errors.group(1) + ": " + errors.group(2);
-    }
-
-    private static int distinctColours(BufferedImage image) {
-        Set<Integer> colours = new HashSet<>();
-        for (int y = 0; y < image.getHeight(); y += 2) {
-            for (int x = 0; x < image.getWidth(); x += 2) {
-                colours.add(image.getRGB(x, y));
-            }
-        }
-        return colours.size();
-    }
-
-    /** The share of pixels unlike the page's background (its bottom-right corner). */
-    private static double paintedShare(BufferedImage image) {
-        int background = image.getRGB(image.getWidth() - 1, image.getHeight() - 1);
-        long painted = 0;
-        long pixels = 0;
-        for (int y = 0; y < image.getHeight(); y += 2) {
-            for (int x = 0; x < image.getWidth(); x += 2) {
-                pixels++;
-                painted += image.getRGB(x, y) != background ? 1 : 0;
-            }
-        }
-        return (double) painted / pixels;
+        assertThat(RenderedPage.CHART_DIV.matcher(dom).find()).as("a chart div").isFalse();
+        assertThat(RenderedPage.scriptErrors(dom)).isEmpty();
     }
 
     private static void keep(Path page, Path png) throws Exception {
