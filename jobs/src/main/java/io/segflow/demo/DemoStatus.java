@@ -25,31 +25,6 @@ public record DemoStatus(
         Long propensityVersion,
         long liveScores) {
 
-    /** Before any propensity model is published. */
-    public DemoStatus(
-            long inputRecords,
-            double inputPerSecond,
-            long lag,
-            long profiles,
-            List<SegmentSize> segments,
-            Long modelVersion,
-            long modelVersions,
-            long deadLetters,
-            String jobStatus) {
-        this(
-                inputRecords,
-                inputPerSecond,
-                lag,
-                profiles,
-                segments,
-                modelVersion,
-                modelVersions,
-                deadLetters,
-                jobStatus,
-                null,
-                0);
-    }
-
     /**
      * @param meanPotential the mean potential_score of the segment's customers, null before any
      */

@@ -10,6 +10,7 @@ import org.apache.flink.table.catalog.ResolvedCatalogModel;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.factories.ModelProviderFactory;
 import org.apache.flink.table.ml.ModelProvider;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
 
 /**
@@ -97,22 +98,12 @@ public final class PropensityModelProviderFactory implements ModelProviderFactor
                 SegmentModelProviderFactory.registrySource(modelName, helper.getOptions());
         ResolvedCatalogModel model = context.getCatalogModel();
         List<String> inputNames = new ArrayList<>();
-        List<org.apache.flink.table.types.logical.LogicalType> inputTypes = new ArrayList<>();
+        List<LogicalType> inputTypes = new ArrayList<>();
         SegmentModelProviderFactory.numericInputs(
                 modelName, model, IDENTIFIER, inputNames, inputTypes);
-        List<Output> outputs = new ArrayList<>();
-        for (Column column : model.getResolvedOutputSchema().getColumns()) {
-            Output output = Output.forDeclared(modelName, column);
-            if (outputs.contains(output)) {
-                throw new ValidationException(
-                        "OUTPUT column "
-                                + column.getName()
-                                + " of model "
-                                + modelName
-                                + " is declared twice.");
-            }
-            outputs.add(output);
-        }
+        List<Output> outputs =
+                SegmentModelProviderFactory.declaredOutputs(
+                        modelName, model, column -> Output.forDeclared(modelName, column));
         return new SegmentModelProvider(
                 new PropensityPredictFunction(modelName, source, inputNames, inputTypes, outputs));
     }

@@ -3,6 +3,7 @@ package io.segflow.sqlmodel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
@@ -89,11 +90,25 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
         List<LogicalType> inputTypes = new ArrayList<>();
         numericInputs(modelName, model, IDENTIFIER, inputNames, inputTypes);
 
-        List<PredictionColumn> outputs = new ArrayList<>();
+        List<PredictionColumn> outputs =
+                declaredOutputs(
+                        modelName,
+                        model,
+                        column ->
+                                PredictionColumn.forDeclared(
+                                        modelName,
+                                        column.getName(),
+                                        column.getDataType().getLogicalType()));
+        return new SegmentModelProvider(
+                new SegmentPredictFunction(modelName, source, inputNames, inputTypes, outputs));
+    }
+
+    /** The model's OUTPUT columns as what the provider gives, each at most once. */
+    static <T> List<T> declaredOutputs(
+            String modelName, ResolvedCatalogModel model, Function<Column, T> forDeclared) {
+        List<T> outputs = new ArrayList<>();
         for (Column column : model.getResolvedOutputSchema().getColumns()) {
-            PredictionColumn output =
-                    PredictionColumn.forDeclared(
-                            modelName, column.getName(), column.getDataType().getLogicalType());
+            T output = forDeclared.apply(column);
             if (outputs.contains(output)) {
                 throw new ValidationException(
                         "OUTPUT column "
@@ -104,8 +119,7 @@ public final class SegmentModelProviderFactory implements ModelProviderFactory {
             }
             outputs.add(output);
         }
-        return new SegmentModelProvider(
-                new SegmentPredictFunction(modelName, source, inputNames, inputTypes, outputs));
+        return outputs;
     }
 
     /** The model's INPUT columns, each a number (any numeric type), into names and types. */

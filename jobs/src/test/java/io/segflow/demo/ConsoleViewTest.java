@@ -19,7 +19,9 @@ class ConsoleViewTest {
                     1_764_000_000_123L,
                     7,
                     3,
-                    "RUNNING");
+                    "RUNNING",
+                    null,
+                    0);
 
     @Test
     void theLiveViewShowsEverythingTheIssueAsksFor() {
@@ -73,7 +75,8 @@ class ConsoleViewTest {
 
     @Test
     void beforeTheFirstCheckpointAndModelNothingIsMadeUp() {
-        DemoStatus starting = new DemoStatus(0, 0, -1, 0, List.of(), null, 0, 0, "INITIALIZING");
+        DemoStatus starting =
+                new DemoStatus(0, 0, -1, 0, List.of(), null, 0, 0, "INITIALIZING", null, 0);
         assertThat(new ConsoleView(List.of()).lines(starting))
                 .contains("  lag            n/a until the first checkpoint")
                 .anyMatch(line -> line.contains("none yet"));
