@@ -15,6 +15,7 @@ import io.segflow.model.SegmentModel;
 import java.io.Serializable;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,14 @@ public final class InsightRows {
     /** A sink's columns, to build its rows by name; serializable for the scoring operators. */
     public static final class Shape implements Serializable {
         private final List<String> columns;
+        // by name, for the rows the live scores build on every profile update
+        private final Map<String, Integer> positions = new HashMap<>();
 
         public Shape(ResolvedSchema schema) {
             this.columns = List.copyOf(schema.getColumnNames());
+            for (int i = 0; i < columns.size(); i++) {
+                positions.put(columns.get(i), i);
+            }
         }
 
         public int size() {
@@ -59,18 +65,18 @@ public final class InsightRows {
         }
 
         public boolean has(String column) {
-            return columns.contains(column);
+            return positions.containsKey(column);
         }
 
         public int indexOf(String column) {
-            return columns.indexOf(column);
+            return positions.getOrDefault(column, -1);
         }
 
         public Row row(Map<String, Object> values) {
             Row row = Row.withPositions(columns.size());
             values.forEach(
                     (column, value) -> {
-                        int at = columns.indexOf(column);
+                        int at = indexOf(column);
                         if (at < 0) {
                             throw new IllegalStateException(
                                     "the sink has no column "

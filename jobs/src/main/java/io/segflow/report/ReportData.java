@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
@@ -167,8 +166,12 @@ public record ReportData(
     /** PostgreSQL's "no such table": a database the job or insight never wrote to. */
     private static final String UNDEFINED_TABLE = "42P01";
 
+    // the columns by name: propensity_model also holds the published scorer, up to a megabyte
     private static final String LATEST_INSIGHT =
-            "SELECT p.*, q.base_conversion_rate, q.silhouette AS segment_silhouette"
+            "SELECT p.model_version, p.created_at, p.segment_model_version, p.outcome, p.status,"
+                    + " p.chosen, p.auc, p.log_loss, p.lift_top_decile, p.calibration_error,"
+                    + " p.customers, p.positives, p.negatives, p.holdout_share,"
+                    + " q.base_conversion_rate, q.silhouette AS segment_silhouette"
                     + " FROM propensity_model p LEFT JOIN segmentation_quality q"
                     + " ON q.model_version = p.segment_model_version"
                     + " ORDER BY p.model_version DESC LIMIT 1";
@@ -283,23 +286,28 @@ public record ReportData(
             List<GainsPoint> lift,
             List<CalibrationBin> calibration) {}
 
-    /** The JSON columns of the latest propensity_model row. */
+    /**
+     * The JSON columns of the latest propensity_model row, as one JSON object without the scorer: a
+     * table an older segflow made may lack the curve columns, which then read as empty.
+     */
     private static Curves curves(Connection connection, long version) throws SQLException {
         try (PreparedStatement statement =
                 connection.prepareStatement(
-                        "SELECT * FROM propensity_model WHERE model_version = ?")) {
+                        "SELECT to_jsonb(p) - 'scorer' FROM propensity_model p WHERE"
+                                + " model_version = ?")) {
             statement.setLong(1, version);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
+                JsonNode row = json(rs.getString(1));
                 List<RocPoint> roc = new ArrayList<>();
-                for (JsonNode p : json(optionalText(rs, "roc_curve"))) {
+                for (JsonNode p : json(row.path("roc_curve").asText(null))) {
                     roc.add(
                             new RocPoint(
                                     p.path("false_positive_rate").asDouble(),
                                     p.path("true_positive_rate").asDouble()));
                 }
                 List<GainsPoint> lift = new ArrayList<>();
-                for (JsonNode p : json(optionalText(rs, "lift_curve"))) {
+                for (JsonNode p : json(row.path("lift_curve").asText(null))) {
                     lift.add(
                             new GainsPoint(
                                     p.path("share").asDouble(),
@@ -307,7 +315,7 @@ public record ReportData(
                                     p.path("lift").asDouble()));
                 }
                 List<CalibrationBin> calibration = new ArrayList<>();
-                for (JsonNode b : json(rs.getString("calibration_curve"))) {
+                for (JsonNode b : json(row.path("calibration_curve").asText(null))) {
                     calibration.add(
                             new CalibrationBin(
                                     b.path("lower").asDouble(),
@@ -316,7 +324,8 @@ public record ReportData(
                                     nullableDouble(b.get("mean_predicted")),
                                     nullableDouble(b.get("observed_rate"))));
                 }
-                return new Curves(drivers(rs.getString("global_drivers")), roc, lift, calibration);
+                return new Curves(
+                        drivers(row.path("global_drivers").asText(null)), roc, lift, calibration);
             }
         }
     }
@@ -600,17 +609,6 @@ public record ReportData(
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
-    }
-
-    /** A column a newer segflow added, NULL in a table an older one wrote. */
-    private static String optionalText(ResultSet rs, String column) throws SQLException {
-        ResultSetMetaData meta = rs.getMetaData();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            if (meta.getColumnLabel(i).equalsIgnoreCase(column)) {
-                return rs.getString(i);
-            }
-        }
-        return null;
     }
 
     private static Double number(ResultSet rs, String column) throws SQLException {
