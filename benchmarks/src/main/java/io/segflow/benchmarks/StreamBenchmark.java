@@ -15,6 +15,7 @@ import io.segflow.testing.CheckpointStats;
 import io.segflow.testing.RecordedHistory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -200,7 +201,8 @@ public final class StreamBenchmark {
                                     rate,
                                     liveSeconds,
                                     "bench_live",
-                                    Duration.ZERO)
+                                    Duration.ZERO,
+                                    false)
                             : notRun;
             // the same with rows written every second instead of at checkpoints only
             Latency eager =
@@ -216,8 +218,41 @@ public final class StreamBenchmark {
                                     rate,
                                     liveSeconds,
                                     "bench_live_eager",
-                                    Duration.ofSeconds(1))
+                                    Duration.ofSeconds(1),
+                                    false)
                             : notRun;
+            // BENCH_PHASES=soak: the live phase with the defaults, a line a minute (freshness,
+            // heap, checkpoints): does anything grow or fail when the job is left running?
+            Latency soak =
+                    phases.contains("soak")
+                            ? latency(
+                                    kafka,
+                                    postgres,
+                                    topics,
+                                    parallelism,
+                                    work,
+                                    input.customers(),
+                                    live,
+                                    rate,
+                                    liveSeconds,
+                                    "bench_soak",
+                                    Duration.ZERO,
+                                    true)
+                            : notRun;
+            if (phases.contains("soak")) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "soak, defaults: %,d events at %,d/s (%,.0f/s sent) for %d s; p50 %.2f s,"
+                                + " p99 %.2f s, max %.2f s over %,d probes%n",
+                        soak.sent,
+                        rate,
+                        soak.sentRate,
+                        liveSeconds,
+                        soak.p50,
+                        soak.p99,
+                        soak.max,
+                        soak.samples);
+            }
 
             System.out.println();
             System.out.println("| run | records | planning s | running s | records/s |");
@@ -603,13 +638,15 @@ public final class StreamBenchmark {
             int rate,
             int liveSeconds,
             String database,
-            Duration jdbcFlush)
+            Duration jdbcFlush,
+            boolean soak)
             throws Exception {
         JobSettings settings =
                 copyTopics(topics, settings(kafka, postgres, database, work))
                         .withConsumerGroup(database.replace('_', '-'))
                         .withJdbcFlushInterval(jdbcFlush);
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
+        URI rest = URI.create("http://localhost:" + restPort);
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
             Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
             long start = System.nanoTime();
@@ -650,6 +687,13 @@ public final class StreamBenchmark {
                                         end + TimeUnit.SECONDS.toNanos(30)),
                         "latency-watcher");
         watcher.start();
+        Thread reporter =
+                new Thread(
+                        () -> soakReport(rest, job, latencies, end, Duration.ofMinutes(1)),
+                        "soak-reporter");
+        if (soak) {
+            reporter.start();
+        }
         long lastTime = 0;
         try (KafkaProducer<String, String> producer = kafka.newProducer()) {
             while (System.nanoTime() < end) {
@@ -696,6 +740,9 @@ public final class StreamBenchmark {
         }
         double sentRate = sent / seconds(System.nanoTime() - begin);
         watcher.join();
+        if (soak) {
+            reporter.join();
+        }
         job.cancel().get(60, TimeUnit.SECONDS);
         double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (sorted.length == 0) {
@@ -708,6 +755,77 @@ public final class StreamBenchmark {
                 percentile(sorted, 0.99),
                 sorted[sorted.length - 1],
                 sorted.length);
+    }
+
+    /**
+     * One line per period while the live phase runs: the p99 freshness of the probes seen in that
+     * period, the heap in use after the last garbage collection of the old generation (the
+     * MiniCluster runs in this JVM), and the job's checkpoints (completed, failed, size and
+     * duration of the latest): the figures that grow or fail when a job leaks.
+     */
+    private static void soakReport(
+            URI rest,
+            JobClient job,
+            ConcurrentLinkedQueue<Double> latencies,
+            long until,
+            Duration period) {
+        CheckpointStats stats = new CheckpointStats(rest, job.getJobID());
+        int seen = 0;
+        long next = System.nanoTime() + period.toNanos();
+        int minute = 0;
+        System.out.println(
+                "| minute | probes | p99 s | max s | heap used MB | old gen after GC MB |"
+                        + " checkpoints completed | failed | latest checkpoint MB | latest"
+                        + " checkpoint s |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        try {
+            while (System.nanoTime() < until + TimeUnit.SECONDS.toNanos(1)) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                next += period.toNanos();
+                minute++;
+                List<Double> all = new ArrayList<>(latencies);
+                double[] window =
+                        all.subList(Math.min(seen, all.size()), all.size()).stream()
+                                .mapToDouble(Double::doubleValue)
+                                .sorted()
+                                .toArray();
+                seen = all.size();
+                CheckpointStats.Summary summary = stats.read().orElse(lastSummary);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %d | %,d | %.2f | %.2f | %,.0f | %,.0f | %d | %d | %,.1f | %.1f |%n",
+                        minute,
+                        window.length,
+                        window.length == 0 ? Double.NaN : percentile(window, 0.99),
+                        window.length == 0 ? Double.NaN : window[window.length - 1],
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6,
+                        heapAfterGc() / 1e6,
+                        summary.completed(),
+                        summary.failed(),
+                        summary.stateBytes() / 1e6,
+                        summary.latestDuration().toMillis() / 1000.0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The old generation in use after its last collection: the heap that stays. */
+    private static long heapAfterGc() {
+        long used = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            var afterGc = pool.getCollectionUsage();
+            if (afterGc != null && pool.getType() == MemoryType.HEAP) {
+                String name = pool.getName().toLowerCase(Locale.ROOT);
+                if (name.contains("old") || name.contains("tenured")) {
+                    used += afterGc.getUsed();
+                }
+            }
+        }
+        return used;
     }
 
     /**

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
+import io.segflow.infra.KafkaTopics;
+import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.Feeds;
+import io.segflow.testing.PublishedModels;
+import io.segflow.testing.RecordedHistory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +30,8 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +59,8 @@ class StandaloneClusterITCase {
 
     /** Never written anywhere by the job: checked against every log of the cluster. */
     private static final String JDBC_PASSWORD = "cluster-it-secret-not-logged";
+
+    private static final long FROZEN_MODEL = 1_770_000_000_000L;
 
     private static EmbeddedKafka kafka;
     private static EmbeddedPostgresDatabase postgres;
@@ -90,6 +99,9 @@ class StandaloneClusterITCase {
         // small enough for a 2-core CI machine that also runs Kafka, PostgreSQL and Maven
         overrides.put("jobmanager.memory.process.size", "1280m");
         overrides.put("taskmanager.memory.process.size", "1536m");
+        // two workers of one slot each: a job of parallelism 2 runs on both, so losing one
+        // TaskManager loses part of every running job
+        overrides.put("taskmanager.numberOfTaskSlots", "1");
         overrides.put(
                 "execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
         overrides.put(
@@ -110,6 +122,7 @@ class StandaloneClusterITCase {
                                 EmbeddedPostgresDatabase.USER,
                                 "SEGFLOW_JDBC_PASSWORD",
                                 JDBC_PASSWORD),
+                        2,
                         CLUSTER_START_TIMEOUT);
         PRINT_LOGS.cluster = cluster;
     }
@@ -248,6 +261,173 @@ class StandaloneClusterITCase {
         assertThat(cluster.allLogs()).doesNotContain(JDBC_PASSWORD);
     }
 
+    /**
+     * A worker machine lost mid-stream: one of the two TaskManagers is killed (SIGKILL) after the
+     * job's first checkpoints, and a new one is started 10 s later. The job restarts from its
+     * latest checkpoint by itself and, once it has read everything, its tables equal those of a run
+     * that never lost a TaskManager.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void aLostTaskManagerIsReplacedAndTheJobsTablesStayExact() throws Exception {
+        String lossDatabase = postgres.createDatabase("segflow_tm_loss");
+        String referenceDatabase = postgres.createDatabase("segflow_tm_reference");
+        JobSettings topics =
+                JobSettings.defaults()
+                        .withKafkaBootstrapServers(kafka.bootstrapServers())
+                        .withJdbcUser(EmbeddedPostgresDatabase.USER)
+                        .withCustomersTopic("loss.crm.public.customers")
+                        .withIdentitiesTopic("loss.crm.public.customer_identities")
+                        .withWebEventsTopic("loss.web.events")
+                        .withProductEventsTopic("loss.product.events")
+                        .withDeadLetterTopic("loss.segflow.dead_letter")
+                        .withSegmentsTopic("loss.segflow.customer_segments")
+                        .withModelsTopic("loss.segflow.segment_models");
+        List<String> allTopics = new ArrayList<>(topics.inputTopics());
+        allTopics.addAll(
+                List.of(topics.deadLetterTopic(), topics.segmentsTopic(), topics.modelsTopic()));
+        KafkaTopics.ensure(kafka.bootstrapServers(), allTopics, 2);
+        for (String db : List.of(lossDatabase, referenceDatabase)) {
+            PublishedModels.publishFourSegments(
+                    topics.withJdbcUrl(postgres.plainJdbcUrl(db)), FROZEN_MODEL);
+        }
+        try (KafkaProducer<String, String> producer = kafka.newProducer()) {
+            RecordedHistory.write(producer, topics, 2_000, 4, 21);
+        }
+
+        FlinkRestClient rest = cluster.rest();
+        String jarId = rest.uploadJar(clusterJar());
+        String jobId = rest.runJar(jarId, 2, frozenRun(topics, lossDatabase, "loss", false));
+        awaitCheckpoints(rest, jobId, 1);
+        cluster.killTaskManager("taskmanager-1");
+        Thread.sleep(10_000);
+        cluster.startTaskManager("taskmanager-1-again");
+
+        Map<TopicPartition, Long> ends;
+        try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
+            ends = offsets.latest(topics.inputTopics());
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!offsets.committedUpTo("loss", ends) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(offsets.committedUpTo("loss", ends))
+                    .as(
+                            "the job read everything after the loss; its state: %s; exceptions: %s",
+                            rest.jobState(jobId), rest.get("/jobs/" + jobId + "/exceptions"))
+                    .isTrue();
+        }
+        assertThat(rest.jobState(jobId)).isEqualTo("RUNNING");
+        assertThat(
+                        rest.get("/jobs/" + jobId + "/exceptions")
+                                .path("exceptionHistory")
+                                .path("entries"))
+                .as("the job failed over when its TaskManager was lost")
+                .isNotEmpty();
+        rest.cancel(jobId);
+        awaitJobState(rest, jobId, "CANCELED");
+
+        String referenceId =
+                rest.runJar(jarId, 2, frozenRun(topics, referenceDatabase, "reference", true));
+        awaitJobState(rest, referenceId, "FINISHED", Duration.ofMinutes(4));
+
+        for (String table :
+                List.of(
+                        "SELECT * FROM customer_profile ORDER BY customer_id",
+                        "SELECT id, source_topic, source_partition, source_offset, raw_payload,"
+                                + " reason, received_at FROM dead_letter ORDER BY id",
+                        "SELECT customer_id, segment_id, segment_name, model_version FROM"
+                                + " customer_segment ORDER BY customer_id")) {
+            List<Map<String, Object>> reference = rows(referenceDatabase, table);
+            assertThat(reference).as(table).isNotEmpty();
+            assertThat(rows(lossDatabase, table)).as(table).containsExactlyElementsOf(reference);
+        }
+    }
+
+    /** `run` under one frozen model (segments then depend on final profiles only). */
+    private static List<String> frozenRun(
+            JobSettings topics, String db, String group, boolean bounded) {
+        List<String> arguments =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "--kafka",
+                                kafka.bootstrapServers(),
+                                "--jdbc-url",
+                                postgres.plainJdbcUrl(db),
+                                "--topic-customers",
+                                topics.customersTopic(),
+                                "--topic-identities",
+                                topics.identitiesTopic(),
+                                "--topic-web-events",
+                                topics.webEventsTopic(),
+                                "--topic-product-events",
+                                topics.productEventsTopic(),
+                                "--topic-dead-letter",
+                                topics.deadLetterTopic() + "." + group,
+                                "--topic-segments",
+                                topics.segmentsTopic() + "." + group,
+                                "--topic-models",
+                                topics.modelsTopic(),
+                                "--group-id",
+                                group,
+                                "--checkpoint-interval",
+                                "2s",
+                                "--warm-start-version",
+                                Long.toString(FROZEN_MODEL),
+                                "--freeze-model",
+                                "--hysteresis",
+                                "0"));
+        if (bounded) {
+            arguments.add("--bounded");
+        }
+        return arguments;
+    }
+
+    private static Path clusterJar() {
+        Path clusterJar =
+                Path.of(
+                        System.getProperty(
+                                "segflow.cluster.jar", "../jobs/target/segflow-cluster.jar"));
+        assertThat(clusterJar).as("built by the jobs module").exists();
+        return clusterJar;
+    }
+
+    private static void awaitCheckpoints(FlinkRestClient rest, String jobId, int completed)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (rest.get("/jobs/" + jobId + "/checkpoints")
+                                .path("counts")
+                                .path("completed")
+                                .asInt()
+                        >= completed) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the job is still being scheduled
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no completed checkpoint of " + jobId);
+    }
+
+    private static List<Map<String, Object>> rows(String db, String sql) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection connection = postgres.connect(db);
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     /** Polls customer_profile until the rows (by customer_id) satisfy the condition. */
     private static Map<Long, Map<String, Object>> awaitProfiles(
             Predicate<Map<Long, Map<String, Object>>> condition) throws Exception {
@@ -295,7 +475,13 @@ class StandaloneClusterITCase {
 
     private static void awaitJobState(FlinkRestClient rest, String jobId, String expected)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        awaitJobState(rest, jobId, expected, Duration.ofSeconds(60));
+    }
+
+    private static void awaitJobState(
+            FlinkRestClient rest, String jobId, String expected, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String state = rest.jobState(jobId);
         while (!expected.equals(state) && System.nanoTime() < deadline) {
             Thread.sleep(250);

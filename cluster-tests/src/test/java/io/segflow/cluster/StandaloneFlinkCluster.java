@@ -21,9 +21,15 @@ import org.apache.flink.configuration.TaskManagerOptions;
 
 /**
  * A Flink standalone session cluster as Flink's own start scripts would run it, without a Flink
- * distribution: one JobManager ({@code StandaloneSessionClusterEntrypoint}) and one TaskManager
- * ({@code TaskManagerRunner}), each its own JVM on {@code lib/*}, both reading a verbatim copy of a
- * deployment's {@code config.yaml} and {@code log4j.properties} from {@code conf/}.
+ * distribution: one JobManager ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers
+ * ({@code TaskManagerRunner}), each its own JVM on {@code lib/*}, all reading a verbatim copy of a
+ * deployment's {@code config.yaml} and {@code log4j.properties} from {@code conf/}. A TaskManager
+ * can be killed and another started in its place, as when a worker machine is lost.
+ *
+ * <p>Like the supervisor every production TaskManager runs under (Kubernetes, systemd with {@code
+ * Restart=always}), the cluster starts a TaskManager again whose process ended by itself: Flink
+ * ends a TaskManager's process on a fatal error, and Flink 2.2 raises one when a join that was
+ * restoring its state is cancelled (see jobs' {@code TaskManagerSupervisor}).
  *
  * <p>What differs from the deployment is passed as {@code -D key=value}, exactly as one would to
  * {@code bin/jobmanager.sh start}: the file itself is what gets proven. Memory flags come from
@@ -38,6 +44,12 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path home;
     private final int restPort;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> taskManagers = new LinkedHashMap<>();
+    private final List<String> restarted = new ArrayList<>();
+    private Path libDir;
+    private Configuration effective;
+    private List<String> dynamicProperties;
+    private Thread supervisor;
 
     /** Child JVMs outlive their parent: if the test JVM is killed, this still ends them. */
     private final Thread killerOnExit = new Thread(this::killAll, "flink-cluster-killer");
@@ -49,7 +61,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the JobManager and TaskManager and returns once the REST API answers and the
+     * Starts the JobManager and the TaskManagers and returns once the REST API answers and every
      * TaskManager's slots are registered.
      *
      * @param home an empty directory for conf/, log/ and the cluster's working files
@@ -63,6 +75,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             Path home,
             Map<String, String> overrides,
             Map<String, String> jobManagerEnvironment,
+            int taskManagerCount,
             Duration startTimeout)
             throws Exception {
         Path conf = Files.createDirectories(home.resolve("conf"));
@@ -82,6 +95,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 GlobalConfiguration.loadConfiguration(
                         conf.toString(), Configuration.fromMap(settings));
         StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(home, restPort);
+        cluster.libDir = libDir;
+        cluster.effective = effective;
+        cluster.dynamicProperties = dynamicProperties;
         try {
             cluster.startProcess(
                     "jobmanager",
@@ -91,15 +107,15 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     effective,
                     dynamicProperties,
                     jobManagerEnvironment);
-            cluster.startProcess(
-                    "taskmanager",
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                    "GET_TM_RESOURCE_PARAMS",
-                    libDir,
-                    effective,
-                    dynamicProperties,
-                    Map.of());
-            cluster.awaitSlots(effective.get(TaskManagerOptions.NUM_TASK_SLOTS), startTimeout);
+            for (int i = 1; i <= taskManagerCount; i++) {
+                cluster.startTaskManager("taskmanager-" + i);
+            }
+            cluster.supervisor = new Thread(cluster::superviseTaskManagers, "tm-supervisor");
+            cluster.supervisor.setDaemon(true);
+            cluster.supervisor.start();
+            cluster.awaitSlots(
+                    taskManagerCount * effective.get(TaskManagerOptions.NUM_TASK_SLOTS),
+                    startTimeout);
         } catch (Exception | AssertionError e) {
             String logs = cluster.logTails();
             cluster.close();
@@ -107,6 +123,57 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     "the Flink cluster did not start; its logs:\n" + logs, e);
         }
         return cluster;
+    }
+
+    /** Starts a TaskManager JVM (it registers with the JobManager by itself). */
+    synchronized void startTaskManager(String name) throws Exception {
+        taskManagers.put(
+                name,
+                startProcess(
+                        name,
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        "GET_TM_RESOURCE_PARAMS",
+                        libDir,
+                        effective,
+                        dynamicProperties,
+                        Map.of()));
+    }
+
+    /** The TaskManagers that ended by themselves and were started again, with their exit code. */
+    synchronized List<String> restartedTaskManagers() {
+        return List.copyOf(restarted);
+    }
+
+    private void superviseTaskManagers() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                Thread.sleep(500);
+                synchronized (this) {
+                    for (Map.Entry<String, Process> tm : List.copyOf(taskManagers.entrySet())) {
+                        if (!tm.getValue().isAlive()) {
+                            String name = tm.getKey() + "-restarted";
+                            restarted.add(
+                                    tm.getKey() + " (exit " + tm.getValue().exitValue() + ")");
+                            taskManagers.remove(tm.getKey());
+                            processes.remove(tm.getValue());
+                            startTaskManager(name);
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start a TaskManager again", e);
+        }
+    }
+
+    /** SIGKILL of a TaskManager's JVM, as when its machine is lost. */
+    synchronized void killTaskManager(String name) throws InterruptedException {
+        Process process = taskManagers.remove(name);
+        processes.remove(process);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     FlinkRestClient rest() {
@@ -117,7 +184,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return home;
     }
 
-    private void startProcess(
+    private Process startProcess(
             String name,
             String mainClass,
             String resourceParamsCommand,
@@ -144,9 +211,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 new ProcessBuilder(command)
                         .directory(home.toFile())
                         .redirectErrorStream(true)
-                        .redirectOutput(home.resolve("log/" + name + ".out").toFile());
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        home.resolve("log/" + name + ".out").toFile()));
         builder.environment().putAll(environment);
-        processes.add(builder.start());
+        Process process = builder.start();
+        processes.add(process);
+        return process;
     }
 
     /** What Flink's scripts put on every JVM's command line, then the role's own options. */
@@ -203,7 +274,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return results;
     }
 
-    private void awaitSlots(int slots, Duration timeout) throws Exception {
+    void awaitSlots(int slots, Duration timeout) throws Exception {
         FlinkRestClient rest = rest();
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastAnswer = "no answer yet";
@@ -264,9 +335,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return all.toString();
     }
 
-    /** Stops the TaskManager, then the JobManager; forcibly when they do not stop in time. */
+    /** Stops the TaskManagers, then the JobManager; forcibly when they do not stop in time. */
     @Override
     public synchronized void close() {
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        taskManagers.clear();
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process process = processes.get(i);
             process.destroy();

@@ -1,11 +1,16 @@
 package io.segflow.pipeline;
 
 import java.util.Map;
+import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The Flink MiniCluster that {@code run}, {@code backfill} and {@code demo} start in their own JVM
@@ -30,13 +35,40 @@ public final class LocalCluster {
     public static StreamExecutionEnvironment withWebUi(JobSettings settings, int restPort) {
         Configuration flink = configuration(settings.flinkConfiguration());
         flink.set(RestOptions.BIND_PORT, Integer.toString(restPort));
-        return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        return new Supervised(flink);
     }
 
     /** A local environment for the job, without a web UI. */
     public static StreamExecutionEnvironment headless(JobSettings settings) {
-        return StreamExecutionEnvironment.createLocalEnvironment(
-                configuration(settings.flinkConfiguration()));
+        return new Supervised(configuration(settings.flinkConfiguration()));
+    }
+
+    /**
+     * Flink's local environment, whose MiniCluster gets a {@link TaskManagerSupervisor}: a
+     * TaskManager that stops on a fatal error is replaced, as on a cluster, instead of leaving the
+     * job without slots for good.
+     */
+    static final class Supervised extends LocalStreamEnvironment {
+
+        Supervised(Configuration configuration) {
+            super(configuration);
+        }
+
+        /** As Flink's, but through a local executor whose MiniCluster is supervised. */
+        @Override
+        public JobClient executeAsync(StreamGraph streamGraph) throws Exception {
+            Configuration configuration = Configuration.fromMap(getConfiguration().toMap());
+            return LocalExecutor.createWithFactory(
+                            configuration,
+                            miniClusterConfiguration -> {
+                                MiniCluster cluster = new MiniCluster(miniClusterConfiguration);
+                                TaskManagerSupervisor.supervise(
+                                        cluster, miniClusterConfiguration.getNumTaskManagers());
+                                return cluster;
+                            })
+                    .execute(streamGraph, configuration, getUserClassloader())
+                    .get();
+        }
     }
 
     /** segflow's choices for the MiniCluster; the user's {@code --flink-conf} options win. */

@@ -2,6 +2,7 @@ package io.segflow.segments;
 
 import io.segflow.model.SegmentModel;
 import io.segflow.model.StreamingModel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,6 +16,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,15 @@ import org.slf4j.LoggerFactory;
  * <p>Its second input is models published elsewhere (segflow retrain, through the models topic):
  * the trainer adopts each new one as it comes, continues learning from it, and passes it on so that
  * every customer is re-scored with it.
+ *
+ * <p>With checkpoints on, a version the trainer makes is published only once a checkpoint that
+ * holds it has completed. The JDBC sinks write at checkpoints, before the checkpoint is known to
+ * complete: a version published at once and written then, by a job that failed before the
+ * checkpoint completed, would stay in segment_model (and in the customer_segment rows scored with
+ * it) although the restored trainer never made it, and its replay would make another. Held back,
+ * every version that reaches segment_model or an assigner is in the trainer's restored state, and
+ * one restored unpublished is published again, the same version with the same centres. The cost is
+ * one checkpoint interval between a version and its use.
  *
  * <p>Every stream goes to one key (see {@link #ALL}): keyed only so that it may set timers.
  */
@@ -49,7 +60,10 @@ public class ModelTrainer
     private final List<String> features;
     private final SegmentModel warmStart;
     private boolean bounded;
+    private boolean holdUntilCheckpointed;
     private transient boolean publishWarmStart;
+    private transient List<Unpublished> unpublished;
+    private transient ListState<SegmentModel> checkpointedUnpublished;
     private transient long timerAt = Long.MIN_VALUE;
     private transient StreamingModel model;
     private transient ListState<StreamingModel.State> checkpointed;
@@ -81,6 +95,26 @@ public class ModelTrainer
         return this;
     }
 
+    /**
+     * Publish each version only once a checkpoint that holds it has completed (a streaming job with
+     * checkpoints); otherwise at once.
+     */
+    public ModelTrainer holdingVersionsUntilCheckpointed(boolean value) {
+        this.holdUntilCheckpointed = value;
+        return this;
+    }
+
+    /** A version made and not yet published, and the first checkpoint that holds it (or -1). */
+    private static final class Unpublished {
+        final SegmentModel model;
+        long checkpointId;
+
+        Unpublished(SegmentModel model, long checkpointId) {
+            this.model = model;
+            this.checkpointId = checkpointId;
+        }
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         checkpointed =
@@ -88,8 +122,19 @@ public class ModelTrainer
                         .getListState(
                                 new ListStateDescriptor<>(
                                         "segment-trainer", VersionedTypeInfo.TRAINER_STATE));
+        checkpointedUnpublished =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "segment-trainer-unpublished",
+                                        VersionedTypeInfo.SEGMENT_MODEL));
         for (StreamingModel.State state : checkpointed.get()) {
             model = StreamingModel.restore(settings.streamingModel(), features, state);
+        }
+        unpublished = new ArrayList<>();
+        // restored from a completed checkpoint: durable, to be published (again) at once
+        for (SegmentModel version : checkpointedUnpublished.get()) {
+            unpublished.add(new Unpublished(version, 0));
         }
         if (model == null) {
             if (warmStart != null) {
@@ -148,13 +193,16 @@ public class ModelTrainer
         adopted.ifPresent(
                 m -> {
                     publishWarmStart = false;
+                    // versions of ours not yet published are older: they never will be
+                    unpublished.clear();
                     LOG.info(
                             "Continuing from published model version {} (trained by {}, k={})",
                             m.version(),
                             m.trainedBy(),
                             m.k());
                 });
-        publish(adopted, out);
+        // a published model is in segment_model already: the assigners get it at once
+        adopted.ifPresent(out::collect);
     }
 
     /** Updates paused: learn from what came since the last batch, or start a small base's model. */
@@ -183,6 +231,26 @@ public class ModelTrainer
         if (!settings.frozen()) {
             publish(model.tick(Math.max(now, Long.MAX_VALUE / 2)), out);
         }
+        // no checkpoint completes after the end of the input while the job still runs
+        unpublished.forEach(u -> out.collect(u.model));
+        unpublished.clear();
+    }
+
+    /**
+     * The versions that the completed checkpoint holds, now to be published, in the order they were
+     * made; they are no longer held.
+     */
+    List<SegmentModel> checkpointCompleted(long checkpointId) {
+        List<SegmentModel> ready = new ArrayList<>();
+        unpublished.removeIf(
+                u -> {
+                    boolean held = u.checkpointId >= 0 && u.checkpointId <= checkpointId;
+                    if (held) {
+                        ready.add(u.model);
+                    }
+                    return held;
+                });
+        return ready;
     }
 
     /**
@@ -198,6 +266,29 @@ public class ModelTrainer
         public Operator(ModelTrainer trainer) {
             super(trainer);
             this.trainer = trainer;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            // versions restored unpublished: their checkpoint completed
+            publishLater(trainer.checkpointCompleted(Long.MAX_VALUE));
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            super.notifyCheckpointComplete(checkpointId);
+            publishLater(trainer.checkpointCompleted(checkpointId));
+        }
+
+        /** Emitted from a timer of the task's own thread, as any record this operator emits. */
+        private void publishLater(List<SegmentModel> versions) {
+            if (!versions.isEmpty()) {
+                ProcessingTimeService time = getProcessingTimeService();
+                time.registerTimer(
+                        time.getCurrentProcessingTime(),
+                        timestamp -> versions.forEach(v -> output.collect(new StreamRecord<>(v))));
+            }
         }
 
         @Override
@@ -219,12 +310,27 @@ public class ModelTrainer
         }
     }
 
-    private static void publish(Optional<SegmentModel> version, Collector<SegmentModel> out) {
-        version.ifPresent(out::collect);
+    private void publish(Optional<SegmentModel> version, Collector<SegmentModel> out) {
+        if (version.isEmpty()) {
+            return;
+        }
+        if (holdUntilCheckpointed) {
+            unpublished.add(new Unpublished(version.get(), -1));
+        } else {
+            out.collect(version.get());
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         checkpointed.update(List.of(model.state()));
+        List<SegmentModel> held = new ArrayList<>();
+        for (Unpublished u : unpublished) {
+            if (u.checkpointId < 0) {
+                u.checkpointId = context.getCheckpointId();
+            }
+            held.add(u.model);
+        }
+        checkpointedUnpublished.update(held);
     }
 }

@@ -100,7 +100,12 @@ public final class SegmentationStage {
                                 VersionedTypeInfo.SEGMENT_MODEL,
                                 new ModelTrainer.Operator(
                                         new ModelTrainer(settings, features.names(), warmStart)
-                                                .bounded(batch)))
+                                                .bounded(batch)
+                                                .holdingVersionsUntilCheckpointed(
+                                                        !batch
+                                                                && profiles.getExecutionEnvironment()
+                                                                        .getCheckpointConfig()
+                                                                        .isCheckpointingEnabled())))
                         .setParallelism(1)
                         .setMaxParallelism(1)
                         .name("segment model trainer")

@@ -204,6 +204,71 @@ class ModelTrainerTest {
         }
     }
 
+    /**
+     * With checkpoints on, a version is published once a checkpoint holding it completes: one made
+     * after the last completed checkpoint is never seen by a job restored from it, and one held by
+     * a completed checkpoint whose notification a failure cut off is published after the restore,
+     * the same version.
+     */
+    @Test
+    void aVersionIsPublishedOnlyOnceACheckpointHoldingItHasCompleted() throws Exception {
+        Random random = new Random(4);
+        ModelTrainer holding =
+                new ModelTrainer(SETTINGS, FEATURES).holdingVersionsUntilCheckpointed(true);
+        OperatorSubtaskState first;
+        OperatorSubtaskState second;
+        long firstVersion;
+        long secondVersion;
+        try (var harness = harness(holding)) {
+            harness.open();
+            for (long id = 0; id < 100; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            assertThat(harness.extractOutputValues()).as("made, held back").isEmpty();
+            first = harness.snapshot(1, 100);
+            assertThat(harness.extractOutputValues()).as("checkpoint 1 not complete yet").isEmpty();
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.setProcessingTime(1);
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            firstVersion = harness.extractOutputValues().get(0).version();
+            harness.getOutput().clear();
+
+            for (int i = 0; i < 50; i++) {
+                harness.processElement1(customer(i, random), 100 + i);
+            }
+            second = harness.snapshot(2, 150); // completes, but the job fails before it hears so
+            assertThat(harness.extractOutputValues()).isEmpty();
+        }
+        try (var harness =
+                harness(
+                        new ModelTrainer(SETTINGS, FEATURES)
+                                .holdingVersionsUntilCheckpointed(true))) {
+            harness.setup();
+            harness.initializeState(first);
+            harness.open();
+            harness.setProcessingTime(1);
+            assertThat(harness.extractOutputValues())
+                    .as(
+                            "checkpoint 1 held the first version: published again, the same;"
+                                    + " nothing made after checkpoint 1")
+                    .extracting(SegmentModel::version)
+                    .containsExactly(firstVersion);
+        }
+        try (var harness =
+                harness(
+                        new ModelTrainer(SETTINGS, FEATURES)
+                                .holdingVersionsUntilCheckpointed(true))) {
+            harness.setup();
+            harness.initializeState(second);
+            harness.open();
+            harness.setProcessingTime(1);
+            List<SegmentModel> published = harness.extractOutputValues();
+            assertThat(published).hasSize(1);
+            secondVersion = published.get(0).version();
+            assertThat(secondVersion).isGreaterThan(firstVersion);
+        }
+    }
+
     @Test
     void aPublishedModelIsAdoptedPassedOnAndLearnedFrom() throws Exception {
         Random random = new Random(6);
