@@ -54,6 +54,8 @@ class JarRunITCase extends SegflowITCaseBase {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        builder.environment()
+                .put(PSEUDONYM_KEY_ENV, new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII));
         builder.environment().put("SEGFLOW_JDBC_PASSWORD", "not-logged-anywhere");
         Path output = workDir.resolve("output.txt");
         builder.redirectOutput(output.toFile());
@@ -119,6 +121,8 @@ class JarRunITCase extends SegflowITCaseBase {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        builder.environment()
+                .put(PSEUDONYM_KEY_ENV, new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII));
         Path output = workDir.resolve("output.txt");
         builder.redirectOutput(output.toFile());
         Process process = builder.start();
