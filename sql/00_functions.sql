@@ -15,6 +15,15 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.Pa
 -- or unreadable. Cheap enough for a watermark's computed column (see 10_sources.sql).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
 
+-- PSEUDONYM(id): the id's pseudonym, HMAC-SHA-256 with the deployment's secret key (its first
+-- 128 bits in hex); MASK_PERSONAL_DATA(payload): a rejected payload with its external ids
+-- pseudonymised and its e-mail addresses masked, for the dead letters. The job registers both
+-- with its key before this file runs (a key never belongs in SQL text), so these two lines only
+-- declare them elsewhere (the SQL client), where they read the key from SEGFLOW_PSEUDONYM_KEY or
+-- SEGFLOW_PSEUDONYM_KEY_FILE.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PSEUDONYM AS 'io.segflow.udfs.Pseudonym';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS MASK_PERSONAL_DATA AS 'io.segflow.udfs.MaskPersonalData';
+
 -- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metric
 -- segflow.topic.<topic>.deadLetters (used once, in 90_sinks.sql, so each record counts once).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';

@@ -1,6 +1,9 @@
 -- Staging: decode each input record, name and type its fields, and say why a record
 -- cannot be used. reject_reason is NULL for a usable record; otherwise the record goes
 -- to the dead letters (30_dead_letters.sql) and nowhere else.
+-- External ids (visitor, product user, session and identity-map ids) leave staging as their
+-- PSEUDONYM (00_functions.sql): nothing after this file, state or output, holds the raw ids.
+-- Checks of an id's value read the raw value (e.visitor_id), before it is hashed.
 
 -- CRM customer changes. op is c (insert), r (snapshot read), u (update) or d (delete);
 -- the row image is the new row, or the deleted row's key for a delete.
@@ -37,7 +40,7 @@ SELECT
   r.payload,
   i.op,
   i.`system` AS id_system,
-  i.external_id,
+  PSEUDONYM(i.external_id) AS external_id,
   i.customer_id,
   COALESCE(
     i.parse_error,
@@ -60,8 +63,8 @@ SELECT
   r.kafka_timestamp,
   r.payload,
   e.event_id,
-  e.visitor_id,
-  e.session_id,
+  PSEUDONYM(e.visitor_id) AS visitor_id,
+  PSEUDONYM(e.session_id) AS session_id,
   e.event_type,
   e.url,
   e.event_time,
@@ -86,8 +89,8 @@ SELECT
   r.kafka_timestamp,
   r.payload,
   e.event_id,
-  e.user_id,
-  e.session_id,
+  PSEUDONYM(e.user_id) AS user_id,
+  PSEUDONYM(e.session_id) AS session_id,
   e.event_type,
   e.feature,
   e.duration_ms,

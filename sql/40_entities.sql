@@ -3,8 +3,9 @@
 -- row here is only ever updated in place (a ROW_NUMBER deduplication would retract and re-add it).
 
 -- Customers as the CRM has them now: the values of the latest change by Kafka offset (Kafka keeps
--- a customer's changes in order on one partition). A delete carries the key only, so its row
--- keeps no other value: what the CRM erased is erased here too.
+-- a customer's changes in order on one partition). A delete keeps no value of the erased row, even
+-- when Debezium sends the whole old row (REPLICA IDENTITY FULL): what the CRM erased is erased here
+-- too, and only the key stays, as the mark that the customer is gone.
 CREATE TEMPORARY VIEW crm_customers AS
 SELECT
   customer_id,
@@ -15,8 +16,17 @@ SELECT
   LATEST_BY(converted_to_sale, kafka_offset) AS converted_to_sale,
   LATEST_BY(segment_label, kafka_offset) AS segment_label,
   LATEST_BY(updated_at, kafka_offset) AS updated_at
-FROM stg_customer_changes
-WHERE reject_reason IS NULL
+FROM (
+  SELECT customer_id, op, kafka_offset,
+    CASE WHEN op <> 'd' THEN birth_date END AS birth_date,
+    CASE WHEN op <> 'd' THEN country END AS country,
+    CASE WHEN op <> 'd' THEN created_at END AS created_at,
+    CASE WHEN op <> 'd' THEN converted_to_sale END AS converted_to_sale,
+    CASE WHEN op <> 'd' THEN segment_label END AS segment_label,
+    CASE WHEN op <> 'd' THEN updated_at END AS updated_at
+  FROM stg_customer_changes
+  WHERE reject_reason IS NULL
+)
 GROUP BY customer_id;
 
 -- The customers that exist now. Its row changes only when a customer is created or deleted, not
@@ -40,7 +50,8 @@ FROM (
     id_system,
     external_id,
     LATEST_BY(op <> 'd', kafka_offset) AS is_live,
-    LATEST_BY(customer_id, kafka_offset) AS customer_id
+    -- a deleted link forgets its customer, even when Debezium sends the whole old row
+    LATEST_BY(CASE WHEN op <> 'd' THEN customer_id END, kafka_offset) AS customer_id
   FROM stg_identity_changes
   WHERE reject_reason IS NULL
   GROUP BY id_system, external_id

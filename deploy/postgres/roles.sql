@@ -37,6 +37,11 @@ GRANT SELECT ON target_list TO segflow_writer;
 -- Marketers read the results (a role to grant to people: GRANT segflow_reader TO alice).
 GRANT SELECT ON
   customer_profile, customer_segment, segment_model, segment_profile,
-  customer_score, data_source_value, dead_letter, segmentation_quality, propensity_model,
+  customer_score, data_source_value, segmentation_quality, propensity_model,
   target_list
   TO segflow_reader;
+-- Not the dead letters: rejected input records are for the people who run the pipeline and fix
+-- its sources (grant them SELECT on dead_letter by name). Their payloads hold pseudonyms, not raw
+-- ids or e-mail addresses, but still whatever else a broken record carried. Revoked explicitly,
+-- since an earlier version of this file granted it.
+REVOKE ALL ON dead_letter FROM segflow_reader;

@@ -9,6 +9,10 @@ ADD JAR '/opt/segflow/lib/segflow-udfs.jar';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_DEBEZIUM AS 'io.segflow.udfs.ParseDebezium';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PARSE_JSON AS 'io.segflow.udfs.ParseJson';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.JsonInstant';
+-- These two read the pseudonym key from SEGFLOW_PSEUDONYM_KEY or SEGFLOW_PSEUDONYM_KEY_FILE in the
+-- environment of the process that runs them (the job's own key gives the job's pseudonyms).
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PSEUDONYM AS 'io.segflow.udfs.Pseudonym';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS MASK_PERSONAL_DATA AS 'io.segflow.udfs.MaskPersonalData';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS LATEST_BY AS 'io.segflow.udfs.ValueByOrder$Latest';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.ValueByOrder$Earliest';

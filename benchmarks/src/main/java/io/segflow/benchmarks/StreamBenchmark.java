@@ -21,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -881,6 +882,9 @@ public final class StreamBenchmark {
 
     private static Duration checkpointInterval;
 
+    private static final byte[] BENCH_PSEUDONYM_KEY =
+            "segflow-benchmark-pseudonym-key-0123456789".getBytes(StandardCharsets.US_ASCII);
+
     private static JobSettings settings(
             EmbeddedKafka kafka, EmbeddedPostgresDatabase postgres, String database, Path work)
             throws Exception {
@@ -900,7 +904,8 @@ public final class StreamBenchmark {
         if (create) {
             postgres.createDatabase(database);
         }
-        JobSettings settings = JobSettings.defaults();
+        // pseudonyms as in production (their cost is part of what is measured)
+        JobSettings settings = JobSettings.defaults().withPseudonymKey(BENCH_PSEUDONYM_KEY);
         if (checkpointInterval != null) {
             settings = settings.withCheckpointInterval(checkpointInterval);
         }

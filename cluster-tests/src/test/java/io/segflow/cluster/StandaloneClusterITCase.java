@@ -11,7 +11,9 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.PublishedModels;
 import io.segflow.testing.RecordedHistory;
+import io.segflow.testing.SegflowITCaseBase;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -121,7 +123,11 @@ class StandaloneClusterITCase {
                                 "SEGFLOW_JDBC_USER",
                                 EmbeddedPostgresDatabase.USER,
                                 "SEGFLOW_JDBC_PASSWORD",
-                                JDBC_PASSWORD),
+                                JDBC_PASSWORD,
+                                SegflowITCaseBase.PSEUDONYM_KEY_ENV,
+                                new String(
+                                        SegflowITCaseBase.TEST_PSEUDONYM_KEY,
+                                        StandardCharsets.US_ASCII)),
                         2,
                         CLUSTER_START_TIMEOUT);
         PRINT_LOGS.cluster = cluster;

@@ -42,7 +42,9 @@ import picocli.CommandLine.Spec;
             "(--startup-mode and --checkpoint-interval do not apply). Writes are upserts; nothing"
                     + " is deleted.",
             "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
-                    + " SEGFLOW_JDBC_PASSWORD."
+                    + " SEGFLOW_JDBC_PASSWORD; the pseudonym key of external ids too (the"
+                    + " streaming job's: the same key gives the same pseudonyms):"
+                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE)."
         })
 final class BackfillCommand implements Callable<Integer> {
 
@@ -83,6 +85,8 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin TrainerOptions trainer;
 
+    @Mixin Pseudonymisation pseudonymisation;
+
     JobSettings settings(Map<String, String> environment) {
         JobSettings settings =
                 addresses
@@ -98,6 +102,7 @@ final class BackfillCommand implements Callable<Integer> {
                                         : topics.groupId + "-backfill")
                         .withBackfill(true)
                         .withArchiveDirectory(archive);
+        settings = pseudonymisation.applyTo(settings, environment);
         if (archive != null && !Files.isDirectory(archive)) {
             throw new ParameterException(
                     spec.commandLine(),
@@ -112,6 +117,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobSettings settings = settings(System.getenv());
+        if (!Pseudonymisation.check(settings, spec.commandLine().getErr())) {
+            return 2;
+        }
         System.out.println("segflow: backfill with " + settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         URI rest;

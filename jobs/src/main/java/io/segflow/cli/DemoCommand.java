@@ -12,10 +12,13 @@ import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -132,6 +135,12 @@ final class DemoCommand implements Callable<Integer> {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    static byte[] randomPseudonymKey() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private int runDemo() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
@@ -148,7 +157,10 @@ final class DemoCommand implements Callable<Integer> {
                             .withJdbcUrl(postgres.plainJdbcUrl(database))
                             .withJdbcUser(EmbeddedPostgresDatabase.USER)
                             .withJdbcPassword("")
-                            .withStateDirectory(stateDirectory.toString());
+                            .withStateDirectory(stateDirectory.toString())
+                            // pseudonyms as in production, with a key that lives as long as this
+                            // run's broker, database and state
+                            .withPseudonymKey(randomPseudonymKey());
 
             int uiPort = freePort(webUiPort);
             StreamExecutionEnvironment env = LocalCluster.withWebUi(settings, uiPort);

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {
             "Run the streaming job against a real Kafka and PostgreSQL.",
             "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
-                    + " SEGFLOW_JDBC_PASSWORD."
+                    + " SEGFLOW_JDBC_PASSWORD; the pseudonym key of external ids too:"
+                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE)."
         })
 final class RunCommand implements Callable<Integer> {
 
@@ -65,6 +66,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin TrainerOptions trainer;
 
+    @Mixin Pseudonymisation pseudonymisation;
+
     /** The job's settings; the database credentials only ever come from the environment. */
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -72,19 +75,25 @@ final class RunCommand implements Callable<Integer> {
         if (spec != null) {
             trainer.validate(spec.commandLine());
         }
-        return addresses
-                .applyTo(
-                        trainer.applyTo(
-                                stream.applyTo(
-                                        topics.applyTo(job.applyTo(JobSettings.defaults())))),
-                        environment)
-                .withStateDirectory(stateDirectory)
-                .withBoundedMode(bounded ? "latest-offset" : "unbounded");
+        return pseudonymisation.applyTo(
+                addresses
+                        .applyTo(
+                                trainer.applyTo(
+                                        stream.applyTo(
+                                                topics.applyTo(
+                                                        job.applyTo(JobSettings.defaults())))),
+                                environment)
+                        .withStateDirectory(stateDirectory)
+                        .withBoundedMode(bounded ? "latest-offset" : "unbounded"),
+                environment);
     }
 
     @Override
     public Integer call() throws Exception {
         JobSettings settings = settings(System.getenv());
+        if (!Pseudonymisation.check(settings, spec.commandLine().getErr())) {
+            return 2;
+        }
         System.out.println("segflow: starting with " + settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         boolean local = env instanceof LocalStreamEnvironment;

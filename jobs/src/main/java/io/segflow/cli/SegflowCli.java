@@ -62,6 +62,16 @@ public final class SegflowCli {
         CommandLine commandLine = new CommandLine(new SegflowCli());
         commandLine.registerConverter(Duration.class, Durations::parse);
         ConfigurationSources.forInvocation(args, environment).install(commandLine);
+        // a mistake found while a command runs (a pseudonym key too short) reads like one found
+        // while parsing: its message, without a stack trace
+        commandLine.setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                    if (e instanceof ConfigurationSources.ConfigurationException) {
+                        command.getErr().println("segflow: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
         return commandLine;
     }
 

@@ -42,7 +42,10 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        JobSettings settings = stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())));
+        // planned, never run: any key plans the same functions
+        JobSettings settings =
+                stream.applyTo(topics.applyTo(job.applyTo(JobSettings.defaults())))
+                        .withPseudonymKey(DemoCommand.randomPseudonymKey());
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         String mode = "streaming";
         try {

@@ -45,6 +45,8 @@ public final class JobSettings implements Cloneable {
     private Path resumeFrom;
     private Map<TopicPartition, Long> boundedOffsets;
     private Path archiveDirectory;
+    private byte[] pseudonymKey;
+    private boolean pseudonymisationOff;
 
     private JobSettings() {}
 
@@ -431,6 +433,31 @@ public final class JobSettings implements Cloneable {
         return copy;
     }
 
+    /**
+     * The secret key of the external ids' pseudonyms (see udfs Pseudonymiser); null when none was
+     * given. Never printed: it reaches the job's functions inside their serialized instances only.
+     */
+    public byte[] pseudonymKey() {
+        return pseudonymKey == null ? null : pseudonymKey.clone();
+    }
+
+    public JobSettings withPseudonymKey(byte[] key) {
+        JobSettings copy = copy();
+        copy.pseudonymKey = key == null ? null : key.clone();
+        return copy;
+    }
+
+    /** Whether external ids pass unchanged: a demo or a test that says so, never a default. */
+    public boolean pseudonymisationOff() {
+        return pseudonymisationOff;
+    }
+
+    public JobSettings withPseudonymisationOff(boolean value) {
+        JobSettings copy = copy();
+        copy.pseudonymisationOff = value;
+        return copy;
+    }
+
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>(placeholders());
@@ -439,6 +466,11 @@ public final class JobSettings implements Cloneable {
             shown.put("state-dir", stateDirectory);
         }
         shown.put("mini-batch-latency", miniBatchLatency.toMillis() + " ms");
+        shown.put(
+                "pseudonym-key",
+                pseudonymKey != null
+                        ? "(set)"
+                        : pseudonymisationOff ? "OFF: raw external ids" : "(none)");
         flinkConfiguration.forEach((key, value) -> shown.put("flink:" + key, value));
         return shown.toString();
     }

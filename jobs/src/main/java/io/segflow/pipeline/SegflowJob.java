@@ -8,6 +8,9 @@ import io.segflow.registry.RegistryAddress;
 import io.segflow.scores.LiveScoring;
 import io.segflow.segments.SegmentationStage;
 import io.segflow.sql.SqlScripts;
+import io.segflow.udfs.MaskPersonalData;
+import io.segflow.udfs.Pseudonym;
+import io.segflow.udfs.Pseudonymiser;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -58,6 +61,7 @@ public final class SegflowJob {
         SqlTuning.apply(tableEnv.getConfig(), settings);
         // the user's own Flink options win over segflow's choices
         settings.flinkConfiguration().forEach(tableEnv.getConfig()::set);
+        registerPseudonymFunctions(tableEnv, settings);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         LOG.info("SQL from {}", scripts.origin());
         if (settings.archiveDirectory() != null && !settings.backfill()) {
@@ -95,10 +99,49 @@ public final class SegflowJob {
                         settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword()),
                 segmentation.batch(),
                 segmentation.outputs());
+        if (!segmentation.batch()) {
+            DeadLetterErasure.attach(segmentation.updates(), settings);
+        }
         segmentation.outputs().attachAsDataStream();
         LOG.info("Model features: {}", pipeline.features().bySource());
         return pipeline;
     }
+
+    /**
+     * PSEUDONYM and MASK_PERSONAL_DATA, constructed with the key: registered before the SQL runs,
+     * so that 00_functions.sql's declarations by class name (for the SQL client) do not apply, and
+     * the key reaches the TaskManagers inside the serialized functions, never in SQL text, the
+     * job's configuration or a plan.
+     */
+    static void registerPseudonymFunctions(StreamTableEnvironment tableEnv, JobSettings settings) {
+        byte[] key = settings.pseudonymKey();
+        if (key != null) {
+            tableEnv.createTemporarySystemFunction(PSEUDONYM, Pseudonym.withKey(key));
+            tableEnv.createTemporarySystemFunction(
+                    MASK_PERSONAL_DATA, MaskPersonalData.withKey(key));
+        } else if (settings.pseudonymisationOff()) {
+            LOG.warn("External ids are NOT pseudonymised: state and outputs hold the raw ids");
+            tableEnv.createTemporarySystemFunction(PSEUDONYM, Pseudonym.off());
+            tableEnv.createTemporarySystemFunction(MASK_PERSONAL_DATA, MaskPersonalData.off());
+        } else {
+            throw new IllegalStateException(NO_KEY);
+        }
+    }
+
+    /** Why a job without a pseudonym key does not start. */
+    public static final String NO_KEY =
+            "no pseudonym key: external ids are replaced by a keyed hash, and the key must come"
+                    + " from "
+                    + Pseudonymiser.KEY_ENV
+                    + " or from the file "
+                    + Pseudonymiser.KEY_FILE_ENV
+                    + " names (at least "
+                    + Pseudonymiser.MIN_KEY_BYTES
+                    + " bytes, e.g. openssl rand -hex 32); keep it: the same key gives the same"
+                    + " pseudonyms, another one means a backfill";
+
+    private static final String PSEUDONYM = "PSEUDONYM";
+    private static final String MASK_PERSONAL_DATA = "MASK_PERSONAL_DATA";
 
     public String jobName() {
         return settings.backfill() ? BACKFILL_JOB_NAME : JOB_NAME;

@@ -61,15 +61,17 @@ public class LiveScorer
     @Override
     public void processElement(ProfileUpdate update, ReadOnlyContext ctx, Collector<Row> out)
             throws Exception {
-        PublishedScorer published = ctx.getBroadcastState(SCORER).get(CURRENT);
-        if (published == null) {
-            waiting.inc();
-            return;
-        }
         if (update.deleted) {
+            // whether or not a propensity version was announced: an insight run's row of this
+            // customer goes too (an erased customer keeps no score of either origin)
             Row deletion = Row.withPositions(RowKind.DELETE, shape.size());
             deletion.setField(shape.indexOf("customer_id"), update.customerId);
             out.collect(deletion);
+            return;
+        }
+        PublishedScorer published = ctx.getBroadcastState(SCORER).get(CURRENT);
+        if (published == null) {
+            waiting.inc();
             return;
         }
         CustomerScorer scorer = published.decoded();

@@ -54,6 +54,8 @@ class JarRunITCase extends SegflowITCaseBase {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        builder.environment()
+                .put(PSEUDONYM_KEY_ENV, new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII));
         builder.environment().put("SEGFLOW_JDBC_PASSWORD", "not-logged-anywhere");
         Path output = workDir.resolve("output.txt");
         builder.redirectOutput(output.toFile());
@@ -65,12 +67,17 @@ class JarRunITCase extends SegflowITCaseBase {
         }
         assertThat(finished).as("the bounded run finishes; output:%n%s", printed).isTrue();
         assertThat(process.exitValue()).as("exit code; output:%n%s", printed).isZero();
+        String key = new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII);
         assertThat(printed)
                 .contains("SQL from classpath:segflow/sql")
-                .doesNotContain("not-logged-anywhere");
+                .contains("pseudonym-key=(set)")
+                .doesNotContain("not-logged-anywhere")
+                .doesNotContain(key);
         Path log = workDir.resolve("logs/segflow.log");
         if (Files.exists(log)) {
-            assertThat(Files.readString(log)).doesNotContain("not-logged-anywhere");
+            assertThat(Files.readString(log))
+                    .doesNotContain("not-logged-anywhere")
+                    .doesNotContain(key);
         }
 
         List<Map<String, Object>> profile = query(settings, "SELECT * FROM customer_profile");
@@ -119,6 +126,8 @@ class JarRunITCase extends SegflowITCaseBase {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        builder.environment()
+                .put(PSEUDONYM_KEY_ENV, new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII));
         Path output = workDir.resolve("output.txt");
         builder.redirectOutput(output.toFile());
         Process process = builder.start();

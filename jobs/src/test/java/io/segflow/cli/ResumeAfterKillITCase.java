@@ -197,6 +197,8 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        builder.environment()
+                .put(PSEUDONYM_KEY_ENV, new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII));
         builder.redirectOutput(workDir.resolve(output).toFile());
         return builder.start();
     }

@@ -10,6 +10,7 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,6 +185,61 @@ class SegflowCliTest {
         assertThat(Durations.parse("10s")).isEqualTo(Duration.ofSeconds(10));
         assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(Durations.parse("PT1H")).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void thePseudonymKeyComesFromTheEnvironmentOnlyAndIsNeverPrinted(@TempDir Path dir)
+            throws Exception {
+        String key = "0123456789abcdef0123456789abcdef-secret";
+        String[] args = {"run", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm"};
+        JobSettings fromEnvironment =
+                parseRun(Map.of(), args).settings(Map.of("SEGFLOW_PSEUDONYM_KEY", key));
+        assertThat(new String(fromEnvironment.pseudonymKey(), StandardCharsets.UTF_8))
+                .isEqualTo(key);
+        assertThat(fromEnvironment.toString()).contains("pseudonym-key=(set)").doesNotContain(key);
+        Path file = dir.resolve("pseudonym-key");
+        Files.writeString(file, key + "\n");
+        assertThat(
+                        parseRun(Map.of(), args)
+                                .settings(Map.of("SEGFLOW_PSEUDONYM_KEY_FILE", file.toString()))
+                                .pseudonymKey())
+                .isEqualTo(key.getBytes(StandardCharsets.UTF_8));
+        // not from the config file, not from a flag
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "pseudonym-key=" + key + "\n");
+        assertThatThrownBy(() -> run("run", "--config", config.toString(), "--help"))
+                .hasMessageContaining("unknown keys [pseudonym-key]")
+                .message()
+                .doesNotContain(key);
+        assertThat(run("run", "--pseudonym-key", key)).startsWith("2\n");
+        // without a key, run and backfill do not start; a short key is refused, not printed
+        assertThat(run(args)).startsWith("2\n").contains("no pseudonym key");
+        assertThat(run("backfill", "--kafka", "k:9092", "--jdbc-url", "jdbc:postgresql://db/crm"))
+                .startsWith("2\n")
+                .contains("no pseudonym key");
+        assertThatThrownBy(
+                        () ->
+                                parseRun(Map.of(), args)
+                                        .settings(Map.of("SEGFLOW_PSEUDONYM_KEY", "too-short")))
+                .hasMessageContaining("at least 32")
+                .message()
+                .doesNotContain("too-short");
+        // told it is a demo: raw ids, and a warning
+        JobSettings demo =
+                parseRun(
+                                Map.of(),
+                                "run",
+                                "--kafka",
+                                "k:9092",
+                                "--jdbc-url",
+                                "jdbc:x",
+                                "--no-pseudonymisation")
+                        .settings(Map.of());
+        assertThat(demo.pseudonymisationOff()).isTrue();
+        StringWriter console = new StringWriter();
+        assertThat(Pseudonymisation.check(demo, new PrintWriter(console))).isTrue();
+        assertThat(console.toString()).contains("WARNING", "NOT pseudonymised");
+        assertThat(demo.toString()).contains("pseudonym-key=OFF");
     }
 
     private static RunCommand parseRun(Map<String, String> environment, String... args) {

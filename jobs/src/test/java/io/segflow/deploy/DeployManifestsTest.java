@@ -157,7 +157,8 @@ class DeployManifestsTest {
             assertThat(secretKeys)
                     .as(file)
                     .containsEntry("SEGFLOW_JDBC_USER", "segflow-db")
-                    .containsEntry("SEGFLOW_JDBC_PASSWORD", "segflow-db");
+                    .containsEntry("SEGFLOW_JDBC_PASSWORD", "segflow-db")
+                    .containsEntry("SEGFLOW_PSEUDONYM_KEY", "segflow-pseudonym");
             assertThat(manifest.toString().toLowerCase())
                     .as(file)
                     .doesNotContain("password=", "--jdbc-password");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.testing.Feeds;
 import io.segflow.testing.SegflowITCaseBase;
+import io.segflow.udfs.PersonalData;
+import io.segflow.udfs.Pseudonymiser;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -207,11 +209,11 @@ class DeadLetterITCase extends SegflowITCaseBase {
         List<Map<String, Object>> rows = query(settings, "SELECT * FROM dead_letter");
         Map<String, Map<String, Object>> byPayload = new HashMap<>();
         for (Map<String, Object> row : rows) {
-            byPayload.put(unmasked((String) row.get("raw_payload")), row);
+            byPayload.put((String) row.get("raw_payload"), row);
         }
         assertThat(rows).hasSize(EXPECTED.size());
         for (Map.Entry<String, String> expected : EXPECTED.entrySet()) {
-            Map<String, Object> row = byPayload.get(expected.getKey());
+            Map<String, Object> row = byPayload.get(masked(expected.getKey()));
             assertThat(row).as("dead letter for %s", expected.getKey()).isNotNull();
             assertThat((String) row.get("reason"))
                     .as("reason for %s", expected.getKey())
@@ -229,18 +231,30 @@ class DeadLetterITCase extends SegflowITCaseBase {
     }
 
     @Test
-    void crmPayloadsHaveTheirEmailMasked() throws Exception {
+    void payloadsKeepNoEmailNorRawExternalId() throws Exception {
         List<Map<String, Object>> rows =
                 query(
                         settings,
                         "SELECT raw_payload FROM dead_letter WHERE raw_payload LIKE '%email%'");
-        assertThat(rows).hasSize(2);
-        assertThat(rows)
+        // the one readable payload with an e-mail; the other one is malformed JSON
+        assertThat(rows).hasSize(1);
+        assertThat((String) rows.get(0).get("raw_payload")).contains("\"email\":\"<masked>\"");
+        List<Map<String, Object>> all = query(settings, "SELECT raw_payload FROM dead_letter");
+        assertThat(all)
                 .allSatisfy(
                         row ->
                                 assertThat((String) row.get("raw_payload"))
-                                        .contains("\"email\":\"<masked>\"")
-                                        .doesNotContain("example.com"));
+                                        .doesNotContain("example.com")
+                                        .doesNotContain("\"v-1\"", "\"u-1\"", "\"v-9\""));
+        assertThat(all)
+                .anySatisfy(
+                        row ->
+                                assertThat((String) row.get("raw_payload"))
+                                        .contains(
+                                                "\"visitor_id\":\""
+                                                        + Pseudonymiser.withKey(TEST_PSEUDONYM_KEY)
+                                                                .pseudonym("v-1")
+                                                        + "\""));
     }
 
     @Test
@@ -301,7 +315,8 @@ class DeadLetterITCase extends SegflowITCaseBase {
         assertThat(total).isEqualTo(EXPECTED.size());
     }
 
-    private static String unmasked(String payload) {
-        return payload.replace("\"email\":\"<masked>\"", "\"email\":\"secret@example.com\"");
+    /** The payload as its dead letter keeps it (ids pseudonymised, e-mail masked). */
+    private static String masked(String payload) {
+        return PersonalData.mask(payload, Pseudonymiser.withKey(TEST_PSEUDONYM_KEY));
     }
 }

@@ -181,6 +181,16 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("must be owner");
         }
+        // marketers read the results, not the rejected input records
+        try (Connection owner = postgres().connect(database);
+                Statement statement = owner.createStatement()) {
+            statement.execute("SET ROLE segflow_reader");
+            statement.executeQuery("SELECT count(*) FROM customer_profile").close();
+            statement.executeQuery("SELECT count(*) FROM target_list").close();
+            assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM dead_letter"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+        }
         ResolvedSchema withNewFeature =
                 ResolvedSchema.of(
                         Column.physical("customer_id", DataTypes.BIGINT().notNull()),

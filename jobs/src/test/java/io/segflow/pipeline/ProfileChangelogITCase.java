@@ -37,6 +37,7 @@ class ProfileChangelogITCase extends SegflowITCaseBase {
         StreamExecutionEnvironment env = flinkEnvironment();
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         SqlTuning.apply(tableEnv.getConfig(), settings); // planned as the job plans it
+        SegflowJob.registerPseudonymFunctions(tableEnv, settings);
         SegflowPipeline pipeline =
                 SegflowPipeline.create(
                         tableEnv,

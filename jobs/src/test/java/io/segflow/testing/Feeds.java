@@ -93,6 +93,19 @@ public final class Feeds implements AutoCloseable {
                 DebeziumTable.IDENTITIES.update(row, lsn += 8, withSchema));
     }
 
+    /** The CRM deletes a link (and Debezium sends its tombstone). */
+    public void unlink(String system, String externalId, boolean withSchema) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("system", system);
+        key.put("external_id", externalId);
+        String kafkaKey = DebeziumTable.IDENTITIES.key(key, withSchema);
+        send(
+                settings.identitiesTopic(),
+                kafkaKey,
+                DebeziumTable.IDENTITIES.delete(key, lsn += 8, withSchema));
+        send(settings.identitiesTopic(), kafkaKey, null);
+    }
+
     private static Map<String, Object> identity(String system, String externalId, long customerId) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("system", system);

@@ -7,6 +7,7 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
 import java.io.File;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -59,6 +60,15 @@ public abstract class SegflowITCaseBase {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
 
+    /**
+     * The pseudonym key of every test run, as a deployment gives one in SEGFLOW_PSEUDONYM_KEY
+     * (subprocesses get it there: {@link #PSEUDONYM_KEY_ENV}).
+     */
+    public static final byte[] TEST_PSEUDONYM_KEY =
+            "segflow-test-pseudonym-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    public static final String PSEUDONYM_KEY_ENV = "SEGFLOW_PSEUDONYM_KEY";
+
     protected static EmbeddedKafka kafka() {
         return Stack.INSTANCE.kafka;
     }
@@ -76,6 +86,7 @@ public abstract class SegflowITCaseBase {
                 .withJdbcUrl(postgres().plainJdbcUrl(database))
                 .withJdbcUser(EmbeddedPostgresDatabase.USER)
                 .withJdbcPassword("")
+                .withPseudonymKey(TEST_PSEUDONYM_KEY)
                 .withCustomersTopic(run + ".crm.public.customers")
                 .withIdentitiesTopic(run + ".crm.public.customer_identities")
                 .withWebEventsTopic(run + ".web.events")
@@ -102,6 +113,8 @@ public abstract class SegflowITCaseBase {
                 .withKafkaBootstrapServers(fresh.kafkaBootstrapServers())
                 .withJdbcUrl(fresh.jdbcUrl())
                 .withJdbcUser(fresh.jdbcUser())
+                // the one setting a deployment must give: from its environment, here a test key
+                .withPseudonymKey(TEST_PSEUDONYM_KEY)
                 .withCustomersTopic(fresh.customersTopic())
                 .withIdentitiesTopic(fresh.identitiesTopic())
                 .withWebEventsTopic(fresh.webEventsTopic())
