@@ -71,7 +71,13 @@ CREATE TABLE dead_letter_topic (
   'key.format' = 'raw',
   'key.fields' = 'id',
   'value.format' = 'json',
-  'value.json.timestamp-format.standard' = 'ISO-8601'
+  'value.json.timestamp-format.standard' = 'ISO-8601',
+  -- exactly once for read_committed readers: a Kafka transaction per checkpoint (at least once
+  -- when checkpoints are off, as nothing would commit the transactions); the broker's
+  -- transaction.max.timeout.ms (15 min by default) bounds the transaction timeout
+  'sink.delivery-guarantee' = '${kafka.delivery-guarantee}',
+  'sink.transactional-id-prefix' = '${kafka.group-id}.dead-letters',
+  'properties.transaction.timeout.ms' = '900000'
 );
 
 -- Filled by the segmentation operators (jobs/.../segments/SegmentationStage.java) from the
@@ -102,7 +108,12 @@ CREATE TABLE segment_assignments_topic WITH (
   'topic' = '${topic.segments}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
   'key.format' = 'json',
-  'value.format' = 'json'
+  'value.format' = 'json',
+  -- transactional like the dead letters: a replay after a failure adds nothing a
+  -- read_committed reader sees
+  'sink.delivery-guarantee' = '${kafka.delivery-guarantee}',
+  'sink.transactional-id-prefix' = '${kafka.group-id}.segments',
+  'properties.transaction.timeout.ms' = '900000'
 ) LIKE customer_segment_sink (EXCLUDING OPTIONS);
 
 -- Every model version the streaming trainer publishes (the model registry).

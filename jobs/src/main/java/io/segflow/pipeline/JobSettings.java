@@ -86,6 +86,11 @@ public final class JobSettings implements Cloneable {
         // at checkpoints only, or at the interval and whenever this many rows wait
         values.put("jdbc.flush-max-rows", flush.isZero() ? "0" : backfill ? "5000" : "1000");
         values.put("events.dedup-window", dedupWindow.toMillis() + " ms");
+        // Kafka transactions commit at checkpoints (a backfill's at its end): without checkpoints
+        // they would never commit
+        values.put(
+                "kafka.delivery-guarantee",
+                backfill || !checkpointInterval.isZero() ? "exactly-once" : "at-least-once");
         return values;
     }
 

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -61,8 +62,8 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
                     + " ORDER BY customer_id";
 
     @Test
-    void aRunKilledThreeTimesEndsWithTheRowsOfAnUninterruptedRun(@TempDir Path workDir)
-            throws Exception {
+    void aRunKilledThreeTimesEndsWithTheRowsOfAnUninterruptedRun(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path workDir) throws Exception {
         // the uninterrupted reference: the whole history once, an insight that publishes a
         // propensity version, then the whole history again, now scored live with that version
         JobSettings uninterrupted = frozen(freshSettings());
