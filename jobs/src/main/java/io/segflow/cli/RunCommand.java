@@ -54,6 +54,9 @@ import picocli.CommandLine.Option;
         })
 final class RunCommand implements Callable<Integer> {
 
+    /** Where segflow.jar's logging (log4j2.xml) writes Flink's log of a local run. */
+    private static final String LOCAL_LOG = "logs/segflow.log";
+
     @Mixin Addresses addresses;
 
     @Option(
@@ -150,7 +153,11 @@ final class RunCommand implements Callable<Integer> {
                 return 0; // detached: nothing here lives to watch the job
             }
             return follow(
-                    client, settings, rest, local && bounded && settings.resumeFrom() != null);
+                    client,
+                    settings,
+                    rest,
+                    local,
+                    local && bounded && settings.resumeFrom() != null);
         } catch (Exception e) {
             if (settings.resumeFrom() != null && StateStorage.isStateMismatch(e)) {
                 System.err.println(
@@ -179,7 +186,11 @@ final class RunCommand implements Callable<Integer> {
      *     #caughtUp})
      */
     private static int follow(
-            JobClient client, JobSettings settings, URI rest, boolean endWhenCaughtUp)
+            JobClient client,
+            JobSettings settings,
+            URI rest,
+            boolean local,
+            boolean endWhenCaughtUp)
             throws Exception {
         FailureWatch failures = new FailureWatch(settings.maxRestartsWithoutCheckpoint());
         JobWatch watch = new JobWatch(rest, client.getJobID());
@@ -197,6 +208,10 @@ final class RunCommand implements Callable<Integer> {
                 Optional<String> stop = failures.stopReason();
                 if (stop.isPresent()) {
                     System.err.println(stop.get());
+                    if (local) {
+                        // a lost TaskManager reports only that it shut down; its log says why
+                        System.err.println("segflow: every stack trace is in " + LOCAL_LOG);
+                    }
                     cancelAndWait(client);
                     return 1;
                 }
