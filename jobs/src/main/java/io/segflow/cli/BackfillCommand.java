@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.infra.FlinkRest;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.ArchiveSources;
 import io.segflow.pipeline.JobSettings;
@@ -14,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -130,13 +129,7 @@ final class BackfillCommand implements Callable<Integer> {
             rest = URI.create("http://localhost:" + port);
             System.out.println("segflow: Flink web UI at " + rest);
         } else {
-            ReadableConfig flink = env.getConfiguration();
-            rest =
-                    URI.create(
-                            "http://"
-                                    + flink.getOptional(RestOptions.ADDRESS).orElse("localhost")
-                                    + ":"
-                                    + flink.get(RestOptions.PORT));
+            rest = FlinkRest.addressOf(env.getConfiguration());
         }
         JobClient client = new SegflowJob(settings).start(env);
         System.out.println("segflow: backfill job " + client.getJobID() + " submitted");

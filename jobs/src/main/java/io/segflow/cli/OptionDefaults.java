@@ -42,6 +42,9 @@ final class OptionDefaults {
         defaults.put("dedup-window", Durations.format(job.dedupWindow()));
         defaults.put("jdbc-flush-interval", Durations.format(job.jdbcFlushInterval()));
         defaults.put("mini-batch-latency", Durations.format(job.miniBatchLatency()));
+        defaults.put(
+                "max-restarts-without-checkpoint",
+                Integer.toString(job.maxRestartsWithoutCheckpoint()));
         defaults.put("k", Integer.toString(trainer.k()));
         defaults.put("batch-size", Integer.toString(trainer.batchSize()));
         defaults.put("batch-max-wait", Durations.format(trainer.batchMaxWait()));

@@ -1,16 +1,24 @@
 package io.segflow.cli;
 
+import io.segflow.infra.FlinkRest;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.BoundedOffsets;
+import io.segflow.pipeline.CheckpointSources;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.StateStorage;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -31,9 +39,24 @@ import picocli.CommandLine.Option;
             "Run the streaming job against a real Kafka and PostgreSQL.",
             "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
                     + " SEGFLOW_JDBC_PASSWORD; the pseudonym key of external ids too:"
-                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE)."
+                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE).",
+            "",
+            "While the job runs, every failed checkpoint and every failure of the job prints one"
+                    + " line with its root cause (class and message); after more than"
+                    + " --max-restarts-without-checkpoint failures with no checkpoint completed"
+                    + " in between, the job is cancelled and run exits with 1, printing the cause."
+                    + " Alert on Flink's job metrics numRestarts and numberOfFailedCheckpoints."
+                    + " A local run and an attached `flink run` watch the job; `flink run -d` and"
+                    + " a jar run through the REST API return once it is submitted and watch"
+                    + " nothing.",
+            "A local run that resumes first checks that its checkpoint read this Kafka cluster"
+                    + " and these topics (none deleted, recreated or with fewer partitions), and"
+                    + " otherwise exits with 1, saying what differs."
         })
 final class RunCommand implements Callable<Integer> {
+
+    /** Where segflow.jar's logging (log4j2.xml) writes Flink's log of a local run. */
+    private static final String LOCAL_LOG = "logs/segflow.log";
 
     @Mixin Addresses addresses;
 
@@ -57,6 +80,17 @@ final class RunCommand implements Callable<Integer> {
                     "Start over from the topics instead of resuming from the latest checkpoint in"
                             + " the state directory (a local run resumes by itself).")
     boolean fresh;
+
+    @Option(
+            names = "--max-restarts-without-checkpoint",
+            paramLabel = "N",
+            description =
+                    "How many times in a row Flink may restart the failed job without a checkpoint"
+                        + " completing in between; at the next failure run cancels the job and"
+                        + " exits with 1. With Flink's backoff (1 s, 1.5 times longer each time, at"
+                        + " most 1 min) the default rides out about two minutes of outage; 0 stops"
+                        + " at the first failure. Default: ${DEFAULT-VALUE}.")
+    int maxRestartsWithoutCheckpoint;
 
     @Mixin JobOptions job;
 
@@ -84,6 +118,7 @@ final class RunCommand implements Callable<Integer> {
                                                         job.applyTo(JobSettings.defaults())))),
                                 environment)
                         .withStateDirectory(stateDirectory)
+                        .withMaxRestartsWithoutCheckpoint(maxRestartsWithoutCheckpoint)
                         .withBoundedMode(bounded ? "latest-offset" : "unbounded"),
                 environment);
     }
@@ -97,11 +132,22 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("segflow: starting with " + settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         boolean local = env instanceof LocalStreamEnvironment;
+        URI rest;
         if (local) {
-            env = LocalCluster.headless(settings);
+            // our own MiniCluster: choose its REST port, so that the job can be watched through it
+            int port = DemoCommand.freePort("8081-8099");
+            env = LocalCluster.withWebUi(settings, port);
+            rest = URI.create("http://localhost:" + port);
+            System.out.println("segflow: Flink web UI at " + rest);
+        } else {
+            rest = FlinkRest.addressOf(env.getConfiguration());
         }
         if (local && !settings.checkpointInterval().isZero()) {
-            settings = resumeWhereTheLastRunStopped(settings);
+            Optional<JobSettings> resumed = resumeWhereTheLastRunStopped(settings);
+            if (resumed.isEmpty()) {
+                return 1;
+            }
+            settings = resumed.get();
         }
         if (local && bounded) {
             settings = fixWhereTheRunStops(settings);
@@ -109,11 +155,18 @@ final class RunCommand implements Callable<Integer> {
         try {
             JobClient client = new SegflowJob(settings).start(env);
             System.out.println("segflow: job " + client.getJobID() + " submitted");
-            if (local && bounded && settings.resumeFrom() != null) {
-                endWhenCaughtUp(client, settings);
-            } else if (followsJobToItsEnd(env)) {
-                client.getJobExecutionResult().get();
+            if (local && !settings.checkpointInterval().isZero()) {
+                keepWhatTheRunReads(settings, client.getJobID().toString());
             }
+            if (!followsJobToItsEnd(env)) {
+                return 0; // detached: nothing here lives to watch the job
+            }
+            return follow(
+                    client,
+                    settings,
+                    rest,
+                    local,
+                    local && bounded && settings.resumeFrom() != null);
         } catch (Exception e) {
             if (settings.resumeFrom() != null && StateStorage.isStateMismatch(e)) {
                 System.err.println(
@@ -124,16 +177,72 @@ final class RunCommand implements Callable<Integer> {
                                 + " again and rewrites every row (or run a backfill).");
                 return 1;
             }
+            if (e instanceof ExecutionException && e.getCause() != null) {
+                System.err.println(
+                        "segflow: the job failed and Flink does not restart it: "
+                                + FailureWatch.rootCause(e.getCause()));
+            }
             throw e;
         }
-        return 0;
+    }
+
+    /**
+     * Stays with the job until it ends, printing each failed checkpoint and each failure with its
+     * root cause; cancels it once it has failed more than --max-restarts-without-checkpoint times
+     * without a checkpoint completing in between, and returns 1 then.
+     *
+     * @param endWhenCaughtUp a resumed bounded run, which the command ends itself (see {@link
+     *     #caughtUp})
+     */
+    private static int follow(
+            JobClient client,
+            JobSettings settings,
+            URI rest,
+            boolean local,
+            boolean endWhenCaughtUp)
+            throws Exception {
+        FailureWatch failures = new FailureWatch(settings.maxRestartsWithoutCheckpoint());
+        JobWatch watch = new JobWatch(rest, client.getJobID());
+        CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+        try (TopicOffsets offsets =
+                endWhenCaughtUp ? new TopicOffsets(settings.kafkaBootstrapServers()) : null) {
+            while (true) {
+                try {
+                    result.get(1, TimeUnit.SECONDS);
+                    return 0;
+                } catch (TimeoutException stillRunning) {
+                    // look at it
+                }
+                watch.poll().ifPresent(now -> failures.observe(now).forEach(System.err::println));
+                Optional<String> stop = failures.stopReason();
+                if (stop.isPresent()) {
+                    System.err.println(stop.get());
+                    if (local) {
+                        // a lost TaskManager reports only that it shut down; its log says why
+                        System.err.println("segflow: every stack trace is in " + LOCAL_LOG);
+                    }
+                    cancelAndWait(client);
+                    return 1;
+                }
+                if (offsets != null && caughtUp(offsets, settings)) {
+                    System.out.println(
+                            "segflow: the resumed run has processed every record up to where it"
+                                    + " was bounded; stopping it");
+                    cancelAndWait(client);
+                    return 0;
+                }
+            }
+        }
     }
 
     /**
      * A local run continues from the latest checkpoint that an earlier run (cancelled, killed, or
-     * on a machine that went down) left in the state directory, unless told to start fresh.
+     * on a machine that went down) left in the state directory, unless told to start fresh. Empty
+     * when that checkpoint read another Kafka cluster or other topics than this run would: the
+     * differences are printed instead.
      */
-    private JobSettings resumeWhereTheLastRunStopped(JobSettings settings) {
+    private Optional<JobSettings> resumeWhereTheLastRunStopped(JobSettings settings)
+            throws Exception {
         Optional<StateStorage.Checkpoint> latest = StateStorage.latestCompleted(settings);
         if (fresh) {
             System.out.println(
@@ -145,13 +254,32 @@ final class RunCommand implements Callable<Integer> {
                                     .orElse(""));
         } else if (latest.isPresent()) {
             StateStorage.Checkpoint checkpoint = latest.get();
+            Optional<CheckpointSources> read =
+                    CheckpointSources.load(checkpoint.directory().getParent());
+            if (read.isPresent()) {
+                List<String> differences =
+                        read.get().differencesFrom(CheckpointSources.current(settings));
+                if (!differences.isEmpty()) {
+                    System.err.println(
+                            "segflow: the checkpoint "
+                                    + checkpoint.directory()
+                                    + " does not fit this broker and these topics:");
+                    differences.forEach(d -> System.err.println("  " + d));
+                    System.err.println(
+                            "segflow: resumed from it, the job would wait for partitions that are"
+                                + " not there. Start over with --fresh (the job reads the topics"
+                                + " again from --startup-mode and rewrites every row), or give"
+                                + " --kafka and the --topic-* options the checkpoint read.");
+                    return Optional.empty();
+                }
+            }
             System.out.println(
                     "segflow: resuming from checkpoint "
                             + checkpoint.directory()
                             + " (completed "
                             + checkpoint.completedAt()
                             + "; --fresh starts over)");
-            return settings.withResumeFrom(checkpoint.directory());
+            return Optional.of(settings.withResumeFrom(checkpoint.directory()));
         } else {
             System.out.println(
                     "segflow: no checkpoint in "
@@ -160,7 +288,18 @@ final class RunCommand implements Callable<Integer> {
                             + settings.startupMode()
                             + ")");
         }
-        return settings;
+        return Optional.of(settings);
+    }
+
+    /**
+     * Keeps, beside the new job's checkpoints, the Kafka cluster and topics it reads (created by
+     * now where missing), so that a later run can tell whether they still fit.
+     */
+    private static void keepWhatTheRunReads(JobSettings settings, String jobId) throws Exception {
+        Path checkpoints = StateStorage.localCheckpointsOfJob(settings, jobId);
+        if (checkpoints != null) {
+            CheckpointSources.current(settings).save(checkpoints);
+        }
     }
 
     /**
@@ -194,21 +333,13 @@ final class RunCommand implements Callable<Integer> {
      * it stops at, a checkpoint has completed after the last of those records, and every sink had
      * flushed their results before it completed.
      */
-    private static void endWhenCaughtUp(JobClient client, JobSettings settings) throws Exception {
-        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
-            while (!offsets.committedUpTo(settings.consumerGroup(), settings.boundedOffsets())) {
-                if (client.getJobStatus().get().isGloballyTerminalState()) {
-                    client.getJobExecutionResult().get(); // finished by itself, or failed: say so
-                    return;
-                }
-                Thread.sleep(500);
-            }
-        }
-        System.out.println(
-                "segflow: the resumed run has processed every record up to where it was bounded;"
-                        + " stopping it");
-        client.cancel().get();
+    private static boolean caughtUp(TopicOffsets offsets, JobSettings settings) throws Exception {
+        return offsets.committedUpTo(settings.consumerGroup(), settings.boundedOffsets());
+    }
+
+    private static void cancelAndWait(JobClient client) throws Exception {
         try {
+            client.cancel().get(60, TimeUnit.SECONDS);
             while (!client.getJobStatus().get().isGloballyTerminalState()) {
                 Thread.sleep(100);
             }

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestOptions;
 
 /**
  * GET requests to Flink's REST API, which serves the local MiniCluster and a cluster alike and
@@ -24,6 +26,18 @@ public final class FlinkRest {
 
     public FlinkRest(URI restAddress) {
         this.restAddress = restAddress;
+    }
+
+    /**
+     * The REST address of the cluster a client configuration submits to ({@code flink run} gives
+     * the client the cluster's rest.address and rest.port).
+     */
+    public static URI addressOf(ReadableConfig client) {
+        return URI.create(
+                "http://"
+                        + client.getOptional(RestOptions.ADDRESS).orElse("localhost")
+                        + ":"
+                        + client.get(RestOptions.PORT));
     }
 
     /** The JSON body of {@code path} (e.g. /jobs/:jobid), or empty when the API does not answer. */

@@ -5,13 +5,18 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Where the input topics begin and end, and how far a consumer group has committed: the size of a
@@ -36,6 +41,40 @@ public final class TopicOffsets implements AutoCloseable {
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         this.admin = Admin.create(props);
         this.timeoutSeconds = Math.max(1, timeout.toSeconds());
+    }
+
+    /**
+     * A topic as the broker knows it: its id (which changes when the topic is deleted and created
+     * again under the same name; null when the broker does not tell) and its partitions.
+     */
+    public record Topic(String id, int partitions) {}
+
+    /** The id of the Kafka cluster, or null when the broker does not tell. */
+    public String clusterId() throws Exception {
+        return admin.describeCluster().clusterId().get(timeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    /** The topics that exist among the given ones, by name; a missing topic is left out. */
+    public Map<String, Topic> describe(Collection<String> topics) throws Exception {
+        Map<String, Topic> described = new TreeMap<>();
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> topic :
+                admin.describeTopics(topics).topicNameValues().entrySet()) {
+            try {
+                TopicDescription description =
+                        topic.getValue().get(timeoutSeconds, TimeUnit.SECONDS);
+                Uuid id = description.topicId();
+                described.put(
+                        topic.getKey(),
+                        new Topic(
+                                id == null || Uuid.ZERO_UUID.equals(id) ? null : id.toString(),
+                                description.partitions().size()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+        }
+        return described;
     }
 
     /** Offsets the next record of each partition of the topics will get. */

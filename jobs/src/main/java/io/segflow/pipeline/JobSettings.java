@@ -47,6 +47,7 @@ public final class JobSettings implements Cloneable {
     private Path archiveDirectory;
     private byte[] pseudonymKey;
     private boolean pseudonymisationOff;
+    private int maxRestartsWithoutCheckpoint = 10;
 
     private JobSettings() {}
 
@@ -422,6 +423,27 @@ public final class JobSettings implements Cloneable {
         List<String> topics = new ArrayList<>(inputTopics());
         topics.add(modelsTopic);
         return topics;
+    }
+
+    /**
+     * How many times in a row {@code run} lets Flink restart the job without a checkpoint
+     * completing in between before it cancels the job and exits. Ten restarts with the restart
+     * backoff of {@link StateStorage} (1 s, growing 1.5 times each, at most 1 min) ride out a
+     * database or broker outage of about two minutes; a job that cannot run at all (no task slots,
+     * a database gone for good) stops instead of looping. Zero stops at the first failure.
+     */
+    public int maxRestartsWithoutCheckpoint() {
+        return maxRestartsWithoutCheckpoint;
+    }
+
+    public JobSettings withMaxRestartsWithoutCheckpoint(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(
+                    "the restarts without a checkpoint must not be negative, was " + value);
+        }
+        JobSettings copy = copy();
+        copy.maxRestartsWithoutCheckpoint = value;
+        return copy;
     }
 
     public boolean backfill() {

@@ -1,8 +1,9 @@
 package io.segflow.pipeline;
 
-import java.util.Map;
+import java.time.Duration;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -29,18 +30,26 @@ public final class LocalCluster {
      */
     public static final MemorySize MANAGED_MEMORY = MemorySize.parse("1g");
 
+    /**
+     * How long a restarted job waits for task slots before that restart fails. The MiniCluster's
+     * one TaskManager is either there, with its slots free within seconds of a failover, or gone
+     * for good (a fatal error ends it and nothing starts another): Flink's 5 minutes would leave
+     * {@code run} silent that long before each failure it reports.
+     */
+    static final Duration SLOT_REQUEST_TIMEOUT = Duration.ofMinutes(1);
+
     private LocalCluster() {}
 
     /** A local environment for the job, with its REST API and web UI on the given port. */
     public static StreamExecutionEnvironment withWebUi(JobSettings settings, int restPort) {
-        Configuration flink = configuration(settings.flinkConfiguration());
+        Configuration flink = configuration(settings);
         flink.set(RestOptions.BIND_PORT, Integer.toString(restPort));
         return new Supervised(flink);
     }
 
     /** A local environment for the job, without a web UI. */
     public static StreamExecutionEnvironment headless(JobSettings settings) {
-        return new Supervised(configuration(settings.flinkConfiguration()));
+        return new Supervised(configuration(settings));
     }
 
     /**
@@ -72,10 +81,14 @@ public final class LocalCluster {
     }
 
     /** segflow's choices for the MiniCluster; the user's {@code --flink-conf} options win. */
-    static Configuration configuration(Map<String, String> userOptions) {
+    static Configuration configuration(JobSettings settings) {
         Configuration flink = new Configuration();
         flink.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
-        flink.addAll(Configuration.fromMap(userOptions));
+        if (!settings.backfill()) {
+            // in BATCH mode later stages wait for the slots of earlier ones, however long they run
+            flink.set(JobManagerOptions.SLOT_REQUEST_TIMEOUT, SLOT_REQUEST_TIMEOUT);
+        }
+        flink.addAll(Configuration.fromMap(settings.flinkConfiguration()));
         return flink;
     }
 }

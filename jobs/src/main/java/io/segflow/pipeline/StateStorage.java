@@ -147,6 +147,15 @@ public final class StateStorage {
         return "file".equals(checkpoints.getScheme()) ? Path.of(checkpoints).getParent() : null;
     }
 
+    /**
+     * The directory of one job's checkpoints in a local state directory ({@code
+     * <dir>/<group>/checkpoints/<job id>}), or null when the state directory is not local.
+     */
+    public static Path localCheckpointsOfJob(JobSettings settings, String jobId) {
+        Path job = localJobDirectory(settings);
+        return job == null ? null : job.resolve("checkpoints").resolve(jobId);
+    }
+
     /** Where a local run of these settings keeps its checkpoints, for people to read. */
     public static URI checkpointLocation(JobSettings settings) {
         return checkpointDirectory(settings, true);

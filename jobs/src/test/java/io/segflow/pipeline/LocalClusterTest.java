@@ -2,6 +2,7 @@ package io.segflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -9,6 +10,7 @@ import org.apache.flink.api.common.accumulators.IntCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,6 +27,9 @@ class LocalClusterTest {
         // Flink's MiniCluster default is 128 MB, shared by every RocksDB instance of a slot
         assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
                 .isEqualTo(MemorySize.parse("1g"));
+        // a restart of a job whose TaskManager is gone fails within a minute, not Flink's five
+        assertThat(config.get(JobManagerOptions.SLOT_REQUEST_TIMEOUT))
+                .isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
