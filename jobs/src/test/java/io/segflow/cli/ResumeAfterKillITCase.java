@@ -124,7 +124,7 @@ class ResumeAfterKillITCase extends SegflowITCaseBase {
             kills++;
             process = run(killed, workDir, "run" + attempt + ".txt");
         }
-        boolean finished = process.waitFor(5, TimeUnit.MINUTES);
+        boolean finished = process.waitFor(8, TimeUnit.MINUTES);
         String printed = read(workDir.resolve("run" + kills + ".txt"));
         if (!finished) {
             process.destroyForcibly();
