@@ -42,6 +42,10 @@ final class OptionDefaults {
         defaults.put("dedup-window", Durations.format(job.dedupWindow()));
         defaults.put("jdbc-flush-interval", Durations.format(job.jdbcFlushInterval()));
         defaults.put("mini-batch-latency", Durations.format(job.miniBatchLatency()));
+        defaults.put("max-payload-bytes", Long.toString(job.maxPayloadBytes()));
+        defaults.put("earliest-event-time", job.earliestEventTime().toString());
+        defaults.put("max-time-ahead", Durations.format(job.maxTimeAhead()));
+        defaults.put("blocked-ids", String.join(",", job.blockedIds()));
         defaults.put("k", Integer.toString(trainer.k()));
         defaults.put("batch-size", Integer.toString(trainer.batchSize()));
         defaults.put("batch-max-wait", Durations.format(trainer.batchMaxWait()));
