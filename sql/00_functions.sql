@@ -1,6 +1,10 @@
 -- Functions the SQL below uses. They live in the segflow-udfs jar (udfs/): in the SQL
 -- client, load that jar first (deploy/sql-client/init.sql does).
 
+-- Both decoders take the payload as BYTES (the exact bytes Kafka holds, which must be UTF-8) or
+-- STRING, and an optional third argument: the largest payload in bytes ('1048576'). A record they
+-- cannot use gets a parse_error that starts with a stable code ('malformed_json: ...').
+
 -- PARSE_DEBEZIUM(payload, 'col TYPE, ...'): one row per Debezium change event, with
 -- op (c, r, u, d), the row image (after; before for a delete) and parse_error. Reads what
 -- Debezium's PostgreSQL connector emits with its default settings, with or without the
@@ -24,8 +28,20 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS JSON_INSTANT AS 'io.segflow.udfs.
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PSEUDONYM AS 'io.segflow.udfs.Pseudonym';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS MASK_PERSONAL_DATA AS 'io.segflow.udfs.MaskPersonalData';
 
--- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metric
--- segflow.topic.<topic>.deadLetters (used once, in 90_sinks.sql, so each record counts once).
+-- CHECK_ID('visitor_id', value [, 'blocked values']): why a value cannot be an id (blank_id,
+-- blocked_id), or NULL.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS CHECK_ID AS 'io.segflow.udfs.CheckId';
+
+-- CHECK_TIME('event_time', value, kafka_timestamp, 'earliest', 'max ahead'): why a time cannot be
+-- true (time_out_of_range), or NULL.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS CHECK_TIME AS 'io.segflow.udfs.CheckTime';
+
+-- PAYLOAD_TEXT(payload): a payload as text for a dead letter (at most 64 KiB, NUL escaped).
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS PAYLOAD_TEXT AS 'io.segflow.udfs.PayloadText';
+
+-- COUNT_DEAD_LETTER(source_topic, reason): returns reason and counts it in the metrics
+-- segflow.topic.<topic>.deadLetters and segflow.reason.<code>.deadLetters (used once, in
+-- 90_sinks.sql, so each record counts once).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.udfs.CountDeadLetter';
 
 -- LATEST_BY(value, order) / EARLIEST_BY(value, order): the value of the row with the greatest /

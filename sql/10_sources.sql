@@ -1,11 +1,12 @@
--- The four input topics, read as raw text. Decoding happens in 20_staging.sql with
+-- The four input topics, read as raw bytes. Decoding happens in 20_staging.sql with
 -- functions that never fail, so a bad record becomes a dead letter with its reason
--- instead of stopping the job or vanishing (what a JSON format would do).
+-- instead of stopping the job or vanishing (what a JSON format would do). BYTES, not STRING:
+-- the raw format would decode text itself and silently replace bytes that are not UTF-8.
 -- ${...} placeholders are filled from the job's configuration (see `segflow run --help`).
 
 -- CRM customers: Debezium change events of the PostgreSQL table public.customers.
 CREATE TABLE crm_customers_raw (
-  payload STRING,
+  payload BYTES,
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
@@ -23,7 +24,7 @@ CREATE TABLE crm_customers_raw (
 -- CRM identity map: Debezium change events of public.customer_identities,
 -- (system, external_id) -> customer_id.
 CREATE TABLE crm_identities_raw (
-  payload STRING,
+  payload BYTES,
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
@@ -44,7 +45,7 @@ CREATE TABLE crm_identities_raw (
 --   rowtime AS COALESCE(JSON_INSTANT(payload, 'event_time'), kafka_timestamp),
 --   WATERMARK FOR rowtime AS rowtime - INTERVAL '5' SECOND
 CREATE TABLE web_events_raw (
-  payload STRING,
+  payload BYTES,
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
@@ -61,7 +62,7 @@ CREATE TABLE web_events_raw (
 
 -- Product analytics events, one JSON object a message.
 CREATE TABLE product_events_raw (
-  payload STRING,
+  payload BYTES,
   kafka_topic STRING METADATA FROM 'topic' VIRTUAL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,

@@ -45,6 +45,10 @@ final class OptionDefaults {
         defaults.put(
                 "max-restarts-without-checkpoint",
                 Integer.toString(job.maxRestartsWithoutCheckpoint()));
+        defaults.put("max-payload-bytes", Long.toString(job.maxPayloadBytes()));
+        defaults.put("earliest-event-time", job.earliestEventTime().toString());
+        defaults.put("max-time-ahead", Durations.format(job.maxTimeAhead()));
+        defaults.put("blocked-ids", String.join(",", job.blockedIds()));
         defaults.put("k", Integer.toString(trainer.k()));
         defaults.put("batch-size", Integer.toString(trainer.batchSize()));
         defaults.put("batch-max-wait", Durations.format(trainer.batchMaxWait()));

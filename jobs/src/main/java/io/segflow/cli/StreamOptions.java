@@ -2,12 +2,15 @@ package io.segflow.cli;
 
 import io.segflow.pipeline.JobSettings;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
  * How the job runs on Flink: where a stream starts, checkpoints, deduplication, how the SQL batches
- * and when the database is written. Defaults come from {@link JobSettings#defaults()}.
+ * and when the database is written, and which input it refuses (the guards of 20_staging.sql).
+ * Defaults come from {@link JobSettings#defaults()}.
  */
 final class StreamOptions {
 
@@ -52,6 +55,41 @@ final class StreamOptions {
     Duration miniBatchLatency;
 
     @Option(
+            names = "--max-payload-bytes",
+            paramLabel = "BYTES",
+            description =
+                    "The largest input record read; a larger one is a dead letter (too_large)."
+                            + " Default: ${DEFAULT-VALUE} (Kafka's default largest message).")
+    Long maxPayloadBytes;
+
+    @Option(
+            names = "--earliest-event-time",
+            paramLabel = "INSTANT",
+            description =
+                    "Analytics events before this time are dead letters (time_out_of_range)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    Instant earliestEventTime;
+
+    @Option(
+            names = "--max-time-ahead",
+            description =
+                    "How far an event time (or a CRM row's created_at, updated_at) may lie after"
+                            + " its record reached Kafka; further is a dead letter"
+                            + " (time_out_of_range). Default: ${DEFAULT-VALUE}.")
+    Duration maxTimeAhead;
+
+    @Option(
+            names = "--blocked-ids",
+            split = ",",
+            paramLabel = "ID",
+            description =
+                    "External ids refused on identity links and events (blocked_id): they would"
+                            + " fuse unrelated people into one customer. Compared trimmed, ignoring"
+                            + " case; /REGEX/ matches the whole id. Empty and blank ids are always"
+                            + " refused. Default: ${DEFAULT-VALUE}.")
+    List<String> blockedIds;
+
+    @Option(
             names = "--flink-conf",
             paramLabel = "KEY=VALUE",
             description =
@@ -65,6 +103,10 @@ final class StreamOptions {
                 .withDedupWindow(dedupWindow)
                 .withMiniBatchLatency(miniBatchLatency)
                 .withJdbcFlushInterval(jdbcFlushInterval)
-                .withFlinkConfiguration(flinkConfiguration);
+                .withFlinkConfiguration(flinkConfiguration)
+                .withMaxPayloadBytes(maxPayloadBytes)
+                .withEarliestEventTime(earliestEventTime)
+                .withMaxTimeAhead(maxTimeAhead)
+                .withBlockedIds(blockedIds);
     }
 }

@@ -3,10 +3,13 @@ package io.segflow.pipeline;
 import io.segflow.segments.TrainerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -48,6 +51,22 @@ public final class JobSettings implements Cloneable {
     private byte[] pseudonymKey;
     private boolean pseudonymisationOff;
     private int maxRestartsWithoutCheckpoint = 10;
+    // input guards (20_staging.sql)
+    private long maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private Instant earliestEventTime = Instant.EPOCH;
+    private Duration maxTimeAhead = Duration.ofDays(1);
+    private List<String> blockedIds = DEFAULT_BLOCKED_IDS;
+
+    /** Kafka's default largest message (the broker's message.max.bytes is 1 MiB and a bit). */
+    public static final long DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576L;
+
+    /**
+     * External ids many unrelated people share: a link or an event with one would fuse them into
+     * one customer. Blank ids are always refused; {@code /0[0-]*}{@code /} is every id made of
+     * zeros (and dashes: the nil UUID).
+     */
+    public static final List<String> DEFAULT_BLOCKED_IDS =
+            List.of("null", "undefined", "anonymous", "/0[0-]*/");
 
     private JobSettings() {}
 
@@ -87,6 +106,10 @@ public final class JobSettings implements Cloneable {
         // at checkpoints only, or at the interval and whenever this many rows wait
         values.put("jdbc.flush-max-rows", flush.isZero() ? "0" : backfill ? "5000" : "1000");
         values.put("events.dedup-window", dedupWindow.toMillis() + " ms");
+        values.put("input.max-payload-bytes", Long.toString(maxPayloadBytes));
+        values.put("events.earliest-time", earliestEventTime.toString());
+        values.put("input.max-time-ahead", maxTimeAhead.toString());
+        values.put("identity.blocked-ids", String.join(",", blockedIds));
         // Kafka transactions commit at checkpoints (a backfill's at its end): without checkpoints
         // they would never commit
         values.put(
@@ -482,6 +505,87 @@ public final class JobSettings implements Cloneable {
     public JobSettings withPseudonymisationOff(boolean value) {
         JobSettings copy = copy();
         copy.pseudonymisationOff = value;
+        return copy;
+    }
+
+    public long maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** The largest input payload, in bytes; a larger record is a dead letter (too_large). */
+    public JobSettings withMaxPayloadBytes(long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(
+                    "the payload size limit must be positive, was " + value);
+        }
+        JobSettings copy = copy();
+        copy.maxPayloadBytes = value;
+        return copy;
+    }
+
+    public Instant earliestEventTime() {
+        return earliestEventTime;
+    }
+
+    /** Analytics events before this time are dead letters (time_out_of_range). */
+    public JobSettings withEarliestEventTime(Instant value) {
+        JobSettings copy = copy();
+        copy.earliestEventTime = value;
+        return copy;
+    }
+
+    public Duration maxTimeAhead() {
+        return maxTimeAhead;
+    }
+
+    /**
+     * How far an event time (or a CRM row's created_at and updated_at) may lie after the time its
+     * record reached Kafka; further is a dead letter (time_out_of_range).
+     */
+    public JobSettings withMaxTimeAhead(Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(
+                    "the largest time ahead must not be negative, was " + value);
+        }
+        JobSettings copy = copy();
+        copy.maxTimeAhead = value;
+        return copy;
+    }
+
+    public List<String> blockedIds() {
+        return blockedIds;
+    }
+
+    /**
+     * External id values refused on identity links and events (blocked_id), compared trimmed and
+     * ignoring case; an entry between slashes is a regular expression the whole id must match.
+     * Empty and blank ids are refused whatever this says.
+     */
+    public JobSettings withBlockedIds(List<String> value) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : value) {
+            String trimmed = entry.strip();
+            if (trimmed.contains(",")) {
+                throw new IllegalArgumentException(
+                        "a blocked id cannot contain a comma (the list separator): " + trimmed);
+            }
+            if (trimmed.length() > 2 && trimmed.startsWith("/") && trimmed.endsWith("/")) {
+                try {
+                    Pattern.compile(trimmed.substring(1, trimmed.length() - 1));
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException(
+                            "blocked id "
+                                    + trimmed
+                                    + " is no regular expression: "
+                                    + e.getDescription());
+                }
+            }
+            if (!trimmed.isEmpty()) {
+                entries.add(trimmed);
+            }
+        }
+        JobSettings copy = copy();
+        copy.blockedIds = List.copyOf(entries);
         return copy;
     }
 

@@ -285,6 +285,41 @@ class SegflowCliTest {
                 .isEqualTo(50_000); // built-in default still applies
     }
 
+    @Test
+    void theInputGuardsComeFromFlagsTheEnvironmentAndTheConfigFile(@TempDir Path dir)
+            throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(
+                config,
+                "kafka=k:9092\n"
+                        + "jdbc-url=jdbc:postgresql://db/crm\n"
+                        + "blocked-ids=guest, /x+/\n"
+                        + "earliest-event-time=2000-01-01T00:00:00Z\n");
+        JobSettings settings =
+                parseRun(
+                                Map.of(
+                                        "SEGFLOW_CONFIG",
+                                        config.toString(),
+                                        "SEGFLOW_MAX_TIME_AHEAD",
+                                        "2h"),
+                                "run",
+                                "--max-payload-bytes",
+                                "4096")
+                        .settings(Map.of());
+        assertThat(settings.placeholders())
+                .containsEntry("input.max-payload-bytes", "4096")
+                .containsEntry("input.max-time-ahead", "PT2H")
+                .containsEntry("events.earliest-time", "2000-01-01T00:00:00Z")
+                .containsEntry("identity.blocked-ids", "guest,/x+/");
+        assertThat(JobSettings.defaults().placeholders())
+                .containsEntry("input.max-payload-bytes", "1048576")
+                .containsEntry("input.max-time-ahead", "PT24H")
+                .containsEntry("events.earliest-time", "1970-01-01T00:00:00Z")
+                .containsEntry("identity.blocked-ids", "null,undefined,anonymous,/0[0-]*/");
+        assertThatThrownBy(() -> JobSettings.defaults().withBlockedIds(List.of("/[/")))
+                .hasMessageContaining("no regular expression");
+    }
+
     /**
      * The defaults are the product: a run with no options has exactly the settings' own defaults.
      */

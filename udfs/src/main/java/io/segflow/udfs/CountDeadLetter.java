@@ -14,6 +14,9 @@ import org.apache.flink.table.functions.ScalarFunction;
  * <ul>
  *   <li>{@code segflow.topic.<source_topic>.deadLetters}, one counter per source topic ({@code
  *       unknown} when the topic is NULL);
+ *   <li>{@code segflow.reason.<code>.deadLetters}, one counter per reason code, the {@link
+ *       RejectCode} the reason starts with ({@code blank_id}, {@code malformed_json}, ...; {@code
+ *       other} for a reason without one);
  *   <li>{@code segflow.deadLettersTotal}, all topics together.
  * </ul>
  *
@@ -27,18 +30,21 @@ public class CountDeadLetter extends ScalarFunction {
 
     static final String GROUP = "segflow";
     static final String TOPIC_GROUP = "topic";
+    static final String REASON_GROUP = "reason";
     static final String PER_TOPIC_COUNTER = "deadLetters";
     static final String TOTAL_COUNTER = "deadLettersTotal";
 
     private transient MetricGroup group;
     private transient Counter total;
     private transient Map<String, Counter> byTopic;
+    private transient Map<String, Counter> byCode;
 
     @Override
     public void open(FunctionContext context) {
         group = context.getMetricGroup().addGroup(GROUP);
         total = group.counter(TOTAL_COUNTER);
         byTopic = new HashMap<>();
+        byCode = new HashMap<>();
     }
 
     public String eval(String sourceTopic, String reason) {
@@ -47,6 +53,10 @@ public class CountDeadLetter extends ScalarFunction {
             String topic = sourceTopic == null ? "unknown" : sourceTopic;
             byTopic.computeIfAbsent(
                             topic, t -> group.addGroup(TOPIC_GROUP, t).counter(PER_TOPIC_COUNTER))
+                    .inc();
+            byCode.computeIfAbsent(
+                            RejectCode.of(reason),
+                            code -> group.addGroup(REASON_GROUP, code).counter(PER_TOPIC_COUNTER))
                     .inc();
         }
         return reason;

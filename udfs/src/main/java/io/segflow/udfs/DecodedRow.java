@@ -14,8 +14,12 @@ public record DecodedRow(String op, Object[] values, String error) {
         return new DecodedRow(op, values, null);
     }
 
+    /** A failed record; {@code error} starts with its {@link RejectCode}. */
     static DecodedRow failed(String op, int columns, String error) {
-        String reason = error == null || error.isEmpty() ? "undecodable record" : error;
+        String reason =
+                error == null || error.isEmpty()
+                        ? RejectCode.reason(RejectCode.UNDECODABLE, "undecodable record")
+                        : error;
         if (reason.length() > MAX_ERROR_LENGTH) {
             reason = reason.substring(0, MAX_ERROR_LENGTH - 3) + "...";
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.segflow.udfs.ColumnSpec.Kind;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.functions.ScalarFunction;
@@ -29,6 +30,11 @@ public class JsonInstant extends ScalarFunction {
 
     private static final ColumnSpec INSTANT =
             new ColumnSpec("instant", Kind.TIMESTAMP_LTZ, 3, 0, false);
+
+    /** The same for a payload read as BYTES; bytes that are not UTF-8 are read as U+FFFD. */
+    public @DataTypeHint("TIMESTAMP_LTZ(3)") Instant eval(byte[] payload, String field) {
+        return payload == null ? null : eval(new String(payload, StandardCharsets.UTF_8), field);
+    }
 
     public @DataTypeHint("TIMESTAMP_LTZ(3)") Instant eval(String payload, String field) {
         if (payload == null || field == null) {

@@ -40,10 +40,12 @@ public class ParseDebezium extends DecodingFunction {
     }
 
     @Override
-    DecodedRow decode(RecordDecoder decoder, String payload) {
+    DecodedRow decode(RecordDecoder decoder, Object payload) {
         if (payload == null) {
             return null; // a Kafka tombstone
         }
-        return decoder.decodeChange(payload);
+        return payload instanceof byte[] bytes
+                ? decoder.decodeChange(bytes)
+                : decoder.decodeChange((String) payload);
     }
 }

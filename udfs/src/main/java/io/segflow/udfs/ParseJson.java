@@ -31,7 +31,9 @@ public class ParseJson extends DecodingFunction {
     }
 
     @Override
-    DecodedRow decode(RecordDecoder decoder, String payload) {
-        return decoder.decodeObject(payload);
+    DecodedRow decode(RecordDecoder decoder, Object payload) {
+        return payload instanceof byte[] bytes
+                ? decoder.decodeObject(bytes)
+                : decoder.decodeObject((String) payload);
     }
 }

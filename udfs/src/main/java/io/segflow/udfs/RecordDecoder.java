@@ -2,6 +2,7 @@ package io.segflow.udfs;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.List;
@@ -33,9 +34,28 @@ public final class RecordDecoder {
             Pattern.compile(" ?\\(start marker at \\[[^\\]]*\\]\\)");
 
     private final List<ColumnSpec> columns;
+    private final long maxPayloadBytes;
 
+    /** A decoder of payloads up to Kafka's default largest message (1 MiB). */
     public RecordDecoder(List<ColumnSpec> columns) {
+        this(columns, Payloads.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param maxPayloadBytes the largest payload read, in bytes (UTF-8); a larger one is rejected
+     *     unread
+     */
+    public RecordDecoder(List<ColumnSpec> columns, long maxPayloadBytes) {
+        if (maxPayloadBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "the payload size limit must be positive, was " + maxPayloadBytes);
+        }
         this.columns = List.copyOf(columns);
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public long maxPayloadBytes() {
+        return maxPayloadBytes;
     }
 
     public List<ColumnSpec> columns() {
@@ -44,11 +64,20 @@ public final class RecordDecoder {
 
     /** A flat JSON object whose top-level fields are the columns. */
     public DecodedRow decodeObject(String payload) {
+        return decodeObject((Object) payload);
+    }
+
+    /** A flat JSON object as Kafka holds it: bytes that must be UTF-8. */
+    public DecodedRow decodeObject(byte[] payload) {
+        return decodeObject((Object) payload);
+    }
+
+    private DecodedRow decodeObject(Object payload) {
         try {
             JsonNode root = parseObject(payload);
             return DecodedRow.decoded(null, values(root, null));
         } catch (DecodeException e) {
-            return DecodedRow.failed(null, columns.size(), e.getMessage());
+            return DecodedRow.failed(null, columns.size(), e.reason());
         } catch (RuntimeException e) {
             return DecodedRow.failed(null, columns.size(), unexpected(e));
         }
@@ -65,6 +94,15 @@ public final class RecordDecoder {
      * a change event and is rejected here; {@link ParseDebezium} skips it before calling this.
      */
     public DecodedRow decodeChange(String payload) {
+        return decodeChange((Object) payload);
+    }
+
+    /** A Debezium change event as Kafka holds it: bytes that must be UTF-8. */
+    public DecodedRow decodeChange(byte[] payload) {
+        return decodeChange((Object) payload);
+    }
+
+    private DecodedRow decodeChange(Object payload) {
         String op = null;
         try {
             JsonNode root = parseObject(payload);
@@ -73,10 +111,12 @@ public final class RecordDecoder {
                 envelopeSchema = root.get("schema");
                 root = root.get("payload");
                 if (root.isNull()) {
-                    throw new DecodeException("schema envelope with a null payload");
+                    throw new DecodeException(
+                            RejectCode.INVALID_CHANGE, "schema envelope with a null payload");
                 }
                 if (!root.isObject()) {
                     throw new DecodeException(
+                            RejectCode.INVALID_CHANGE,
                             "schema envelope payload is not a JSON object (found "
                                     + ValueDecoder.describe(root)
                                     + ")");
@@ -84,10 +124,11 @@ public final class RecordDecoder {
             }
             JsonNode opNode = root.get("op");
             if (opNode == null || opNode.isNull()) {
-                throw new DecodeException("missing Debezium op");
+                throw new DecodeException(RejectCode.UNKNOWN_OP, "missing Debezium op");
             }
             if (!opNode.isTextual()) {
                 throw new DecodeException(
+                        RejectCode.UNKNOWN_OP,
                         "Debezium op is not a string (found "
                                 + ValueDecoder.describe(opNode)
                                 + ")");
@@ -98,19 +139,27 @@ public final class RecordDecoder {
                         case "c", "r", "u" -> "after";
                         case "d" -> "before";
                         case "t" ->
-                                throw new DecodeException("unsupported Debezium op 't' (truncate)");
+                                throw new DecodeException(
+                                        RejectCode.UNSUPPORTED_OP,
+                                        "unsupported Debezium op 't' (truncate)");
                         case "m" ->
-                                throw new DecodeException("unsupported Debezium op 'm' (message)");
+                                throw new DecodeException(
+                                        RejectCode.UNSUPPORTED_OP,
+                                        "unsupported Debezium op 'm' (message)");
                         default ->
                                 throw new DecodeException(
+                                        RejectCode.UNKNOWN_OP,
                                         "unknown Debezium op '" + ValueDecoder.excerpt(op) + "'");
                     };
             JsonNode row = root.get(image);
             if (row == null || row.isNull()) {
-                throw new DecodeException("missing \"" + image + "\" row for op '" + op + "'");
+                throw new DecodeException(
+                        RejectCode.INVALID_CHANGE,
+                        "missing \"" + image + "\" row for op '" + op + "'");
             }
             if (!row.isObject()) {
                 throw new DecodeException(
+                        RejectCode.INVALID_CHANGE,
                         "\""
                                 + image
                                 + "\" is not a JSON object (found "
@@ -119,7 +168,7 @@ public final class RecordDecoder {
             }
             return DecodedRow.decoded(op, values(row, fieldSchemas(envelopeSchema, image)));
         } catch (DecodeException e) {
-            return DecodedRow.failed(op, columns.size(), e.getMessage());
+            return DecodedRow.failed(op, columns.size(), e.reason());
         } catch (RuntimeException e) {
             return DecodedRow.failed(op, columns.size(), unexpected(e));
         }
@@ -133,30 +182,44 @@ public final class RecordDecoder {
             JsonNode schema = fieldSchemas == null ? null : fieldSchemas.get(column.name());
             values[i] = ValueDecoder.decode(column, row.get(column.name()), schema);
             if (values[i] == null && column.required()) {
-                throw new DecodeException("missing required field " + column.name());
+                throw new DecodeException(
+                        RejectCode.MISSING_FIELD, "missing required field " + column.name());
             }
         }
         return values;
     }
 
-    private static JsonNode parseObject(String payload) throws DecodeException {
+    /** The payload (a String, bytes or null) as a JSON object, or why it is not one. */
+    private JsonNode parseObject(Object payload) throws DecodeException {
         if (payload == null) {
-            throw new DecodeException("null payload");
+            throw new DecodeException(
+                    RejectCode.TOMBSTONE, "null payload (a tombstone) where a record belongs");
         }
-        if (payload.isBlank()) {
-            throw new DecodeException("empty payload");
+        String text =
+                payload instanceof byte[] bytes
+                        ? Payloads.text(bytes, maxPayloadBytes)
+                        : Payloads.text((String) payload, maxPayloadBytes);
+        if (text.isBlank()) {
+            throw new DecodeException(RejectCode.EMPTY_PAYLOAD, "empty payload");
         }
         JsonNode root;
         try {
-            root = SharedJson.MAPPER.readTree(payload);
+            root = SharedJson.MAPPER.readTree(text);
+        } catch (StreamConstraintsException e) {
+            throw new DecodeException(
+                    e.getMessage() != null && e.getMessage().contains("nesting depth")
+                            ? RejectCode.TOO_DEEP
+                            : RejectCode.TOO_LARGE,
+                    describe(e));
         } catch (JsonProcessingException e) {
-            throw new DecodeException("malformed JSON: " + describe(e));
+            throw new DecodeException(RejectCode.MALFORMED_JSON, "malformed JSON: " + describe(e));
         }
         if (root == null || root.isMissingNode()) {
-            throw new DecodeException("empty payload");
+            throw new DecodeException(RejectCode.EMPTY_PAYLOAD, "empty payload");
         }
         if (!root.isObject()) {
             throw new DecodeException(
+                    RejectCode.NOT_AN_OBJECT,
                     "not a JSON object (found " + ValueDecoder.describe(root) + ")");
         }
         return root;
@@ -209,7 +272,8 @@ public final class RecordDecoder {
     }
 
     private static String unexpected(RuntimeException e) {
-        return "cannot decode record: "
+        return RejectCode.UNDECODABLE
+                + ": cannot decode record: "
                 + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + ValueDecoder.excerpt(e.getMessage()));
     }

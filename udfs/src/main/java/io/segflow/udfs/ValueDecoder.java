@@ -175,6 +175,7 @@ final class ValueDecoder {
         }
         if (text.length() > column.precision()) {
             throw new DecodeException(
+                    RejectCode.OUT_OF_RANGE,
                     "field "
                             + column.name()
                             + ": text of "
@@ -182,7 +183,39 @@ final class ValueDecoder {
                             + " characters does not fit "
                             + column.typeName());
         }
+        checkCharacters(column, text);
         return text;
+    }
+
+    /**
+     * Text that can reach a sink holds no NUL (PostgreSQL refuses it, and one row would fail a
+     * whole batch of the JDBC sink) and no unpaired surrogate (no UTF-8 encoder can write it; the
+     * JDBC driver would silently write '?'). JSON can carry both as escapes.
+     */
+    private static void checkCharacters(ColumnSpec column, String text) throws DecodeException {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                throw new DecodeException(
+                        RejectCode.NUL_CHARACTER,
+                        "field "
+                                + column.name()
+                                + ": a NUL character (\\u0000), which PostgreSQL cannot store");
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new DecodeException(
+                            RejectCode.INVALID_TEXT,
+                            String.format(
+                                    "field %s: an unpaired surrogate \\u%04x is no character",
+                                    column.name(), (int) c));
+                }
+            }
+        }
     }
 
     // ---- numbers ---------------------------------------------------------------------------
@@ -280,6 +313,7 @@ final class ValueDecoder {
             return Integer.parseInt(scale.asText());
         } catch (NumberFormatException e) {
             throw new DecodeException(
+                    RejectCode.INVALID_CHANGE,
                     "field "
                             + column.name()
                             + ": schema parameter scale is not a number: "
@@ -309,6 +343,7 @@ final class ValueDecoder {
         long integerDigits = (long) decimal.precision() - decimal.scale();
         if (integerDigits > column.precision() - scale) {
             throw new DecodeException(
+                    RejectCode.OUT_OF_RANGE,
                     "field "
                             + column.name()
                             + ": "
@@ -322,6 +357,7 @@ final class ValueDecoder {
         BigDecimal rounded = decimal.setScale(scale, RoundingMode.HALF_UP);
         if (rounded.precision() > column.precision()) {
             throw new DecodeException(
+                    RejectCode.OUT_OF_RANGE,
                     "field "
                             + column.name()
                             + ": "
@@ -429,7 +465,9 @@ final class ValueDecoder {
                     throw wrongType;
                 }
                 // a local date-time names no point in time
-                throw new DecodeException(wrongType.getMessage() + " without time zone offset");
+                throw new DecodeException(
+                        RejectCode.WRONG_TYPE,
+                        wrongType.getMessage() + " without time zone offset");
             }
             instant =
                     OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
@@ -527,6 +565,7 @@ final class ValueDecoder {
 
     static DecodeException wrongType(ColumnSpec column, JsonNode value) {
         return new DecodeException(
+                RejectCode.WRONG_TYPE,
                 "field "
                         + column.name()
                         + ": expected "
@@ -537,6 +576,7 @@ final class ValueDecoder {
 
     private static DecodeException outOfRange(ColumnSpec column, String value) {
         return new DecodeException(
+                RejectCode.OUT_OF_RANGE,
                 "field "
                         + column.name()
                         + ": "

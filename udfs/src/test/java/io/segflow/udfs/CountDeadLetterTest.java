@@ -51,11 +51,16 @@ class CountDeadLetterTest {
                     }
                 });
 
-        assertThat(function.eval("web.events", "malformed JSON")).isEqualTo("malformed JSON");
-        assertThat(function.eval("web.events", "empty payload")).isEqualTo("empty payload");
-        assertThat(function.eval("crm.public.customers", "unknown Debezium op 'x'"))
-                .isEqualTo("unknown Debezium op 'x'");
-        assertThat(function.eval(null, "null payload")).isEqualTo("null payload");
+        assertThat(function.eval("web.events", "malformed_json: malformed JSON"))
+                .isEqualTo("malformed_json: malformed JSON");
+        assertThat(function.eval("web.events", "blank_id: visitor_id is empty"))
+                .isEqualTo("blank_id: visitor_id is empty");
+        assertThat(function.eval("crm.public.customers", "unknown_op: unknown Debezium op 'x'"))
+                .isEqualTo("unknown_op: unknown Debezium op 'x'");
+        assertThat(function.eval(null, "malformed_json: malformed JSON"))
+                .isEqualTo("malformed_json: malformed JSON");
+        assertThat(function.eval("web.events", "hand-written reason without a code"))
+                .isEqualTo("hand-written reason without a code");
         assertThat(function.eval("web.events", null)).isNull();
 
         assertThat(counters)
@@ -63,9 +68,16 @@ class CountDeadLetterTest {
                         "segflow.deadLettersTotal",
                         "segflow.topic.web.events.deadLetters",
                         "segflow.topic.crm.public.customers.deadLetters",
-                        "segflow.topic.unknown.deadLetters");
-        assertThat(counters.get("segflow.deadLettersTotal").getCount()).isEqualTo(4);
-        assertThat(counters.get("segflow.topic.web.events.deadLetters").getCount()).isEqualTo(2);
+                        "segflow.topic.unknown.deadLetters",
+                        "segflow.reason.malformed_json.deadLetters",
+                        "segflow.reason.blank_id.deadLetters",
+                        "segflow.reason.unknown_op.deadLetters",
+                        "segflow.reason.other.deadLetters");
+        assertThat(counters.get("segflow.reason.malformed_json.deadLetters").getCount())
+                .isEqualTo(2);
+        assertThat(counters.get("segflow.reason.other.deadLetters").getCount()).isEqualTo(1);
+        assertThat(counters.get("segflow.deadLettersTotal").getCount()).isEqualTo(5);
+        assertThat(counters.get("segflow.topic.web.events.deadLetters").getCount()).isEqualTo(3);
         assertThat(counters.get("segflow.topic.crm.public.customers.deadLetters").getCount())
                 .isEqualTo(1);
         assertThat(function.isDeterministic()).isFalse();

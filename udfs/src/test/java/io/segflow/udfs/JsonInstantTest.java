@@ -28,7 +28,7 @@ class JsonInstantTest {
 
     @Test
     void isNullForAnythingElse() {
-        assertThat(function.eval(null, "event_time")).isNull();
+        assertThat(function.eval((String) null, "event_time")).isNull();
         assertThat(function.eval("{\"event_time\":\"2026-11-20T10:15:30Z\"}", null)).isNull();
         assertThat(function.eval("", "event_time")).isNull();
         assertThat(function.eval("not json", "event_time")).isNull();

@@ -172,13 +172,14 @@ class SqlFunctionsTest {
 
         assertThat(rows.get(3).getField("op")).isEqualTo("x");
         assertThat(rows.get(3).getField("customer_id")).isNull();
-        assertThat(rows.get(3).getField("parse_error")).isEqualTo("unknown Debezium op 'x'");
+        assertThat(rows.get(3).getField("parse_error"))
+                .isEqualTo("unknown_op: unknown Debezium op 'x'");
         assertThat(rows.get(4).getField("op")).isEqualTo("c");
         assertThat(rows.get(4).getField("parse_error"))
-                .isEqualTo("field customer_id: expected BIGINT, found string \"abc\"");
+                .isEqualTo("wrong_type: field customer_id: expected BIGINT, found string \"abc\"");
         assertThat(rows.get(5).getField("op")).isNull();
         assertThat((String) rows.get(5).getField("parse_error"))
-                .startsWith("malformed JSON: Unexpected end-of-input");
+                .startsWith("malformed_json: malformed JSON: Unexpected end-of-input");
     }
 
     @Test
@@ -194,17 +195,27 @@ class SqlFunctionsTest {
                 .containsExactly(
                         Row.of(1, "e-1", "42", Instant.parse("2026-11-20T10:15:30.250Z"), null),
                         Row.of(2, "e-2", "v-1", Instant.parse("2025-11-20T10:15:30.250Z"), null),
-                        Row.of(3, null, null, null, "missing required field event_id"),
+                        Row.of(
+                                3,
+                                null,
+                                null,
+                                null,
+                                "missing_field: missing required field event_id"),
                         Row.of(
                                 4,
                                 null,
                                 null,
                                 null,
-                                "malformed JSON: Unrecognized token 'not': was expecting (JSON"
-                                    + " String, Number, Array, Object or token 'null', 'true' or"
-                                    + " 'false') at line 1, column 4"),
-                        Row.of(5, null, null, null, "empty payload"),
-                        Row.of(6, null, null, null, "null payload"));
+                                "malformed_json: malformed JSON: Unrecognized token 'not': was"
+                                        + " expecting (JSON String, Number, Array, Object or token"
+                                        + " 'null', 'true' or 'false') at line 1, column 4"),
+                        Row.of(5, null, null, null, "empty_payload: empty payload"),
+                        Row.of(
+                                6,
+                                null,
+                                null,
+                                null,
+                                "tombstone: null payload (a tombstone) where a record belongs"));
     }
 
     @Test
@@ -237,8 +248,9 @@ class SqlFunctionsTest {
                                         + "')) AS e"
                                         + " WHERE e.parse_error IS NOT NULL ORDER BY r.id"));
         assertThat(rows).extracting(row -> row.getField("id")).containsExactly(3, 4, 5, 6);
-        assertThat(rows.get(0).getField("reason")).isEqualTo("missing required field event_id");
-        assertThat(rows.get(2).getField("reason")).isEqualTo("empty payload");
+        assertThat(rows.get(0).getField("reason"))
+                .isEqualTo("missing_field: missing required field event_id");
+        assertThat(rows.get(2).getField("reason")).isEqualTo("empty_payload: empty payload");
     }
 
     @Test
