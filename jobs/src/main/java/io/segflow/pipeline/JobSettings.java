@@ -1,5 +1,6 @@
 package io.segflow.pipeline;
 
+import io.segflow.infra.JdbcUrls;
 import io.segflow.segments.TrainerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +99,7 @@ public final class JobSettings implements Cloneable {
         values.put("topic.dead-letter", deadLetterTopic);
         values.put("topic.segments", segmentsTopic);
         values.put("topic.models", modelsTopic);
-        values.put("jdbc.url", jdbcUrl);
+        values.put("jdbc.url", JdbcUrls.forSinks(jdbcUrl));
         values.put("jdbc.user", jdbcUser);
         values.put("jdbc.password", jdbcPassword);
         Duration flush = effectiveFlushInterval();

@@ -1,5 +1,6 @@
 package io.segflow.pipeline;
 
+import io.segflow.infra.GuardedJdbcTableFactory;
 import io.segflow.profile.FeatureSet;
 import io.segflow.profile.ProfileContract;
 import io.segflow.profile.ProfileContract.ViewColumn;
@@ -121,6 +122,10 @@ public final class SegflowPipeline {
                     Set<String> before = Set.of(tableEnv.listTables());
                     Set<String> viewsBefore = Set.of(tableEnv.listTemporaryViews());
                     tableEnv.executeSql(statement.text());
+                    List<String> created = new ArrayList<>(List.of(tableEnv.listTables()));
+                    created.removeAll(before);
+                    // before any INSERT resolves them: see GuardedJdbcSinkFunction for why
+                    GuardedJdbcTableFactory.guard(tableEnv, created);
                     if (boundedOffsets != null
                             && !before.containsAll(List.of(tableEnv.listTables()))) {
                         // before any statement reads the new table: INSERTs and views resolve it

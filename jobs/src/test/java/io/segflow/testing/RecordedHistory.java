@@ -33,17 +33,43 @@ public final class RecordedHistory {
     /** How much a history holds, by kind, for tests and benchmark reports. */
     public record Counts(long records, long customers, long deletedCustomers, long malformed) {}
 
-    private final KafkaProducer<String, String> producer;
+    /**
+     * A history recorded but not yet written, for tests that feed it in parts (a fault between
+     * them).
+     */
+    public record Recording(List<ProducerRecord<String, String>> records, Counts counts) {
+
+        /**
+         * Writes the records from index {@code from} (inclusive) to {@code to} (exclusive) and
+         * waits for the broker to acknowledge them.
+         */
+        public void write(KafkaProducer<String, String> producer, int from, int to) {
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            for (ProducerRecord<String, String> record : records.subList(from, to)) {
+                producer.send(
+                        record,
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failure.compareAndSet(null, error);
+                            }
+                        });
+            }
+            producer.flush();
+            if (failure.get() != null) {
+                throw new IllegalStateException("a history record was not written", failure.get());
+            }
+        }
+    }
+
     private final JobSettings topics;
     private final Random random;
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final List<ProducerRecord<String, String>> recorded = new ArrayList<>();
     private long lsn = 1_000;
     private long eventSeq;
     private long records;
     private long malformed;
 
-    private RecordedHistory(KafkaProducer<String, String> producer, JobSettings topics, long seed) {
-        this.producer = producer;
+    private RecordedHistory(JobSettings topics, long seed) {
         this.topics = topics;
         this.random = new Random(seed);
     }
@@ -59,14 +85,19 @@ public final class RecordedHistory {
             int customers,
             int sessionsPerCustomer,
             long seed) {
-        RecordedHistory history = new RecordedHistory(producer, topics, seed);
+        Recording recording = record(topics, customers, sessionsPerCustomer, seed);
+        recording.write(producer, 0, recording.records().size());
+        return recording.counts();
+    }
+
+    /** The history {@link #write} writes, in the order it writes it, not yet written. */
+    public static Recording record(
+            JobSettings topics, int customers, int sessionsPerCustomer, long seed) {
+        RecordedHistory history = new RecordedHistory(topics, seed);
         long deleted = history.writeAll(customers, sessionsPerCustomer);
-        producer.flush();
-        if (history.failure.get() != null) {
-            throw new IllegalStateException(
-                    "a history record was not written", history.failure.get());
-        }
-        return new Counts(history.records, customers, deleted, history.malformed);
+        return new Recording(
+                List.copyOf(history.recorded),
+                new Counts(history.records, customers, deleted, history.malformed));
     }
 
     /** Whether the history deletes this customer in the CRM (every 40th, from 3). */
@@ -302,12 +333,6 @@ public final class RecordedHistory {
 
     private void send(String topic, String key, String value) {
         records++;
-        producer.send(
-                new ProducerRecord<>(topic, key, value),
-                (metadata, error) -> {
-                    if (error != null) {
-                        failure.compareAndSet(null, error);
-                    }
-                });
+        recorded.add(new ProducerRecord<>(topic, key, value));
     }
 }
