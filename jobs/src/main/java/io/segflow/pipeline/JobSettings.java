@@ -593,6 +593,11 @@ public final class JobSettings implements Cloneable {
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>(placeholders());
+        // the query string may hold sslpassword, password, sslkey paths: never printed
+        shown.put(
+                "jdbc.url",
+                JdbcUrls.withoutParameters(jdbcUrl)
+                        + (jdbcUrl.contains("?") ? " (parameters not shown)" : ""));
         shown.put("jdbc.password", jdbcPassword.isEmpty() ? "(none)" : "(set)");
         if (stateDirectory != null) {
             shown.put("state-dir", stateDirectory);

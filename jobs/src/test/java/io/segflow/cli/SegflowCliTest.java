@@ -514,4 +514,16 @@ class SegflowCliTest {
                         .toString();
         assertThat(shown).contains("segflow_writer").doesNotContain("hunter2");
     }
+
+    @Test
+    void printedSettingsShowNoParameterOfTheDatabaseUrl() {
+        JobSettings settings =
+                JobSettings.defaults()
+                        .withJdbcUrl(
+                                "jdbc:postgresql://db:5432/crm?sslmode=verify-full&sslpassword=s3cret");
+        assertThat(settings.toString())
+                .contains("jdbc.url=jdbc:postgresql://db:5432/crm (parameters not shown)")
+                .doesNotContain("s3cret")
+                .doesNotContain("sslmode");
+    }
 }
