@@ -73,8 +73,8 @@ class SqlClientInitITCase {
                 // a record missing a required field: no columns, the reason for the dead letter
 
                 .contains(
-                        "row +I[c, 7, PL, null, 2026-11-20T08:00:00Z, missing required field"
-                                + " visitor_id]");
+                        "row +I[c, 7, PL, null, 2026-11-20T08:00:00Z, missing_field: missing"
+                                + " required field visitor_id]");
     }
 
     private static Path builtJar() throws Exception {
