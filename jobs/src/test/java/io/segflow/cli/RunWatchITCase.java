@@ -311,6 +311,8 @@ class RunWatchITCase extends SegflowITCaseBase {
         ProcessBuilder builder =
                 new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().put("SEGFLOW_JDBC_USER", "postgres");
+        builder.environment()
+                .put(PSEUDONYM_KEY_ENV, new String(TEST_PSEUDONYM_KEY, StandardCharsets.US_ASCII));
         builder.environment().putAll(environment);
         builder.redirectOutput(workDir.resolve(output).toFile());
         return builder.start();
