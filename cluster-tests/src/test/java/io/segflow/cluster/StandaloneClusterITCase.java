@@ -11,9 +11,7 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.PublishedModels;
 import io.segflow.testing.RecordedHistory;
-import io.segflow.testing.SegflowITCaseBase;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,6 +61,9 @@ class StandaloneClusterITCase {
     private static final String JDBC_PASSWORD = "cluster-it-secret-not-logged";
 
     private static final long FROZEN_MODEL = 1_770_000_000_000L;
+
+    /** The key of the external ids' pseudonyms in the JobManager, where `run` starts. */
+    private static final String PSEUDONYM_KEY = "cluster-it-pseudonym-key-0123456789abcdef";
 
     private static EmbeddedKafka kafka;
     private static EmbeddedPostgresDatabase postgres;
@@ -124,10 +125,8 @@ class StandaloneClusterITCase {
                                 EmbeddedPostgresDatabase.USER,
                                 "SEGFLOW_JDBC_PASSWORD",
                                 JDBC_PASSWORD,
-                                SegflowITCaseBase.PSEUDONYM_KEY_ENV,
-                                new String(
-                                        SegflowITCaseBase.TEST_PSEUDONYM_KEY,
-                                        StandardCharsets.US_ASCII)),
+                                "SEGFLOW_PSEUDONYM_KEY",
+                                PSEUDONYM_KEY),
                         2,
                         CLUSTER_START_TIMEOUT);
         PRINT_LOGS.cluster = cluster;
