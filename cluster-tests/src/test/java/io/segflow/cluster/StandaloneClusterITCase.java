@@ -463,19 +463,11 @@ class StandaloneClusterITCase {
     }
 
     private static Map<Long, Map<String, Object>> profiles() throws SQLException {
-        Map<Long, Map<String, Object>> rows = new TreeMap<>();
-        try (Connection connection = postgres.connect(database);
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT * FROM customer_profile")) {
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
-                }
-                rows.put(rs.getLong("customer_id"), row);
-            }
+        Map<Long, Map<String, Object>> byCustomer = new TreeMap<>();
+        for (Map<String, Object> row : rows(database, "SELECT * FROM customer_profile")) {
+            byCustomer.put((Long) row.get("customer_id"), row);
         }
-        return rows;
+        return byCustomer;
     }
 
     private static void awaitJobState(FlinkRestClient rest, String jobId, String expected)

@@ -8,6 +8,7 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.testing.FaultRun;
 import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
+import io.segflow.testing.TopicContents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ class BrokerRestartITCase extends SegflowITCaseBase {
             JobSettings uninterrupted = run.assertSameTablesAsAnUninterruptedRun(freshSettings());
 
             List<ConsumerRecord<String, String>> deadLetters =
-                    FaultRun.committedRecords(
+                    TopicContents.readCommitted(
                             broker.bootstrapServers(), settings.deadLetterTopic());
             assertThat(deadLetters)
                     .as("dead letters on the topic, each once")
@@ -76,20 +77,20 @@ class BrokerRestartITCase extends SegflowITCaseBase {
             assertThat(byKey(deadLetters))
                     .isEqualTo(
                             byKey(
-                                    FaultRun.committedRecords(
+                                    TopicContents.readCommitted(
                                             broker.bootstrapServers(),
                                             uninterrupted.deadLetterTopic())));
 
             Map<String, String> segments =
                     latestSegments(
-                            FaultRun.committedRecords(
+                            TopicContents.readCommitted(
                                     broker.bootstrapServers(), settings.segmentsTopic()));
             assertThat(segments)
                     .hasSize(FaultRun.CUSTOMERS - (int) history.counts().deletedCustomers());
             assertThat(segments)
                     .isEqualTo(
                             latestSegments(
-                                    FaultRun.committedRecords(
+                                    TopicContents.readCommitted(
                                             broker.bootstrapServers(),
                                             uninterrupted.segmentsTopic())));
         }
