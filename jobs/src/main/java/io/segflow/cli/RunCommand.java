@@ -36,6 +36,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
+    @Mixin KafkaClientOptions kafkaClient;
+
     @Option(
             names = "--bounded",
             description = "Stop at the Kafka offsets current at start instead of running forever.")
@@ -78,6 +80,7 @@ final class RunCommand implements Callable<Integer> {
                                 stream.applyTo(
                                         topics.applyTo(job.applyTo(JobSettings.defaults())))),
                         environment)
+                .withKafkaProperties(kafkaClient.properties(environment))
                 .withStateDirectory(stateDirectory)
                 .withBoundedMode(bounded ? "latest-offset" : "unbounded");
     }
@@ -169,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
         if (kept.isPresent()) {
             stops = kept.get();
         } else {
-            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
                 stops = offsets.latest(settings.topicsRead());
             }
             if (directory != null) {
@@ -186,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
      * flushed their results before it completed.
      */
     private static void endWhenCaughtUp(JobClient client, JobSettings settings) throws Exception {
-        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
             while (!offsets.committedUpTo(settings.consumerGroup(), settings.boundedOffsets())) {
                 if (client.getJobStatus().get().isGloballyTerminalState()) {
                     client.getJobExecutionResult().get(); // finished by itself, or failed: say so

@@ -1,5 +1,7 @@
 package io.segflow.pipeline;
 
+import io.segflow.infra.JdbcUrls;
+import io.segflow.infra.KafkaConnection;
 import io.segflow.segments.TrainerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -17,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class JobSettings implements Cloneable {
 
     private String kafkaBootstrapServers = "localhost:9092";
+    private Map<String, String> kafkaProperties = Map.of();
     private String jdbcUrl = "jdbc:postgresql://localhost:5432/postgres";
     private String jdbcUser = "postgres";
     private String jdbcPassword = "";
@@ -69,6 +73,14 @@ public final class JobSettings implements Cloneable {
         // a backfill reads everything the topics hold at its start, whatever else is configured
         values.put("kafka.startup-mode", backfill ? "earliest-offset" : startupMode);
         values.put("kafka.bounded-mode", backfill ? "latest-offset" : boundedMode);
+        // Kafka transactions commit when a checkpoint completes (or a backfill ends): without
+        // checkpoints a transactional sink would never show what it wrote
+        values.put(
+                "kafka.delivery-guarantee",
+                backfill || !checkpointInterval.isZero() ? "exactly-once" : "at-least-once");
+        // one job's transactions apart from any other job's: each has its own consumer group (a
+        // backfill's is the stream's with -backfill)
+        values.put("kafka.transactional-id-prefix", consumerGroup);
         values.put("topic.customers", customersTopic);
         values.put("topic.identities", identitiesTopic);
         values.put("topic.web-events", webEventsTopic);
@@ -100,6 +112,26 @@ public final class JobSettings implements Cloneable {
         JobSettings copy = copy();
         copy.kafkaBootstrapServers = value;
         return copy;
+    }
+
+    /**
+     * Kafka client properties (SASL, TLS, any client setting) for every Kafka client of the job:
+     * its SQL tables, admin clients and offset readers. They are not placeholders: secrets among
+     * them never reach the SQL text.
+     */
+    public Map<String, String> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    public JobSettings withKafkaProperties(Map<String, String> value) {
+        JobSettings copy = copy();
+        copy.kafkaProperties = value == null ? Map.of() : Map.copyOf(value);
+        return copy;
+    }
+
+    /** How segflow's own Kafka clients reach the cluster. */
+    public KafkaConnection kafkaConnection() {
+        return new KafkaConnection(kafkaBootstrapServers, kafkaProperties);
     }
 
     public String jdbcUrl() {
@@ -434,12 +466,20 @@ public final class JobSettings implements Cloneable {
     @Override
     public String toString() {
         Map<String, String> shown = new LinkedHashMap<>(placeholders());
+        // the URL's query string may carry sslpassword or password
+        shown.put("jdbc.url", JdbcUrls.withoutParameters(jdbcUrl));
         shown.put("jdbc.password", jdbcPassword.isEmpty() ? "(none)" : "(set)");
+        KafkaConnection.masked(kafkaProperties)
+                .forEach((key, value) -> shown.put("kafka.properties." + key, value));
         if (stateDirectory != null) {
             shown.put("state-dir", stateDirectory);
         }
         shown.put("mini-batch-latency", miniBatchLatency.toMillis() + " ms");
-        flinkConfiguration.forEach((key, value) -> shown.put("flink:" + key, value));
+        flinkConfiguration.forEach(
+                (key, value) ->
+                        shown.put(
+                                "flink:" + key,
+                                GlobalConfiguration.isSensitive(key) ? "(set)" : value));
         return shown.toString();
     }
 }
