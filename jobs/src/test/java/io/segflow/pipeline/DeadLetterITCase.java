@@ -258,6 +258,8 @@ class DeadLetterITCase extends SegflowITCaseBase {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-check");
+        // the topic is written in transactions: what a reader sees once they commit, each once
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(
@@ -269,6 +271,8 @@ class DeadLetterITCase extends SegflowITCaseBase {
             while (records.size() < EXPECTED.size() && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
+            // and nothing more: a record written twice would show up now
+            consumer.poll(Duration.ofSeconds(2)).forEach(records::add);
         }
         assertThat(records).hasSize(EXPECTED.size());
         assertThat(records)
