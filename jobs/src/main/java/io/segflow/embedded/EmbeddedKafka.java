@@ -26,6 +26,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final int CLOSE_WAIT_SECONDS = 50;
 
+    /** The super user of {@link #startWithSaslPlain()}, as the test kit's JAAS file has it. */
+    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
+
+    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+
     private final KafkaClusterTestKit cluster;
 
     /** What a client needs besides the servers: nothing, or the SASL login of a secured broker. */
@@ -66,9 +71,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka startWithSaslPlain() throws Exception {
         return start(SecurityProtocol.SASL_PLAINTEXT, saslPlainClient(SASL_USER, SASL_PASSWORD));
     }
-
-    public static final String SASL_USER = JaasUtils.KAFKA_PLAIN_ADMIN;
-    public static final String SASL_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
 
     /** The client properties of a SASL/PLAIN login over SASL_PLAINTEXT. */
     public static Map<String, String> saslPlainClient(String user, String password) {
