@@ -3,6 +3,10 @@
 -- instead of stopping the job or vanishing (what a JSON format would do). BYTES, not STRING:
 -- the raw format would decode text itself and silently replace bytes that are not UTF-8.
 -- ${...} placeholders are filled from the job's configuration (see `segflow run --help`).
+-- Every Kafka table also gets the configured Kafka client properties (SASL, TLS, ...: the
+-- --kafka-properties file and SEGFLOW_KAFKA_PROPERTY_* variables) as its properties.* options.
+-- They read with read_committed: a producer that writes in transactions (Debezium with
+-- exactly.once.support) is read only once a transaction commits, and never what it aborted.
 
 -- CRM customers: Debezium change events of the PostgreSQL table public.customers.
 CREATE TABLE crm_customers_raw (
@@ -18,6 +22,7 @@ CREATE TABLE crm_customers_raw (
   'properties.group.id' = '${kafka.group-id}',
   'scan.startup.mode' = '${kafka.startup-mode}',
   'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'properties.isolation.level' = 'read_committed',
   'format' = 'raw'
 );
 
@@ -36,6 +41,7 @@ CREATE TABLE crm_identities_raw (
   'properties.group.id' = '${kafka.group-id}',
   'scan.startup.mode' = '${kafka.startup-mode}',
   'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'properties.isolation.level' = 'read_committed',
   'format' = 'raw'
 );
 
@@ -57,6 +63,7 @@ CREATE TABLE web_events_raw (
   'properties.group.id' = '${kafka.group-id}',
   'scan.startup.mode' = '${kafka.startup-mode}',
   'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'properties.isolation.level' = 'read_committed',
   'format' = 'raw'
 );
 
@@ -74,5 +81,6 @@ CREATE TABLE product_events_raw (
   'properties.group.id' = '${kafka.group-id}',
   'scan.startup.mode' = '${kafka.startup-mode}',
   'scan.bounded.mode' = '${kafka.bounded-mode}',
+  'properties.isolation.level' = 'read_committed',
   'format' = 'raw'
 );

@@ -56,6 +56,15 @@ CREATE TABLE dead_letter_sink (
 );
 
 -- Rejected input records on Kafka, keyed by id, for alerting and reprocessing.
+-- Written exactly once: in Kafka transactions committed when a checkpoint completes (or when a
+-- backfill ends), so a reader with isolation.level=read_committed sees each record once, a
+-- checkpoint interval after it was written; a restarted job aborts what it had not committed.
+-- The transactional ids start with the consumer group (one job's, apart from any other's).
+-- POOLING reuses a few transactional ids instead of one per checkpoint (the connector's default
+-- keeps each for the broker's transactional.id.expiration.ms, 7 days); it needs Kafka 3.0+ and
+-- read access to the topic. transaction.timeout.ms is the broker's default
+-- transaction.max.timeout.ms (15 minutes; Flink's own default of 1 hour is refused by such a
+-- broker): a job down longer than that after a checkpoint loses that checkpoint's records here.
 CREATE TABLE dead_letter_topic (
   id STRING NOT NULL,
   source_topic STRING,
@@ -68,16 +77,14 @@ CREATE TABLE dead_letter_topic (
   'connector' = 'kafka',
   'topic' = '${topic.dead-letter}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'sink.delivery-guarantee' = '${kafka.delivery-guarantee}',
+  'sink.transactional-id-prefix' = '${kafka.transactional-id-prefix}.dead-letters',
+  'sink.transaction-naming-strategy' = 'POOLING',
+  'properties.transaction.timeout.ms' = '900000',
   'key.format' = 'raw',
   'key.fields' = 'id',
   'value.format' = 'json',
-  'value.json.timestamp-format.standard' = 'ISO-8601',
-  -- exactly once for read_committed readers: a Kafka transaction per checkpoint (at least once
-  -- when checkpoints are off, as nothing would commit the transactions); the broker's
-  -- transaction.max.timeout.ms (15 min by default) bounds the transaction timeout
-  'sink.delivery-guarantee' = '${kafka.delivery-guarantee}',
-  'sink.transactional-id-prefix' = '${kafka.group-id}.dead-letters',
-  'properties.transaction.timeout.ms' = '900000'
+  'value.json.timestamp-format.standard' = 'ISO-8601'
 );
 
 -- Filled by the segmentation operators (jobs/.../segments/SegmentationStage.java) from the
@@ -102,18 +109,18 @@ CREATE TABLE customer_segment_sink (
 );
 
 -- The same assignments on Kafka for activation tools, keyed by customer_id (a deletion is a
--- tombstone).
+-- tombstone). Exactly once, in transactions, as dead_letter_topic above: read it with
+-- isolation.level=read_committed.
 CREATE TABLE segment_assignments_topic WITH (
   'connector' = 'upsert-kafka',
   'topic' = '${topic.segments}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
-  'key.format' = 'json',
-  'value.format' = 'json',
-  -- transactional like the dead letters: a replay after a failure adds nothing a
-  -- read_committed reader sees
   'sink.delivery-guarantee' = '${kafka.delivery-guarantee}',
-  'sink.transactional-id-prefix' = '${kafka.group-id}.segments',
-  'properties.transaction.timeout.ms' = '900000'
+  'sink.transactional-id-prefix' = '${kafka.transactional-id-prefix}.segments',
+  'sink.transaction-naming-strategy' = 'POOLING',
+  'properties.transaction.timeout.ms' = '900000',
+  'key.format' = 'json',
+  'value.format' = 'json'
 ) LIKE customer_segment_sink (EXCLUDING OPTIONS);
 
 -- Every model version the streaming trainer publishes (the model registry).
@@ -142,6 +149,10 @@ CREATE TABLE segment_model_sink (
 -- The channel that models trained elsewhere (segflow retrain) reach the running job by: the
 -- job reads every version published here, re-scores its customers with it and its trainer
 -- continues from it. segment_model stays the registry; this topic only carries the news.
+-- Written by retrain and insight, one message a version, at least once (the producer is
+-- idempotent, so a retried send is not doubled): a version read twice is the same version, which
+-- the job already uses, so a replay converges. Not in transactions: a retrain has no checkpoint to
+-- bind one to, and its message must reach running jobs at once.
 CREATE TABLE segment_model_topic (
   -- one model version as JSON, the columns of segment_model by name; read as text so that a
   -- message the job cannot use is logged and skipped instead of failing the job
@@ -153,6 +164,7 @@ CREATE TABLE segment_model_topic (
   'properties.group.id' = '${kafka.group-id}',
   -- always from the start: a job started after a retrain picks up the newest model
   'scan.startup.mode' = 'earliest-offset',
+  'properties.isolation.level' = 'read_committed',
   'scan.bounded.mode' = '${kafka.bounded-mode}',
   'format' = 'raw'
 );

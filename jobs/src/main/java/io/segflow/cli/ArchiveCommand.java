@@ -31,6 +31,8 @@ final class ArchiveCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers.")
     String kafka;
 
+    @Mixin KafkaClientOptions kafkaClient;
+
     @Option(
             names = "--to",
             required = true,
@@ -54,6 +56,7 @@ final class ArchiveCommand implements Callable<Integer> {
         JobSettings settings =
                 topics.applyTo(job.applyTo(JobSettings.defaults()))
                         .withKafkaBootstrapServers(kafka)
+                        .withKafkaProperties(kafkaClient.properties(System.getenv()))
                         .withConsumerGroup(topics.groupId + "-archive");
         Path archive = directory.toAbsolutePath();
         JobClient client =

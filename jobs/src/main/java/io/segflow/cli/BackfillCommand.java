@@ -53,6 +53,8 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
+    @Mixin KafkaClientOptions kafkaClient;
+
     @Option(
             names = "--backfill-group-id",
             paramLabel = "GROUP",
@@ -95,6 +97,7 @@ final class BackfillCommand implements Callable<Integer> {
                                                 topics.applyTo(
                                                         job.applyTo(JobSettings.defaults())))),
                                 environment)
+                        .withKafkaProperties(kafkaClient.properties(environment))
                         .withConsumerGroup(
                                 backfillGroupId != null
                                         ? backfillGroupId
@@ -137,7 +140,7 @@ final class BackfillCommand implements Callable<Integer> {
         if (settings.archiveDirectory() != null) {
             total = ArchiveSources.records(settings.archiveDirectory());
         } else {
-            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
                 // taken right after the sources fixed their end offsets: records written since
                 // count
                 // in neither

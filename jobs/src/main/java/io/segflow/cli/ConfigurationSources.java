@@ -1,5 +1,7 @@
 package io.segflow.cli;
 
+import io.segflow.infra.JdbcUrls;
+import io.segflow.infra.KafkaConnection;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -29,13 +32,20 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
     static final String ENV_PREFIX = "SEGFLOW_";
     static final String CONFIG_ENV = "SEGFLOW_CONFIG";
     static final String CONFIG_OPTION = "--config";
+    private static final String JDBC_URL_KEY = "jdbc-url";
+    private static final String JDBC_SECRET_ADVICE =
+            "give the database password in SEGFLOW_JDBC_PASSWORD, and a URL with sslpassword in"
+                    + " the environment (SEGFLOW_JDBC_URL), never on the command line or in a"
+                    + " file of options";
 
     static final String HELP_FOOTER =
             "%nEvery option can also come from the environment (--sql-dir is SEGFLOW_SQL_DIR) or"
                 + " from a properties file given with --config FILE or SEGFLOW_CONFIG"
                 + " (sql-dir=/etc/segflow/sql). A flag wins over the environment, the environment"
                 + " over the file. The database password only ever comes from"
-                + " SEGFLOW_JDBC_PASSWORD.";
+                + " SEGFLOW_JDBC_PASSWORD; Kafka client properties from kafka-property.NAME=value"
+                + " in the file, --kafka-properties FILE or SEGFLOW_KAFKA_PROPERTY_NAME (secrets"
+                + " only from the last two).";
 
     private final Map<String, String> environment;
     private final Properties file;
@@ -52,6 +62,7 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
      * SEGFLOW_CONFIG.
      */
     static ConfigurationSources forInvocation(String[] args, Map<String, String> environment) {
+        refuseSecretsInArguments(args);
         Path fileName = configFileArgument(args);
         if (fileName == null
                 && environment.get(CONFIG_ENV) != null
@@ -60,6 +71,38 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         }
         return new ConfigurationSources(
                 environment, fileName == null ? new Properties() : read(fileName), fileName);
+    }
+
+    /**
+     * Refuses a JDBC URL with a password in it on the command line, where shell histories and
+     * process lists keep it.
+     */
+    private static void refuseSecretsInArguments(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String url = null;
+            if (args[i].equals("--" + JDBC_URL_KEY) && i + 1 < args.length) {
+                url = args[i + 1];
+            } else if (args[i].startsWith("--" + JDBC_URL_KEY + "=")) {
+                url = args[i].substring(JDBC_URL_KEY.length() + 3);
+            }
+            if (url != null && JdbcUrls.carriesSecret(url)) {
+                throw new ConfigurationException(
+                        "--jdbc-url carries a password: " + JDBC_SECRET_ADVICE);
+            }
+        }
+    }
+
+    /** The configuration file's Kafka client properties (kafka-property.NAME=value). */
+    Map<String, String> kafkaProperties() {
+        Map<String, String> properties = new TreeMap<>();
+        for (String key : file.stringPropertyNames()) {
+            if (key.startsWith(KafkaClientOptions.FILE_PREFIX)) {
+                properties.put(
+                        key.substring(KafkaClientOptions.FILE_PREFIX.length()),
+                        file.getProperty(key).trim());
+            }
+        }
+        return properties;
     }
 
     private static Path configFileArgument(String[] args) {
@@ -86,15 +129,30 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
                     "cannot read configuration file " + fileName + ": " + e.getMessage());
         }
         for (String key : properties.stringPropertyNames()) {
-            if (key.toLowerCase().contains("password") || key.toLowerCase().contains("secret")) {
+            boolean kafkaSecret =
+                    key.startsWith(KafkaClientOptions.FILE_PREFIX)
+                            && KafkaConnection.isSecret(
+                                    key.substring(KafkaClientOptions.FILE_PREFIX.length()));
+            if (kafkaSecret
+                    || key.toLowerCase().contains("password")
+                    || key.toLowerCase().contains("secret")) {
                 throw new ConfigurationException(
                         "configuration file "
                                 + fileName
                                 + " holds '"
                                 + key
                                 + "': secrets are read only from the environment"
-                                + " (SEGFLOW_JDBC_PASSWORD)");
+                                + " (SEGFLOW_JDBC_PASSWORD, SEGFLOW_KAFKA_PROPERTY_<NAME>) or"
+                                + " from a Kafka client properties file (--kafka-properties)");
             }
+        }
+        String url = properties.getProperty(JDBC_URL_KEY);
+        if (url != null && JdbcUrls.carriesSecret(url)) {
+            throw new ConfigurationException(
+                    "configuration file "
+                            + fileName
+                            + " holds a JDBC URL with a password in it: "
+                            + JDBC_SECRET_ADVICE);
         }
         return properties;
     }
@@ -112,6 +170,7 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         collectKeys(root, known);
         Set<String> unknown = new TreeSet<>(file.stringPropertyNames());
         unknown.removeAll(known);
+        unknown.removeIf(key -> key.startsWith(KafkaClientOptions.FILE_PREFIX));
         if (!unknown.isEmpty()) {
             throw new ConfigurationException(
                     "configuration file "

@@ -55,6 +55,8 @@ final class InsightCommand implements Callable<Integer> {
                             + " the version it has.")
     String kafka;
 
+    @Mixin KafkaClientOptions kafkaClient;
+
     @Option(
             names = "--folds",
             description = "Stratified cross-validation folds. Default: ${DEFAULT-VALUE}.")
@@ -125,7 +127,9 @@ final class InsightCommand implements Callable<Integer> {
         JobSettings settings =
                 database.applyTo(job.applyTo(JobSettings.defaults()), System.getenv());
         if (kafka != null) {
-            settings = settings.withKafkaBootstrapServers(kafka);
+            settings =
+                    settings.withKafkaBootstrapServers(kafka)
+                            .withKafkaProperties(kafkaClient.properties(System.getenv()));
         }
         InsightRun.Settings insight = insightSettings();
         PrintWriter out = spec.commandLine().getOut();

@@ -34,6 +34,8 @@ final class RetrainCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
+    @Mixin KafkaClientOptions kafkaClient;
+
     @Option(
             names = "--k-range",
             paramLabel = "MIN..MAX",
@@ -88,7 +90,9 @@ final class RetrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobSettings settings =
-                addresses.applyTo(job.applyTo(JobSettings.defaults()), System.getenv());
+                addresses
+                        .applyTo(job.applyTo(JobSettings.defaults()), System.getenv())
+                        .withKafkaProperties(kafkaClient.properties(System.getenv()));
         Retrainer.Settings fit = fitSettings();
         PrintWriter out = spec.commandLine().getOut();
         out.println(

@@ -60,6 +60,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin Addresses addresses;
 
+    @Mixin KafkaClientOptions kafkaClient;
+
     @Option(
             names = "--bounded",
             description = "Stop at the Kafka offsets current at start instead of running forever.")
@@ -117,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
                                                 topics.applyTo(
                                                         job.applyTo(JobSettings.defaults())))),
                                 environment)
+                        .withKafkaProperties(kafkaClient.properties(environment))
                         .withStateDirectory(stateDirectory)
                         .withMaxRestartsWithoutCheckpoint(maxRestartsWithoutCheckpoint)
                         .withBoundedMode(bounded ? "latest-offset" : "unbounded"),
@@ -205,7 +208,7 @@ final class RunCommand implements Callable<Integer> {
         JobWatch watch = new JobWatch(rest, client.getJobID());
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         try (TopicOffsets offsets =
-                endWhenCaughtUp ? new TopicOffsets(settings.kafkaBootstrapServers()) : null) {
+                endWhenCaughtUp ? new TopicOffsets(settings.kafkaConnection()) : null) {
             while (true) {
                 try {
                     result.get(1, TimeUnit.SECONDS);
@@ -317,7 +320,7 @@ final class RunCommand implements Callable<Integer> {
         if (kept.isPresent()) {
             stops = kept.get();
         } else {
-            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
+            try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
                 stops = offsets.latest(settings.topicsRead());
             }
             if (directory != null) {

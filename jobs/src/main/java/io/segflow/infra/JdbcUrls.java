@@ -2,6 +2,7 @@ package io.segflow.infra;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** JDBC URLs as they may be shown to people, and as the job's sinks use them. */
 public final class JdbcUrls {
@@ -18,6 +19,24 @@ public final class JdbcUrls {
     public static final Duration SINK_SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     private JdbcUrls() {}
+
+    /**
+     * Whether the URL's query string carries a password (password, sslpassword): such a URL is a
+     * secret itself.
+     */
+    public static boolean carriesSecret(String url) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return false;
+        }
+        for (String parameter : url.substring(query + 1).split("&")) {
+            String name = parameter.split("=", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (name.contains("password")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** The URL for messages: its query string may carry a password. */
     public static String withoutParameters(String url) {

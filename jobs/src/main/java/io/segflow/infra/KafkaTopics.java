@@ -2,8 +2,8 @@ package io.segflow.infra;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,13 +64,13 @@ public final class KafkaTopics {
     }
 
     public static void ensure(String bootstrapServers, List<String> topics, int partitions) {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                30_000))) {
+        ensure(KafkaConnection.plain(bootstrapServers), topics, partitions);
+    }
+
+    public static void ensure(KafkaConnection kafka, List<String> topics, int partitions) {
+        Properties props = kafka.clientProperties();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : topics) {
@@ -96,11 +96,11 @@ public final class KafkaTopics {
         } catch (Exception e) {
             throw new IllegalStateException(
                     "Cannot reach Kafka at "
-                            + bootstrapServers
+                            + kafka.describe()
                             + " to check topics "
                             + topics
                             + ": "
-                            + e.getMessage(),
+                            + KafkaConnection.explain(e),
                     e);
         }
     }

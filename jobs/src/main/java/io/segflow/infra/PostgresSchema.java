@@ -120,7 +120,11 @@ public final class PostgresSchema {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "Cannot prepare the segflow tables in " + url + ": " + e.getMessage(), e);
+                    "Cannot prepare the segflow tables in "
+                            + JdbcUrls.withoutParameters(url)
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

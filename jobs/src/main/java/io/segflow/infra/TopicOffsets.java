@@ -29,13 +29,20 @@ public final class TopicOffsets implements AutoCloseable {
     private final long timeoutSeconds;
 
     public TopicOffsets(String bootstrapServers) {
-        this(bootstrapServers, Duration.ofSeconds(30));
+        this(KafkaConnection.plain(bootstrapServers));
+    }
+
+    public TopicOffsets(KafkaConnection kafka) {
+        this(kafka, Duration.ofSeconds(30));
     }
 
     /** Offsets with a limit on each request, for a caller that asks again soon (a live view). */
     public TopicOffsets(String bootstrapServers, Duration timeout) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(KafkaConnection.plain(bootstrapServers), timeout);
+    }
+
+    public TopicOffsets(KafkaConnection kafka, Duration timeout) {
+        Properties props = kafka.clientProperties();
         props.put(
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));

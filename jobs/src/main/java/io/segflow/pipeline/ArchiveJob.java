@@ -37,9 +37,7 @@ public final class ArchiveJob {
         tableEnv.getConfig().set(PipelineOptions.NAME, JOB_NAME);
         SegflowPipeline pipeline =
                 SegflowPipeline.create(
-                        tableEnv,
-                        SqlScripts.locate(settings.sqlDirectory()),
-                        settings.placeholders());
+                        tableEnv, SqlScripts.locate(settings.sqlDirectory()), settings);
         StatementSet export = tableEnv.createStatementSet();
         for (String table : pipeline.inputTables()) {
             List<String> columns = ArchiveSources.storedColumns(tableEnv, table);

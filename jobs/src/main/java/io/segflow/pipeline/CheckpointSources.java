@@ -1,5 +1,6 @@
 package io.segflow.pipeline;
 
+import io.segflow.infra.KafkaConnection;
 import io.segflow.infra.TopicOffsets;
 import java.io.IOException;
 import java.io.Reader;
@@ -48,18 +49,19 @@ public record CheckpointSources(
 
     /** What the broker holds now of the topics a run of these settings reads. */
     public static CheckpointSources current(JobSettings settings) throws Exception {
-        return read(settings.kafkaBootstrapServers(), settings.topicsRead());
+        return read(settings.kafkaConnection(), settings.topicsRead());
     }
 
-    static CheckpointSources read(String bootstrapServers, Collection<String> topics)
+    static CheckpointSources read(KafkaConnection connection, Collection<String> topics)
             throws Exception {
-        try (TopicOffsets kafka = new TopicOffsets(bootstrapServers)) {
+        try (TopicOffsets kafka = new TopicOffsets(connection)) {
             Map<String, TopicOffsets.Topic> described = new TreeMap<>();
             Map<String, TopicOffsets.Topic> existing = kafka.describe(topics);
             for (String topic : topics) {
                 described.put(topic, existing.getOrDefault(topic, MISSING));
             }
-            return new CheckpointSources(bootstrapServers, kafka.clusterId(), described);
+            return new CheckpointSources(
+                    connection.bootstrapServers(), kafka.clusterId(), described);
         }
     }
 

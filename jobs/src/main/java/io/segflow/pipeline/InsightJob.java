@@ -71,8 +71,7 @@ public final class InsightJob {
         // bounded reads (JDBC scans) and writes: the job ends by itself, as RetrainJob's does
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
-        SegflowPipeline pipeline =
-                SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings);
         FeatureSet features = pipeline.features();
         PostgresSchema.apply(
                 settings.jdbcUrl(),
@@ -181,8 +180,7 @@ public final class InsightJob {
     private void announce(StreamTableEnvironment tableEnv, InsightRun.Result result)
             throws Exception {
         if (settings.createTopics()) {
-            KafkaTopics.ensure(
-                    settings.kafkaBootstrapServers(), List.of(settings.modelsTopic()), 1);
+            KafkaTopics.ensure(settings.kafkaConnection(), List.of(settings.modelsTopic()), 1);
         }
         PropensityRecord.Announcement announcement =
                 new PropensityRecord.Announcement(

@@ -1,6 +1,7 @@
 package io.segflow.pipeline;
 
 import io.segflow.infra.JdbcUrls;
+import io.segflow.infra.KafkaConnection;
 import io.segflow.segments.TrainerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -21,6 +23,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class JobSettings implements Cloneable {
 
     private String kafkaBootstrapServers = "localhost:9092";
+    private Map<String, String> kafkaProperties = Map.of();
     private String jdbcUrl = "jdbc:postgresql://localhost:5432/postgres";
     private String jdbcUser = "postgres";
     private String jdbcPassword = "";
@@ -92,6 +95,14 @@ public final class JobSettings implements Cloneable {
         // a backfill reads everything the topics hold at its start, whatever else is configured
         values.put("kafka.startup-mode", backfill ? "earliest-offset" : startupMode);
         values.put("kafka.bounded-mode", backfill ? "latest-offset" : boundedMode);
+        // Kafka transactions commit when a checkpoint completes (or a backfill ends): without
+        // checkpoints a transactional sink would never show what it wrote
+        values.put(
+                "kafka.delivery-guarantee",
+                backfill || !checkpointInterval.isZero() ? "exactly-once" : "at-least-once");
+        // one job's transactions apart from any other job's: each has its own consumer group (a
+        // backfill's is the stream's with -backfill)
+        values.put("kafka.transactional-id-prefix", consumerGroup);
         values.put("topic.customers", customersTopic);
         values.put("topic.identities", identitiesTopic);
         values.put("topic.web-events", webEventsTopic);
@@ -111,11 +122,6 @@ public final class JobSettings implements Cloneable {
         values.put("events.earliest-time", earliestEventTime.toString());
         values.put("input.max-time-ahead", maxTimeAhead.toString());
         values.put("identity.blocked-ids", String.join(",", blockedIds));
-        // Kafka transactions commit at checkpoints (a backfill's at its end): without checkpoints
-        // they would never commit
-        values.put(
-                "kafka.delivery-guarantee",
-                backfill || !checkpointInterval.isZero() ? "exactly-once" : "at-least-once");
         return values;
     }
 
@@ -132,6 +138,26 @@ public final class JobSettings implements Cloneable {
         JobSettings copy = copy();
         copy.kafkaBootstrapServers = value;
         return copy;
+    }
+
+    /**
+     * Kafka client properties (SASL, TLS, any client setting) for every Kafka client of the job:
+     * its SQL tables, admin clients and offset readers. They are not placeholders: secrets among
+     * them never reach the SQL text.
+     */
+    public Map<String, String> kafkaProperties() {
+        return kafkaProperties;
+    }
+
+    public JobSettings withKafkaProperties(Map<String, String> value) {
+        JobSettings copy = copy();
+        copy.kafkaProperties = value == null ? Map.of() : Map.copyOf(value);
+        return copy;
+    }
+
+    /** How segflow's own Kafka clients reach the cluster. */
+    public KafkaConnection kafkaConnection() {
+        return new KafkaConnection(kafkaBootstrapServers, kafkaProperties);
     }
 
     public String jdbcUrl() {
@@ -599,6 +625,8 @@ public final class JobSettings implements Cloneable {
                 JdbcUrls.withoutParameters(jdbcUrl)
                         + (jdbcUrl.contains("?") ? " (parameters not shown)" : ""));
         shown.put("jdbc.password", jdbcPassword.isEmpty() ? "(none)" : "(set)");
+        KafkaConnection.masked(kafkaProperties)
+                .forEach((key, value) -> shown.put("kafka.properties." + key, value));
         if (stateDirectory != null) {
             shown.put("state-dir", stateDirectory);
         }
@@ -608,7 +636,11 @@ public final class JobSettings implements Cloneable {
                 pseudonymKey != null
                         ? "(set)"
                         : pseudonymisationOff ? "OFF: raw external ids" : "(none)");
-        flinkConfiguration.forEach((key, value) -> shown.put("flink:" + key, value));
+        flinkConfiguration.forEach(
+                (key, value) ->
+                        shown.put(
+                                "flink:" + key,
+                                GlobalConfiguration.isSensitive(key) ? "(set)" : value));
         return shown.toString();
     }
 }

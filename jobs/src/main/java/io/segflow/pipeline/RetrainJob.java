@@ -46,8 +46,7 @@ public final class RetrainJob {
         // streaming SQL (rowtime attributes, unbounded Kafka tables) that this run only declares.
         StreamTableEnvironment tableEnv = StreamTableEnvironment.create(env);
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
-        SegflowPipeline pipeline =
-                SegflowPipeline.create(tableEnv, scripts, settings.placeholders());
+        SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings);
         List<String> features = pipeline.features().names();
         // the same tables and topic the streaming job creates; a retrain may come first
         PostgresSchema.apply(
@@ -56,8 +55,7 @@ public final class RetrainJob {
                 settings.jdbcPassword(),
                 pipeline.schemaOf(SegflowPipeline.PROFILE_SINK));
         if (settings.createTopics()) {
-            KafkaTopics.ensure(
-                    settings.kafkaBootstrapServers(), List.of(settings.modelsTopic()), 1);
+            KafkaTopics.ensure(settings.kafkaConnection(), List.of(settings.modelsTopic()), 1);
         }
 
         double[][] profiles = snapshot(tableEnv, features);

@@ -73,7 +73,8 @@ public final class SegflowJob {
                         scripts,
                         settings.placeholders(),
                         settings.archiveDirectory(),
-                        settings.boundedOffsets());
+                        settings.boundedOffsets(),
+                        settings.kafkaProperties());
         SegmentModel warmStart =
                 settings.warmStartVersion() == null
                         ? null
@@ -168,7 +169,7 @@ public final class SegflowJob {
             topics.add(settings.segmentsTopic());
             topics.add(settings.modelsTopic());
             KafkaTopics.ensure(
-                    settings.kafkaBootstrapServers(), topics, settings.createdTopicPartitions());
+                    settings.kafkaConnection(), topics, settings.createdTopicPartitions());
         }
     }
 

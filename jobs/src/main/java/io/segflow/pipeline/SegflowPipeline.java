@@ -11,6 +11,7 @@ import io.segflow.sql.SqlScripts;
 import io.segflow.sql.SqlStatement;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.TableConfigOptions;
 import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ObjectIdentifier;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
@@ -110,10 +112,32 @@ public final class SegflowPipeline {
             Map<String, String> values,
             Path archive,
             Map<TopicPartition, Long> boundedOffsets) {
+        return create(tableEnv, scripts, values, archive, boundedOffsets, Map.of());
+    }
+
+    /** The SQL with the settings' placeholders and Kafka client properties, read from Kafka. */
+    public static SegflowPipeline create(
+            StreamTableEnvironment tableEnv, SqlScripts scripts, JobSettings settings) {
+        return create(
+                tableEnv, scripts, settings.placeholders(), null, null, settings.kafkaProperties());
+    }
+
+    /**
+     * @param kafkaProperties Kafka client properties every Kafka table gets (see {@link
+     *     KafkaTableProperties})
+     */
+    public static SegflowPipeline create(
+            StreamTableEnvironment tableEnv,
+            SqlScripts scripts,
+            Map<String, String> values,
+            Path archive,
+            Map<TopicPartition, Long> boundedOffsets,
+            Map<String, String> kafkaProperties) {
         // "days" in the features are UTC calendar days, wherever the job runs
         tableEnv.getConfig().set(TableConfigOptions.LOCAL_TIME_ZONE, "UTC");
         StreamStatementSet inserts = tableEnv.createStatementSet();
         List<String> inputTables = new ArrayList<>();
+        Set<ObjectIdentifier> configuredKafkaTables = new HashSet<>();
         for (SqlStatement statement : scripts.statements(values)) {
             try {
                 if (statement.isInsert()) {
@@ -126,6 +150,7 @@ public final class SegflowPipeline {
                     created.removeAll(before);
                     // before any INSERT resolves them: see GuardedJdbcSinkFunction for why
                     GuardedJdbcTableFactory.guard(tableEnv, created);
+                    KafkaTableProperties.apply(tableEnv, kafkaProperties, configuredKafkaTables);
                     if (boundedOffsets != null
                             && !before.containsAll(List.of(tableEnv.listTables()))) {
                         // before any statement reads the new table: INSERTs and views resolve it

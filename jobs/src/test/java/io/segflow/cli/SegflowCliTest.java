@@ -526,4 +526,129 @@ class SegflowCliTest {
                 .doesNotContain("s3cret")
                 .doesNotContain("sslmode");
     }
+
+    @Test
+    void kafkaClientPropertiesComeFromTheConfigFileTheirOwnFileAndTheEnvironment(@TempDir Path dir)
+            throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(
+                config,
+                "kafka-property.security.protocol=SASL_PLAINTEXT\n"
+                        + "kafka-property.sasl.mechanism=PLAIN\n"
+                        + "kafka-property.client.id=from-config\n");
+        Path client = dir.resolve("client.properties");
+        Files.writeString(
+                client,
+                "security.protocol=SASL_SSL\n"
+                        + "ssl.truststore.location=/etc/kafka/truststore.p12\n"
+                        + "ssl.truststore.password=trust-me\n");
+        RunCommand run =
+                parseRun(
+                        Map.of(),
+                        "run",
+                        "--config",
+                        config.toString(),
+                        "--kafka",
+                        "k:9093",
+                        "--jdbc-url",
+                        "jdbc:postgresql://db/crm",
+                        "--kafka-properties",
+                        client.toString());
+        JobSettings settings =
+                run.settings(
+                        Map.of(
+                                "SEGFLOW_KAFKA_PROPERTY_SASL_JAAS_CONFIG",
+                                "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                        + " username=\"segflow\" password=\"s3cret-from-env\";",
+                                "SEGFLOW_KAFKA_PROPERTY_CLIENT_ID",
+                                "from-env"));
+        // the properties file wins over the config file, the environment over both
+        assertThat(settings.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("ssl.truststore.password", "trust-me")
+                .containsEntry("client.id", "from-env")
+                .containsKey("sasl.jaas.config");
+        assertThat(settings.kafkaConnection().clientProperties())
+                .containsEntry("bootstrap.servers", "k:9093")
+                .containsEntry("security.protocol", "SASL_SSL");
+        String shown = settings.toString();
+        assertThat(shown)
+                .contains("kafka.properties.security.protocol=SASL_SSL")
+                .contains("kafka.properties.sasl.jaas.config=(set)")
+                .doesNotContain("s3cret-from-env")
+                .doesNotContain("trust-me");
+        assertThat(settings.kafkaConnection().toString())
+                .doesNotContain("s3cret-from-env")
+                .doesNotContain("trust-me");
+        assertThat(run("run", "--help")).contains("--kafka-properties", "SEGFLOW_KAFKA_PROPERTY_");
+    }
+
+    @Test
+    void aConfigFileCannotHoldAKafkaSecret(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(
+                config,
+                "kafka-property.sasl.jaas.config=org.apache.kafka.common.security.plain"
+                        + ".PlainLoginModule required username=\"u\" password=\"hunter2\";\n");
+        assertThatThrownBy(
+                        () ->
+                                SegflowCli.commandLine(
+                                        new String[] {"run", "--config=" + config}, Map.of()))
+                .hasMessageContaining("secrets are read only from the environment")
+                .hasMessageContaining("kafka-property.sasl.jaas.config")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void kafkaPropertiesThatSegflowSetsItselfAreRefused() {
+        RunCommand run =
+                parseRun(
+                        Map.of(),
+                        "run",
+                        "--kafka",
+                        "k:9092",
+                        "--jdbc-url",
+                        "jdbc:postgresql://db/crm");
+        assertThatThrownBy(() -> run.settings(Map.of("SEGFLOW_KAFKA_PROPERTY_GROUP_ID", "other")))
+                .hasMessageContaining("'group.id' is set by segflow itself (--group-id)");
+    }
+
+    @Test
+    void aJdbcUrlWithAPasswordIsRefusedOnTheCommandLineAndTakenFromTheEnvironment() {
+        String secretUrl = "jdbc:postgresql://db:5432/crm?sslmode=verify-full&sslpassword=hunter2";
+        assertThatThrownBy(
+                        () ->
+                                SegflowCli.commandLine(
+                                        new String[] {
+                                            "run", "--kafka", "k:9092", "--jdbc-url", secretUrl
+                                        },
+                                        Map.of()))
+                .hasMessageContaining("--jdbc-url carries a password")
+                .hasMessageContaining("SEGFLOW_JDBC_URL")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(
+                        () ->
+                                SegflowCli.commandLine(
+                                        new String[] {
+                                            "backfill",
+                                            "--kafka",
+                                            "k:9092",
+                                            "--jdbc-url=" + secretUrl
+                                        },
+                                        Map.of()))
+                .hasMessageContaining("--jdbc-url carries a password");
+
+        Map<String, String> environment = Map.of("SEGFLOW_JDBC_URL", secretUrl);
+        RunCommand run = parseRun(environment, "run", "--kafka", "k:9092");
+        JobSettings settings = run.settings(environment);
+        // every JDBC client gets the one URL with its SSL settings...
+        assertThat(settings.jdbcUrl()).isEqualTo(secretUrl);
+        assertThat(settings.placeholders().get("jdbc.url")).startsWith(secretUrl);
+        // ...and none of it is shown
+        assertThat(settings.toString())
+                .contains("jdbc.url=jdbc:postgresql://db:5432/crm (parameters not shown)")
+                .doesNotContain("sslmode")
+                .doesNotContain("hunter2");
+    }
 }

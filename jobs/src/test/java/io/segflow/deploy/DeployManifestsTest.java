@@ -143,6 +143,56 @@ class DeployManifestsTest {
                 .contains("ADD JAR '/opt/segflow/lib/segflow-udfs.jar'");
     }
 
+    /**
+     * The secured cluster of docs/deploy.md: the ConfigMap's commented lines for it switched on,
+     * the Kafka login from the example Secret in the environment, as the manifests pass it.
+     */
+    @Test
+    void aSecuredClusterIsTheConfigMapsSecuredLinesAndTheKafkaSecret(@TempDir Path dir)
+            throws Exception {
+        String properties =
+                manifest("k8s/segflow-config.yaml").at("/data/segflow.properties").asText();
+        StringBuilder secured = new StringBuilder();
+        for (String line : properties.split("\n")) {
+            if (line.startsWith("jdbc-url=")) {
+                continue; // replaced by the secured one
+            }
+            secured.append(
+                            line.matches("# (kafka-property\\.|jdbc-url=).*")
+                                    ? line.substring(2)
+                                    : line)
+                    .append('\n');
+        }
+        assertThat(secured.toString())
+                .contains("kafka-property.security.protocol=SASL_SSL")
+                .contains("sslmode=verify-full");
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, secured.toString());
+        String jaas =
+                manifest("k8s/segflow-kafka-secret.example.yaml")
+                        .at("/stringData/sasl.jaas.config")
+                        .asText();
+        assertThat(jaas).contains("ScramLoginModule required");
+        Map<String, String> environment = Map.of("SEGFLOW_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas);
+        String[] argv = {"run", "--config", config.toString()};
+        var parsed = SegflowCli.commandLine(argv, environment).parseArgs(argv);
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+
+        for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {
+            JsonNode login = null;
+            for (JsonNode env : manifest(file).at("/spec/podTemplate/spec/containers/0/env")) {
+                if (env.get("name").asText().equals("SEGFLOW_KAFKA_PROPERTY_SASL_JAAS_CONFIG")) {
+                    login = env.at("/valueFrom/secretKeyRef");
+                }
+            }
+            assertThat(login).as(file).isNotNull();
+            assertThat(login.get("name").asText()).isEqualTo("segflow-kafka");
+            assertThat(login.get("key").asText()).isEqualTo("sasl.jaas.config");
+            // a deployment without a secured cluster has no such Secret
+            assertThat(login.get("optional").asBoolean()).isTrue();
+        }
+    }
+
     @Test
     void credentialsComeFromTheSecretOnly() throws Exception {
         for (String file : List.of("k8s/segflow-streaming.yaml", "k8s/segflow-backfill.yaml")) {

@@ -9,10 +9,13 @@ import io.segflow.sql.SqlScriptException;
 import io.segflow.sql.SqlScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.ObjectPath;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,6 +115,92 @@ class SegflowPipelineTest {
                 .isInstanceOf(ProfileContractException.class)
                 .hasMessageContaining(
                         "must list the columns of customer_profile in the same order");
+    }
+
+    @Test
+    void everyKafkaTableGetsTheKafkaClientPropertiesAUsersOwnToo(@TempDir Path dir)
+            throws Exception {
+        for (Path file : Files.list(repositorySql()).toList()) {
+            Files.copy(file, dir.resolve(file.getFileName()));
+        }
+        // a SQL user's own Kafka table, added after the sinks
+        Files.writeString(
+                dir.resolve("95_audit.sql"),
+                "CREATE TABLE audit_topic (id STRING) WITH ('connector' = 'kafka', 'topic' ="
+                        + " 'audit', 'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',"
+                        + " 'properties.security.protocol' = 'PLAINTEXT', 'format' = 'json');\n");
+        JobSettings settings =
+                JobSettings.defaults()
+                        .withKafkaProperties(
+                                Map.of(
+                                        "security.protocol", "SASL_SSL",
+                                        "sasl.mechanism", "PLAIN",
+                                        "sasl.jaas.config", "secret-login"));
+        StreamTableEnvironment tableEnv = tableEnv();
+        SegflowPipeline.create(tableEnv, SqlScripts.fromDirectory(dir), settings);
+
+        List<String> kafkaTables = new ArrayList<>();
+        for (String table :
+                tableEnv.getCatalog(tableEnv.getCurrentCatalog())
+                        .orElseThrow()
+                        .listTables(tableEnv.getCurrentDatabase())) {
+            Map<String, String> options = options(tableEnv, table);
+            if (!List.of("kafka", "upsert-kafka").contains(options.get("connector"))) {
+                continue;
+            }
+            kafkaTables.add(table);
+            // the configured properties win over the SQL's own properties.* options
+            assertThat(options)
+                    .as(table)
+                    .containsEntry("properties.security.protocol", "SASL_SSL")
+                    .containsEntry("properties.sasl.mechanism", "PLAIN")
+                    .containsEntry("properties.sasl.jaas.config", "secret-login");
+        }
+        assertThat(kafkaTables)
+                .contains(
+                        "crm_customers_raw",
+                        "web_events_raw",
+                        "dead_letter_topic",
+                        "segment_assignments_topic",
+                        "segment_model_topic",
+                        "audit_topic");
+        // no secret in the SQL's text: the placeholders never carry the client properties
+        assertThat(settings.placeholders().values()).noneMatch(v -> v.contains("secret-login"));
+    }
+
+    @Test
+    void theKafkaOutputsAreTransactionalAndTheReadsReadCommitted() {
+        StreamTableEnvironment tableEnv = tableEnv();
+        JobSettings settings = JobSettings.defaults().withConsumerGroup("crm-segments");
+        SegflowPipeline.create(tableEnv, SqlScripts.fromDirectory(repositorySql()), settings);
+        assertThat(options(tableEnv, "dead_letter_topic"))
+                .containsEntry("sink.delivery-guarantee", "exactly-once")
+                .containsEntry("sink.transactional-id-prefix", "crm-segments.dead-letters");
+        assertThat(options(tableEnv, "segment_assignments_topic"))
+                .containsEntry("sink.delivery-guarantee", "exactly-once")
+                .containsEntry("sink.transactional-id-prefix", "crm-segments.segments");
+        for (String source :
+                List.of("crm_customers_raw", "crm_identities_raw", "segment_model_topic")) {
+            assertThat(options(tableEnv, source))
+                    .containsEntry("properties.isolation.level", "read_committed");
+        }
+        // a backfill has its own group, so its own transactions; without checkpoints nothing
+        // would ever commit, so a run without them writes at least once
+        assertThat(settings.withBackfill(true).placeholders())
+                .containsEntry("kafka.delivery-guarantee", "exactly-once");
+        assertThat(settings.withCheckpointInterval(Duration.ZERO).placeholders())
+                .containsEntry("kafka.delivery-guarantee", "at-least-once");
+    }
+
+    private static Map<String, String> options(StreamTableEnvironment tableEnv, String table) {
+        try {
+            return tableEnv.getCatalog(tableEnv.getCurrentCatalog())
+                    .orElseThrow()
+                    .getTable(new ObjectPath(tableEnv.getCurrentDatabase(), table))
+                    .getOptions();
+        } catch (Exception e) {
+            throw new AssertionError("no table " + table, e);
+        }
     }
 
     static Path repositorySql() {
