@@ -134,8 +134,8 @@ class SecuredKafkaITCase extends SegflowITCaseBase {
                         readCommitted(settings, settings.deadLetterTopic(), 1);
                 assertThat(deadLetters).hasSize(1);
                 assertThat(deadLetters.get(0).value())
-                        .contains("not json at all")
-                        .contains("malformed JSON");
+                        .contains("\"unreadable_payload\":{\"characters\":15")
+                        .contains("malformed_json: ");
             } finally {
                 cancel(job);
             }
