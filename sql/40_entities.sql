@@ -41,23 +41,70 @@ FROM (
 )
 WHERE is_live;
 
--- Identity links as the CRM has them now, of customers that exist. Re-pointing a link moves every
--- event of that external id to the new customer; deleting the link, or the customer, detaches them.
-CREATE TEMPORARY VIEW identity_links AS
-SELECT l.id_system, l.external_id, l.customer_id
+-- Identity links as the CRM has them now, of customers that exist, each with where its latest
+-- change came from. One external id belongs to one customer at a time by construction (the key is
+-- system and external id), so no external id can fuse two customers. Re-pointing a link moves
+-- every event of that external id to the new customer; deleting the link, or the customer,
+-- detaches them.
+CREATE TEMPORARY VIEW identity_links_current AS
+SELECT l.id_system, l.external_id, l.customer_id, l.kafka_topic, l.kafka_partition,
+  l.kafka_offset, l.kafka_timestamp
 FROM (
   SELECT
     id_system,
     external_id,
     LATEST_BY(op <> 'd', kafka_offset) AS is_live,
     -- a deleted link forgets its customer, even when Debezium sends the whole old row
-    LATEST_BY(CASE WHEN op <> 'd' THEN customer_id END, kafka_offset) AS customer_id
+    LATEST_BY(CASE WHEN op <> 'd' THEN customer_id END, kafka_offset) AS customer_id,
+    LATEST_BY(kafka_topic, kafka_offset) AS kafka_topic,
+    LATEST_BY(kafka_partition, kafka_offset) AS kafka_partition,
+    MAX(kafka_offset) AS kafka_offset,
+    LATEST_BY(kafka_timestamp, kafka_offset) AS kafka_timestamp
   FROM stg_identity_changes
   WHERE reject_reason IS NULL
   GROUP BY id_system, external_id
 ) AS l
 JOIN live_customers AS c ON c.customer_id = l.customer_id
 WHERE l.is_live;
+
+-- The links that count: at most ${identity.max-ids-per-system} external ids of one system per
+-- customer (--max-ids-per-system), the earliest linked first. A customer with hundreds of web ids
+-- is a shared device, a test account or an integration bug that would pour strangers' activity
+-- into one profile; the links beyond the limit are dead letters (identity_dead_letters below)
+-- instead. A link's place is its latest change: Debezium sends a link's row again only when it
+-- changes, which for a link means a new customer (or a new snapshot).
+CREATE TEMPORARY VIEW identity_links AS
+SELECT id_system, external_id, customer_id
+FROM (
+  SELECT id_system, external_id, customer_id,
+    ROW_NUMBER() OVER (
+      PARTITION BY id_system, customer_id
+      ORDER BY kafka_timestamp, kafka_partition, kafka_offset) AS link_rank
+  FROM identity_links_current
+)
+WHERE link_rank <= ${identity.max-ids-per-system};
+
+-- The links refused for the limit above, as dead letters keyed by the Kafka coordinates of the
+-- change that made them. Unlike a bad record's, such a dead letter can go again: when an earlier
+-- link of the customer goes (deleted, re-pointed, or the customer erased), the next one counts and
+-- its dead letter is deleted from the table and tombstoned on the topic. Its payload is the link
+-- as staging left it, ids pseudonymised, not the raw change.
+CREATE TEMPORARY VIEW identity_dead_letters AS
+SELECT
+  l.kafka_topic || '/' || CAST(l.kafka_partition AS STRING) || '/' || CAST(l.kafka_offset AS STRING) AS id,
+  l.kafka_topic AS source_topic,
+  l.kafka_partition AS source_partition,
+  l.kafka_offset AS source_offset,
+  -- the customer named by pseudonym, as in every dead letter (the topic is a log nobody erases)
+  JSON_OBJECT('system' VALUE l.id_system, 'external_id' VALUE l.external_id,
+    'customer_id' VALUE PSEUDONYM(CAST(l.customer_id AS STRING))) AS raw_payload,
+  'too_many_ids: the customer has more than ${identity.max-ids-per-system} ' || l.id_system
+    || ' ids linked; the links made after those are refused' AS reason,
+  l.kafka_timestamp AS received_at
+FROM identity_links_current AS l
+LEFT JOIN identity_links AS k
+  ON k.id_system = l.id_system AND k.external_id = l.external_id
+WHERE k.external_id IS NULL;
 
 -- Web events, each event_id once: the first occurrence by event time. An id is remembered for the
 -- deduplication window after its event was last seen (state TTL, `--dedup-window`, 1 hour by

@@ -87,6 +87,31 @@ CREATE TABLE dead_letter_topic (
   'value.json.timestamp-format.standard' = 'ISO-8601'
 );
 
+-- The links refused for the identity limit (identity_dead_letters in 40_entities.sql) on the same
+-- topic: an upsert, because such a dead letter goes again when the customer's earlier links go
+-- (a tombstone for its id then). Transactional like dead_letter_topic, with its own ids.
+CREATE TABLE identity_dead_letter_topic (
+  id STRING NOT NULL,
+  source_topic STRING,
+  source_partition INT,
+  source_offset BIGINT,
+  raw_payload STRING,
+  reason STRING,
+  received_at TIMESTAMP_LTZ(3),
+  PRIMARY KEY (id) NOT ENFORCED
+) WITH (
+  'connector' = 'upsert-kafka',
+  'topic' = '${topic.dead-letter}',
+  'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  'sink.delivery-guarantee' = '${kafka.delivery-guarantee}',
+  'sink.transactional-id-prefix' = '${kafka.transactional-id-prefix}.identity-dead-letters',
+  'sink.transaction-naming-strategy' = 'POOLING',
+  'properties.transaction.timeout.ms' = '900000',
+  'key.format' = 'raw',
+  'value.format' = 'json',
+  'value.json.timestamp-format.standard' = 'ISO-8601'
+);
+
 -- Filled by the segmentation operators (jobs/.../segments/SegmentationStage.java) from the
 -- profile above: each customer's current segment, upserted; a deleted customer's row goes.
 CREATE TABLE customer_segment_sink (
@@ -350,3 +375,12 @@ SELECT id, source_topic, source_partition, source_offset, raw_payload,
 FROM dead_letters;
 
 INSERT INTO dead_letter_topic SELECT * FROM dead_letters;
+
+-- Not counted in the metrics: a SQL function cannot tell the deletion of a lifted refusal from
+-- a new one. The table holds the refusals in force.
+INSERT INTO dead_letter_sink
+SELECT id, source_topic, source_partition, source_offset, raw_payload, reason,
+  CAST(received_at AS TIMESTAMP(3))
+FROM identity_dead_letters;
+
+INSERT INTO identity_dead_letter_topic SELECT * FROM identity_dead_letters;

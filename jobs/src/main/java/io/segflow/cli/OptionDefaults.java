@@ -49,6 +49,7 @@ final class OptionDefaults {
         defaults.put("earliest-event-time", job.earliestEventTime().toString());
         defaults.put("max-time-ahead", Durations.format(job.maxTimeAhead()));
         defaults.put("blocked-ids", String.join(",", job.blockedIds()));
+        defaults.put("max-ids-per-system", Integer.toString(job.maxIdsPerSystem()));
         defaults.put("k", Integer.toString(trainer.k()));
         defaults.put("batch-size", Integer.toString(trainer.batchSize()));
         defaults.put("batch-max-wait", Durations.format(trainer.batchMaxWait()));

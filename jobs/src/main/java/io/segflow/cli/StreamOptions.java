@@ -90,6 +90,16 @@ final class StreamOptions {
     List<String> blockedIds;
 
     @Option(
+            names = "--max-ids-per-system",
+            paramLabel = "N",
+            description =
+                    "External ids of one system (web, product, ...) that count for one customer,"
+                            + " the earliest linked first; links beyond are dead letters"
+                            + " (too_many_ids) until an earlier one goes. One external id always"
+                            + " belongs to one customer. Default: ${DEFAULT-VALUE}.")
+    Integer maxIdsPerSystem;
+
+    @Option(
             names = "--flink-conf",
             paramLabel = "KEY=VALUE",
             description =
@@ -107,6 +117,7 @@ final class StreamOptions {
                 .withMaxPayloadBytes(maxPayloadBytes)
                 .withEarliestEventTime(earliestEventTime)
                 .withMaxTimeAhead(maxTimeAhead)
-                .withBlockedIds(blockedIds);
+                .withBlockedIds(blockedIds)
+                .withMaxIdsPerSystem(maxIdsPerSystem);
     }
 }

@@ -60,6 +60,14 @@ public final class JobSettings implements Cloneable {
     private Instant earliestEventTime = Instant.EPOCH;
     private Duration maxTimeAhead = Duration.ofDays(1);
     private List<String> blockedIds = DEFAULT_BLOCKED_IDS;
+    private int maxIdsPerSystem = DEFAULT_MAX_IDS_PER_SYSTEM;
+
+    /**
+     * External ids of one system one customer may hold (40_entities.sql). Generous for cookies that
+     * browsers renew and devices that change over years; a customer beyond it is a shared device, a
+     * test account or an integration that links everyone to one person.
+     */
+    public static final int DEFAULT_MAX_IDS_PER_SYSTEM = 50;
 
     /** Kafka's default largest message (the broker's message.max.bytes is 1 MiB and a bit). */
     public static final long DEFAULT_MAX_PAYLOAD_BYTES = 1_048_576L;
@@ -122,6 +130,7 @@ public final class JobSettings implements Cloneable {
         values.put("events.earliest-time", earliestEventTime.toString());
         values.put("input.max-time-ahead", maxTimeAhead.toString());
         values.put("identity.blocked-ids", String.join(",", blockedIds));
+        values.put("identity.max-ids-per-system", Integer.toString(maxIdsPerSystem));
         return values;
     }
 
@@ -613,6 +622,21 @@ public final class JobSettings implements Cloneable {
         }
         JobSettings copy = copy();
         copy.blockedIds = List.copyOf(entries);
+        return copy;
+    }
+
+    public int maxIdsPerSystem() {
+        return maxIdsPerSystem;
+    }
+
+    /** At most this many external ids of one system count for one customer. */
+    public JobSettings withMaxIdsPerSystem(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(
+                    "a customer needs room for at least one external id per system, was " + value);
+        }
+        JobSettings copy = copy();
+        copy.maxIdsPerSystem = value;
         return copy;
     }
 

@@ -56,6 +56,12 @@ public final class RejectCode {
     /** An external id on the blocked list ({@code null}, {@code anonymous}, {@code 0}, ...). */
     public static final String BLOCKED_ID = "blocked_id";
 
+    /**
+     * An identity link beyond the limit of external ids of one system per customer: the customer's
+     * earlier links count, this one does not (and its dead letter goes when an earlier one goes).
+     */
+    public static final String TOO_MANY_IDS = "too_many_ids";
+
     /** A Debezium change without op, or with an op Debezium does not define. */
     public static final String UNKNOWN_OP = "unknown_op";
 
