@@ -373,21 +373,29 @@ public final class StreamingModel {
     /**
      * The best of {@link #BATCH_FIT}'s restarts of k-means++ and Lloyd on the given standardised
      * customers, as a mini-batch model that continues from there; null when fewer than k of them
-     * differ (no k segments can be made of them yet). The seed follows progress, so each comparison
-     * tries other seedings and a restored model fits exactly as the original.
+     * differ (no k segments can be made of them yet) or the fit cannot fill k segments. The seed
+     * follows progress, so each comparison tries other seedings and a restored model fits exactly
+     * as the original.
      */
     private MiniBatchKMeans batchFit(double[][] customers, int k, long pointsSeen, long batches) {
         if (BatchKMeans.distinctPoints(customers, k) < k) {
             return null;
         }
-        BatchKMeans.Fit fit =
-                BatchKMeans.fit(
-                        customers,
-                        k,
-                        BATCH_FIT.restarts(),
-                        BATCH_FIT.maxIterations(),
-                        BATCH_FIT.relativeTolerance(),
-                        settings.seed() ^ (batches * 0x9E3779B97F4A7C15L));
+        BatchKMeans.Fit fit;
+        try {
+            fit =
+                    BatchKMeans.fit(
+                            customers,
+                            k,
+                            BATCH_FIT.restarts(),
+                            BATCH_FIT.maxIterations(),
+                            BATCH_FIT.relativeTolerance(),
+                            settings.seed() ^ (batches * 0x9E3779B97F4A7C15L));
+        } catch (IllegalStateException emptyCluster) {
+            // profiles distinct only in values that distances leave out (gaps) can leave a
+            // cluster empty; a retrain fails on that, the stream carries on with one seeding
+            return null;
+        }
         // Lloyd from the fit's centres: already converged, it only counts the segments' sizes
         return MiniBatchKMeans.refined(
                 customers, d, params(k), fit.flatCentroids(), pointsSeen, batches);
