@@ -54,8 +54,8 @@ final class TrainerOptions {
     @Option(
             names = "--init-size",
             description =
-                    "Customers sampled before k-means++ initialises the model. Default:"
-                            + " ${DEFAULT-VALUE}.")
+                    "Customers sampled before the model starts (k-means++ with restarts, as"
+                            + " retrain fits). Default: ${DEFAULT-VALUE}.")
     int initSize;
 
     @Option(
@@ -83,8 +83,8 @@ final class TrainerOptions {
             names = "--warm-start-version",
             paramLabel = "VERSION",
             description =
-                    "Start the trainer from this segment_model version instead of k-means++ on the"
-                            + " first customers (when there is no checkpoint).")
+                    "Start the trainer from this segment_model version instead of k-means++ with"
+                            + " restarts on the first customers (when there is no checkpoint).")
     Long warmStartVersion;
 
     @Option(

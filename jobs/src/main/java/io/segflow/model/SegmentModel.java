@@ -27,6 +27,21 @@ public final class SegmentModel implements Serializable {
     private final int[] segmentIds;
     private final String[] segmentNames;
     private long[] sizes;
+    // transient: the Kryo-written state of release 1 (read once to migrate it) lists the fields
+    // above and no more; SegmentModelSerializer writes it from format 2 on
+    private transient FitCheck fitCheck;
+
+    /**
+     * How a version compared with a batch fit with restarts (what `segflow retrain` runs) on the
+     * same customers: the stream's evidence that it is at the batch optimum. Inertia per customer
+     * is the mean squared standardised distance of a customer to their nearest centre.
+     *
+     * @param inertiaPerCustomer this version's, on the customers compared
+     * @param batchInertiaPerCustomer the best batch fit's, on the same customers
+     * @param customers how many customers (of the trainer's sample) were compared
+     */
+    public record FitCheck(double inertiaPerCustomer, double batchInertiaPerCustomer, int customers)
+            implements Serializable {}
 
     /** A model whose segment ids are its centre indices and whose names are generated. */
     public SegmentModel(
@@ -131,7 +146,32 @@ public final class SegmentModel implements Serializable {
                         segmentIds,
                         segmentNames);
         sized.sizes = customersPerCentre.clone();
+        sized.fitCheck = fitCheck;
         return sized;
+    }
+
+    /** This version with how it compared with a batch fit (see {@link FitCheck}). */
+    public SegmentModel withFitCheck(FitCheck check) {
+        SegmentModel checked =
+                new SegmentModel(
+                        version,
+                        trainedBy,
+                        features,
+                        scaling,
+                        centres,
+                        counts,
+                        inertia,
+                        pointsSeen,
+                        segmentIds,
+                        segmentNames);
+        checked.sizes = sizes;
+        checked.fitCheck = check;
+        return checked;
+    }
+
+    /** How this version compared with a batch fit with restarts, or null when not compared. */
+    public FitCheck fitCheck() {
+        return fitCheck;
     }
 
     /** Customers nearest each centre when the version was made, or null when not measured. */

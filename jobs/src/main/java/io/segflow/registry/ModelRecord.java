@@ -81,6 +81,13 @@ public final class ModelRecord {
         ObjectNode metrics = JSON.createObjectNode();
         metrics.put("inertia_estimate", model.inertia());
         metrics.put("points_seen", model.pointsSeen());
+        SegmentModel.FitCheck check = model.fitCheck();
+        if (check != null) {
+            // the stream's evidence that it is at the batch optimum (see SegmentModel.FitCheck)
+            metrics.put("inertia_per_customer", check.inertiaPerCustomer());
+            metrics.put("batch_inertia_per_customer", check.batchInertiaPerCustomer());
+            metrics.put("fit_check_customers", check.customers());
+        }
         extraMetrics.forEach((name, value) -> metrics.set(name, JSON.valueToTree(value)));
         ObjectNode segments = metrics.putObject("segments");
         for (int c = 0; c < model.k(); c++) {

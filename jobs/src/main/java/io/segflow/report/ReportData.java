@@ -141,8 +141,10 @@ public record ReportData(
             Double silhouetteLoss) {}
 
     /**
-     * A segment model version: its customers per segment id (as the trainer measured them) and,
-     * where an insight run measured it, its stability against the version before.
+     * A segment model version: its customers per segment id (as the trainer measured them), where
+     * an insight run measured it its stability against the version before, and for a streamed
+     * version its inertia per customer and that of the batch fit with restarts it was compared with
+     * (metrics inertia_per_customer, batch_inertia_per_customer; null when not recorded).
      */
     public record ModelVersion(
             long version,
@@ -152,7 +154,9 @@ public record ReportData(
             Map<String, Long> sizes,
             Double stabilityAri,
             Long stabilityAgainstVersion,
-            Double silhouette) {}
+            Double silhouette,
+            Double inertiaPerCustomer,
+            Double batchInertiaPerCustomer) {}
 
     public boolean hasInsight() {
         return insight != null;
@@ -201,10 +205,9 @@ public record ReportData(
 
     private static final String MODEL_HISTORY =
             "SELECT m.model_version, m.created_at, m.trained_by, m.k, m.sizes, m.counts,"
-                    + " m.centroids, q.stability_ari, q.stability_against_version, q.silhouette"
-                    + " FROM segment_model m LEFT JOIN segmentation_quality q"
-                    + " ON q.model_version = m.model_version"
-                    + " ORDER BY m.model_version DESC LIMIT ?";
+                    + " m.centroids, m.metrics, q.stability_ari, q.stability_against_version,"
+                    + " q.silhouette FROM segment_model m LEFT JOIN segmentation_quality q ON"
+                    + " q.model_version = m.model_version ORDER BY m.model_version DESC LIMIT ?";
 
     /** Reads the latest insight run; a database without one gives {@link #hasInsight()} false. */
     public static ReportData read(Connection connection, String database, LocalDateTime now)
@@ -550,6 +553,7 @@ public record ReportData(
             statement.setInt(1, HISTORY_VERSIONS);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
+                    JsonNode metrics = json(rs.getString("metrics"));
                     history.add(
                             new ModelVersion(
                                     rs.getLong("model_version"),
@@ -562,7 +566,9 @@ public record ReportData(
                                             rs.getString("centroids")),
                                     number(rs, "stability_ari"),
                                     count(rs, "stability_against_version"),
-                                    number(rs, "silhouette")));
+                                    number(rs, "silhouette"),
+                                    nullableDouble(metrics.get("inertia_per_customer")),
+                                    nullableDouble(metrics.get("batch_inertia_per_customer"))));
                 }
             }
         }

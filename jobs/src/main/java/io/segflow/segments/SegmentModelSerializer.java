@@ -12,7 +12,8 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * A model version between the trainer and the assigners, and in the assigners' broadcast state.
  * Format 1: version, trained by, features, scaling, standardised centres, counts, inertia, points
- * seen, segment ids and names, sizes (or none).
+ * seen, segment ids and names, sizes (or none). Format 2 adds the fit check: a flag, then inertia
+ * per customer, the batch fit's, and the customers compared.
  */
 public final class SegmentModelSerializer extends VersionedSerializer<SegmentModel> {
 
@@ -21,7 +22,7 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
 
     @Override
     protected int format() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -70,6 +71,13 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
         writeInts(ids, out);
         writeStrings(model.segmentNames().toArray(new String[0]), out);
         writeLongs(model.sizes(), out);
+        SegmentModel.FitCheck check = model.fitCheck();
+        out.writeBoolean(check != null);
+        if (check != null) {
+            out.writeDouble(check.inertiaPerCustomer());
+            out.writeDouble(check.batchInertiaPerCustomer());
+            out.writeInt(check.customers());
+        }
     }
 
     @Override
@@ -101,7 +109,11 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
                         pointsSeen,
                         ids,
                         names);
-        return sizes == null ? model : model.withSizes(sizes);
+        SegmentModel.FitCheck check =
+                format >= 2 && in.readBoolean()
+                        ? new SegmentModel.FitCheck(in.readDouble(), in.readDouble(), in.readInt())
+                        : null;
+        return (sizes == null ? model : model.withSizes(sizes)).withFitCheck(check);
     }
 
     @Override

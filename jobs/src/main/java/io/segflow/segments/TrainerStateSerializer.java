@@ -2,6 +2,7 @@ package io.segflow.segments;
 
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.MiniBatchKMeans;
+import io.segflow.model.SegmentModel;
 import io.segflow.model.StreamingModel;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -10,7 +11,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The trainer's operator state: its sample of customers, the model and its bookkeeping. Format 1:
- * the fields of {@link StreamingModel.State} in their declared order.
+ * the fields of {@link StreamingModel.State} in their declared order up to {@code settled}; format
+ * 2 adds the last fit check (a flag, then inertia per customer, the batch fit's, customers).
  */
 public final class TrainerStateSerializer extends VersionedSerializer<StreamingModel.State> {
 
@@ -19,7 +21,7 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
 
     @Override
     protected int format() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -67,6 +69,12 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
         out.writeInt(state.highestSegmentId);
         out.writeLong(state.lastAdoptedVersion);
         out.writeBoolean(state.settled);
+        out.writeBoolean(state.fitCheck != null);
+        if (state.fitCheck != null) {
+            out.writeDouble(state.fitCheck.inertiaPerCustomer());
+            out.writeDouble(state.fitCheck.batchInertiaPerCustomer());
+            out.writeInt(state.fitCheck.customers());
+        }
     }
 
     @Override
@@ -104,6 +112,10 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
         state.highestSegmentId = in.readInt();
         state.lastAdoptedVersion = in.readLong();
         state.settled = in.readBoolean();
+        if (format >= 2 && in.readBoolean()) {
+            state.fitCheck =
+                    new SegmentModel.FitCheck(in.readDouble(), in.readDouble(), in.readInt());
+        }
         return state;
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.segments.TrainerSettings;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -145,103 +144,5 @@ class StreamingModelTest {
             ids.add(model.segmentId(c));
         }
         return ids;
-    }
-
-    /**
-     * Customers of four personas (researchers, video learners, power users, browsers, as the demo
-     * has them) whose cumulative counts grow with each event.
-     */
-    private static final class Customers {
-        private final int[] persona;
-        private final double[] age;
-        private final long[][]
-                counts; // web sessions, web views, blogs, videos, whitepapers, product sessions,
-        // feature uses, days, session ms, ended sessions
-        private final Set<String>[] features;
-
-        @SuppressWarnings("unchecked")
-        Customers(int n, long seed) {
-            Random random = new Random(seed);
-            persona = new int[n];
-            age = new double[n];
-            counts = new long[n][10];
-            features = new Set[n];
-            for (int i = 0; i < n; i++) {
-                persona[i] = i % 4;
-                age[i] = 20 + random.nextInt(50);
-                features[i] = new HashSet<>();
-            }
-        }
-
-        Customers copy() {
-            Customers copy = new Customers(persona.length, 0);
-            for (int i = 0; i < persona.length; i++) {
-                copy.persona[i] = persona[i];
-                copy.age[i] = age[i];
-                copy.counts[i] = counts[i].clone();
-                copy.features[i] = new HashSet<>(features[i]);
-            }
-            return copy;
-        }
-
-        void event(int i, Random random) {
-            long[] c = counts[i];
-            boolean web =
-                    switch (persona[i]) {
-                        case 0 -> random.nextDouble() < 0.95;
-                        case 1 -> random.nextDouble() < 0.8;
-                        case 2 -> random.nextDouble() < 0.2;
-                        default -> true;
-                    };
-            if (web) {
-                if (random.nextDouble() < 0.25) {
-                    c[0]++;
-                }
-                c[1]++;
-                double r = random.nextDouble();
-                switch (persona[i]) {
-                    case 0 -> {
-                        if (r < 0.4) c[2]++;
-                        else if (r < 0.65) c[4]++;
-                    }
-                    case 1 -> {
-                        if (r < 0.6) c[3]++;
-                    }
-                    default -> {
-                        if (r < 0.05) c[2]++;
-                    }
-                }
-            } else {
-                if (random.nextDouble() < 0.2) {
-                    c[5]++;
-                    c[9]++;
-                    c[8] += persona[i] == 2 ? 1_500_000 : 300_000;
-                }
-                c[6]++;
-                features[i].add("f" + random.nextInt(persona[i] == 2 ? 12 : 4));
-                if (random.nextDouble() < 0.05) {
-                    c[7]++;
-                }
-            }
-        }
-
-        double[] profile(int i) {
-            long[] c = counts[i];
-            double days = Math.max(1, c[7]);
-            boolean product = c[5] + c[6] > 0;
-            return new double[] {
-                age[i],
-                c[0],
-                c[1],
-                c[0] == 0 ? 0 : (double) c[1] / c[0],
-                c[2],
-                c[3],
-                c[4],
-                features[i].size(),
-                product ? c[6] / days : 0,
-                product ? c[5] / days : 0,
-                c[9] == 0 ? 0 : c[8] / 1000.0 / c[9]
-            };
-        }
     }
 }

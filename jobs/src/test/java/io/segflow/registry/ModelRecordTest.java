@@ -2,6 +2,8 @@ package io.segflow.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
@@ -57,6 +59,40 @@ class ModelRecordTest {
         assertThat(read.segmentId(1)).isEqualTo(8);
         assertThat(read.segmentName(0)).isEqualTo("quiet");
         assertThat(read.centroid(1)).containsExactly(model.centroid(1), Offset.offset(1e-9));
+    }
+
+    @Test
+    void aStreamedVersionRecordsHowItComparedWithABatchFit() throws IOException {
+        SegmentModel model =
+                new SegmentModel(
+                                9L,
+                                "stream",
+                                List.of("visits", "minutes"),
+                                new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                                new double[] {-1, -1, 1, 1},
+                                new double[] {120, 80},
+                                0.5,
+                                200,
+                                new int[] {3, 8},
+                                new String[] {"quiet", "busy"})
+                        .withSizes(new long[] {120, 80})
+                        .withFitCheck(new SegmentModel.FitCheck(0.41, 0.40, 200));
+        Row row = ModelRecord.toRow(model, Map.of());
+        JsonNode metrics =
+                new ObjectMapper()
+                        .readTree((String) row.getField(ModelRecord.COLUMNS.indexOf("metrics")));
+
+        assertThat(metrics.path("inertia_per_customer").asDouble()).isEqualTo(0.41);
+        assertThat(metrics.path("batch_inertia_per_customer").asDouble()).isEqualTo(0.40);
+        assertThat(metrics.path("fit_check_customers").asInt()).isEqualTo(200);
+        // a version that was not compared says nothing rather than a made-up figure
+        JsonNode unchecked =
+                new ObjectMapper()
+                        .readTree(
+                                (String)
+                                        ModelRecord.toRow(model.withFitCheck(null), Map.of())
+                                                .getField(ModelRecord.COLUMNS.indexOf("metrics")));
+        assertThat(unchecked.has("inertia_per_customer")).isFalse();
     }
 
     /** The column names of a CREATE TABLE statement in a bundled SQL file. */

@@ -89,6 +89,8 @@ final class ReportFixtures {
                                 Map.of("1", 500L, "2", 500L),
                                 null,
                                 null,
+                                null,
+                                null,
                                 null),
                         new ModelVersion(
                                 1_699_000_000_000L,
@@ -98,7 +100,9 @@ final class ReportFixtures {
                                 Map.of("1", 600L, "2", 400L),
                                 0.9,
                                 1L,
-                                0.31)));
+                                0.31,
+                                2.05,
+                                2.04)));
     }
 
     static ReportData refused() {

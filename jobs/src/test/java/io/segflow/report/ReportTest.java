@@ -61,6 +61,11 @@ class ReportTest {
         assertThat(data.path("profileHeatmap").path("values").get(0).get(0).asDouble())
                 .isEqualTo(1.5);
         assertThat(data.path("history")).hasSize(2);
+        // the latest version's comparison with a batch fit with restarts, in words
+        assertThat(withoutScripts(html))
+                .contains(
+                        "inertia per customer 2.050; a batch fit with restarts on the same"
+                                + " customers: 2.040 (at the batch optimum)");
         // the target list's head is a table
         assertThat(withoutScripts(html))
                 .contains("<td class=\"n\">4711</td>", "website_views +0.42");

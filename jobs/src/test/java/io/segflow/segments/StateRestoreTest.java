@@ -167,6 +167,20 @@ class StateRestoreTest {
     }
 
     @Test
+    void aModelKeepsItsFitCheckBetweenOperators() throws Exception {
+        SegmentModel model =
+                StateSnapshots.ASSIGNER_MODEL.withFitCheck(
+                        new SegmentModel.FitCheck(0.41, 0.40, 200));
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SegmentModelSerializer.INSTANCE.serialize(model, out);
+        SegmentModel read =
+                SegmentModelSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.fitCheck()).isEqualTo(model.fitCheck());
+        assertThat(read.version()).isEqualTo(model.version());
+    }
+
+    @Test
     void aFormatFromANewerReleaseIsRefusedWithItsReason() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(16);
         out.writeInt(99);
