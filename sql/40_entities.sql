@@ -67,21 +67,31 @@ FROM (
 JOIN live_customers AS c ON c.customer_id = l.customer_id
 WHERE l.is_live;
 
--- The links that count: at most ${identity.max-ids-per-system} external ids of one system per
--- customer (--max-ids-per-system), the earliest linked first. A customer with hundreds of web ids
--- is a shared device, a test account or an integration bug that would pour strangers' activity
--- into one profile; the links beyond the limit are dead letters (identity_dead_letters below)
--- instead. A link's place is its latest change: Debezium sends a link's row again only when it
--- changes, which for a link means a new customer (or a new snapshot).
-CREATE TEMPORARY VIEW identity_links AS
-SELECT id_system, external_id, customer_id
+-- Each customer's links of one system in the order they were made, the earliest first. A link's
+-- place is its latest change: Debezium sends a link's row again only when it changes, which for a
+-- link means a new customer (or a new snapshot). One ranking feeds both the links that count and
+-- the refused ones below, so that a link is never refused for a moment while its rank is on its
+-- way (as a join of the two would).
+CREATE TEMPORARY VIEW identity_links_ranked AS
+SELECT *
 FROM (
-  SELECT id_system, external_id, customer_id,
+  SELECT id_system, external_id, customer_id, kafka_topic, kafka_partition, kafka_offset,
+    kafka_timestamp,
     ROW_NUMBER() OVER (
       PARTITION BY id_system, customer_id
       ORDER BY kafka_timestamp, kafka_partition, kafka_offset) AS link_rank
   FROM identity_links_current
 )
+-- Flink ranks up to a bound; no customer gets near it
+WHERE link_rank <= 1000000;
+
+-- The links that count: at most ${identity.max-ids-per-system} external ids of one system per
+-- customer (--max-ids-per-system). A customer with hundreds of web ids is a shared device, a test
+-- account or an integration bug that would pour strangers' activity into one profile; the links
+-- beyond the limit are dead letters (identity_dead_letters below) instead.
+CREATE TEMPORARY VIEW identity_links AS
+SELECT id_system, external_id, customer_id
+FROM identity_links_ranked
 WHERE link_rank <= ${identity.max-ids-per-system};
 
 -- The links refused for the limit above, as dead letters keyed by the Kafka coordinates of the
@@ -91,20 +101,18 @@ WHERE link_rank <= ${identity.max-ids-per-system};
 -- as staging left it, ids pseudonymised, not the raw change.
 CREATE TEMPORARY VIEW identity_dead_letters AS
 SELECT
-  l.kafka_topic || '/' || CAST(l.kafka_partition AS STRING) || '/' || CAST(l.kafka_offset AS STRING) AS id,
-  l.kafka_topic AS source_topic,
-  l.kafka_partition AS source_partition,
-  l.kafka_offset AS source_offset,
+  kafka_topic || '/' || CAST(kafka_partition AS STRING) || '/' || CAST(kafka_offset AS STRING) AS id,
+  kafka_topic AS source_topic,
+  kafka_partition AS source_partition,
+  kafka_offset AS source_offset,
   -- the customer named by pseudonym, as in every dead letter (the topic is a log nobody erases)
-  JSON_OBJECT('system' VALUE l.id_system, 'external_id' VALUE l.external_id,
-    'customer_id' VALUE PSEUDONYM(CAST(l.customer_id AS STRING))) AS raw_payload,
-  'too_many_ids: the customer has more than ${identity.max-ids-per-system} ' || l.id_system
+  JSON_OBJECT('system' VALUE id_system, 'external_id' VALUE external_id,
+    'customer_id' VALUE PSEUDONYM(CAST(customer_id AS STRING))) AS raw_payload,
+  'too_many_ids: the customer has more than ${identity.max-ids-per-system} ' || id_system
     || ' ids linked; the links made after those are refused' AS reason,
-  l.kafka_timestamp AS received_at
-FROM identity_links_current AS l
-LEFT JOIN identity_links AS k
-  ON k.id_system = l.id_system AND k.external_id = l.external_id
-WHERE k.external_id IS NULL;
+  kafka_timestamp AS received_at
+FROM identity_links_ranked
+WHERE link_rank > ${identity.max-ids-per-system};
 
 -- Web events, each event_id once: the first occurrence by event time. An id is remembered for the
 -- deduplication window after its event was last seen (state TTL, `--dedup-window`, 1 hour by
