@@ -70,7 +70,22 @@ public final class LocalCluster {
             return LocalExecutor.createWithFactory(
                             configuration,
                             miniClusterConfiguration -> {
-                                MiniCluster cluster = new MiniCluster(miniClusterConfiguration);
+                                MiniCluster cluster =
+                                        new MiniCluster(miniClusterConfiguration) {
+                                            /*
+                                             * Flink 2.2's MiniCluster picks in-JVM data exchange
+                                             * when it starts with one TaskManager, and a
+                                             * TaskManager started later inherits it: tasks on the
+                                             * replacement then fail with "Local execution does not
+                                             * support shuffle connection" wherever they read what
+                                             * another TaskManager produced (a backfill's blocking
+                                             * partitions). Netty works for every TaskManager.
+                                             */
+                                            @Override
+                                            protected boolean useLocalCommunication() {
+                                                return false;
+                                            }
+                                        };
                                 TaskManagerSupervisor.supervise(
                                         cluster, miniClusterConfiguration.getNumTaskManagers());
                                 return cluster;

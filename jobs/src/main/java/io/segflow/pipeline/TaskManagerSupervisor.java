@@ -46,6 +46,10 @@ public final class TaskManagerSupervisor implements Runnable {
     @Override
     public void run() {
         boolean started = false;
+        // a TaskManager registers with the ResourceManager a moment after the cluster runs: fewer
+        // than expected before all have registered once is a start, not a loss (on a loaded
+        // machine this supervisor once started a second TaskManager beside the first)
+        boolean allRegistered = false;
         try {
             while (true) {
                 TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
@@ -57,7 +61,9 @@ public final class TaskManagerSupervisor implements Runnable {
                 }
                 started = true;
                 int running = runningTaskManagers();
-                if (running >= 0 && running < taskManagers) {
+                if (running >= taskManagers) {
+                    allRegistered = true;
+                } else if (allRegistered && running >= 0) {
                     LOG.warn(
                             "{} of {} TaskManagers of the local cluster are running (one stopped on"
                                     + " a fatal error, see above): starting another, as a cluster's"

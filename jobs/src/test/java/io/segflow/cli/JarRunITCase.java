@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -104,8 +105,8 @@ class JarRunITCase extends SegflowITCaseBase {
     }
 
     @Test
-    void backfillCommandRebuildsTheProfileAndReportsWhatItRead(@TempDir Path workDir)
-            throws Exception {
+    void backfillCommandRebuildsTheProfileAndReportsWhatItRead(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path workDir) throws Exception {
         JobSettings settings = freshSettings();
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
             feeds.customerInsert(
