@@ -47,9 +47,12 @@ public final class TaskManagerSupervisor implements Runnable {
     public void run() {
         boolean started = false;
         // a TaskManager registers with the ResourceManager a moment after the cluster runs: fewer
-        // than expected before all have registered once is a start, not a loss (on a loaded
-        // machine this supervisor once started a second TaskManager beside the first)
+        // than expected is a start, not a loss, until all have registered once or the time to
+        // register has passed (on a loaded machine this supervisor once started a second
+        // TaskManager beside the first; and a TaskManager may die between two looks, before it
+        // was ever seen)
         boolean allRegistered = false;
+        long runningSince = 0;
         try {
             while (true) {
                 TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
@@ -59,11 +62,16 @@ public final class TaskManagerSupervisor implements Runnable {
                     }
                     continue;
                 }
-                started = true;
+                if (!started) {
+                    started = true;
+                    runningSince = System.nanoTime();
+                }
                 int running = runningTaskManagers();
-                if (running >= taskManagers) {
+                if (running >= taskManagers
+                        || System.nanoTime() - runningSince > REGISTRATION.toNanos()) {
                     allRegistered = true;
-                } else if (allRegistered && running >= 0) {
+                }
+                if (allRegistered && running >= 0 && running < taskManagers) {
                     LOG.warn(
                             "{} of {} TaskManagers of the local cluster are running (one stopped on"
                                     + " a fatal error, see above): starting another, as a cluster's"
