@@ -91,13 +91,6 @@ CREATE TABLE dead_letter_topic (
 -- topic: an upsert, because such a dead letter goes again when the customer's earlier links go
 -- (a tombstone for its id then). Transactional like dead_letter_topic, with its own ids.
 CREATE TABLE identity_dead_letter_topic (
-  id STRING NOT NULL,
-  source_topic STRING,
-  source_partition INT,
-  source_offset BIGINT,
-  raw_payload STRING,
-  reason STRING,
-  received_at TIMESTAMP_LTZ(3),
   PRIMARY KEY (id) NOT ENFORCED
 ) WITH (
   'connector' = 'upsert-kafka',
@@ -110,7 +103,7 @@ CREATE TABLE identity_dead_letter_topic (
   'key.format' = 'raw',
   'value.format' = 'json',
   'value.json.timestamp-format.standard' = 'ISO-8601'
-);
+) LIKE dead_letter_topic (EXCLUDING OPTIONS);
 
 -- Filled by the segmentation operators (jobs/.../segments/SegmentationStage.java) from the
 -- profile above: each customer's current segment, upserted; a deleted customer's row goes.

@@ -14,27 +14,12 @@ import org.junit.jupiter.api.Test;
 /** The streaming model's life, without Flink: when it starts, how its segment ids last. */
 class StreamingModelTest {
 
-    /** The shipped features: age, six web figures, four product figures. */
-    private static final List<String> FEATURES =
-            List.of(
-                    "customer_age",
-                    "website_sessions",
-                    "website_views",
-                    "pages_per_session",
-                    "blogs_viewed",
-                    "videos_viewed",
-                    "whitepapers_viewed",
-                    "product_features_used",
-                    "product_features_used_per_day",
-                    "avg_sessions_per_day",
-                    "avg_time_per_session");
-
     private static final StreamingModel.Settings DEFAULTS =
             TrainerSettings.defaults().streamingModel();
 
     @Test
     void aBaseOfSixtyCustomersIsSegmentedWithTheDefaults() {
-        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(60, 1);
         long now = 0;
         for (int i = 0; i < 60; i++) {
@@ -53,7 +38,7 @@ class StreamingModelTest {
 
     @Test
     void fewerCustomersThanSegmentsWaitForMore() {
-        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(5, 2);
         for (int i = 0; i < 5; i++) {
             model.update(i, base.profile(i), i);
@@ -65,7 +50,7 @@ class StreamingModelTest {
 
     @Test
     void aBaseReachingInitSizeStartsAtOnce() {
-        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(DEFAULTS.initSize(), 4);
         List<SegmentModel> published = new ArrayList<>();
         for (int i = 0; i < DEFAULTS.initSize(); i++) {
@@ -82,7 +67,7 @@ class StreamingModelTest {
      */
     @Test
     void noSegmentIdIsRetiredWhileProfilesFillIn() {
-        StreamingModel model = new StreamingModel(DEFAULTS, FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(2_000, 5);
         Random random = new Random(6);
         List<Set<Integer>> idsOverTime = new ArrayList<>();
@@ -107,7 +92,7 @@ class StreamingModelTest {
 
     @Test
     void aRestoredModelContinuesExactly() {
-        StreamingModel original = new StreamingModel(DEFAULTS, FEATURES);
+        StreamingModel original = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(800, 7);
         Random random = new Random(8);
         long now = 0;
@@ -116,7 +101,7 @@ class StreamingModelTest {
         }
         StreamingModel.State state = original.state();
         Customers copy = base.copy();
-        StreamingModel restored = StreamingModel.restore(DEFAULTS, FEATURES, state);
+        StreamingModel restored = StreamingModel.restore(DEFAULTS, Customers.FEATURES, state);
         Random randomCopy = new Random(8);
         List<SegmentModel> a = new ArrayList<>();
         List<SegmentModel> b = new ArrayList<>();

@@ -22,28 +22,13 @@ class StreamingQualityTest {
     private static final int BEHAVIOURS = 6;
     private static final int RUNS = 10;
 
-    /** The shipped features: age, six web figures, four product figures. */
-    private static final List<String> FEATURES =
-            List.of(
-                    "customer_age",
-                    "website_sessions",
-                    "website_views",
-                    "pages_per_session",
-                    "blogs_viewed",
-                    "videos_viewed",
-                    "whitepapers_viewed",
-                    "product_features_used",
-                    "product_features_used_per_day",
-                    "avg_sessions_per_day",
-                    "avg_time_per_session");
-
     @Test
     void everyRunReachesTheBatchFitsQualityWithTheDefaults() {
         History history = History.of(CUSTOMERS, BEHAVIOURS, 19);
         Retrainer.Result batch =
                 Retrainer.retrain(
                         history.finalProfiles(),
-                        FEATURES,
+                        Customers.FEATURES,
                         null,
                         -1,
                         Retrainer.Settings.fixedK(BEHAVIOURS),
@@ -87,7 +72,7 @@ class StreamingQualityTest {
      */
     private static SegmentModel stream(History history, long arrivalSeed) {
         StreamingModel model =
-                new StreamingModel(TrainerSettings.defaults().streamingModel(), FEATURES);
+                new StreamingModel(TrainerSettings.defaults().streamingModel(), Customers.FEATURES);
         List<Integer> arrivals = new ArrayList<>();
         for (int i = 0; i < CUSTOMERS; i++) {
             for (int e = 0; e < history.profiles[i].length; e++) {
@@ -105,7 +90,7 @@ class StreamingQualityTest {
         }
         Collections.shuffle(crm, new Random(arrivalSeed));
         for (int i : crm) {
-            double[] ageOnly = new double[FEATURES.size()];
+            double[] ageOnly = new double[Customers.FEATURES.size()];
             ageOnly[0] = history.profiles[i][0][0];
             latest = model.update(i, ageOnly, now += 10).orElse(latest);
         }

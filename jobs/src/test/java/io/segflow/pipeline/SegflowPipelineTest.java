@@ -3,6 +3,7 @@ package io.segflow.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segflow.model.Customers;
 import io.segflow.profile.FeatureSet;
 import io.segflow.profile.ProfileContractException;
 import io.segflow.sql.SqlScriptException;
@@ -43,19 +44,7 @@ class SegflowPipelineTest {
                         JobSettings.defaults().placeholders());
         FeatureSet features = pipeline.features();
         assertThat(features.keyColumn()).isEqualTo("customer_id");
-        assertThat(features.names())
-                .containsExactly(
-                        "customer_age",
-                        "website_sessions",
-                        "website_views",
-                        "pages_per_session",
-                        "blogs_viewed",
-                        "videos_viewed",
-                        "whitepapers_viewed",
-                        "product_features_used",
-                        "product_features_used_per_day",
-                        "avg_sessions_per_day",
-                        "avg_time_per_session");
+        assertThat(features.names()).containsExactlyElementsOf(Customers.FEATURES);
         assertThat(features.bySource().keySet()).containsExactly("crm", "web", "product");
         assertThat(features.targets()).containsExactly("converted_to_sale");
         assertThat(features.labels()).containsExactly("segment_label");

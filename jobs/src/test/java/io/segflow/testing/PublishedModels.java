@@ -1,6 +1,7 @@
 package io.segflow.testing;
 
 import io.segflow.infra.PostgresSchema;
+import io.segflow.model.Customers;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
 import io.segflow.pipeline.JobSettings;
@@ -8,7 +9,6 @@ import io.segflow.registry.ModelRecord;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.Column;
@@ -19,21 +19,6 @@ import org.apache.flink.types.Row;
 public final class PublishedModels {
 
     private PublishedModels() {}
-
-    /** The shipped features, in the order of customer_profile. */
-    public static final List<String> FEATURES =
-            List.of(
-                    "customer_age",
-                    "website_sessions",
-                    "website_views",
-                    "pages_per_session",
-                    "blogs_viewed",
-                    "videos_viewed",
-                    "whitepapers_viewed",
-                    "product_features_used",
-                    "product_features_used_per_day",
-                    "avg_sessions_per_day",
-                    "avg_time_per_session");
 
     /**
      * Publishes, into the database of these settings, a model of the shipped features with four
@@ -55,14 +40,14 @@ public final class PublishedModels {
                 new FeatureScaling(
                         new double[] {45, 3, 10, 3, 3, 1, 1, 3, 1.5, 0.7, 300},
                         new double[] {15, 2, 7, 1.5, 3, 1.5, 1.5, 3, 1.5, 0.5, 350});
-        double[] standardised = new double[centres.length * FEATURES.size()];
+        double[] standardised = new double[centres.length * Customers.FEATURES.size()];
         for (int c = 0; c < centres.length; c++) {
             System.arraycopy(
                     scaling.scale(centres[c]),
                     0,
                     standardised,
-                    c * FEATURES.size(),
-                    FEATURES.size());
+                    c * Customers.FEATURES.size(),
+                    Customers.FEATURES.size());
         }
         publish(
                 settings.jdbcUrl(),
@@ -71,7 +56,7 @@ public final class PublishedModels {
                 new SegmentModel(
                         version,
                         "batch",
-                        FEATURES,
+                        Customers.FEATURES,
                         scaling,
                         standardised,
                         new double[] {1, 1, 1, 1},
