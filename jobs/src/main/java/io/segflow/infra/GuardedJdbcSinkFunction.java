@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -62,11 +63,24 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        whenReachable(
+                table,
+                () -> {
+                    super.open(openContext);
+                    return null;
+                });
+    }
+
+    /**
+     * What {@code open} returns, called again as long as it fails for want of a server (1 s, 2 s, 4
+     * s, ... then every 30 s, a WARN line each time naming {@code table}); any other failure is
+     * thrown at once. Cancelling the task interrupts the wait.
+     */
+    static <T> T whenReachable(String table, Callable<T> open) throws Exception {
         Duration wait = FIRST_WAIT;
         while (true) {
             try {
-                super.open(openContext);
-                return;
+                return open.call();
             } catch (Exception failure) {
                 if (!databaseUnreachable(failure)) {
                     throw failure;
@@ -78,7 +92,6 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
                                 .map(Throwable::getMessage)
                                 .orElse(failure.toString()),
                         wait.toSeconds());
-                // cancelling the task interrupts this wait
                 Thread.sleep(wait.toMillis());
                 wait =
                         wait.multipliedBy(2).compareTo(LONGEST_WAIT) > 0

@@ -1,5 +1,7 @@
 package io.segflow.pipeline;
 
+import io.segflow.infra.GuardedJdbcSink;
+import io.segflow.infra.JdbcUrls;
 import io.segflow.segments.ProfileUpdate;
 import io.segflow.udfs.Pseudonymiser;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -19,8 +21,9 @@ import org.apache.flink.util.Collector;
  * LIKE scans the table once per erased customer.
  *
  * <p>The statement runs through the JDBC connector's sink, at checkpoints like the other JDBC
- * sinks; replayed after a failure it does the same again. A backfill deletes no profile, so it
- * erases nothing (it rewrites dead letters from the topics, which hold what the CRM sent).
+ * sinks, and with their guard (GuardedJdbcSink); replayed after a failure it does the same again. A
+ * backfill deletes no profile, so it erases nothing (it rewrites dead letters from the topics,
+ * which hold what the CRM sent).
  */
 final class DeadLetterErasure {
 
@@ -31,6 +34,20 @@ final class DeadLetterErasure {
     private DeadLetterErasure() {}
 
     static void attach(DataStream<ProfileUpdate> updates, JobSettings settings) {
+        updates.flatMap(new ErasedCustomers(settings.pseudonymKey()))
+                .returns(Types.STRING)
+                .name("erased customers")
+                .uid("erased-customers")
+                .sinkTo(sink(settings))
+                .name("dead letters of erased customers")
+                .uid("dead-letter-erasure");
+    }
+
+    /**
+     * The connector's sink, guarded as the table sinks are (its writer's close() has the same
+     * defect, see GuardedJdbcSink), on the sinks' URL (with their read timeout, see JdbcUrls).
+     */
+    static GuardedJdbcSink<String> sink(JobSettings settings) {
         JdbcSink<String> sink =
                 JdbcSink.<String>builder()
                         .withQueryStatement(
@@ -43,18 +60,12 @@ final class DeadLetterErasure {
                                         .build())
                         .buildAtLeastOnce(
                                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                                        .withUrl(settings.jdbcUrl())
+                                        .withUrl(JdbcUrls.forSinks(settings.jdbcUrl()))
                                         .withDriverName("org.postgresql.Driver")
                                         .withUsername(settings.jdbcUser())
                                         .withPassword(settings.jdbcPassword())
                                         .build());
-        updates.flatMap(new ErasedCustomers(settings.pseudonymKey()))
-                .returns(Types.STRING)
-                .name("erased customers")
-                .uid("erased-customers")
-                .sinkTo(sink)
-                .name("dead letters of erased customers")
-                .uid("dead-letter-erasure");
+        return GuardedJdbcSink.of(sink, "dead_letter erasure");
     }
 
     /** A deleted profile's customer as the LIKE pattern of their masked dead letters. */
