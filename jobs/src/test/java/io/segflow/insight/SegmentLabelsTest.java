@@ -56,15 +56,29 @@ class SegmentLabelsTest {
             SegmentLabels.Prediction prediction = result.model().predict(profiles[i]);
             right += prediction.label().equals(truth[i]) ? 1 : 0;
             assertThat(prediction.probability()).isBetween(1.0 / 3, 1.0);
-            // the drivers add up to the probability of the predicted label
+            // the drivers add up to the predicted label's score, in the chosen model's space
+            SegmentLabels.LabelModel model = result.model();
             assertThat(prediction.explanation().total())
-                    .isCloseTo(prediction.probability(), within(1e-9));
+                    .isCloseTo(
+                            model.classifier()
+                                    .score(
+                                            model.imputation().apply(profiles[i]),
+                                            model.names().indexOf(prediction.label())),
+                            within(1e-6));
         }
         assertThat(right).isGreaterThan((int) (0.97 * n));
+        assertThat(result.candidates())
+                .extracting(SegmentLabels.CandidateResult::candidate)
+                .containsExactly(Candidate.values());
         assertThat(steps)
                 .contains(
-                        "segment labels: fold 5 of 5",
-                        "segment labels: fit on every labelled customer");
+                        "segment labels, logistic regression: fold 5 of 5",
+                        "segment labels, random forest: fold 5 of 5",
+                        "segment labels, gradient-boosted trees: fold 5 of 5",
+                        "segment labels, "
+                                + result.chosen().title()
+                                + ": fit on every labelled"
+                                + " customer");
     }
 
     @Test
