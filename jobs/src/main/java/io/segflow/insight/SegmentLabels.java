@@ -20,10 +20,9 @@ import java.util.stream.IntStream;
  *
  * <p>The classifier's capacity is what the labels need (an unpruned forest, boosted trees), not
  * what explaining every customer would cost. The drivers of a predicted label are the chosen
- * model's own SHAP values for that label; a model that is dear to explain (the unpruned forest's
- * TreeSHAP takes milliseconds a customer) explains a seeded sample of at most {@link
- * #MAX_EXPLAINED} unlabelled customers, and the others get their label and probability without
- * drivers.
+ * model's own SHAP values for that label; a model that is dear to explain (trees: tens of
+ * milliseconds a customer) explains a seeded sample of at most {@link #MAX_EXPLAINED} unlabelled
+ * customers, and the others get their label and probability without drivers.
  */
 public final class SegmentLabels {
 
@@ -31,16 +30,22 @@ public final class SegmentLabels {
     public static final int MINIMUM_PER_LABEL = 10;
 
     /**
-     * Labelled customers the candidates are cross-validated and fitted on at most (a seeded sample
-     * beyond): 20,000 settle the choice, while unpruned trees cost in proportion to the rows.
+     * Labelled customers the candidates are cross-validated on at most (a seeded sample beyond):
+     * the choice settles long before, and boosted trees cost a tree a label a round.
      */
-    public static final int MAX_FIT = 20_000;
+    public static final int MAX_CROSS_VALIDATED = 5_000;
 
     /**
-     * Unlabelled customers whose label a dear model (the forest) explains at most: TreeSHAP of 100
-     * unpruned trees costs several milliseconds a customer, a few minutes on two cores for these.
+     * Labelled customers the chosen classifier is fitted on at most (a seeded sample beyond, which
+     * contains those cross-validated): unpruned trees cost in proportion to the rows.
      */
-    public static final int MAX_EXPLAINED = 20_000;
+    public static final int MAX_FIT = 10_000;
+
+    /**
+     * Unlabelled customers whose label a dear model (trees) explains at most: their TreeSHAP costs
+     * tens of milliseconds a customer, a minute or two on two cores for these.
+     */
+    public static final int MAX_EXPLAINED = 2_000;
 
     /**
      * @param confusion counts by [true label][predicted label], in the order of {@code labels}
@@ -61,7 +66,8 @@ public final class SegmentLabels {
     /**
      * @param evaluation the chosen candidate's cross-validated figures
      * @param candidates every candidate's, in the order they were tried
-     * @param labelled the labelled customers there were (fitted on at most {@link #MAX_FIT})
+     * @param labelled the labelled customers there were (cross-validated on at most {@link
+     *     #MAX_CROSS_VALIDATED}, fitted on at most {@link #MAX_FIT})
      */
     public record Result(
             Evaluation evaluation,
@@ -138,7 +144,7 @@ public final class SegmentLabels {
 
     private SegmentLabels() {}
 
-    /** Every candidate, on at most {@link #MAX_FIT} labelled customers. */
+    /** Every candidate. */
     public static Optional<Result> predict(
             double[][] profiles, String[] labels, int folds, long seed, Consumer<String> progress) {
         return predict(profiles, labels, Arrays.asList(Candidate.values()), folds, seed, progress);
@@ -190,12 +196,16 @@ public final class SegmentLabels {
                             + "'): there is nothing to tell apart");
         }
         Candidate.Imputation imputation = Candidate.Imputation.of(profiles);
-        int[] sample = Propensity.sample(labelled.length, MAX_FIT, seed);
-        double[][] x =
-                Arrays.stream(sample)
+        int[] fitted = Propensity.sample(labelled.length, MAX_FIT, seed);
+        double[][] fitX =
+                Arrays.stream(fitted)
                         .mapToObj(s -> imputation.apply(profiles[labelled[s]]))
                         .toArray(double[][]::new);
-        int[] y = Arrays.stream(sample).map(s -> classes[s]).toArray();
+        int[] fitY = Arrays.stream(fitted).map(s -> classes[s]).toArray();
+        // a seeded share of those fitted on, so that every label keeps its share
+        int[] checked = Propensity.sample(fitted.length, MAX_CROSS_VALIDATED, seed + 1);
+        double[][] x = Arrays.stream(checked).mapToObj(i -> fitX[i]).toArray(double[][]::new);
+        int[] y = Arrays.stream(checked).map(i -> fitY[i]).toArray();
         int[] fold = StratifiedFolds.assign(y, folds, seed);
 
         List<CandidateResult> results = new ArrayList<>();
@@ -238,7 +248,7 @@ public final class SegmentLabels {
         }
         Candidate chosen = candidates.get(best);
         progress.accept("segment labels, " + chosen.title() + ": fit on every labelled customer");
-        LabelClassifier classifier = LabelClassifier.fit(chosen, x, y, k, seed);
+        LabelClassifier classifier = LabelClassifier.fit(chosen, fitX, fitY, k, seed);
         long unlabelled = labels.length - labelled.length;
         double explainShare =
                 classifier.explainsCheaply() || unlabelled <= MAX_EXPLAINED
@@ -253,7 +263,7 @@ public final class SegmentLabels {
                                 classifier,
                                 List.copyOf(names),
                                 imputation,
-                                base(classifier, x, k),
+                                base(classifier, fitX, k),
                                 explainShare,
                                 seed),
                         labelled.length));
