@@ -82,6 +82,41 @@ class SegmentLabelsTest {
     }
 
     @Test
+    void treesExplainASeededSampleOfTheUnlabelledAndPredictEveryone() {
+        Random random = new Random(5);
+        int n = 6_600;
+        double[][] profiles = new double[n][];
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            int persona = random.nextInt(3);
+            profiles[i] =
+                    new double[] {persona + random.nextGaussian() * 0.3, random.nextGaussian()};
+            labels[i] = i < 600 ? PERSONAS[persona] : null;
+        }
+
+        SegmentLabels.Result result =
+                SegmentLabels.predict(
+                                profiles, labels, List.of(Candidate.RANDOM_FOREST), 5, 3, s -> {})
+                        .orElseThrow();
+
+        SegmentLabels.LabelModel model = result.model();
+        assertThat(model.explainShare())
+                .isCloseTo((double) SegmentLabels.MAX_EXPLAINED / 6_000, within(1e-12));
+        assertThat(result.explained()).contains("sample of about 2,000");
+        int explained = 0;
+        for (int i = 600; i < n; i++) {
+            SegmentLabels.Prediction prediction = model.predict(i, profiles[i]);
+            assertThat(prediction.label()).isIn((Object[]) PERSONAS);
+            if (prediction.explanation() != null) {
+                explained++;
+                // the same customer is explained every time
+                assertThat(model.predict(i, profiles[i]).explanation()).isNotNull();
+            }
+        }
+        assertThat(explained).isBetween(1_800, 2_200);
+    }
+
+    @Test
     void withoutLabelsItIsSkippedWithAMessage() {
         List<String> steps = new ArrayList<>();
         Optional<SegmentLabels.Result> result =
