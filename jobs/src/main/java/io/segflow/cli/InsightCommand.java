@@ -4,6 +4,7 @@ import io.segflow.infra.JdbcUrls;
 import io.segflow.insight.Candidate;
 import io.segflow.insight.InsightRun;
 import io.segflow.insight.Propensity;
+import io.segflow.insight.SegmentLabels;
 import io.segflow.insight.SegmentProfiles;
 import io.segflow.insight.SourceValue;
 import io.segflow.model.ModelEvaluation;
@@ -369,6 +370,7 @@ final class InsightCommand implements Callable<Integer> {
                             signed(v.silhouetteChange())));
         }
         text.append(String.format(Locale.ROOT, "%nSegment labels: %s%n", result.labelStatus()));
+        result.labels().ifPresent(labels -> text.append(labelCandidates(labels)));
         text.append(
                 String.format(
                         Locale.ROOT,
@@ -407,5 +409,25 @@ final class InsightCommand implements Callable<Integer> {
 
     private static String signed(double value) {
         return Double.isFinite(value) ? String.format(Locale.ROOT, "%+.3f", value) : "n/a";
+    }
+
+    /** Every label candidate's cross-validated figures, and how the label drivers were made. */
+    private static String labelCandidates(SegmentLabels.Result labels) {
+        StringBuilder text = new StringBuilder();
+        text.append(
+                String.format(
+                        Locale.ROOT, "  %-24s %9s %9s%n", "candidate", "accuracy", "macro F1"));
+        for (SegmentLabels.CandidateResult c : labels.candidates()) {
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-24s %9.3f %9.3f%s%n",
+                            c.candidate().title(),
+                            c.accuracy(),
+                            c.macroF1(),
+                            c.candidate() == labels.chosen() ? "  <- chosen" : ""));
+        }
+        text.append("  label drivers: ").append(labels.explained()).append('\n');
+        return text.toString();
     }
 }

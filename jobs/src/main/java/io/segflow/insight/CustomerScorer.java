@@ -98,10 +98,14 @@ public final class CustomerScorer implements Serializable {
         double probability = Double.NaN;
         List<Drivers.Driver> labelDrivers = List.of();
         if (predictLabel && label == null && labels != null) {
-            SegmentLabels.Prediction prediction = labels.predict(profile);
+            SegmentLabels.Prediction prediction = labels.predict(customerId, profile);
             predicted = prediction.label();
             probability = prediction.probability();
-            labelDrivers = Drivers.top(prediction.explanation(), features, topDrivers);
+            // null: the label model explains a sample of the customers only
+            labelDrivers =
+                    prediction.explanation() == null
+                            ? null
+                            : Drivers.top(prediction.explanation(), features, topDrivers);
         }
         return new Score(
                 potential,

@@ -316,9 +316,11 @@ public final class InsightRun {
                                     r ->
                                             String.format(
                                                     Locale.ROOT,
-                                                    "segment_label predicted from %,d labelled"
-                                                            + " customers: cross-validated"
-                                                            + " accuracy %.3f, macro F1 %.3f",
+                                                    "segment_label predicted by %s from %,d"
+                                                            + " labelled customers:"
+                                                            + " cross-validated accuracy %.3f,"
+                                                            + " macro F1 %.3f",
+                                                    r.chosen().title(),
                                                     r.labelled(),
                                                     r.evaluation().accuracy(),
                                                     r.evaluation().macroF1()))

@@ -111,7 +111,9 @@ public final class InsightRows {
         values.put("label_probability", finite(score.labelProbability()));
         values.put(
                 "label_drivers",
-                score.predictedLabel() == null ? null : drivers(score.labelDrivers()));
+                score.labelDrivers() == null || score.predictedLabel() == null
+                        ? null
+                        : drivers(score.labelDrivers()));
         values.put("control_group", score.control());
         values.put("scored_at", scoredAt);
         values.put("scored_by", scoredBy);
@@ -295,6 +297,17 @@ public final class InsightRows {
         evaluation.put("accuracy", finite(labels.evaluation().accuracy()));
         evaluation.put("macro_f1", finite(labels.evaluation().macroF1()));
         evaluation.put("confusion", labels.evaluation().confusion());
+        evaluation.put("chosen", labels.chosen().title());
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (SegmentLabels.CandidateResult candidate : labels.candidates()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("candidate", candidate.candidate().title());
+            c.put("accuracy", finite(candidate.accuracy()));
+            c.put("macro_f1", finite(candidate.macroF1()));
+            candidates.add(c);
+        }
+        evaluation.put("candidates", candidates);
+        evaluation.put("drivers", labels.explained());
         return evaluation;
     }
 

@@ -10,9 +10,15 @@ import java.util.List;
 
 /**
  * A data set in Weka's ARFF format as features and a yes/no outcome: numeric attributes as they
- * are, nominal ones one-hot (one 0/1 feature per value), the class attribute last.
+ * are, nominal ones one-hot (one 0/1 feature per value), the class attribute last; {@code classes}
+ * holds each row's class value as written, for data sets of several classes.
  */
-record Arff(List<String> features, double[][] rows, int[] outcomes) {
+record Arff(List<String> features, double[][] rows, int[] outcomes, String[] classes) {
+
+    /** Reads a class-path resource whose class has several values. */
+    static Arff read(String resource) throws IOException {
+        return read(resource, null);
+    }
 
     /** Reads a class-path resource; {@code positive} is the class value that counts as 1. */
     static Arff read(String resource, String positive) throws IOException {
@@ -20,6 +26,7 @@ record Arff(List<String> features, double[][] rows, int[] outcomes) {
         List<List<String>> nominalValues = new ArrayList<>(); // null for a numeric attribute
         List<double[]> rows = new ArrayList<>();
         List<Integer> outcomes = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
         try (InputStream in = Arff.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException(resource + " is not on the class path");
@@ -61,7 +68,9 @@ record Arff(List<String> features, double[][] rows, int[] outcomes) {
                         }
                     }
                     rows.add(row.stream().mapToDouble(Double::doubleValue).toArray());
-                    outcomes.add(values.get(names.size() - 1).equals(positive) ? 1 : 0);
+                    String value = unquote(values.get(names.size() - 1));
+                    classes.add(value);
+                    outcomes.add(value.equals(positive) ? 1 : 0);
                 }
             }
         }
@@ -78,7 +87,8 @@ record Arff(List<String> features, double[][] rows, int[] outcomes) {
         return new Arff(
                 features,
                 rows.toArray(double[][]::new),
-                outcomes.stream().mapToInt(Integer::intValue).toArray());
+                outcomes.stream().mapToInt(Integer::intValue).toArray(),
+                classes.toArray(String[]::new));
     }
 
     /** Comma-separated values; single quotes group. */

@@ -56,15 +56,64 @@ class SegmentLabelsTest {
             SegmentLabels.Prediction prediction = result.model().predict(profiles[i]);
             right += prediction.label().equals(truth[i]) ? 1 : 0;
             assertThat(prediction.probability()).isBetween(1.0 / 3, 1.0);
-            // the drivers add up to the probability of the predicted label
+            // the drivers add up to the predicted label's score, in the chosen model's space
+            SegmentLabels.LabelModel model = result.model();
             assertThat(prediction.explanation().total())
-                    .isCloseTo(prediction.probability(), within(1e-9));
+                    .isCloseTo(
+                            model.classifier()
+                                    .score(
+                                            model.imputation().apply(profiles[i]),
+                                            model.names().indexOf(prediction.label())),
+                            within(1e-6));
         }
         assertThat(right).isGreaterThan((int) (0.97 * n));
+        assertThat(result.candidates())
+                .extracting(SegmentLabels.CandidateResult::candidate)
+                .containsExactly(Candidate.values());
         assertThat(steps)
                 .contains(
-                        "segment labels: fold 5 of 5",
-                        "segment labels: fit on every labelled customer");
+                        "segment labels, logistic regression: fold 5 of 5",
+                        "segment labels, random forest: fold 5 of 5",
+                        "segment labels, gradient-boosted trees: fold 5 of 5",
+                        "segment labels, "
+                                + result.chosen().title()
+                                + ": fit on every labelled"
+                                + " customer");
+    }
+
+    @Test
+    void treesExplainASeededSampleOfTheUnlabelledAndPredictEveryone() {
+        Random random = new Random(5);
+        int n = 6_600;
+        double[][] profiles = new double[n][];
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            int persona = random.nextInt(3);
+            profiles[i] =
+                    new double[] {persona + random.nextGaussian() * 0.3, random.nextGaussian()};
+            labels[i] = i < 600 ? PERSONAS[persona] : null;
+        }
+
+        SegmentLabels.Result result =
+                SegmentLabels.predict(
+                                profiles, labels, List.of(Candidate.RANDOM_FOREST), 5, 3, s -> {})
+                        .orElseThrow();
+
+        SegmentLabels.LabelModel model = result.model();
+        assertThat(model.explainShare())
+                .isCloseTo((double) SegmentLabels.MAX_EXPLAINED / 6_000, within(1e-12));
+        assertThat(result.explained()).contains("sample of about 2,000");
+        int explained = 0;
+        for (int i = 600; i < n; i++) {
+            SegmentLabels.Prediction prediction = model.predict(i, profiles[i]);
+            assertThat(prediction.label()).isIn((Object[]) PERSONAS);
+            if (prediction.explanation() != null) {
+                explained++;
+                // the same customer is explained every time
+                assertThat(model.predict(i, profiles[i]).explanation()).isNotNull();
+            }
+        }
+        assertThat(explained).isBetween(1_800, 2_200);
     }
 
     @Test

@@ -50,6 +50,7 @@ class InsightITCase extends SegflowITCaseBase {
                 .contains("cross-validated AUC")
                 .contains("<- chosen")
                 .contains("Value of each data source")
+                .contains("macro F1", "label drivers:")
                 .contains("segflow targets");
 
         // every customer has a potential, a percentile and signed drivers of it
@@ -83,6 +84,21 @@ class InsightITCase extends SegflowITCaseBase {
                 .contains("logistic regression", "random forest", "gradient-boosted trees");
         assertThat((String) propensity.get("global_drivers")).contains("feature");
         assertThat(propensity.get("label_evaluation").toString()).contains("accuracy");
+        // the label model chosen among the candidates; with fewer unlabelled customers than a
+        // forest explains, every predicted label has its drivers
+        assertThat(propensity.get("label_evaluation").toString())
+                .contains("\"chosen\"", "\"macro_f1\"", "\"confusion\"")
+                .contains("logistic regression", "random forest", "gradient-boosted trees");
+        assertThat(
+                        query(
+                                        settings,
+                                        "SELECT count(*) AS n FROM customer_score WHERE"
+                                                + " predicted_label IS NOT NULL AND"
+                                                + " (label_drivers IS NULL OR label_drivers NOT"
+                                                + " LIKE '%\"feature\"%')")
+                                .get(0)
+                                .get("n"))
+                .isEqualTo(0L);
 
         // what each segment of the model in use is
         long segmentModel =
