@@ -90,7 +90,8 @@ final class InsightCommand implements Callable<Integer> {
             names = "--holdout",
             paramLabel = "SHARE",
             description =
-                    "Hold out this share of each segment as a control group (e.g. 10% or 0.1),"
+                    // picocli formats descriptions: a bare percent sign is a broken format
+                    "Hold out this share of each segment as a control group (e.g. 10%% or 0.1),"
                             + " listed apart in target_list. Default: ${DEFAULT-VALUE}.")
     String holdout;
 
@@ -369,6 +370,21 @@ final class InsightCommand implements Callable<Integer> {
                             signed(v.silhouetteChange())));
         }
         text.append(String.format(Locale.ROOT, "%nSegment labels: %s%n", result.labelStatus()));
+        if (!result.stepFailures().isEmpty()) {
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nSteps that failed and were left out (propensity_model.step_failures;"
+                                    + " every other table is written):%n"));
+            result.stepFailures()
+                    .forEach(
+                            failure ->
+                                    text.append("  ")
+                                            .append(failure.step())
+                                            .append(": ")
+                                            .append(failure.reason())
+                                            .append(System.lineSeparator()));
+        }
         text.append(
                 String.format(
                         Locale.ROOT,
