@@ -324,6 +324,7 @@ CREATE TABLE propensity_model_sink (
   lift_curve STRING,
   features STRING,
   scorer BYTES,
+  step_failures STRING,
   PRIMARY KEY (model_version) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',

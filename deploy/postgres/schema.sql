@@ -117,7 +117,10 @@ CREATE TABLE IF NOT EXISTS propensity_model (
   -- the published model: the features it reads (JSON) and the fitted scorer that the running
   -- job loads when the models topic announces this version (gzip-compressed Java serialization)
   features               TEXT,
-  scorer                 BYTEA
+  scorer                 BYTEA,
+  -- the steps of the run that failed and were left out, with their reasons (JSON list of
+  -- {"step", "reason"}; [] when none): the source value of a source, the labels, a candidate
+  step_failures          TEXT
 );
 
 -- Each customer's potential: the calibrated probability of converted_to_sale, its percentile

@@ -91,7 +91,8 @@ final class InsightCommand implements Callable<Integer> {
             names = "--holdout",
             paramLabel = "SHARE",
             description =
-                    "Hold out this share of each segment as a control group (e.g. 10% or 0.1),"
+                    // picocli formats descriptions: a bare percent sign is a broken format
+                    "Hold out this share of each segment as a control group (e.g. 10%% or 0.1),"
                             + " listed apart in target_list. Default: ${DEFAULT-VALUE}.")
     String holdout;
 
@@ -371,6 +372,21 @@ final class InsightCommand implements Callable<Integer> {
         }
         text.append(String.format(Locale.ROOT, "%nSegment labels: %s%n", result.labelStatus()));
         result.labels().ifPresent(labels -> text.append(labelCandidates(labels)));
+        if (!result.stepFailures().isEmpty()) {
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%nSteps that failed and were left out (propensity_model.step_failures;"
+                                    + " every other table is written):%n"));
+            result.stepFailures()
+                    .forEach(
+                            failure ->
+                                    text.append("  ")
+                                            .append(failure.step())
+                                            .append(": ")
+                                            .append(failure.reason())
+                                            .append(System.lineSeparator()));
+        }
         text.append(
                 String.format(
                         Locale.ROOT,

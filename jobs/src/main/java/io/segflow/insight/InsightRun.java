@@ -4,6 +4,7 @@ import io.segflow.model.ModelDefaults;
 import io.segflow.model.ModelEvaluation;
 import io.segflow.model.Retrainer;
 import io.segflow.model.SegmentModel;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,9 @@ import java.util.stream.IntStream;
  * target list, the value of each data source and the segment labels predicted for the unlabelled.
  * The steps that cannot be done on these customers (too few conversions, no labels) are skipped
  * with the reason in {@link Result#propensityStatus()} or {@link Result#labelStatus()}; the rest is
- * still measured.
+ * still measured. A step that fails (the value of a source, the labels, a propensity candidate) is
+ * left out with its reason in {@link Result#stepFailures()}: no step but reading the customers and
+ * the segments of the model in use can sink the run.
  */
 public final class InsightRun {
 
@@ -177,7 +180,8 @@ public final class InsightRun {
             List<SourceValue.Value> sourceValues,
             Optional<SegmentLabels.Result> labels,
             String labelStatus,
-            Map<String, Double> stepSeconds) {}
+            Map<String, Double> stepSeconds,
+            List<StepFailure> stepFailures) {}
 
     public static final String OUTCOME = "converted_to_sale";
 
@@ -189,7 +193,18 @@ public final class InsightRun {
      */
     public static Result run(
             Input input, Settings settings, long version, Consumer<String> progress) {
+        return run(input, settings, version, progress, Propensity.CANDIDATE_FIT);
+    }
+
+    /** With the candidates fitted by {@code fitter} (a test's failing one). */
+    static Result run(
+            Input input,
+            Settings settings,
+            long version,
+            Consumer<String> progress,
+            Propensity.Fitter fitter) {
         Steps steps = new Steps(progress);
+        List<StepFailure> failures = new ArrayList<>();
         int n = input.customers().length;
         if (n == 0) {
             throw new IllegalArgumentException(
@@ -223,15 +238,23 @@ public final class InsightRun {
 
         int[] fitSample = Propensity.sample(n, settings.fitSample(), settings.seed());
         steps.start("what sets each segment apart");
-        Map<Integer, ScoreModel> membership =
-                Drivers.membershipModels(
-                        rows(x, fitSample), columns(segmentIds, fitSample), settings.seed());
+        Map<Integer, ScoreModel> membership = Map.of();
         Map<Integer, List<Drivers.Driver>> segmentDrivers = new LinkedHashMap<>();
-        membership.forEach(
-                (segment, m) ->
-                        segmentDrivers.put(
-                                segment,
-                                Drivers.global(m::explain, rows(x, fitSample), input.features())));
+        try {
+            membership =
+                    Drivers.membershipModels(
+                            rows(x, fitSample), columns(segmentIds, fitSample), settings.seed());
+            membership.forEach(
+                    (segment, m) ->
+                            segmentDrivers.put(
+                                    segment,
+                                    Drivers.global(
+                                            m::explain, rows(x, fitSample), input.features())));
+        } catch (RuntimeException e) {
+            membership = Map.of();
+            segmentDrivers.clear();
+            failures.add(StepFailure.of("what sets each segment apart", e));
+        }
 
         Optional<Propensity.Result> propensity = Optional.empty();
         String propensityStatus;
@@ -245,8 +268,10 @@ public final class InsightRun {
                             settings.folds(),
                             settings.fitSample(),
                             settings.seed(),
-                            steps::start);
+                            steps::start,
+                            fitter);
             propensity = Optional.of(fitted);
+            failures.addAll(fitted.failedCandidates());
             propensityStatus =
                     String.format(
                             Locale.ROOT,
@@ -256,6 +281,12 @@ public final class InsightRun {
         } catch (Propensity.TooFewOutcomesException e) {
             propensityStatus = "no potential scores: " + e.getMessage();
             progress.accept(propensityStatus);
+        } catch (Propensity.CandidatesFailedException e) {
+            propensityStatus = "no potential scores: " + e.getMessage();
+            failures.addAll(e.failures());
+        } catch (RuntimeException e) {
+            propensityStatus = "no potential scores: the propensity fit failed: " + reason(e);
+            failures.add(StepFailure.of("propensity model", e));
         }
 
         double[] potentials = null;
@@ -274,16 +305,20 @@ public final class InsightRun {
                             "global drivers: SHAP of %,d customers",
                             fitSample.length));
             double[][] sampled = rows(x, fitSample);
-            double[][] contributions =
-                    IntStream.range(0, sampled.length)
-                            .parallel()
-                            .mapToObj(i -> scorer.explain(sampled[i]).contributions())
-                            .toArray(double[][]::new);
-            globalDrivers =
-                    Drivers.global(
-                            profile -> new ScoreModel.Explanation(0, profile),
-                            contributions,
-                            input.features());
+            try {
+                double[][] contributions =
+                        IntStream.range(0, sampled.length)
+                                .parallel()
+                                .mapToObj(i -> scorer.explain(sampled[i]).contributions())
+                                .toArray(double[][]::new);
+                globalDrivers =
+                        Drivers.global(
+                                profile -> new ScoreModel.Explanation(0, profile),
+                                contributions,
+                                input.features());
+            } catch (RuntimeException e) {
+                failures.add(StepFailure.of("global drivers of the potential", e));
+            }
         }
 
         steps.start("segment profiles");
@@ -292,18 +327,32 @@ public final class InsightRun {
                         x, input.features(), segmentIds, input.converted(), potentials, 3);
 
         int[] valueSample = Propensity.sample(n, settings.sourceValueSample(), settings.seed());
-        List<SourceValue.Value> sourceValues =
-                SourceValue.of(
-                        rows(x, valueSample),
-                        propensity.isPresent() ? columns(input.converted(), valueSample) : null,
-                        OUTCOME,
-                        input.features(),
-                        input.sources(),
-                        propensity.map(Propensity.Result::chosen).orElse(Candidate.RANDOM_FOREST),
-                        settings.folds(),
-                        model.k(),
-                        settings.seed(),
-                        step -> steps.start("value of each data source: " + step));
+        List<SourceValue.Value> sourceValues = List.of();
+        try {
+            sourceValues =
+                    SourceValue.of(
+                            rows(x, valueSample),
+                            propensity.isPresent() ? columns(input.converted(), valueSample) : null,
+                            OUTCOME,
+                            input.features(),
+                            input.sources(),
+                            propensity
+                                    .map(Propensity.Result::chosen)
+                                    .orElse(Candidate.RANDOM_FOREST),
+                            settings.folds(),
+                            model.k(),
+                            settings.seed(),
+                            step -> steps.start("value of each data source: " + step));
+            for (SourceValue.Value value : sourceValues) {
+                if (value.notMeasured() != null) {
+                    failures.add(
+                            new StepFailure(
+                                    "value of data source " + value.source(), value.notMeasured()));
+                }
+            }
+        } catch (RuntimeException e) {
+            failures.add(StepFailure.of("value of each data source", e));
+        }
 
         Optional<SegmentLabels.Result> labels = Optional.empty();
         String labelStatus;
@@ -330,6 +379,9 @@ public final class InsightRun {
         } catch (IllegalArgumentException e) {
             labelStatus = "segment_label not predicted: " + e.getMessage();
             progress.accept(labelStatus);
+        } catch (RuntimeException e) {
+            labelStatus = "segment_label not predicted: the classifier failed: " + reason(e);
+            failures.add(StepFailure.of("segment labels", e));
         }
         Optional<CustomerScorer> customerScorer = Optional.empty();
         if (propensity.isPresent()) {
@@ -362,7 +414,12 @@ public final class InsightRun {
                 sourceValues,
                 labels,
                 labelStatus,
-                steps.seconds);
+                steps.seconds,
+                List.copyOf(failures));
+    }
+
+    private static String reason(RuntimeException e) {
+        return SourceValue.reason(e);
     }
 
     private static double[][] rows(double[][] x, int[] indices) {

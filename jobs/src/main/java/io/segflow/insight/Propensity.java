@@ -70,7 +70,8 @@ public final class Propensity {
             BinaryMetrics.RocPoint[] rocCurve,
             BinaryMetrics.GainsPoint[] gainsCurve,
             long positives,
-            long negatives) {
+            long negatives,
+            List<StepFailure> failedCandidates) {
 
         public CandidateResult chosenResult() {
             return candidates.stream()
@@ -86,6 +87,36 @@ public final class Propensity {
             super(message);
         }
     }
+
+    /**
+     * Every candidate failed; {@link #failures()} says why each did. A candidate that fails while
+     * another succeeds is only dropped from the choice ({@link Result#failedCandidates()}).
+     */
+    public static final class CandidatesFailedException extends IllegalStateException {
+        private final List<StepFailure> failures;
+
+        CandidatesFailedException(List<StepFailure> failures) {
+            super(
+                    "every propensity candidate failed ("
+                            + failures.stream()
+                                    .map(StepFailure::toString)
+                                    .collect(java.util.stream.Collectors.joining("; "))
+                            + "); no scores were written");
+            this.failures = List.copyOf(failures);
+        }
+
+        public List<StepFailure> failures() {
+            return failures;
+        }
+    }
+
+    /** How a candidate is fitted: {@link Candidate#fit}; a test may put a failing one in. */
+    @FunctionalInterface
+    interface Fitter {
+        ScoreModel fit(Candidate candidate, double[][] profiles, int[] outcomes, long seed);
+    }
+
+    static final Fitter CANDIDATE_FIT = Candidate::fit;
 
     private Propensity() {}
 
@@ -104,6 +135,28 @@ public final class Propensity {
             int maxCustomers,
             long seed,
             Consumer<String> progress) {
+        return fitOnSample(
+                profiles,
+                outcomes,
+                outcome,
+                candidates,
+                folds,
+                maxCustomers,
+                seed,
+                progress,
+                CANDIDATE_FIT);
+    }
+
+    static Result fitOnSample(
+            double[][] profiles,
+            int[] outcomes,
+            String outcome,
+            List<Candidate> candidates,
+            int folds,
+            int maxCustomers,
+            long seed,
+            Consumer<String> progress,
+            Fitter fitter) {
         int[] sample = sample(outcomes.length, maxCustomers, seed);
         double[][] x = new double[sample.length][];
         int[] y = new int[sample.length];
@@ -111,7 +164,7 @@ public final class Propensity {
             x[i] = profiles[sample[i]];
             y[i] = outcomes[sample[i]];
         }
-        return fit(x, y, outcome, candidates, folds, seed, progress);
+        return fit(x, y, outcome, candidates, folds, seed, progress, fitter);
     }
 
     /**
@@ -141,6 +194,22 @@ public final class Propensity {
             int folds,
             long seed,
             Consumer<String> progress) {
+        return fit(profiles, outcomes, outcome, candidates, folds, seed, progress, CANDIDATE_FIT);
+    }
+
+    /**
+     * A candidate that throws (in any fold or in the final fit) is dropped from the choice with its
+     * reason; the run fails only when every candidate does.
+     */
+    static Result fit(
+            double[][] profiles,
+            int[] outcomes,
+            String outcome,
+            List<Candidate> candidates,
+            int folds,
+            long seed,
+            Consumer<String> progress,
+            Fitter fitter) {
         long positives = 0;
         for (int y : outcomes) {
             positives += y;
@@ -160,21 +229,31 @@ public final class Propensity {
         }
         int[] fold = StratifiedFolds.assign(outcomes, folds, seed);
         List<CandidateResult> results = new ArrayList<>();
-        double[][] heldOutScores = new double[candidates.size()][];
-        for (int c = 0; c < candidates.size(); c++) {
-            Candidate candidate = candidates.get(c);
+        List<double[]> heldOutScores = new ArrayList<>();
+        List<StepFailure> failed = new ArrayList<>();
+        for (Candidate candidate : candidates) {
             double[] scores = new double[outcomes.length];
-            for (int f = 0; f < folds; f++) {
-                progress.accept(
-                        String.format(
-                                Locale.ROOT, "%s: fold %d of %d", candidate.title(), f + 1, folds));
-                Split split = Split.of(profiles, outcomes, fold, f);
-                ScoreModel model = candidate.fit(split.trainX, split.trainY, seed + f);
-                for (int i : split.test) {
-                    scores[i] = model.score(profiles[i]);
+            try {
+                for (int f = 0; f < folds; f++) {
+                    progress.accept(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s: fold %d of %d",
+                                    candidate.title(),
+                                    f + 1,
+                                    folds));
+                    Split split = Split.of(profiles, outcomes, fold, f);
+                    ScoreModel model = fitter.fit(candidate, split.trainX, split.trainY, seed + f);
+                    for (int i : split.test) {
+                        scores[i] = model.score(profiles[i]);
+                    }
                 }
+            } catch (RuntimeException e) {
+                failed.add(StepFailure.of(failedStep(candidate), e));
+                progress.accept(candidate.title() + " failed, left out: " + SourceValue.reason(e));
+                continue;
             }
-            heldOutScores[c] = scores;
+            heldOutScores.add(scores);
             double[] probabilities = calibrateHeldOut(scores, outcomes, fold, folds);
             results.add(
                     new CandidateResult(
@@ -183,12 +262,32 @@ public final class Propensity {
                             BinaryMetrics.logLoss(probabilities, outcomes),
                             BinaryMetrics.liftInTopDecile(scores, outcomes)));
         }
-        int best = choose(results);
-        Candidate chosen = candidates.get(best);
-        progress.accept(chosen.title() + ": fit on all customers");
-        ScoreModel model = chosen.fit(profiles, outcomes, seed);
-        PlattScaling calibration = PlattScaling.fit(heldOutScores[best], outcomes);
-        double[] heldOutPotential = calibrateHeldOut(heldOutScores[best], outcomes, fold, folds);
+        // the best that can also be fitted on everyone; one that fails there makes way
+        List<CandidateResult> choosable = new ArrayList<>(results);
+        List<double[]> choosableScores = new ArrayList<>(heldOutScores);
+        int best;
+        Candidate chosen;
+        ScoreModel model;
+        while (true) {
+            if (choosable.isEmpty()) {
+                throw new CandidatesFailedException(failed);
+            }
+            best = choose(choosable);
+            chosen = choosable.get(best).candidate();
+            progress.accept(chosen.title() + ": fit on all customers");
+            try {
+                model = fitter.fit(chosen, profiles, outcomes, seed);
+                break;
+            } catch (RuntimeException e) {
+                failed.add(StepFailure.of(failedStep(chosen) + " (fit on all customers)", e));
+                progress.accept(chosen.title() + " failed, left out: " + SourceValue.reason(e));
+                results.remove(choosable.remove(best));
+                choosableScores.remove(best);
+            }
+        }
+        double[] bestScores = choosableScores.get(best);
+        PlattScaling calibration = PlattScaling.fit(bestScores, outcomes);
+        double[] heldOutPotential = calibrateHeldOut(bestScores, outcomes, fold, folds);
         return new Result(
                 chosen,
                 List.copyOf(results),
@@ -198,10 +297,15 @@ public final class Propensity {
                         heldOutPotential, outcomes, CALIBRATION_BINS),
                 BinaryMetrics.calibrationCurve(heldOutPotential, outcomes, CALIBRATION_BINS),
                 // the raw out-of-fold scores, which the AUC and top-decile lift above rank too
-                BinaryMetrics.rocCurve(heldOutScores[best], outcomes, ROC_POINTS),
-                BinaryMetrics.gainsCurve(heldOutScores[best], outcomes, GAINS_POINTS),
+                BinaryMetrics.rocCurve(bestScores, outcomes, ROC_POINTS),
+                BinaryMetrics.gainsCurve(bestScores, outcomes, GAINS_POINTS),
                 positives,
-                negatives);
+                negatives,
+                List.copyOf(failed));
+    }
+
+    private static String failedStep(Candidate candidate) {
+        return "propensity candidate " + candidate.title();
     }
 
     /**

@@ -224,7 +224,7 @@ public final class BatchKMeans {
     }
 
     /** The number of distinct points, counting no further than limit (reading stops there). */
-    static int distinctPoints(double[][] points, int limit) {
+    public static int distinctPoints(double[][] points, int limit) {
         Set<PointKey> distinct = new HashSet<>();
         for (double[] point : points) {
             if (distinct.add(new PointKey(point)) && distinct.size() >= limit) {

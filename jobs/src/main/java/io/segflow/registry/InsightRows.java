@@ -10,6 +10,7 @@ import io.segflow.insight.Propensity;
 import io.segflow.insight.SegmentLabels;
 import io.segflow.insight.SegmentProfiles;
 import io.segflow.insight.SourceValue;
+import io.segflow.insight.StepFailure;
 import io.segflow.model.ModelEvaluation;
 import io.segflow.model.SegmentModel;
 import java.io.Serializable;
@@ -216,6 +217,11 @@ public final class InsightRows {
         values.put("holdout_seed", settings.holdoutSeed());
         values.put("features", json(result.input().features()));
         values.put("scorer", result.scorer().map(PropensityRecord::encode).orElse(null));
+        List<Map<String, Object>> failures = new ArrayList<>();
+        for (StepFailure failure : result.stepFailures()) {
+            failures.add(Map.of("step", failure.step(), "reason", failure.reason()));
+        }
+        values.put("step_failures", json(failures));
         if (result.propensity().isPresent()) {
             Propensity.Result fitted = result.propensity().get();
             Propensity.CandidateResult chosen = fitted.chosenResult();

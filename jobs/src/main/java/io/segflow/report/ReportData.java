@@ -29,6 +29,8 @@ import java.util.Set;
  * NULL in the table stays null here and in the page's JSON.
  *
  * @param insight the latest insight run; null when there is none yet (then every list is empty)
+ * @param stepFailures the steps the latest run left out because they failed
+ *     (propensity_model.step_failures)
  */
 public record ReportData(
         String database,
@@ -43,7 +45,8 @@ public record ReportData(
         List<CalibrationBin> calibrationCurve,
         List<SegmentTargets> targets,
         List<SourceValue> sources,
-        List<ModelVersion> history) {
+        List<ModelVersion> history,
+        List<StepFailure> stepFailures) {
 
     /** Customers listed per segment in the head of the target list. */
     public static final int TARGETS_PER_SEGMENT = 10;
@@ -75,6 +78,9 @@ public record ReportData(
             return chosen != null;
         }
     }
+
+    /** A step the insight run could not do, and why (propensity_model.step_failures). */
+    public record StepFailure(String step, String reason) {}
 
     /** A signed or absolute SHAP contribution of one feature. */
     public record Driver(String feature, double contribution) {}
@@ -236,6 +242,7 @@ public record ReportData(
                     List.of(),
                     List.of(),
                     List.of(),
+                    List.of(),
                     List.of());
         }
         Curves curves = curves(connection, insight.version());
@@ -254,7 +261,8 @@ public record ReportData(
                 curves.calibration,
                 insight.scored() ? targets(connection, insight.version(), segments) : List.of(),
                 sources(connection, insight.version()),
-                history(connection));
+                history(connection),
+                curves.stepFailures);
     }
 
     private static Insight latestInsight(Connection connection) throws SQLException {
@@ -287,11 +295,13 @@ public record ReportData(
             List<Driver> globalDrivers,
             List<RocPoint> roc,
             List<GainsPoint> lift,
-            List<CalibrationBin> calibration) {}
+            List<CalibrationBin> calibration,
+            List<StepFailure> stepFailures) {}
 
     /**
      * The JSON columns of the latest propensity_model row, as one JSON object without the scorer: a
-     * table an older segflow made may lack the curve columns, which then read as empty.
+     * table an older segflow made may lack the curve or step_failures columns, which then read as
+     * empty.
      */
     private static Curves curves(Connection connection, long version) throws SQLException {
         try (PreparedStatement statement =
@@ -327,8 +337,17 @@ public record ReportData(
                                     nullableDouble(b.get("mean_predicted")),
                                     nullableDouble(b.get("observed_rate"))));
                 }
+                List<StepFailure> failures = new ArrayList<>();
+                for (JsonNode f : json(row.path("step_failures").asText(null))) {
+                    failures.add(
+                            new StepFailure(f.path("step").asText(), f.path("reason").asText()));
+                }
                 return new Curves(
-                        drivers(row.path("global_drivers").asText(null)), roc, lift, calibration);
+                        drivers(row.path("global_drivers").asText(null)),
+                        roc,
+                        lift,
+                        calibration,
+                        failures);
             }
         }
     }

@@ -11,6 +11,7 @@ import io.segflow.report.ReportData.RocPoint;
 import io.segflow.report.ReportData.Segment;
 import io.segflow.report.ReportData.SegmentTargets;
 import io.segflow.report.ReportData.SourceValue;
+import io.segflow.report.ReportData.StepFailure;
 import io.segflow.report.ReportData.Target;
 import java.util.Arrays;
 import java.util.List;
@@ -102,7 +103,8 @@ final class ReportFixtures {
                                 1L,
                                 0.31,
                                 2.05,
-                                2.04)));
+                                2.04)),
+                List.of());
     }
 
     static ReportData refused() {
@@ -139,7 +141,12 @@ final class ReportFixtures {
                 List.of(),
                 List.of(),
                 List.of(),
-                List.of());
+                List.of(),
+                List.of(
+                        new StepFailure(
+                                "value of data source crm",
+                                "without crm: 1 distinct profile, segmentation not comparable"
+                                        + " (k = 2)")));
     }
 
     static ReportData empty() {
@@ -151,6 +158,7 @@ final class ReportFixtures {
                 null,
                 List.of(),
                 null,
+                List.of(),
                 List.of(),
                 List.of(),
                 List.of(),

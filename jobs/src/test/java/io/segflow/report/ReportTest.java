@@ -24,6 +24,7 @@ class ReportTest {
     @Test
     void aScoredRunShowsEverySectionWithItsChartAndWellFormedData() throws Exception {
         String html = render(ReportFixtures.scored(HOSTILE_NAME));
+        assertThat(html).doesNotContain("step-failures");
 
         assertThat(withoutScripts(html))
                 .contains(
@@ -93,6 +94,11 @@ class ReportTest {
 
         assertThat(html).contains("id=\"segments\"", "id=\"no-potentials\"");
         assertThat(html).contains("converted_to_sale is true for 7 customers");
+        assertThat(html)
+                .contains(
+                        "id=\"step-failures\"",
+                        "value of data source crm: without crm: 1 distinct profile, segmentation"
+                                + " not comparable");
         assertThat(html).doesNotContain("id=\"targets\"");
         assertThat(charts(html))
                 .contains("segment-sizes", "profile-heatmap")
