@@ -360,6 +360,7 @@ public final class InsightRun {
             labels =
                     SegmentLabels.predict(
                             x, input.labels(), settings.folds(), settings.seed(), steps::start);
+            labels.ifPresent(r -> failures.addAll(r.failedCandidates()));
             labelStatus =
                     labels.map(
                                     r ->

@@ -74,7 +74,8 @@ public final class SegmentLabels {
             Candidate chosen,
             List<CandidateResult> candidates,
             LabelModel model,
-            long labelled) {
+            long labelled,
+            List<StepFailure> failedCandidates) {
 
         /** How the drivers of the predicted labels were computed, for people. */
         public String explained() {
@@ -163,6 +164,27 @@ public final class SegmentLabels {
             int folds,
             long seed,
             Consumer<String> progress) {
+        return predict(profiles, labels, candidates, folds, seed, progress, LabelClassifier::fit);
+    }
+
+    /** How a candidate is fitted: {@link LabelClassifier#fit}; a test may put a failing one in. */
+    @FunctionalInterface
+    interface Fitter {
+        LabelClassifier fit(Candidate candidate, double[][] x, int[] y, int classes, long seed);
+    }
+
+    /**
+     * As above, each candidate fitted by {@code fitter}. A candidate that throws is left out of the
+     * choice ({@link Result#failedCandidates()}); only when every one throws does the step fail.
+     */
+    static Optional<Result> predict(
+            double[][] profiles,
+            String[] labels,
+            List<Candidate> candidates,
+            int folds,
+            long seed,
+            Consumer<String> progress,
+            Fitter fitter) {
         List<String> names =
                 new ArrayList<>(
                         new TreeSet<>(Arrays.stream(labels).filter(l -> l != null).toList()));
@@ -210,35 +232,29 @@ public final class SegmentLabels {
 
         List<CandidateResult> results = new ArrayList<>();
         List<long[][]> confusions = new ArrayList<>();
+        List<StepFailure> failed = new ArrayList<>();
         for (Candidate candidate : candidates) {
             long[][] confusion = new long[k][k];
-            for (int f = 0; f < folds; f++) {
+            try {
+                crossValidate(candidate, x, y, fold, folds, k, seed, confusion, progress, fitter);
+            } catch (RuntimeException e) {
+                failed.add(StepFailure.of("segment-label candidate " + candidate.title(), e));
                 progress.accept(
-                        String.format(
-                                Locale.ROOT,
-                                "segment labels, %s: fold %d of %d",
-                                candidate.title(),
-                                f + 1,
-                                folds));
-                int test = f;
-                int[] train = IntStream.range(0, y.length).filter(i -> fold[i] != test).toArray();
-                LabelClassifier model =
-                        LabelClassifier.fit(
-                                candidate,
-                                Arrays.stream(train).mapToObj(i -> x[i]).toArray(double[][]::new),
-                                Arrays.stream(train).map(i -> y[i]).toArray(),
-                                k,
-                                seed + f);
-                for (int i = 0; i < y.length; i++) {
-                    if (fold[i] == f) {
-                        confusion[y[i]][argmax(model.posterior(x[i]))]++;
-                    }
-                }
+                        "segment labels, "
+                                + candidate.title()
+                                + " failed, left out: "
+                                + SourceValue.reason(e));
+                continue;
             }
             Evaluation evaluation = evaluate(names, confusion);
             results.add(
                     new CandidateResult(candidate, evaluation.accuracy(), evaluation.macroF1()));
             confusions.add(confusion);
+        }
+        if (results.isEmpty()) {
+            throw new IllegalStateException(
+                    "every candidate failed: "
+                            + failed.stream().map(StepFailure::toString).toList());
         }
         int best = 0;
         for (int c = 1; c < results.size(); c++) {
@@ -246,9 +262,9 @@ public final class SegmentLabels {
                 best = c;
             }
         }
-        Candidate chosen = candidates.get(best);
+        Candidate chosen = results.get(best).candidate();
         progress.accept("segment labels, " + chosen.title() + ": fit on every labelled customer");
-        LabelClassifier classifier = LabelClassifier.fit(chosen, fitX, fitY, k, seed);
+        LabelClassifier classifier = fitter.fit(chosen, fitX, fitY, k, seed);
         long unlabelled = labels.length - labelled.length;
         double explainShare =
                 classifier.explainsCheaply() || unlabelled <= MAX_EXPLAINED
@@ -266,7 +282,45 @@ public final class SegmentLabels {
                                 base(classifier, fitX, k),
                                 explainShare,
                                 seed),
-                        labelled.length));
+                        labelled.length,
+                        List.copyOf(failed)));
+    }
+
+    /** The candidate's cross-validated predictions, counted into {@code confusion}. */
+    private static void crossValidate(
+            Candidate candidate,
+            double[][] x,
+            int[] y,
+            int[] fold,
+            int folds,
+            int k,
+            long seed,
+            long[][] confusion,
+            Consumer<String> progress,
+            Fitter fitter) {
+        for (int f = 0; f < folds; f++) {
+            progress.accept(
+                    String.format(
+                            Locale.ROOT,
+                            "segment labels, %s: fold %d of %d",
+                            candidate.title(),
+                            f + 1,
+                            folds));
+            int test = f;
+            int[] train = IntStream.range(0, y.length).filter(i -> fold[i] != test).toArray();
+            LabelClassifier model =
+                    fitter.fit(
+                            candidate,
+                            Arrays.stream(train).mapToObj(i -> x[i]).toArray(double[][]::new),
+                            Arrays.stream(train).map(i -> y[i]).toArray(),
+                            k,
+                            seed + f);
+            for (int i = 0; i < y.length; i++) {
+                if (fold[i] == f) {
+                    confusion[y[i]][argmax(model.posterior(x[i]))]++;
+                }
+            }
+        }
     }
 
     /**

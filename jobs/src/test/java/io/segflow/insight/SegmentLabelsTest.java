@@ -136,4 +136,74 @@ class SegmentLabelsTest {
         assertThatThrownBy(() -> SegmentLabels.predict(profiles, labels, 5, 1, s -> {}))
                 .hasMessageContaining("segment_label 'rare' is carried by 4 customers");
     }
+
+    @Test
+    void aCandidateThatThrowsIsLeftOutAndTheOthersStillChoose() {
+        Random random = new Random(9);
+        int n = 400;
+        double[][] profiles = new double[n][];
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            int persona = random.nextInt(3);
+            profiles[i] =
+                    new double[] {persona + random.nextGaussian() * 0.3, random.nextGaussian()};
+            labels[i] = i < 300 ? PERSONAS[persona] : null;
+        }
+        List<String> steps = new ArrayList<>();
+
+        SegmentLabels.Result result =
+                SegmentLabels.predict(
+                                profiles,
+                                labels,
+                                List.of(Candidate.values()),
+                                5,
+                                3,
+                                steps::add,
+                                (candidate, x, y, classes, seed) -> {
+                                    if (candidate == Candidate.RANDOM_FOREST) {
+                                        throw new IllegalStateException("out of memory, say");
+                                    }
+                                    return LabelClassifier.fit(candidate, x, y, classes, seed);
+                                })
+                        .orElseThrow();
+
+        assertThat(result.candidates())
+                .extracting(SegmentLabels.CandidateResult::candidate)
+                .doesNotContain(Candidate.RANDOM_FOREST)
+                .isNotEmpty();
+        assertThat(result.chosen()).isNotEqualTo(Candidate.RANDOM_FOREST);
+        assertThat(result.failedCandidates())
+                .singleElement()
+                .satisfies(
+                        failure -> {
+                            assertThat(failure.step()).contains("random forest");
+                            assertThat(failure.reason()).contains("out of memory, say");
+                        });
+        assertThat(result.evaluation().accuracy()).isGreaterThan(0.9);
+        assertThat(steps).anyMatch(s -> s.contains("failed, left out"));
+    }
+
+    @Test
+    void whenEveryCandidateThrowsTheStepFails() {
+        double[][] profiles = new double[60][];
+        String[] labels = new String[60];
+        for (int i = 0; i < 60; i++) {
+            profiles[i] = new double[] {i % 2, i};
+            labels[i] = i % 2 == 0 ? "even" : "odd";
+        }
+        assertThatThrownBy(
+                        () ->
+                                SegmentLabels.predict(
+                                        profiles,
+                                        labels,
+                                        List.of(Candidate.values()),
+                                        5,
+                                        1,
+                                        s -> {},
+                                        (candidate, x, y, classes, seed) -> {
+                                            throw new IllegalStateException("broken");
+                                        }))
+                .hasMessageContaining("every candidate failed")
+                .hasMessageContaining("broken");
+    }
 }
