@@ -207,6 +207,9 @@ CREATE TABLE customer_score_sink (
   control_group BOOLEAN,
   scored_at TIMESTAMP(3),
   scored_by STRING,
+  -- converted_to_sale as the run read it: true = a known buyer (left out of target_list by
+  -- default), false = known not converted, NULL = unknown (a prospect)
+  converted BOOLEAN,
   PRIMARY KEY (customer_id) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',
@@ -221,7 +224,8 @@ CREATE TABLE customer_score_sink (
 -- What the streaming job upserts into customer_score on every profile update
 -- (jobs/.../scores/LiveScorer.java): the potential, its percentile and drivers, the segment and its
 -- drivers. The predicted segment_label is left as the last insight run wrote it: the upsert sets
--- only the columns declared here, and explaining a label costs a hundred times a potential.
+-- only the columns declared here, and explaining a label costs a hundred times a potential. So is
+-- `converted` (the stream does not read outcomes).
 CREATE TABLE customer_score_live_sink (
   customer_id BIGINT NOT NULL,
   potential_score DOUBLE,
@@ -314,6 +318,8 @@ CREATE TABLE propensity_model_sink (
   negatives BIGINT,
   customers BIGINT,
   fitted_on BIGINT,
+  unknown_outcomes BIGINT,
+  target_list_includes_converted BOOLEAN,
   candidates STRING,
   calibration_curve STRING,
   global_drivers STRING,

@@ -102,6 +102,9 @@ CREATE TABLE IF NOT EXISTS propensity_model (
   log_loss               DOUBLE PRECISION,
   lift_top_decile        DOUBLE PRECISION,
   calibration_error      DOUBLE PRECISION,
+  -- customers whose converted_to_sale was true / false / NULL (unknown: left out of the fit and
+  -- of every figure, still scored); fitted_on: the customers of known outcome the model was
+  -- fitted on (a sample of --fit-sample when there are more)
   positives              BIGINT,
   negatives              BIGINT,
   customers              BIGINT,
@@ -118,6 +121,9 @@ CREATE TABLE IF NOT EXISTS propensity_model (
   -- job loads when the models topic announces this version (gzip-compressed Java serialization)
   features               TEXT,
   scorer                 BYTEA,
+  unknown_outcomes       BIGINT,
+  -- insight --include-converted: this run's target list ranks known buyers too
+  target_list_includes_converted BOOLEAN,
   -- the steps of the run that failed and were left out, with their reasons (JSON list of
   -- {"step", "reason"}; [] when none): the source value of a source, the labels, a candidate
   step_failures          TEXT
@@ -143,7 +149,10 @@ CREATE TABLE IF NOT EXISTS customer_score (
   control_group   BOOLEAN,
   scored_at       TIMESTAMP,
   -- 'insight' (a bounded run scored everyone) or 'stream' (the running job, on a profile update)
-  scored_by       TEXT
+  scored_by       TEXT,
+  -- converted_to_sale as the last insight run read it: true = a known buyer, false = known not
+  -- converted, NULL = unknown (a prospect; also a customer the stream scored before any run)
+  converted       BOOLEAN
 );
 
 -- What each data source (sql/profile.yml) adds: the same fits without that source's features.
@@ -177,9 +186,14 @@ CREATE TABLE IF NOT EXISTS dead_letter (
 );
 
 -- The target list: customers ranked by potential within their segment and overall, with the
--- conversions expected from the top of the list down to them. The control group (segflow insight
--- --holdout) is listed with no rank: leave it out of the campaign, and compare its conversion
--- with that of the targeted customers afterwards. For example:
+-- conversions expected from the top of the list down to them. Customers known to have converted
+-- (customer_score.converted) are not listed: the list is of prospects and known non-converters.
+-- They are, ranked with the others, when the run that scored them was `segflow insight
+-- --include-converted`, or in a session that sets segflow.include_converted (what `segflow targets
+-- --include-converted` does):
+--   SET segflow.include_converted = on;
+-- The control group (segflow insight --holdout) is listed with no rank: leave it out of the
+-- campaign, and compare its conversion with that of the targeted customers afterwards. For example:
 --   SELECT * FROM target_list WHERE segment_id = 3 AND NOT control_group
 --   ORDER BY rank_in_segment LIMIT 100;
 CREATE OR REPLACE VIEW target_list AS
@@ -198,12 +212,18 @@ SELECT
   s.control_group,
   s.top_drivers,
   s.model_version,
-  s.segment_model_version
+  s.segment_model_version,
+  s.converted
 FROM customer_score s
 -- customers deleted in the CRM since they were scored are no targets
 JOIN customer_profile c ON c.customer_id = s.customer_id
 LEFT JOIN segment_profile p
   ON p.model_version = s.segment_model_version AND p.segment_id = s.segment_id
+LEFT JOIN propensity_model m ON m.model_version = s.model_version
+-- before the ranks: the expected conversions add up the potentials of the customers listed
+WHERE s.converted IS NOT TRUE
+   OR m.target_list_includes_converted
+   OR coalesce(nullif(current_setting('segflow.include_converted', true), ''), 'off')::boolean
 WINDOW
   in_segment AS (PARTITION BY s.segment_id, s.control_group
                  ORDER BY s.potential_score DESC, s.customer_id ROWS UNBOUNDED PRECEDING),

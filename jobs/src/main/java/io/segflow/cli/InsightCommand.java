@@ -97,6 +97,14 @@ final class InsightCommand implements Callable<Integer> {
     String holdout;
 
     @Option(
+            names = "--include-converted",
+            description =
+                    "Rank customers known to have converted (converted_to_sale true) in this"
+                            + " run's target_list too. By default the list holds only prospects"
+                            + " (NULL) and customers known not to have converted (false).")
+    boolean includeConverted;
+
+    @Option(
             names = "--holdout-seed",
             description =
                     "Seed of the control group: the same seed holds out the same customers."
@@ -194,7 +202,8 @@ final class InsightCommand implements Callable<Integer> {
                 .withFitSample(fitSample)
                 .withSourceValueSample(sourceValueSample)
                 .withHoldout(share(holdout), holdoutSeed)
-                .withSeed(seed);
+                .withSeed(seed)
+                .withIncludeConverted(includeConverted);
     }
 
     private double share(String text) {
@@ -299,6 +308,15 @@ final class InsightCommand implements Callable<Integer> {
                         "%nPropensity of %s (propensity_model): %s%n",
                         InsightRun.OUTCOME,
                         result.propensityStatus()));
+        long[] outcomes = result.outcomeCounts();
+        text.append(
+                String.format(
+                        Locale.ROOT,
+                        "  outcomes: %,d converted, %,d known not converted, %,d unknown (NULL:"
+                                + " left out of the fit and of every rate, still scored)%n",
+                        outcomes[0],
+                        outcomes[1],
+                        outcomes[2]));
         if (result.propensity().isPresent()) {
             Propensity.Result fitted = result.propensity().get();
             text.append(
@@ -323,7 +341,8 @@ final class InsightCommand implements Callable<Integer> {
             text.append(
                     String.format(
                             Locale.ROOT,
-                            "  calibration error on held-out folds %.3f; fitted on %,d customers%n",
+                            "  calibration error on held-out folds %.3f; fitted on %,d customers of"
+                                    + " known outcome%n",
                             fitted.calibrationError(),
                             fitted.positives() + fitted.negatives()));
             text.append(

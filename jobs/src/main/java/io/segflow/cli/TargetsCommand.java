@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
                     + " potential, within a",
             "segment or overall, with the conversions expected from the top down to each; the"
                     + " control group apart.",
+            "Customers known to have converted are left out unless --include-converted.",
             "Run `segflow insight` first. Credentials from SEGFLOW_JDBC_USER,"
                     + " SEGFLOW_JDBC_PASSWORD."
         })
@@ -70,6 +71,14 @@ final class TargetsCommand implements Callable<Integer> {
                             + " of the targets.")
     boolean control;
 
+    @Option(
+            names = "--include-converted",
+            description =
+                    "Rank customers known to have converted (converted_to_sale true) too. By"
+                            + " default they are left out, unless the insight run was made with"
+                            + " --include-converted.")
+    boolean includeConverted;
+
     @Spec CommandSpec spec;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,7 +95,7 @@ final class TargetsCommand implements Callable<Integer> {
                 "SELECT customer_id, segment_id, segment_name, potential_score, percentile,"
                         + " rank_in_segment, rank_overall, expected_conversions_in_segment,"
                         + " expected_conversions_overall, control_group, top_drivers,"
-                        + " model_version FROM target_list WHERE control_group = ?"
+                        + " model_version, converted FROM target_list WHERE control_group = ?"
                         + (segment != null ? " AND segment_id = ?" : "")
                         + " ORDER BY "
                         + order;
@@ -97,6 +106,12 @@ final class TargetsCommand implements Callable<Integer> {
             statement.setBoolean(1, control);
             if (segment != null) {
                 statement.setInt(2, segment);
+            }
+            if (includeConverted) {
+                // target_list reads it: known buyers are listed and ranked with the others
+                try (var set = connection.createStatement()) {
+                    set.execute("SET segflow.include_converted = on");
+                }
             }
             statement.setFetchSize(10_000);
             // a cursor, not the whole list in memory: autocommit off makes the driver stream
@@ -120,6 +135,7 @@ final class TargetsCommand implements Callable<Integer> {
             throws SQLException, IOException {
         List<String> lines = new ArrayList<>();
         long rows = 0;
+        long buyers = 0;
         long version = -1;
         CSVPrinter file = null;
         Writer writer = null;
@@ -136,6 +152,9 @@ final class TargetsCommand implements Callable<Integer> {
             while (rs.next()) {
                 rows++;
                 version = rs.getLong("model_version");
+                if (rs.getBoolean("converted")) {
+                    buyers++;
+                }
                 if (file != null) {
                     List<Object> values = new ArrayList<>();
                     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -168,11 +187,14 @@ final class TargetsCommand implements Callable<Integer> {
         }
         out.printf(
                 Locale.ROOT,
-                "%s%s, propensity version %d (rank, customer, segment, potential, percentile,"
+                "%s%s, propensity version %d%s (rank, customer, segment, potential, percentile,"
                         + " conversions expected down to here, top drivers):%n",
                 control ? "Control group" : "Target list",
                 segment != null ? " of segment " + segment : "",
-                version);
+                version,
+                includeConverted || buyers > 0
+                        ? ", known buyers included (marked *)"
+                        : ", known buyers left out");
         lines.forEach(out::println);
         if (csv != null) {
             out.printf(Locale.ROOT, "Wrote %,d customers to %s%n", rows, csv);
@@ -192,8 +214,9 @@ final class TargetsCommand implements Callable<Integer> {
                                 : "expected_conversions_overall");
         return String.format(
                 Locale.ROOT,
-                "  %6s  %10d  %3d %-36s %6.3f %6.1f %9s  %s",
+                "  %6s%s %10d  %3d %-36s %6.3f %6.1f %9s  %s",
                 rank == null ? "-" : rank.toString(),
+                rs.getBoolean("converted") ? "*" : " ",
                 rs.getLong("customer_id"),
                 rs.getInt("segment_id"),
                 abbreviate(rs.getString("segment_name"), 36),

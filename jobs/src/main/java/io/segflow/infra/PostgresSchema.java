@@ -71,6 +71,7 @@ public final class PostgresSchema {
                     }
                 }
             }
+            boolean columnsAdded = false;
             for (Map.Entry<String, List<String>> table : declaredColumns(ddl).entrySet()) {
                 Set<String> present = existingColumns(connection, table.getKey());
                 for (String definition : table.getValue()) {
@@ -87,13 +88,15 @@ public final class PostgresSchema {
                                 user,
                                 "add the column " + added + " to " + table.getKey());
                         LOG.info("Added column {} to {}", added, table.getKey());
+                        columnsAdded = true;
                     }
                 }
             }
-            if (!missingTables.isEmpty()) {
+            if (!missingTables.isEmpty() || columnsAdded) {
                 // after the columns: a view may read columns an older table has just been given
+                // (and an older view is replaced by the file's, which appends its new columns)
                 for (SqlStatement view : views) {
-                    execute(statement, view.text(), user, "create the views " + missingTables);
+                    execute(statement, view.text(), user, "create or replace the views");
                 }
             }
             Set<String> existing = existingColumns(connection, PROFILE_TABLE);

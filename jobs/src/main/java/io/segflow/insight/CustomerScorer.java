@@ -36,7 +36,26 @@ public final class CustomerScorer implements Serializable {
             boolean control,
             String predictedLabel,
             double labelProbability,
-            List<Drivers.Driver> labelDrivers) {}
+            List<Drivers.Driver> labelDrivers) {
+
+        /**
+         * The same row with another potential (an out-of-fold one): the drivers still explain the
+         * published model's score of the customer.
+         */
+        public Score withPotential(double value, double valuePercentile) {
+            return new Score(
+                    value,
+                    valuePercentile,
+                    baseValue,
+                    drivers,
+                    segmentId,
+                    segmentDrivers,
+                    control,
+                    predictedLabel,
+                    labelProbability,
+                    labelDrivers);
+        }
+    }
 
     private final Propensity.Scorer propensity;
     private final SegmentModel segmentation;

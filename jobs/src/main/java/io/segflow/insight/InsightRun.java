@@ -33,6 +33,8 @@ public final class InsightRun {
      * @param topDrivers signed drivers kept per customer
      * @param holdout share of each segment held out of the target list as a control group
      * @param holdoutSeed the control group's seed: the same seed holds out the same customers
+     * @param includeConverted whether the run's target list ranks customers known to have converted
+     *     too (by default it ranks only the others: prospects and known non-converters)
      */
     public record Settings(
             List<Candidate> candidates,
@@ -42,7 +44,8 @@ public final class InsightRun {
             int topDrivers,
             double holdout,
             long holdoutSeed,
-            long seed) {
+            long seed,
+            boolean includeConverted) {
 
         public Settings {
             candidates = List.copyOf(candidates);
@@ -67,7 +70,8 @@ public final class InsightRun {
                     3,
                     0.0,
                     ModelDefaults.SEED,
-                    ModelDefaults.SEED);
+                    ModelDefaults.SEED,
+                    false);
         }
 
         public Settings withCandidates(List<Candidate> value) {
@@ -79,7 +83,8 @@ public final class InsightRun {
                     topDrivers,
                     holdout,
                     holdoutSeed,
-                    seed);
+                    seed,
+                    includeConverted);
         }
 
         public Settings withFolds(int value) {
@@ -91,7 +96,8 @@ public final class InsightRun {
                     topDrivers,
                     holdout,
                     holdoutSeed,
-                    seed);
+                    seed,
+                    includeConverted);
         }
 
         public Settings withFitSample(int value) {
@@ -103,12 +109,21 @@ public final class InsightRun {
                     topDrivers,
                     holdout,
                     holdoutSeed,
-                    seed);
+                    seed,
+                    includeConverted);
         }
 
         public Settings withSourceValueSample(int value) {
             return new Settings(
-                    candidates, folds, fitSample, value, topDrivers, holdout, holdoutSeed, seed);
+                    candidates,
+                    folds,
+                    fitSample,
+                    value,
+                    topDrivers,
+                    holdout,
+                    holdoutSeed,
+                    seed,
+                    includeConverted);
         }
 
         public Settings withHoldout(double share, long controlSeed) {
@@ -120,7 +135,21 @@ public final class InsightRun {
                     topDrivers,
                     share,
                     controlSeed,
-                    seed);
+                    seed,
+                    includeConverted);
+        }
+
+        public Settings withIncludeConverted(boolean value) {
+            return new Settings(
+                    candidates,
+                    folds,
+                    fitSample,
+                    sourceValueSample,
+                    topDrivers,
+                    holdout,
+                    holdoutSeed,
+                    seed,
+                    value);
         }
 
         public Settings withSeed(long value) {
@@ -132,7 +161,8 @@ public final class InsightRun {
                     topDrivers,
                     holdout,
                     holdoutSeed,
-                    value);
+                    value,
+                    includeConverted);
         }
     }
 
@@ -140,7 +170,8 @@ public final class InsightRun {
      * The customers of one snapshot.
      *
      * @param profiles features in the order of {@code features}, NaN where unknown
-     * @param converted 1 where converted_to_sale is true, else 0
+     * @param converted 1 where converted_to_sale is true, 0 where false, {@link Propensity#UNKNOWN}
+     *     where NULL (unknown: left out of fitting and of every rate, still scored)
      * @param labels segment_label, null where none
      * @param sources feature names per data source (sql/profile.yml)
      * @param segmentation the segment model in use (the registry's latest)
@@ -181,7 +212,27 @@ public final class InsightRun {
             Optional<SegmentLabels.Result> labels,
             String labelStatus,
             Map<String, Double> stepSeconds,
-            List<StepFailure> stepFailures) {}
+            List<StepFailure> stepFailures) {
+
+        /**
+         * The potentials customer_score shows for the customers the model was fitted on: each from
+         * the fold that did not see them (empty without a propensity model).
+         */
+        public OutOfFoldPotentials outOfFold() {
+            return propensity
+                    .map(fitted -> OutOfFoldPotentials.of(input.customers(), fitted))
+                    .orElseGet(OutOfFoldPotentials::none);
+        }
+
+        /** Customers whose outcome is known true, known false, and unknown (NULL). */
+        public long[] outcomeCounts() {
+            long[] counts = new long[3];
+            for (int c : input.converted()) {
+                counts[c == 1 ? 0 : c == 0 ? 1 : 2]++;
+            }
+            return counts;
+        }
+    }
 
     public static final String OUTCOME = "converted_to_sale";
 
@@ -299,6 +350,11 @@ public final class InsightRun {
                             .parallel()
                             .mapToDouble(i -> scorer.potential(x[i]))
                             .toArray();
+            // the fitted customers as customer_score shows them: out of fold, not in-sample
+            Propensity.Result fitted = propensity.get();
+            for (int j = 0; j < fitted.fittedRows().length; j++) {
+                potentials[fitted.fittedRows()[j]] = fitted.heldOutPotential()[j];
+            }
             steps.start(
                     String.format(
                             Locale.ROOT,

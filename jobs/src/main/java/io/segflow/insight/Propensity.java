@@ -12,6 +12,11 @@ import java.util.function.Consumer;
  * out-of-fold AUC is refitted on all customers; Platt scaling, fitted on its out-of-fold scores,
  * turns its score into a probability. The calibration is checked on held-out folds only: each fold
  * is calibrated by a Platt scaling fitted on the other folds.
+ *
+ * <p>An outcome may be unknown ({@link #UNKNOWN}: converted_to_sale NULL, a prospect the CRM has
+ * not decided on): such customers are left out of the fit, the folds, the calibration and every
+ * figure, and the scorer scores them as anyone else. Counting them as not converted would teach the
+ * model that prospects do not buy.
  */
 public final class Propensity {
 
@@ -19,6 +24,9 @@ public final class Propensity {
      * Fewer positives or negatives than this and the score would be noise (Segment asks 100/100).
      */
     public static final int MINIMUM_PER_CLASS = 100;
+
+    /** The outcome of a customer whose outcome is not known (converted_to_sale NULL). */
+    public static final int UNKNOWN = -1;
 
     private static final int CALIBRATION_BINS = 10;
 
@@ -59,6 +67,10 @@ public final class Propensity {
      * @param rocCurve the chosen candidate's ROC curve on its out-of-fold scores (its area is the
      *     candidate's AUC)
      * @param gainsCurve the chosen candidate's cumulative gains and lift on its out-of-fold scores
+     * @param fittedRows the rows (of the arrays given to fit or fitOnSample) the model was fitted
+     *     on, ascending: heldOutPotential[j] is row fittedRows[j]'s; customers of unknown outcome
+     *     and those outside the sample are not among them
+     * @param unknown customers left out because their outcome is unknown
      */
     public record Result(
             Candidate chosen,
@@ -71,6 +83,8 @@ public final class Propensity {
             BinaryMetrics.GainsPoint[] gainsCurve,
             long positives,
             long negatives,
+            int[] fittedRows,
+            long unknown,
             List<StepFailure> failedCandidates) {
 
         public CandidateResult chosenResult() {
@@ -157,14 +171,29 @@ public final class Propensity {
             long seed,
             Consumer<String> progress,
             Fitter fitter) {
-        int[] sample = sample(outcomes.length, maxCustomers, seed);
-        double[][] x = new double[sample.length][];
-        int[] y = new int[sample.length];
-        for (int i = 0; i < sample.length; i++) {
-            x[i] = profiles[sample[i]];
-            y[i] = outcomes[sample[i]];
-        }
-        return fit(x, y, outcome, candidates, folds, seed, progress, fitter);
+        int[] known = known(outcomes);
+        int[] sample =
+                java.util.stream.IntStream.of(sample(known.length, maxCustomers, seed))
+                        .map(i -> known[i])
+                        .toArray();
+        return fitRows(
+                profiles,
+                outcomes,
+                sample,
+                outcomes.length - known.length,
+                outcome,
+                candidates,
+                folds,
+                seed,
+                progress,
+                fitter);
+    }
+
+    /** The rows whose outcome is known, ascending. */
+    static int[] known(int[] outcomes) {
+        return java.util.stream.IntStream.range(0, outcomes.length)
+                .filter(i -> outcomes[i] != UNKNOWN)
+                .toArray();
     }
 
     /**
@@ -197,10 +226,6 @@ public final class Propensity {
         return fit(profiles, outcomes, outcome, candidates, folds, seed, progress, CANDIDATE_FIT);
     }
 
-    /**
-     * A candidate that throws (in any fold or in the final fit) is dropped from the choice with its
-     * reason; the run fails only when every candidate does.
-     */
     static Result fit(
             double[][] profiles,
             int[] outcomes,
@@ -210,6 +235,41 @@ public final class Propensity {
             long seed,
             Consumer<String> progress,
             Fitter fitter) {
+        int[] known = known(outcomes);
+        return fitRows(
+                profiles,
+                outcomes,
+                known,
+                outcomes.length - known.length,
+                outcome,
+                candidates,
+                folds,
+                seed,
+                progress,
+                fitter);
+    }
+
+    /**
+     * A candidate that throws (in any fold or in the final fit) is dropped from the choice with its
+     * reason; the run fails only when every candidate does.
+     */
+    private static Result fitRows(
+            double[][] allProfiles,
+            int[] allOutcomes,
+            int[] rows,
+            long unknown,
+            String outcome,
+            List<Candidate> candidates,
+            int folds,
+            long seed,
+            Consumer<String> progress,
+            Fitter fitter) {
+        double[][] profiles = new double[rows.length][];
+        int[] outcomes = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            profiles[i] = allProfiles[rows[i]];
+            outcomes[i] = allOutcomes[rows[i]];
+        }
         long positives = 0;
         for (int y : outcomes) {
             positives += y;
@@ -219,12 +279,13 @@ public final class Propensity {
             throw new TooFewOutcomesException(
                     String.format(
                             Locale.ROOT,
-                            "%s is true for %,d customers and false for %,d: a potential score"
-                                + " needs at least %d of each, or it would be noise; no scores were"
-                                + " written",
+                            "%s is true for %,d customers and false for %,d (unknown for %,d, who"
+                                + " are not counted): a potential score needs at least %d of each,"
+                                + " or it would be noise; no scores were written",
                             outcome,
                             positives,
                             negatives,
+                            unknown,
                             MINIMUM_PER_CLASS));
         }
         int[] fold = StratifiedFolds.assign(outcomes, folds, seed);
@@ -301,6 +362,8 @@ public final class Propensity {
                 BinaryMetrics.gainsCurve(bestScores, outcomes, GAINS_POINTS),
                 positives,
                 negatives,
+                rows,
+                unknown,
                 List.copyOf(failed));
     }
 

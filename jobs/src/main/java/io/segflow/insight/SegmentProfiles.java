@@ -46,7 +46,8 @@ public final class SegmentProfiles {
     /**
      * @param profiles feature values per customer (NaN where unknown: left out of the means)
      * @param segments each customer's segment id
-     * @param converted each customer's outcome (1 yes, 0 no)
+     * @param converted each customer's outcome (1 yes, 0 no, {@link Propensity#UNKNOWN}: left out
+     *     of every rate, as if not in the base)
      * @param potential each customer's potential, or null when there is none
      * @param distinguishing how many distinguishing features to keep per segment
      */
@@ -73,7 +74,12 @@ public final class SegmentProfiles {
         for (int j = 0; j < d; j++) {
             populationSd[j] = known[j] > 1 ? Math.sqrt(populationSd[j] / (known[j] - 1)) : 0;
         }
-        double baseRate = Arrays.stream(converted).average().orElse(Double.NaN);
+        double baseRate =
+                Arrays.stream(converted)
+                        .filter(c -> c != Propensity.UNKNOWN)
+                        .average()
+                        .orElse(Double.NaN);
+        long knownOutcomes = Arrays.stream(converted).filter(c -> c != Propensity.UNKNOWN).count();
         int[] ids = Arrays.stream(segments).distinct().sorted().toArray();
         List<Profile> result = new ArrayList<>();
         double between = 0;
@@ -92,8 +98,15 @@ public final class SegmentProfiles {
             apart.sort(
                     Comparator.comparingDouble(
                             (Distinction x) -> -Math.abs(x.standardisedDifference())));
-            double rate = IntStream.of(members).map(i -> converted[i]).average().orElse(Double.NaN);
-            between += members.length * (rate - baseRate) * (rate - baseRate);
+            int[] knownOutcomesOfMembers =
+                    IntStream.of(members)
+                            .map(i -> converted[i])
+                            .filter(c -> c != Propensity.UNKNOWN)
+                            .toArray();
+            double rate = IntStream.of(knownOutcomesOfMembers).average().orElse(Double.NaN);
+            if (knownOutcomesOfMembers.length > 0) {
+                between += knownOutcomesOfMembers.length * (rate - baseRate) * (rate - baseRate);
+            }
             double meanPotential =
                     potential == null
                             ? Double.NaN
@@ -112,11 +125,20 @@ public final class SegmentProfiles {
                             baseRate > 0 ? rate / baseRate : Double.NaN,
                             meanPotential));
         }
-        double total = n * baseRate * (1 - baseRate); // the variance of a 0/1 outcome, times n
+        // the variance of a 0/1 outcome, times the customers whose outcome is known
+        double total = knownOutcomes * baseRate * (1 - baseRate);
         double highest =
-                result.stream().mapToDouble(Profile::conversionRate).max().orElse(Double.NaN);
+                result.stream()
+                        .mapToDouble(Profile::conversionRate)
+                        .filter(r -> !Double.isNaN(r))
+                        .max()
+                        .orElse(Double.NaN);
         double lowest =
-                result.stream().mapToDouble(Profile::conversionRate).min().orElse(Double.NaN);
+                result.stream()
+                        .mapToDouble(Profile::conversionRate)
+                        .filter(r -> !Double.isNaN(r))
+                        .min()
+                        .orElse(Double.NaN);
         return new Result(
                 List.copyOf(result),
                 baseRate,

@@ -4,6 +4,8 @@ import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.insight.CustomerScorer;
 import io.segflow.insight.InsightRun;
+import io.segflow.insight.OutOfFoldPotentials;
+import io.segflow.insight.Propensity;
 import io.segflow.model.SegmentModel;
 import io.segflow.profile.FeatureSet;
 import io.segflow.registry.InsightRows;
@@ -204,7 +206,8 @@ public final class InsightJob {
             FeatureSet features,
             InsightRun.Result result,
             LocalDateTime scoredAt) {
-        Table profiles = profileColumns(tableEnv, features, labelColumn(features));
+        Table profiles =
+                profileColumns(tableEnv, features, labelColumn(features), outcomeColumn(features));
         InsightRows.Shape shape = new InsightRows.Shape(pipeline.schemaOf(InsightRows.SCORE_SINK));
         DataType scoreType = pipeline.schemaOf(InsightRows.SCORE_SINK).toPhysicalRowDataType();
         var scoredRows =
@@ -214,6 +217,7 @@ public final class InsightJob {
                         .map(
                                 new ScoreCustomer(
                                         result.scorer().orElseThrow(),
+                                        result.outOfFold(),
                                         shape,
                                         result.version(),
                                         scoredAt))
@@ -234,25 +238,37 @@ public final class InsightJob {
                 .select(columns.toArray(Expression[]::new));
     }
 
+    private static Expression outcomeColumn(FeatureSet features) {
+        return features.targets().isEmpty()
+                ? Expressions.nullOf(DataTypes.BOOLEAN())
+                : Expressions.$(features.targets().get(0));
+    }
+
     private static Expression labelColumn(FeatureSet features) {
         return features.labels().isEmpty()
                 ? Expressions.nullOf(DataTypes.STRING()).as("segment_label")
                 : Expressions.$(features.labels().get(0)).cast(DataTypes.STRING());
     }
 
-    /** One profile row (key, features, label) to its customer_score row. */
+    /**
+     * One profile row (key, features, label, outcome) to its customer_score row; a customer the
+     * model was fitted on shows their out-of-fold potential.
+     */
     static final class ScoreCustomer implements MapFunction<Row, Row> {
         private final CustomerScorer scorer;
+        private final OutOfFoldPotentials outOfFold;
         private final InsightRows.Shape shape;
         private final long version;
         private final LocalDateTime scoredAt;
 
         ScoreCustomer(
                 CustomerScorer scorer,
+                OutOfFoldPotentials outOfFold,
                 InsightRows.Shape shape,
                 long version,
                 LocalDateTime scoredAt) {
             this.scorer = scorer;
+            this.outOfFold = outOfFold;
             this.shape = shape;
             this.version = version;
             this.scoredAt = scoredAt;
@@ -269,7 +285,11 @@ public final class InsightJob {
             return InsightRows.score(
                     shape,
                     customer,
-                    scorer.score(customer, values, labelOf(profile.getField(1 + d))),
+                    outOfFold.shown(
+                            customer,
+                            scorer.score(customer, values, labelOf(profile.getField(1 + d))),
+                            scorer),
+                    profile.getField(2 + d) instanceof Boolean known ? known : null,
                     version,
                     scorer.segmentModelVersion(),
                     scoredAt,
@@ -294,13 +314,7 @@ public final class InsightJob {
             SegmentModel previous)
             throws Exception {
         Table profiles =
-                profileColumns(
-                        tableEnv,
-                        features,
-                        features.targets().isEmpty()
-                                ? Expressions.nullOf(DataTypes.BOOLEAN())
-                                : Expressions.$(features.targets().get(0)),
-                        labelColumn(features));
+                profileColumns(tableEnv, features, outcomeColumn(features), labelColumn(features));
         int d = features.size();
         List<Long> ids = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
@@ -315,8 +329,12 @@ public final class InsightJob {
                     values[j] = numberOrNaN(row.getField(1 + j));
                 }
                 rows.add(values);
-                // an unknown outcome counts as not converted (yet)
-                converted.add(Boolean.TRUE.equals(row.getField(1 + d)) ? 1 : 0);
+                // NULL is unknown (a prospect), not "not converted"
+                Object outcome = row.getField(1 + d);
+                converted.add(
+                        outcome == null
+                                ? Propensity.UNKNOWN
+                                : Boolean.TRUE.equals(outcome) ? 1 : 0);
                 labels.add(labelOf(row.getField(2 + d)));
             }
         }

@@ -90,7 +90,48 @@ public final class InsightRows {
         }
     }
 
+    /** A customer_score row without the customer's outcome: the live sink's, which has none. */
     public static Row score(
+            Shape shape,
+            long customerId,
+            CustomerScorer.Score score,
+            long version,
+            long segmentModelVersion,
+            LocalDateTime scoredAt,
+            String scoredBy) {
+        return shape.row(
+                scoreValues(
+                        shape,
+                        customerId,
+                        score,
+                        version,
+                        segmentModelVersion,
+                        scoredAt,
+                        scoredBy));
+    }
+
+    /**
+     * An insight run's customer_score row, with {@code converted}: the customer's outcome as the
+     * run read it (true a known buyer, false known not to have converted, null unknown), which
+     * target_list leaves known buyers out by.
+     */
+    public static Row score(
+            Shape shape,
+            long customerId,
+            CustomerScorer.Score score,
+            Boolean converted,
+            long version,
+            long segmentModelVersion,
+            LocalDateTime scoredAt,
+            String scoredBy) {
+        Map<String, Object> values =
+                scoreValues(
+                        shape, customerId, score, version, segmentModelVersion, scoredAt, scoredBy);
+        values.put("converted", converted);
+        return shape.row(values);
+    }
+
+    private static Map<String, Object> scoreValues(
             Shape shape,
             long customerId,
             CustomerScorer.Score score,
@@ -122,7 +163,7 @@ public final class InsightRows {
             // the live sink: the label prediction stays as the insight run wrote it
             LABEL_COLUMNS.forEach(values::remove);
         }
-        return shape.row(values);
+        return values;
     }
 
     public static List<Row> segmentProfiles(
@@ -201,12 +242,11 @@ public final class InsightRows {
         values.put("outcome", InsightRun.OUTCOME);
         values.put("status", result.propensityStatus());
         values.put("customers", (long) result.input().customers().length);
-        long positives = 0;
-        for (int c : result.input().converted()) {
-            positives += c;
-        }
-        values.put("positives", positives);
-        values.put("negatives", result.input().customers().length - positives);
+        long[] outcomes = result.outcomeCounts();
+        values.put("positives", outcomes[0]);
+        values.put("negatives", outcomes[1]);
+        values.put("unknown_outcomes", outcomes[2]);
+        values.put("target_list_includes_converted", settings.includeConverted());
         values.put(
                 "label_evaluation",
                 result.labels()

@@ -16,9 +16,10 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 /**
  * {@code CREATE MODEL ... WITH ('provider' = 'segflow-propensity', 'jdbc-url' = ...)}: each row's
  * potential to convert in plain SQL, from a propensity version that `segflow insight` published in
- * propensity_model; the same potential and percentile as customer_score for the same profile.
- * Options as segflow-kmeans ('version' pins a propensity version, else the newest when the function
- * opens).
+ * propensity_model; the same potential and percentile as a live score of customer_score for the
+ * same profile (an insight run's row of a customer the model was fitted on shows the out-of-fold
+ * potential instead). Options as segflow-kmeans ('version' pins a propensity version, else the
+ * newest when the function opens).
  */
 public final class PropensityModelProviderFactory implements ModelProviderFactory {
 

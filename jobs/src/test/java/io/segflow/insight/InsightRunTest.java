@@ -69,9 +69,15 @@ class InsightRunTest {
         assertThat(result.propensity()).isPresent();
         assertThat(result.propensity().get().chosenResult().auc()).isGreaterThan(0.7);
         CustomerScorer scorer = result.scorer().orElseThrow();
+        OutOfFoldPotentials outOfFold = result.outOfFold();
+        assertThat(outOfFold.size()).isEqualTo(n); // every outcome is known: fitted on everyone
         CustomerScorer.Score[] scores = new CustomerScorer.Score[n];
         for (int i = 0; i < n; i++) {
-            scores[i] = scorer.score(input.customers()[i], input.profiles()[i], input.labels()[i]);
+            // as the insight job writes customer_score: out of fold for the fitted customers
+            long id = input.customers()[i];
+            scores[i] =
+                    outOfFold.shown(
+                            id, scorer.score(id, input.profiles()[i], input.labels()[i]), scorer);
         }
         assertThat(scores)
                 .allSatisfy(

@@ -110,6 +110,64 @@ class PostgresSchemaITCase extends SegflowITCaseBase {
     }
 
     /**
+     * A database whose target_list an older segflow created (it listed known buyers): the upgrade
+     * adds customer_score.converted and replaces the view, which leaves them out unless a session
+     * asks for them (what `segflow targets --include-converted` does).
+     */
+    @Test
+    void anOlderTargetListIsReplacedAndListsKnownBuyersOnlyWhenAsked() throws Exception {
+        JobSettings settings = freshSettings();
+        String database = settings.jdbcUrl().substring(settings.jdbcUrl().lastIndexOf('/') + 1);
+        ResolvedSchema sink =
+                ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull()));
+        PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink);
+        try (Connection connection = postgres().connect(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP VIEW target_list");
+            statement.execute("ALTER TABLE customer_score DROP COLUMN converted");
+            statement.execute(
+                    "CREATE VIEW target_list AS SELECT customer_id, segment_id FROM"
+                            + " customer_score");
+        }
+
+        PostgresSchema.apply(settings.jdbcUrl(), "postgres", "", sink);
+
+        try (Connection connection = postgres().connect(database);
+                Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO customer_profile (customer_id) VALUES (1), (2), (3)");
+            statement.execute(
+                    "INSERT INTO customer_score (customer_id, potential_score, model_version,"
+                            + " segment_id, control_group, converted) VALUES (1, 0.9, 3, 0,"
+                            + " false, true), (2, 0.5, 3, 0, false, false), (3, 0.25, 3, 0, false,"
+                            + " NULL)");
+        }
+        String list =
+                "SELECT customer_id, rank_overall, expected_conversions_overall FROM target_list"
+                        + " ORDER BY rank_overall";
+        assertThat(query(settings, list))
+                .extracting(
+                        row ->
+                                row.get("customer_id")
+                                        + " "
+                                        + row.get("rank_overall")
+                                        + " "
+                                        + row.get("expected_conversions_overall"))
+                .containsExactly("2 1 0.5", "3 2 0.75");
+        try (Connection connection =
+                        DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
+                Statement statement = connection.createStatement()) {
+            statement.execute("SET segflow.include_converted = on");
+            java.util.List<String> everyone = new java.util.ArrayList<>();
+            try (var rs = statement.executeQuery(list)) {
+                while (rs.next()) {
+                    everyone.add(rs.getLong(1) + " " + rs.getLong(2) + " " + rs.getDouble(3));
+                }
+            }
+            assertThat(everyone).containsExactly("1 1 0.9", "2 2 1.4", "3 3 1.65");
+        }
+    }
+
+    /**
      * deploy/postgres/roles.sql as a DBA applies it: the job then runs end to end as segflow_writer
      * (upserts, an erasure delete, model versions) yet cannot change the schema.
      */

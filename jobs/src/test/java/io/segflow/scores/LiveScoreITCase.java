@@ -149,8 +149,9 @@ class LiveScoreITCase extends SegflowITCaseBase {
         } finally {
             cancel(job);
         }
-        // ML_PREDICT with the published model gives the potential customer_score holds (a query
-        // on the test's cluster, once the streaming job has freed its slots)
+        // ML_PREDICT gives the published model's potential, the one the stream writes (a query
+        // on the test's cluster, once the streaming job has freed its slots); an insight row
+        // shows the out-of-fold potential of a customer the model was fitted on instead
         assertSqlPredictsTheStoredPotentials(settings, featuresOf(settings, version), version);
     }
 
@@ -227,10 +228,21 @@ class LiveScoreITCase extends SegflowITCaseBase {
                         (Double) row.getField("potential_score"));
             }
         }
+        io.segflow.insight.CustomerScorer published =
+                io.segflow.registry.PropensityRegistry.load(
+                        settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(), version);
         for (Map<String, Object> row : stored) {
+            double[] profile =
+                    features.stream()
+                            .mapToDouble(
+                                    f ->
+                                            row.get(f) == null
+                                                    ? Double.NaN
+                                                    : ((Number) row.get(f)).doubleValue())
+                            .toArray();
             assertThat(predicted.get((Long) row.get("customer_id")))
                     .as("ML_PREDICT potential of customer %s", row.get("customer_id"))
-                    .isCloseTo((Double) row.get("potential_score"), within(1e-12));
+                    .isCloseTo(published.potential(profile), within(1e-12));
         }
     }
 
