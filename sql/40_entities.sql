@@ -5,10 +5,15 @@
 -- Customers as the CRM has them now: the values of the latest change by Kafka offset (Kafka keeps
 -- a customer's changes in order on one partition). A delete keeps no value of the erased row, even
 -- when Debezium sends the whole old row (REPLICA IDENTITY FULL): what the CRM erased is erased here
--- too, and only the key stays, as the mark that the customer is gone.
+-- too.
+-- The group is keyed by the PSEUDONYM of customer_id, not by customer_id itself, and the id is a
+-- value that a delete sets to NULL. Flink keeps the state of such a group after a delete (the
+-- changes are append-only: nothing retracts them, docs/streaming-at-scale.md says why), so what
+-- stays of an erased customer is a pseudonym linked to nobody, not their id. The same way a
+-- deleted identity link forgets its customer below.
 CREATE TEMPORARY VIEW crm_customers AS
 SELECT
-  customer_id,
+  LATEST_BY(customer_id, kafka_offset) AS customer_id,
   LATEST_BY(op <> 'd', kafka_offset) AS is_live,
   LATEST_BY(birth_date, kafka_offset) AS birth_date,
   LATEST_BY(country, kafka_offset) AS country,
@@ -17,7 +22,8 @@ SELECT
   LATEST_BY(segment_label, kafka_offset) AS segment_label,
   LATEST_BY(updated_at, kafka_offset) AS updated_at
 FROM (
-  SELECT customer_id, op, kafka_offset,
+  SELECT PSEUDONYM(CAST(customer_id AS STRING)) AS customer_key, op, kafka_offset,
+    CASE WHEN op <> 'd' THEN customer_id END AS customer_id,
     CASE WHEN op <> 'd' THEN birth_date END AS birth_date,
     CASE WHEN op <> 'd' THEN country END AS country,
     CASE WHEN op <> 'd' THEN created_at END AS created_at,
@@ -27,17 +33,19 @@ FROM (
   FROM stg_customer_changes
   WHERE reject_reason IS NULL
 )
-GROUP BY customer_id;
+GROUP BY customer_key;
 
 -- The customers that exist now. Its row changes only when a customer is created or deleted, not
--- with every update of their CRM row.
+-- with every update of their CRM row. Keyed by pseudonym like crm_customers, for the same reason.
 CREATE TEMPORARY VIEW live_customers AS
 SELECT customer_id
 FROM (
-  SELECT customer_id, LATEST_BY(op <> 'd', kafka_offset) AS is_live
+  SELECT
+    LATEST_BY(CASE WHEN op <> 'd' THEN customer_id END, kafka_offset) AS customer_id,
+    LATEST_BY(op <> 'd', kafka_offset) AS is_live
   FROM stg_customer_changes
   WHERE reject_reason IS NULL
-  GROUP BY customer_id
+  GROUP BY PSEUDONYM(CAST(customer_id AS STRING))
 )
 WHERE is_live;
 
@@ -71,16 +79,21 @@ WHERE l.is_live;
 -- place is its latest change: Debezium sends a link's row again only when it changes, which for a
 -- link means a new customer (or a new snapshot). One ranking feeds both the links that count and
 -- the refused ones below, so that a link is never refused for a moment while its rank is on its
--- way (as a join of the two would).
+-- way (as a join of the two would). The ranking is partitioned by the customer's pseudonym, not
+-- their id: Flink keeps a partition's state, empty, after its last link went, so an erased
+-- customer leaves a pseudonym linked to nobody there instead of their customer_id.
 CREATE TEMPORARY VIEW identity_links_ranked AS
 SELECT *
 FROM (
   SELECT id_system, external_id, customer_id, kafka_topic, kafka_partition, kafka_offset,
     kafka_timestamp,
     ROW_NUMBER() OVER (
-      PARTITION BY id_system, customer_id
+      PARTITION BY id_system, customer_key
       ORDER BY kafka_timestamp, kafka_partition, kafka_offset) AS link_rank
-  FROM identity_links_current
+  FROM (
+    SELECT *, PSEUDONYM(CAST(customer_id AS STRING)) AS customer_key
+    FROM identity_links_current
+  )
 )
 -- Flink ranks up to a bound; no customer gets near it
 WHERE link_rank <= 1000000;

@@ -8,6 +8,9 @@ import io.segflow.testing.Feeds;
 import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
 import io.segflow.udfs.Pseudonymiser;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,8 +45,14 @@ import org.junit.jupiter.api.Test;
  */
 class ErasureITCase extends SegflowITCaseBase {
 
-    private static final long ERASED = 770_077_007L;
-    private static final long KEPT = 770_077_008L;
+    /**
+     * Ids whose every form in the state is distinctive, so that finding one is no chance: its
+     * decimal digits, and its eight bytes in either order (Flink's row keys and values hold a
+     * BIGINT little-endian, Java serializers big-endian).
+     */
+    private static final long ERASED = 0x5A17_3C9E_B2D4_6F81L;
+
+    private static final long KEPT = 0x4B28_4DAF_C3E5_7092L;
     private static final String ERASED_EMAIL = "erase.me.7qx@example.net";
     private static final String KEPT_EMAIL = "keep.me.7qx@example.net";
 
@@ -56,6 +67,7 @@ class ErasureITCase extends SegflowITCaseBase {
     private static JobSettings settings;
     private static Map<String, List<ConsumerRecord<String, String>>> topics;
     private static List<String> checkpointFiles;
+    private static List<Path> savepointFiles;
     private static Path stateOfThisRun;
 
     /** Runs once for the class, inside the first test's setup (where the MiniCluster is ready). */
@@ -195,6 +207,21 @@ class ErasureITCase extends SegflowITCaseBase {
             }
             assertThat(checkpoints.read().orElseThrow().completed())
                     .isGreaterThanOrEqualTo(completed + 2);
+            // the live state as of now, without the bytes of removed state that RocksDB's files
+            // keep until it compacts them (README, Erasure): a canonical savepoint writes each
+            // live key and value once
+            Path savepoint = STATE_DIRECTORY.resolve("savepoint-" + settings.consumerGroup());
+            String written =
+                    job.triggerSavepoint(
+                                    savepoint.toUri().toString(), SavepointFormatType.CANONICAL)
+                            .get(5, TimeUnit.MINUTES);
+            try (Stream<Path> files =
+                    Files.walk(
+                            written.startsWith("file:")
+                                    ? Path.of(URI.create(written))
+                                    : Path.of(written))) {
+                savepointFiles = files.filter(Files::isRegularFile).toList();
+            }
         } finally {
             cancel(job);
         }
@@ -330,6 +357,49 @@ class ErasureITCase extends SegflowITCaseBase {
                 .isTrue();
     }
 
+    @Test
+    void theStateHoldsNoRawIdOfTheErasedCustomer() throws Exception {
+        assertThat(savepointFiles).isNotEmpty();
+        Map<String, Integer> erased = occurrences(ERASED);
+        Map<String, Integer> kept = occurrences(KEPT);
+        System.out.println(
+                "State of the erasure run, in "
+                        + savepointFiles.size()
+                        + " savepoint files: the erased customer's id "
+                        + erased
+                        + ", the kept customer's id "
+                        + kept);
+        // the scan finds an id the state holds, in the forms Flink stores it in: the kept
+        // customer's, little-endian in the SQL operators' rows, big-endian as the key of the
+        // segment assigner and live scorer
+        assertThat(kept.get("little-endian")).as("the kept customer's id, " + kept).isPositive();
+        assertThat(kept.get("big-endian")).as("the kept customer's id, " + kept).isPositive();
+        assertThat(erased)
+                .as("the erased customer's id in the state")
+                .containsOnly(
+                        Map.entry("decimal", 0),
+                        Map.entry("big-endian", 0),
+                        Map.entry("little-endian", 0));
+    }
+
+    /** How often each serialized form of a customer id occurs in the savepoint's files. */
+    private static Map<String, Integer> occurrences(long customerId) throws Exception {
+        Map<String, byte[]> forms = new LinkedHashMap<>();
+        forms.put("decimal", Long.toString(customerId).getBytes(StandardCharsets.UTF_8));
+        forms.put(
+                "big-endian",
+                ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(customerId).array());
+        forms.put(
+                "little-endian",
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(customerId).array());
+        Map<String, Integer> found = new LinkedHashMap<>();
+        for (Path file : savepointFiles) {
+            byte[] bytes = Files.readAllBytes(file);
+            forms.forEach((form, needle) -> found.merge(form, count(bytes, needle), Integer::sum));
+        }
+        return found;
+    }
+
     // ---- helpers -------------------------------------------------------------------------
 
     private static void execute(String sql) throws Exception {
@@ -401,9 +471,25 @@ class ErasureITCase extends SegflowITCaseBase {
         return byTopic;
     }
 
+    private static int count(byte[] haystack, byte[] needle) {
+        int found = 0;
+        for (int from = 0; ; ) {
+            int at = indexOf(haystack, needle, from);
+            if (at < 0) {
+                return found;
+            }
+            found++;
+            from = at + 1;
+        }
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
+        return indexOf(haystack, needle, 0);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
         outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
+        for (int i = from; i <= haystack.length - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (haystack[i + j] != needle[j]) {
                     continue outer;
