@@ -58,12 +58,8 @@ class DeadLetterErasureOutageITCase {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        // The driver asserts that a connection it has lost still answers getAutoCommit(); under
-        // the tests' -ea that AssertionError would replace the SQLException a production run
-        // gets, and the connector's error path (retry, reconnect, close) would not be taken.
-        DeadLetterErasureOutageITCase.class
-                .getClassLoader()
-                .setPackageAssertionStatus("org.postgresql", false);
+        // the PostgreSQL driver runs without its assertions (failsafe's argLine in the root pom),
+        // so a lost connection fails with the SQLException a production run gets
         postgres = EmbeddedPostgresDatabase.start();
     }
 
