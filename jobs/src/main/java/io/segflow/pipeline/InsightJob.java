@@ -12,6 +12,7 @@ import io.segflow.registry.InsightRows;
 import io.segflow.registry.ModelRecord;
 import io.segflow.registry.ModelRegistry;
 import io.segflow.registry.PropensityRecord;
+import io.segflow.registry.PropensityRegistry;
 import io.segflow.sql.SqlScripts;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -143,6 +144,14 @@ public final class InsightJob {
         }
         outputs.execute().await();
         LOG.info("Insight version {} written ({} customer scores)", version, scored);
+        int erased =
+                PropensityRegistry.deleteScoresOfErasedCustomers(
+                        settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
+        if (erased > 0) {
+            LOG.info(
+                    "Deleted the scores of {} customers the CRM deleted while this run read them",
+                    erased);
+        }
         boolean announced = false;
         if (announce && result.scorer().isPresent()) {
             // after the registry row is committed: a job that reads the announcement finds it

@@ -69,6 +69,32 @@ public final class PropensityRegistry {
         }
     }
 
+    /**
+     * Deletes the customer_score rows of customers who have no customer_profile row any more. The
+     * streaming job deletes a customer's score when the CRM deletes the customer, but an insight
+     * run that read the customer before the deletion writes their score after it: this removes it
+     * again (and any score whose customer went while nothing was running).
+     *
+     * @return how many rows were deleted
+     */
+    public static int deleteScoresOfErasedCustomers(String url, String user, String password) {
+        try (Connection connection = connect(url, user, password);
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                "DELETE FROM customer_score s WHERE NOT EXISTS (SELECT 1 FROM"
+                                        + " customer_profile p WHERE p.customer_id ="
+                                        + " s.customer_id)")) {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "cannot delete the scores of erased customers in "
+                            + JdbcUrls.withoutParameters(url)
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
     private static Connection connect(String url, String user, String password)
             throws SQLException {
         // ModelRegistry loads PostgreSQL's driver through our own class loader

@@ -40,6 +40,11 @@ class InsightITCase extends SegflowITCaseBase {
                                 .get(0)
                                 .get("n");
         assertThat(customers).isGreaterThan(1_000);
+        // the score an earlier insight run wrote for a customer the CRM deleted while it read them
+        query(
+                settings,
+                "INSERT INTO customer_score (customer_id, potential_score, model_version) VALUES"
+                        + " (987654321, 0.5, 1) RETURNING customer_id");
 
         StringWriter printed = new StringWriter();
         int exit = cli(printed).execute(insight(settings));
@@ -52,6 +57,9 @@ class InsightITCase extends SegflowITCaseBase {
                 .contains("Value of each data source")
                 .contains("macro F1", "label drivers:")
                 .contains("segflow targets");
+        assertThat(query(settings, "SELECT * FROM customer_score WHERE customer_id = 987654321"))
+                .as("the score of a customer with no profile any more")
+                .isEmpty();
 
         // every customer has a potential, a percentile and signed drivers of it
         List<Map<String, Object>> scores =
