@@ -1,7 +1,6 @@
 package io.segflow.model;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -10,22 +9,7 @@ import java.util.Set;
  * them), or six (with evaluators, who split their time between site and product, and whitepaper
  * readers), whose cumulative counts grow with each event: profiles that fill in as a stream's do.
  */
-public final class Customers {
-
-    /** The shipped features in the order of customer_profile, the order {@link #profile} fills. */
-    public static final List<String> FEATURES =
-            List.of(
-                    "customer_age",
-                    "website_sessions",
-                    "website_views",
-                    "pages_per_session",
-                    "blogs_viewed",
-                    "videos_viewed",
-                    "whitepapers_viewed",
-                    "product_features_used",
-                    "product_features_used_per_day",
-                    "avg_sessions_per_day",
-                    "avg_time_per_session");
+final class Customers {
 
     private final int[] persona;
     private final double[] age;

@@ -3,6 +3,7 @@ package io.segflow.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.segments.TrainerSettings;
+import io.segflow.testing.PublishedModels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +29,7 @@ class StreamingQualityTest {
         Retrainer.Result batch =
                 Retrainer.retrain(
                         history.finalProfiles(),
-                        Customers.FEATURES,
+                        PublishedModels.FEATURES,
                         null,
                         -1,
                         Retrainer.Settings.fixedK(BEHAVIOURS),
@@ -72,7 +73,8 @@ class StreamingQualityTest {
      */
     private static SegmentModel stream(History history, long arrivalSeed) {
         StreamingModel model =
-                new StreamingModel(TrainerSettings.defaults().streamingModel(), Customers.FEATURES);
+                new StreamingModel(
+                        TrainerSettings.defaults().streamingModel(), PublishedModels.FEATURES);
         List<Integer> arrivals = new ArrayList<>();
         for (int i = 0; i < CUSTOMERS; i++) {
             for (int e = 0; e < history.profiles[i].length; e++) {
@@ -90,7 +92,7 @@ class StreamingQualityTest {
         }
         Collections.shuffle(crm, new Random(arrivalSeed));
         for (int i : crm) {
-            double[] ageOnly = new double[Customers.FEATURES.size()];
+            double[] ageOnly = new double[PublishedModels.FEATURES.size()];
             ageOnly[0] = history.profiles[i][0][0];
             latest = model.update(i, ageOnly, now += 10).orElse(latest);
         }

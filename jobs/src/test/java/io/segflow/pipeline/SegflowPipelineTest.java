@@ -3,11 +3,11 @@ package io.segflow.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.segflow.model.Customers;
 import io.segflow.profile.FeatureSet;
 import io.segflow.profile.ProfileContractException;
 import io.segflow.sql.SqlScriptException;
 import io.segflow.sql.SqlScripts;
+import io.segflow.testing.PublishedModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class SegflowPipelineTest {
                         JobSettings.defaults().placeholders());
         FeatureSet features = pipeline.features();
         assertThat(features.keyColumn()).isEqualTo("customer_id");
-        assertThat(features.names()).containsExactlyElementsOf(Customers.FEATURES);
+        assertThat(features.names()).containsExactlyElementsOf(PublishedModels.FEATURES);
         assertThat(features.bySource().keySet()).containsExactly("crm", "web", "product");
         assertThat(features.targets()).containsExactly("converted_to_sale");
         assertThat(features.labels()).containsExactly("segment_label");

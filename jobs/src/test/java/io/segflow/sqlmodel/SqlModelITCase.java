@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.model.Assignment;
-import io.segflow.model.Customers;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentChooser;
 import io.segflow.model.SegmentModel;
@@ -207,7 +206,7 @@ class SqlModelITCase extends SegflowITCaseBase {
 
     @Test
     void theSqlClientExampleScoresTheProfilesInPostgres() throws Exception {
-        List<String> features = Customers.FEATURES;
+        List<String> features = PublishedModels.FEATURES;
         double[][] profiles = {
             {25, 40, 400, 10, 30, 20, 5, 2, 0.5, 1, 60},
             {52, 1, 3, 3, 0, 0, 0, 12, 6, 4, 1800},

@@ -1,7 +1,6 @@
 package io.segflow.testing;
 
 import io.segflow.infra.PostgresSchema;
-import io.segflow.model.Customers;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
 import io.segflow.pipeline.JobSettings;
@@ -9,6 +8,7 @@ import io.segflow.registry.ModelRecord;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.Column;
@@ -17,6 +17,23 @@ import org.apache.flink.types.Row;
 
 /** Publishes model versions into segment_model exactly as the running job's sink writes them. */
 public final class PublishedModels {
+
+    /**
+     * The shipped features, in the order of customer_profile (and of model/Customers' profiles).
+     */
+    public static final List<String> FEATURES =
+            List.of(
+                    "customer_age",
+                    "website_sessions",
+                    "website_views",
+                    "pages_per_session",
+                    "blogs_viewed",
+                    "videos_viewed",
+                    "whitepapers_viewed",
+                    "product_features_used",
+                    "product_features_used_per_day",
+                    "avg_sessions_per_day",
+                    "avg_time_per_session");
 
     private PublishedModels() {}
 
@@ -40,14 +57,14 @@ public final class PublishedModels {
                 new FeatureScaling(
                         new double[] {45, 3, 10, 3, 3, 1, 1, 3, 1.5, 0.7, 300},
                         new double[] {15, 2, 7, 1.5, 3, 1.5, 1.5, 3, 1.5, 0.5, 350});
-        double[] standardised = new double[centres.length * Customers.FEATURES.size()];
+        double[] standardised = new double[centres.length * FEATURES.size()];
         for (int c = 0; c < centres.length; c++) {
             System.arraycopy(
                     scaling.scale(centres[c]),
                     0,
                     standardised,
-                    c * Customers.FEATURES.size(),
-                    Customers.FEATURES.size());
+                    c * FEATURES.size(),
+                    FEATURES.size());
         }
         publish(
                 settings.jdbcUrl(),
@@ -56,7 +73,7 @@ public final class PublishedModels {
                 new SegmentModel(
                         version,
                         "batch",
-                        Customers.FEATURES,
+                        FEATURES,
                         scaling,
                         standardised,
                         new double[] {1, 1, 1, 1},
