@@ -4,12 +4,10 @@ import io.segflow.model.FeatureScaling;
 import java.io.Serializable;
 import java.util.Arrays;
 import smile.base.cart.SplitRule;
-import smile.classification.DecisionTree;
 import smile.classification.GradientTreeBoost;
 import smile.classification.LogisticRegression;
 import smile.classification.RandomForest;
 import smile.data.DataFrame;
-import smile.data.Tuple;
 import smile.data.formula.Formula;
 import smile.data.vector.IntVector;
 
@@ -191,17 +189,8 @@ public interface LabelClassifier extends Serializable {
 
         @Override
         public double[] posterior(double[] imputed) {
-            Tuple row = Candidate.tuple(imputed, imputed.length);
-            double[] posterior = new double[classes];
-            double[] mean = new double[classes];
-            DecisionTree[] trees = forest.trees();
-            for (DecisionTree tree : trees) {
-                tree.predict(row, posterior);
-                for (int c = 0; c < classes; c++) {
-                    mean[c] += posterior[c] / trees.length;
-                }
-            }
-            return mean;
+            return Candidate.meanPosterior(
+                    forest, Candidate.tuple(imputed, imputed.length), classes);
         }
 
         @Override
