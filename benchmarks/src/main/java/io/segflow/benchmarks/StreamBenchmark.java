@@ -916,6 +916,13 @@ public final class StreamBenchmark {
                     settings.withMiniBatchLatency(
                             Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
         }
+        // experiments: BENCH_DEDUP_WINDOW=5m, so that a soak sees the window fill and expire
+        String dedupWindow = System.getenv("BENCH_DEDUP_WINDOW");
+        if (dedupWindow != null) {
+            settings =
+                    settings.withDedupWindow(
+                            Duration.parse("PT" + dedupWindow.toUpperCase(Locale.ROOT)));
+        }
         return settings.withKafkaBootstrapServers(kafka.bootstrapServers())
                 // experiments: BENCH_JDBC_PARAMS="?reWriteBatchedInserts=true" for the job's URL
                 .withJdbcUrl(

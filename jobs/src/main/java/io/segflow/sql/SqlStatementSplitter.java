@@ -6,9 +6,10 @@ import java.util.List;
 /**
  * Splits a SQL script into statements at semicolons that are code, not text: a ';' inside a string
  * literal, a quoted identifier or a comment does not end a statement. Comments are dropped from the
- * statements (Flink's parser accepts them, but error positions are easier to read without), and
- * each statement remembers the line it starts on. PostgreSQL's $$ quoting is honoured too, for the
- * DO blocks of deploy/postgres.
+ * statements (Flink's parser accepts them, but error positions are easier to read without), except
+ * hints ({@code /*+ STATE_TTL(...) *}{@code /}), which are SQL to Flink; and each statement
+ * remembers the line it starts on. PostgreSQL's $$ quoting is honoured too, for the DO blocks of
+ * deploy/postgres.
  */
 public final class SqlStatementSplitter {
 
@@ -30,7 +31,7 @@ public final class SqlStatementSplitter {
                 }
                 continue;
             }
-            if (c == '/' && next == '*') {
+            if (c == '/' && next == '*' && !(i + 2 < n && script.charAt(i + 2) == '+')) {
                 int end = script.indexOf("*/", i + 2);
                 if (end < 0) {
                     throw new SqlScriptException(file + ":" + line + ": unterminated /* comment");

@@ -44,6 +44,17 @@ class SqlStatementSplitterTest {
     }
 
     @Test
+    void hintsAreSqlNotComments() {
+        List<SqlStatement> statements =
+                SqlStatementSplitter.split(
+                        "d.sql",
+                        "SELECT /*+ STATE_TTL('e' = '1 h') */ /* a comment */ id FROM t AS e"
+                                + " GROUP BY id;");
+        assertThat(statements.get(0).text())
+                .isEqualTo("SELECT /*+ STATE_TTL('e' = '1 h') */   id FROM t AS e GROUP BY id");
+    }
+
+    @Test
     void blockCommentsKeepLineNumbers() {
         List<SqlStatement> statements =
                 SqlStatementSplitter.split("c.sql", "/* one\ntwo\nthree */ SELECT 1;\nSELECT 2;");
