@@ -48,3 +48,7 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS COUNT_DEAD_LETTER AS 'io.segflow.
 -- smallest order, for an append-only input (the latest CRM change by Kafka offset).
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS LATEST_BY AS 'io.segflow.udfs.ValueByOrder$Latest';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.ValueByOrder$Earliest';
+
+-- ONLY_VALUE(value): the one non-NULL value among a group's rows, over an updating input (the
+-- customer's CRM row in customer_profile); it takes a value back when its row is retracted.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS ONLY_VALUE AS 'io.segflow.udfs.OnlyValue';

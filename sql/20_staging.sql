@@ -8,8 +8,12 @@
 -- External ids (visitor, product user, session and identity-map ids) then leave staging as their
 -- PSEUDONYM (00_functions.sql): nothing after this file, state or output, holds the raw ids.
 
--- CRM customer changes. op is c (insert), r (snapshot read), u (update) or d (delete);
--- the row image is the new row, or the deleted row's key for a delete.
+-- CRM customer changes. op is c (insert), r (snapshot read), u (update) or d (delete).
+-- crm is the customer's row after the change, every column of the list below as one ROW (NULL
+-- for a delete: nothing of an erased row is kept); the profile reads its fields (crm.birth_date).
+-- To bring a CRM column into the profile, declare it in this list, then use it in
+-- customer_profile (50_features.sql) and describe it in profile.yml: nothing in between names it.
+-- Only the columns declared here are read: the e-mail address, which no feature needs, stays out.
 CREATE TEMPORARY VIEW stg_customer_changes AS
 SELECT
   r.kafka_topic,
@@ -19,12 +23,7 @@ SELECT
   PAYLOAD_TEXT(r.payload) AS payload,
   c.op,
   c.customer_id,
-  c.birth_date,
-  c.country,
-  c.created_at,
-  c.converted_to_sale,
-  c.segment_label,
-  c.updated_at,
+  c.`after` AS crm,
   COALESCE(
     c.parse_error,
     CHECK_TIME('created_at', c.created_at, r.kafka_timestamp, '', '${input.max-time-ahead}'),
@@ -38,7 +37,7 @@ SELECT
   ) AS reject_reason
 FROM crm_customers_raw AS r,
   LATERAL TABLE(PARSE_DEBEZIUM(r.payload,
-    'customer_id BIGINT NOT NULL, email STRING, birth_date DATE, country STRING, created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING, updated_at TIMESTAMP_LTZ(6)',
+    'customer_id BIGINT NOT NULL, birth_date DATE, country STRING, created_at TIMESTAMP_LTZ(6), converted_to_sale BOOLEAN, segment_label STRING, updated_at TIMESTAMP_LTZ(6)',
     '${input.max-payload-bytes}'
   )) AS c
 -- a tombstone (null value) only tells Kafka's compaction that the key was deleted

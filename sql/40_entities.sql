@@ -2,10 +2,9 @@
 -- analytics event once. Each is one aggregation over the append-only staged records, so every
 -- row here is only ever updated in place (a ROW_NUMBER deduplication would retract and re-add it).
 
--- Customers as the CRM has them now: the values of the latest change by Kafka offset (Kafka keeps
--- a customer's changes in order on one partition). A delete keeps no value of the erased row, even
--- when Debezium sends the whole old row (REPLICA IDENTITY FULL): what the CRM erased is erased here
--- too.
+-- Customers as the CRM has them now: the row of the latest change by Kafka offset (Kafka keeps a
+-- customer's changes in order on one partition). A delete's row is NULL, even when Debezium sends
+-- the whole old row (REPLICA IDENTITY FULL): what the CRM erased is erased here too.
 -- The group is keyed by the PSEUDONYM of customer_id, not by customer_id itself, and the id is a
 -- value that a delete sets to NULL. Flink keeps the state of such a group after a delete (the
 -- changes are append-only: nothing retracts them, docs/streaming-at-scale.md says why), so what
@@ -13,27 +12,12 @@
 -- deleted identity link forgets its customer below.
 CREATE TEMPORARY VIEW crm_customers AS
 SELECT
-  LATEST_BY(customer_id, kafka_offset) AS customer_id,
+  LATEST_BY(CASE WHEN op <> 'd' THEN customer_id END, kafka_offset) AS customer_id,
   LATEST_BY(op <> 'd', kafka_offset) AS is_live,
-  LATEST_BY(birth_date, kafka_offset) AS birth_date,
-  LATEST_BY(country, kafka_offset) AS country,
-  LATEST_BY(created_at, kafka_offset) AS created_at,
-  LATEST_BY(converted_to_sale, kafka_offset) AS converted_to_sale,
-  LATEST_BY(segment_label, kafka_offset) AS segment_label,
-  LATEST_BY(updated_at, kafka_offset) AS updated_at
-FROM (
-  SELECT PSEUDONYM(CAST(customer_id AS STRING)) AS customer_key, op, kafka_offset,
-    CASE WHEN op <> 'd' THEN customer_id END AS customer_id,
-    CASE WHEN op <> 'd' THEN birth_date END AS birth_date,
-    CASE WHEN op <> 'd' THEN country END AS country,
-    CASE WHEN op <> 'd' THEN created_at END AS created_at,
-    CASE WHEN op <> 'd' THEN converted_to_sale END AS converted_to_sale,
-    CASE WHEN op <> 'd' THEN segment_label END AS segment_label,
-    CASE WHEN op <> 'd' THEN updated_at END AS updated_at
-  FROM stg_customer_changes
-  WHERE reject_reason IS NULL
-)
-GROUP BY customer_key;
+  LATEST_BY(crm, kafka_offset) AS crm
+FROM stg_customer_changes
+WHERE reject_reason IS NULL
+GROUP BY PSEUDONYM(CAST(customer_id AS STRING));
 
 -- The customers that exist now. Its row changes only when a customer is created or deleted, not
 -- with every update of their CRM row. Keyed by pseudonym like crm_customers, for the same reason.
@@ -130,12 +114,14 @@ WHERE link_rank > ${identity.max-ids-per-system};
 -- Web events, each event_id once: the first occurrence by event time. An id is remembered for the
 -- deduplication window after its event was last seen (state TTL, `--dedup-window`, 1 hour by
 -- default): a copy that arrives later than that counts again. A backfill (BATCH) has no TTL and
--- deduplicates over the whole history, so it repairs such a count.
+-- deduplicates over the whole history, so it repairs such a count. The fields a count of events
+-- can filter on are carried here (a feature on another staged field adds it here too).
 CREATE TEMPORARY VIEW web_events AS
 SELECT /*+ STATE_TTL('e' = '${events.dedup-window}') */
   event_id,
   EARLIEST_BY(visitor_id, event_time) AS visitor_id,
-  EARLIEST_BY(event_type, event_time) AS event_type
+  EARLIEST_BY(event_type, event_time) AS event_type,
+  EARLIEST_BY(url, event_time) AS url
 FROM stg_web_events AS e
 WHERE reject_reason IS NULL
 GROUP BY event_id;

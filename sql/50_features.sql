@@ -7,132 +7,129 @@
 -- rows, those rows find their customer through the identity links, and one aggregation per
 -- customer turns them into the profile. Folding first keeps state per session, day or feature,
 -- never per event; one aggregation at the end means a customer's row is updated in place.
+--
+-- UNION ALL BY NAME (segflow reads it; Flink's SQL has no such clause) stacks its branches by
+-- column name: a branch names only the columns it has, and segflow fills in the others as typed
+-- NULLs. So a new figure is named once, in the branch that computes it. See
+-- docs/sql-features.md for the edit that adds a CRM column, an event feature or a new source.
 
 -- What a customer's figures are made of, per external id: 'counts' rows (counts of
 -- deduplicated events), 'latest' rows (the newest event time), and one row per distinct
 -- 'session', 'day' or 'feature' (distinct values need no deduplication: a copy adds nothing).
 CREATE TEMPORARY VIEW activity AS
-SELECT 'web' AS id_system, visitor_id AS external_id, 'counts' AS kind, CAST(NULL AS STRING) AS item,
-  COUNT(*) AS page_views,
-  SUM(CASE WHEN event_type = 'blog_view' THEN 1 ELSE 0 END) AS blog_views,
-  SUM(CASE WHEN event_type = 'video_view' THEN 1 ELSE 0 END) AS video_views,
-  SUM(CASE WHEN event_type = 'whitepaper_view' THEN 1 ELSE 0 END) AS whitepaper_views,
-  CAST(0 AS BIGINT) AS feature_uses, CAST(0 AS BIGINT) AS ended_sessions, CAST(0 AS BIGINT) AS ended_session_ms,
-  CAST(NULL AS TIMESTAMP_LTZ(3)) AS last_event_time
+SELECT 'web' AS id_system, visitor_id AS external_id, 'counts' AS kind,
+  COUNT(*) AS website_views,
+  COUNT(*) FILTER (WHERE event_type = 'blog_view') AS blogs_viewed,
+  COUNT(*) FILTER (WHERE event_type = 'video_view') AS videos_viewed,
+  COUNT(*) FILTER (WHERE event_type = 'whitepaper_view') AS whitepapers_viewed
 FROM web_events
 GROUP BY visitor_id
-UNION ALL
-SELECT 'web', visitor_id, 'latest', CAST(NULL AS STRING), 0, 0, 0, 0, 0, 0, 0, MAX(event_time)
+UNION ALL BY NAME
+SELECT 'web' AS id_system, visitor_id AS external_id, 'latest' AS kind, MAX(event_time) AS last_event_time
 FROM stg_web_events WHERE reject_reason IS NULL
 GROUP BY visitor_id
-UNION ALL
-SELECT DISTINCT 'web', visitor_id, 'session', session_id, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+UNION ALL BY NAME
+SELECT DISTINCT 'web' AS id_system, visitor_id AS external_id, 'session' AS kind, session_id AS item
 FROM stg_web_events WHERE reject_reason IS NULL
-UNION ALL
-SELECT 'product', user_id, 'counts', CAST(NULL AS STRING), 0, 0, 0, 0,
-  SUM(CASE WHEN event_type = 'feature_used' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN event_type = 'session_end' THEN 1 ELSE 0 END),
-  SUM(CASE WHEN event_type = 'session_end' THEN duration_ms ELSE 0 END),
-  CAST(NULL AS TIMESTAMP_LTZ(3))
+UNION ALL BY NAME
+SELECT 'product' AS id_system, user_id AS external_id, 'counts' AS kind,
+  COUNT(*) FILTER (WHERE event_type = 'feature_used') AS feature_uses,
+  COUNT(*) FILTER (WHERE event_type = 'session_end') AS ended_sessions,
+  COALESCE(SUM(duration_ms) FILTER (WHERE event_type = 'session_end'), 0) AS ended_session_ms
 FROM product_events
 GROUP BY user_id
-UNION ALL
-SELECT 'product', user_id, 'latest', CAST(NULL AS STRING), 0, 0, 0, 0, 0, 0, 0, MAX(event_time)
+UNION ALL BY NAME
+SELECT 'product' AS id_system, user_id AS external_id, 'latest' AS kind, MAX(event_time) AS last_event_time
 FROM stg_product_events WHERE reject_reason IS NULL
 GROUP BY user_id
-UNION ALL
-SELECT DISTINCT 'product', user_id, 'session', session_id, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+UNION ALL BY NAME
+SELECT DISTINCT 'product' AS id_system, user_id AS external_id, 'session' AS kind, session_id AS item
 FROM stg_product_events WHERE reject_reason IS NULL
-UNION ALL
-SELECT DISTINCT 'product', user_id, 'day', CAST(CAST(event_time AS DATE) AS STRING), 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+UNION ALL BY NAME
+SELECT DISTINCT 'product' AS id_system, user_id AS external_id, 'day' AS kind,
+  CAST(CAST(event_time AS DATE) AS STRING) AS item
 FROM stg_product_events WHERE reject_reason IS NULL
-UNION ALL
-SELECT DISTINCT 'product', user_id, 'feature', feature, 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3))
+UNION ALL BY NAME
+SELECT DISTINCT 'product' AS id_system, user_id AS external_id, 'feature' AS kind, feature AS item
 FROM stg_product_events WHERE reject_reason IS NULL AND event_type = 'feature_used';
+
+-- Activity rows with the customer they belong to, through the identity links (a row waits in
+-- the join for a link that has not arrived yet; a re-pointed link moves it to the new customer).
+CREATE TEMPORARY VIEW customer_activity AS
+SELECT l.customer_id, a.*
+FROM activity AS a
+JOIN identity_links AS l ON l.id_system = a.id_system AND l.external_id = a.external_id;
 
 -- Everything a customer's profile is made of, one row per piece: the customer's own row (there
 -- while the CRM has the customer, whatever changes, so that a customer without events has
--- zeros), their current CRM row, and the activity rows of their identity links (which wait in
--- the join for a link that has not arrived yet). When the CRM deletes a customer, their rows
--- and their links go, and with them every row of this customer.
+-- zeros), their current CRM row, the counts and latest rows of their identity links, and each of
+-- their distinct sessions, days and features once, however many of their ids share it (so the
+-- profile counts them with COUNT, not COUNT(DISTINCT), which a BATCH backfill would plan into
+-- MIN aggregates that cannot carry the CRM row). When the CRM deletes a customer, their rows and
+-- their links go, and with them every row of this customer.
 CREATE TEMPORARY VIEW customer_rows AS
-SELECT customer_id, 'crm' AS id_system, 'customer' AS kind, CAST(NULL AS STRING) AS item,
-  CAST(0 AS BIGINT) AS page_views, CAST(0 AS BIGINT) AS blog_views, CAST(0 AS BIGINT) AS video_views,
-  CAST(0 AS BIGINT) AS whitepaper_views, CAST(0 AS BIGINT) AS feature_uses, CAST(0 AS BIGINT) AS ended_sessions,
-  CAST(0 AS BIGINT) AS ended_session_ms, CAST(NULL AS TIMESTAMP_LTZ(3)) AS last_event_time,
-  CAST(NULL AS DATE) AS birth_date, CAST(NULL AS BOOLEAN) AS converted_to_sale, CAST(NULL AS STRING) AS segment_label,
-  CAST(NULL AS TIMESTAMP_LTZ(6)) AS crm_updated_at
+SELECT customer_id, 'crm' AS id_system, 'customer' AS kind
 FROM live_customers
-UNION ALL
-SELECT customer_id, 'crm', 'crm row', CAST(NULL AS STRING), 0, 0, 0, 0, 0, 0, 0, CAST(NULL AS TIMESTAMP_LTZ(3)),
-  birth_date, converted_to_sale, segment_label, updated_at
+UNION ALL BY NAME
+SELECT customer_id, 'crm' AS id_system, 'crm row' AS kind, crm
 FROM crm_customers
 WHERE is_live
-UNION ALL
-SELECT l.customer_id, a.id_system, a.kind, a.item, a.page_views, a.blog_views, a.video_views, a.whitepaper_views,
-  a.feature_uses, a.ended_sessions, a.ended_session_ms, a.last_event_time,
-  CAST(NULL AS DATE), CAST(NULL AS BOOLEAN), CAST(NULL AS STRING), CAST(NULL AS TIMESTAMP_LTZ(6))
-FROM activity AS a
-JOIN identity_links AS l ON l.id_system = a.id_system AND l.external_id = a.external_id;
+UNION ALL BY NAME
+SELECT * FROM customer_activity WHERE item IS NULL
+UNION ALL BY NAME
+SELECT customer_id, id_system, kind, item
+FROM customer_activity
+WHERE item IS NOT NULL
+GROUP BY customer_id, id_system, kind, item;
 
 -- The customer profile: one row per CRM customer, keyed by customer_id, one aggregation over
 -- the customer's rows, so that a customer's row is only ever updated until the CRM deletes the
 -- customer. A customer with no events of a source has 0 for that source's counts and ratios.
+-- profile.yml says which columns are the profile, in its order; a column whose name starts with
+-- an underscore is a working figure, kept out of the profile (and out of profile.yml).
 CREATE TEMPORARY VIEW customer_profile AS
 SELECT
-  customer_id,
+  f.*,
   -- whole years from birth_date to today; NULL when unknown
-  CAST(TIMESTAMPDIFF(YEAR, CAST(birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
-  -- distinct web session_id
-  website_sessions,
-  -- web events of any event_type (each is a page view)
-  website_views,
+  CAST(TIMESTAMPDIFF(YEAR, CAST(f._crm.birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
   -- website_views / website_sessions
   CASE WHEN website_sessions = 0 THEN 0.0 ELSE CAST(website_views AS DOUBLE) / website_sessions END AS pages_per_session,
-  -- blog_view events
-  blogs_viewed,
-  -- video_view events
-  videos_viewed,
-  -- whitepaper_view events
-  whitepapers_viewed,
-  -- distinct feature among feature_used events
-  product_features_used,
   -- feature_used events / days with any product event
-  CASE WHEN product_days = 0 THEN 0.0 ELSE CAST(feature_uses AS DOUBLE) / product_days END AS product_features_used_per_day,
+  CASE WHEN _product_days = 0 THEN 0.0 ELSE CAST(_feature_uses AS DOUBLE) / _product_days END AS product_features_used_per_day,
   -- distinct product session_id / days with any product event
-  CASE WHEN product_days = 0 THEN 0.0 ELSE CAST(product_sessions AS DOUBLE) / product_days END AS avg_sessions_per_day,
+  CASE WHEN _product_days = 0 THEN 0.0 ELSE CAST(_product_sessions AS DOUBLE) / _product_days END AS avg_sessions_per_day,
   -- mean duration_ms of session_end events, in seconds
-  CASE WHEN ended_sessions = 0 THEN 0.0 ELSE CAST(ended_session_ms AS DOUBLE) / ended_sessions / 1000.0 END AS avg_time_per_session,
+  CASE WHEN _ended_sessions = 0 THEN 0.0 ELSE CAST(_ended_session_ms AS DOUBLE) / _ended_sessions / 1000.0 END AS avg_time_per_session,
   -- the target: did this customer buy
-  converted_to_sale,
+  f._crm.converted_to_sale AS converted_to_sale,
   -- a segment sales already gave this customer, if any
-  segment_label,
+  f._crm.segment_label AS segment_label,
   -- when this customer's data last changed (UTC): the CRM row or their latest event
   CAST(NULLIF(
     GREATEST(
-      COALESCE(CAST(crm_updated_at AS TIMESTAMP_LTZ(3)), TO_TIMESTAMP_LTZ(0, 3)),
-      COALESCE(last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
+      COALESCE(CAST(f._crm.updated_at AS TIMESTAMP_LTZ(3)), TO_TIMESTAMP_LTZ(0, 3)),
+      COALESCE(_last_event_time, TO_TIMESTAMP_LTZ(0, 3))),
     TO_TIMESTAMP_LTZ(0, 3)) AS TIMESTAMP(3)) AS updated_at
 FROM (
   SELECT
     customer_id,
-    -- the CRM row is the customer's only row with these
-    MAX(birth_date) AS birth_date,
-    MAX(converted_to_sale) AS converted_to_sale,
-    MAX(segment_label) AS segment_label,
-    MAX(crm_updated_at) AS crm_updated_at,
-    COUNT(DISTINCT CASE WHEN id_system = 'web' AND kind = 'session' THEN item END) AS website_sessions,
-    SUM(page_views) AS website_views,
-    SUM(blog_views) AS blogs_viewed,
-    SUM(video_views) AS videos_viewed,
-    SUM(whitepaper_views) AS whitepapers_viewed,
-    COUNT(DISTINCT CASE WHEN kind = 'feature' THEN item END) AS product_features_used,
-    SUM(feature_uses) AS feature_uses,
-    COUNT(DISTINCT CASE WHEN kind = 'day' THEN item END) AS product_days,
-    COUNT(DISTINCT CASE WHEN id_system = 'product' AND kind = 'session' THEN item END) AS product_sessions,
-    SUM(ended_sessions) AS ended_sessions,
-    SUM(ended_session_ms) AS ended_session_ms,
-    MAX(last_event_time) AS last_event_time
+    -- the CRM row: the customer's only row with one
+    ONLY_VALUE(crm) AS _crm,
+    -- distinct web session_id (each is one row)
+    COUNT(*) FILTER (WHERE id_system = 'web' AND kind = 'session') AS website_sessions,
+    -- web events of any event_type (each is a page view)
+    COALESCE(SUM(website_views), 0) AS website_views,
+    COALESCE(SUM(blogs_viewed), 0) AS blogs_viewed,
+    COALESCE(SUM(videos_viewed), 0) AS videos_viewed,
+    COALESCE(SUM(whitepapers_viewed), 0) AS whitepapers_viewed,
+    -- distinct feature among feature_used events
+    COUNT(*) FILTER (WHERE kind = 'feature') AS product_features_used,
+    COALESCE(SUM(feature_uses), 0) AS _feature_uses,
+    COUNT(*) FILTER (WHERE kind = 'day') AS _product_days,
+    COUNT(*) FILTER (WHERE id_system = 'product' AND kind = 'session') AS _product_sessions,
+    COALESCE(SUM(ended_sessions), 0) AS _ended_sessions,
+    COALESCE(SUM(ended_session_ms), 0) AS _ended_session_ms,
+    MAX(last_event_time) AS _last_event_time
   FROM customer_rows
   GROUP BY customer_id
-);
+) AS f;

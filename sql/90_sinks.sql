@@ -7,25 +7,11 @@
 -- The PostgreSQL tables are created from deploy/postgres/schema.sql when missing; a
 -- column added here is added to customer_profile by the job.
 
--- The customer profile in the customer database. A CRM delete deletes the row.
-CREATE TABLE customer_profile_sink (
-  customer_id BIGINT NOT NULL,
-  customer_age INT,
-  website_sessions BIGINT,
-  website_views BIGINT,
-  pages_per_session DOUBLE,
-  blogs_viewed BIGINT,
-  videos_viewed BIGINT,
-  whitepapers_viewed BIGINT,
-  product_features_used BIGINT,
-  product_features_used_per_day DOUBLE,
-  avg_sessions_per_day DOUBLE,
-  avg_time_per_session DOUBLE,
-  converted_to_sale BOOLEAN,
-  segment_label STRING,
-  updated_at TIMESTAMP(3),
-  PRIMARY KEY (customer_id) NOT ENFORCED
-) WITH (
+-- The customer profile in the customer database. A CRM delete deletes the row. Its columns are
+-- those of customer_profile_columns: the profile's columns (profile.yml's, in its order, with the
+-- types customer_profile gives them), a table segflow defines once 50_features.sql has run; a
+-- column added to the profile is added to the PostgreSQL table by the job.
+CREATE TABLE customer_profile_sink WITH (
   'connector' = 'jdbc',
   'url' = '${jdbc.url}',
   'table-name' = 'customer_profile',
@@ -33,7 +19,7 @@ CREATE TABLE customer_profile_sink (
   'password' = '${jdbc.password}',
   'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
   'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
-);
+) LIKE customer_profile_columns (EXCLUDING OPTIONS);
 
 -- Rejected input records, for people to read and fix at the source.
 CREATE TABLE dead_letter_sink (

@@ -9,17 +9,22 @@ import io.segflow.profile.ProfileSpec;
 import io.segflow.sql.SqlScriptException;
 import io.segflow.sql.SqlScripts;
 import io.segflow.sql.SqlStatement;
+import io.segflow.sql.UnionByName;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.TableConfigOptions;
@@ -27,6 +32,7 @@ import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ObjectIdentifier;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.kafka.common.TopicPartition;
 
@@ -40,6 +46,12 @@ public final class SegflowPipeline {
 
     public static final String PROFILE_VIEW = "customer_profile";
     public static final String PROFILE_SINK = "customer_profile_sink";
+
+    /**
+     * The profile's columns as a table (no data), for the sink's {@code LIKE}: segflow defines it
+     * once the SQL's profile view exists.
+     */
+    public static final String PROFILE_COLUMNS = "customer_profile_columns";
 
     private static final Pattern PLANNER_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
 
@@ -138,6 +150,7 @@ public final class SegflowPipeline {
         StreamStatementSet inserts = tableEnv.createStatementSet();
         List<String> inputTables = new ArrayList<>();
         Set<ObjectIdentifier> configuredKafkaTables = new HashSet<>();
+        FeatureSet features = null;
         for (SqlStatement statement : scripts.statements(values)) {
             try {
                 if (statement.isInsert()) {
@@ -145,7 +158,7 @@ public final class SegflowPipeline {
                 } else {
                     Set<String> before = Set.of(tableEnv.listTables());
                     Set<String> viewsBefore = Set.of(tableEnv.listTemporaryViews());
-                    tableEnv.executeSql(statement.text());
+                    execute(tableEnv, statement);
                     List<String> created = new ArrayList<>(List.of(tableEnv.listTables()));
                     created.removeAll(before);
                     // before any INSERT resolves them: see GuardedJdbcSinkFunction for why
@@ -160,6 +173,9 @@ public final class SegflowPipeline {
                     for (String view : tableEnv.listTemporaryViews()) {
                         if (!viewsBefore.contains(view)) {
                             planOnce(tableEnv, view);
+                            if (view.equals(PROFILE_VIEW)) {
+                                features = shapeProfile(tableEnv, scripts);
+                            }
                         }
                     }
                     if (statement.file().equals(ArchiveSources.SOURCES_FILE)) {
@@ -174,13 +190,44 @@ public final class SegflowPipeline {
                         }
                     }
                 }
+            } catch (ProfileContractException e) {
+                throw e; // says which file to change already
             } catch (RuntimeException | AssertionError e) {
                 // Calcite reports some planning failures (type conversions) as AssertionError
                 throw new SqlScriptException(describe(statement, e), e);
             }
         }
-        FeatureSet features = checkProfile(tableEnv, scripts);
+        if (features == null) {
+            throw new ProfileContractException(
+                    "the SQL in " + scripts.origin() + " defines no view " + PROFILE_VIEW);
+        }
+        checkProfileSink(tableEnv);
         return new SegflowPipeline(tableEnv, inserts, features, inputTables);
+    }
+
+    /** Runs a statement, a view with UNION ALL BY NAME rewritten first (see UnionByName). */
+    private static void execute(StreamTableEnvironment tableEnv, SqlStatement statement) {
+        Optional<UnionByName.View> byName = UnionByName.parse(statement.text());
+        if (byName.isEmpty()) {
+            tableEnv.executeSql(statement.text());
+            return;
+        }
+        List<List<UnionByName.Column>> columns = new ArrayList<>();
+        for (UnionByName.Branch branch : byName.get().branches()) {
+            List<UnionByName.Column> branchColumns = new ArrayList<>();
+            for (Column column :
+                    tableEnv.sqlQuery(branch.positioned()).getResolvedSchema().getColumns()) {
+                branchColumns.add(
+                        new UnionByName.Column(
+                                column.getName(),
+                                column.getDataType()
+                                        .getLogicalType()
+                                        .copy(true)
+                                        .asSerializableString()));
+            }
+            columns.add(branchColumns);
+        }
+        tableEnv.executeSql(UnionByName.rewrite(byName.get(), columns));
     }
 
     /**
@@ -196,36 +243,65 @@ public final class SegflowPipeline {
         tableEnv.createTemporaryView(view, planned);
     }
 
-    private static FeatureSet checkProfile(StreamTableEnvironment tableEnv, SqlScripts scripts) {
-        ResolvedSchema view = resolvedSchema(tableEnv, PROFILE_VIEW, scripts);
-        FeatureSet features =
-                ProfileContract.check(ProfileSpec.parse(scripts.profileYaml()), viewColumns(view));
+    /**
+     * Holds the SQL's profile view to profile.yml, then makes the profile what profile.yml says:
+     * the view becomes its declared columns in profile.yml's order (working figures, whose names
+     * start with an underscore, stay behind), and {@link #PROFILE_COLUMNS} holds those columns with
+     * the key as primary key, for the sink to take them with LIKE.
+     */
+    private static FeatureSet shapeProfile(StreamTableEnvironment tableEnv, SqlScripts scripts) {
+        ProfileSpec spec = ProfileSpec.parse(scripts.profileYaml());
+        ResolvedSchema view = tableEnv.from(PROFILE_VIEW).getResolvedSchema();
+        ProfileContract.check(spec, viewColumns(view));
+        List<String> declared = spec.columns().stream().map(ProfileSpec.ColumnSpec::name).toList();
+        // planned here (sqlQuery), not a reference by name, which would be the view replaced below
+        Table profile =
+                tableEnv.sqlQuery(
+                        "SELECT "
+                                + declared.stream()
+                                        .map(name -> "`" + name.replace("`", "``") + "`")
+                                        .collect(Collectors.joining(", "))
+                                + " FROM `"
+                                + PROFILE_VIEW
+                                + "`");
+        tableEnv.dropTemporaryView(PROFILE_VIEW);
+        tableEnv.createTemporaryView(PROFILE_VIEW, profile);
+        ResolvedSchema shaped = profile.getResolvedSchema();
+        FeatureSet features = ProfileContract.check(spec, viewColumns(shaped));
+        Schema.Builder columns = Schema.newBuilder();
+        for (Column column : shaped.getColumns()) {
+            DataType type = column.getDataType();
+            columns.column(
+                    column.getName(),
+                    column.getName().equals(features.keyColumn()) ? type.notNull() : type);
+        }
+        columns.primaryKey(features.keyColumn());
+        tableEnv.createTemporaryTable(
+                PROFILE_COLUMNS,
+                TableDescriptor.forConnector("blackhole").schema(columns.build()).build());
+        return features;
+    }
+
+    /** A sink that lists its own columns must list the profile's, in the same order. */
+    private static void checkProfileSink(StreamTableEnvironment tableEnv) {
         if (List.of(tableEnv.listTables()).contains(PROFILE_SINK)) {
-            List<String> viewNames = view.getColumnNames();
+            List<String> viewNames =
+                    tableEnv.from(PROFILE_VIEW).getResolvedSchema().getColumnNames();
             List<String> sinkNames =
                     tableEnv.from(PROFILE_SINK).getResolvedSchema().getColumnNames();
             if (!viewNames.equals(sinkNames)) {
                 throw new ProfileContractException(
                         PROFILE_SINK
-                                + " in 90_sinks.sql must list the columns of "
+                                + " in 90_sinks.sql must have the columns of "
                                 + PROFILE_VIEW
-                                + " in the same order.\n  view: "
+                                + " in the same order (LIKE "
+                                + PROFILE_COLUMNS
+                                + " gives it them).\n  profile: "
                                 + viewNames
                                 + "\n  sink: "
                                 + sinkNames);
             }
         }
-        return features;
-    }
-
-    private static ResolvedSchema resolvedSchema(
-            StreamTableEnvironment tableEnv, String name, SqlScripts scripts) {
-        if (!List.of(tableEnv.listViews()).contains(name)
-                && !List.of(tableEnv.listTables()).contains(name)) {
-            throw new ProfileContractException(
-                    "the SQL in " + scripts.origin() + " defines no view " + name);
-        }
-        return tableEnv.from(name).getResolvedSchema();
     }
 
     static List<ViewColumn> viewColumns(ResolvedSchema schema) {

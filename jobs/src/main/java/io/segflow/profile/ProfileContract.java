@@ -19,6 +19,12 @@ public final class ProfileContract {
     /** A column of the SQL view as the planner resolved it. */
     public record ViewColumn(String name, String type, boolean numeric) {}
 
+    /**
+     * A view column whose name starts with this is a working figure (a count a ratio is made of,
+     * the CRM row): kept out of the profile, not declared in profile.yml.
+     */
+    public static final String WORKING_FIGURE_PREFIX = "_";
+
     private ProfileContract() {}
 
     public static FeatureSet check(ProfileSpec spec, List<ViewColumn> view) {
@@ -34,6 +40,9 @@ public final class ProfileContract {
         Set<String> seen = new HashSet<>();
         for (ViewColumn column : view) {
             seen.add(column.name());
+            if (column.name().startsWith(WORKING_FIGURE_PREFIX)) {
+                continue;
+            }
             ColumnSpec contract = declared.get(column.name());
             if (contract == null) {
                 if (column.numeric()) {

@@ -66,7 +66,9 @@ class SegflowCliTest {
         }
         Path features = dir.resolve("50_features.sql");
         String original = Files.readString(features);
-        String misspelt = original.replaceFirst("'session', session_id,", "'session', sesion_id,");
+        String misspelt =
+                original.replaceFirst(
+                        "'session' AS kind, session_id", "'session' AS kind, sesion_id");
         assertThat(misspelt).isNotEqualTo(original);
         Files.writeString(features, misspelt);
         String out = run("validate", "--sql-dir", dir.toString());

@@ -8,6 +8,7 @@ import io.segflow.profile.ProfileContractException;
 import io.segflow.sql.SqlScriptException;
 import io.segflow.sql.SqlScripts;
 import io.segflow.testing.PublishedModels;
+import io.segflow.testing.SegflowITCaseBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,34 @@ class SegflowPipelineTest {
         assertThat(pipeline.profile().getResolvedSchema().getColumnNames())
                 .startsWith("customer_id", "customer_age");
         assertThat(pipeline.inserts()).isNotNull();
+    }
+
+    @Test
+    void onlyTheDeduplicationForgetsItsKeysAfterTheWindow() throws Exception {
+        StreamTableEnvironment tableEnv = tableEnv();
+        SqlTuning.apply(tableEnv.getConfig(), JobSettings.defaults()); // planned as the job plans
+        SegflowJob.registerPseudonymFunctions(
+                tableEnv,
+                JobSettings.defaults().withPseudonymKey(SegflowITCaseBase.TEST_PSEUDONYM_KEY));
+        SegflowPipeline pipeline =
+                SegflowPipeline.create(
+                        tableEnv,
+                        SqlScripts.fromDirectory(repositorySql()),
+                        JobSettings.defaults()
+                                .withDedupWindow(Duration.ofMinutes(7))
+                                .placeholders());
+        String plan = pipeline.inserts().compilePlan().asJsonString();
+        java.util.regex.Matcher ttls =
+                java.util.regex.Pattern.compile("\"ttl\"\\s*:\\s*\"([^\"]+)\"").matcher(plan);
+        List<String> found = new ArrayList<>();
+        while (ttls.find()) {
+            found.add(ttls.group(1));
+        }
+        // the two event deduplications keep an id for the window (their STATE_TTL hints reach
+        // the planner: the SQL splitter once dropped them as comments, and the ids of every
+        // event ever seen stayed in the state); nothing else expires
+        assertThat(found.stream().filter(ttl -> !ttl.equals("0 ms")).toList())
+                .containsExactly("7 min", "7 min");
     }
 
     @Test
@@ -103,7 +132,7 @@ class SegflowPipelineTest {
                                         tableEnv(), SqlScripts.fromDirectory(dir), Map.of()))
                 .isInstanceOf(ProfileContractException.class)
                 .hasMessageContaining(
-                        "must list the columns of customer_profile in the same order");
+                        "must have the columns of customer_profile in the same order");
     }
 
     @Test

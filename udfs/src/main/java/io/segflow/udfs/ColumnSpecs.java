@@ -35,6 +35,11 @@ final class ColumnSpecs {
 
     static final String PARSE_ERROR = "parse_error";
 
+    /**
+     * The declared columns once more as one ROW value: the row after the change (change events).
+     */
+    static final String ROW_AFTER = "after";
+
     private ColumnSpecs() {}
 
     /** The columns of a list, parsed once per distinct text. */
@@ -53,11 +58,22 @@ final class ColumnSpecs {
      * list means "required in the input", which the decoder enforces.
      */
     static DataType outputType(String columnList, List<DataTypes.Field> leading) {
+        return outputType(columnList, leading, false);
+    }
+
+    /**
+     * @param rowAfter whether the declared columns follow once more as one ROW column, {@value
+     *     #ROW_AFTER}, before parse_error
+     */
+    static DataType outputType(String columnList, List<DataTypes.Field> leading, boolean rowAfter) {
         RowType row = rowType(columnList);
         specs(row); // rejects unsupported types
         List<String> taken = new ArrayList<>();
         leading.forEach(field -> taken.add(field.getName().toLowerCase(Locale.ROOT)));
         taken.add(PARSE_ERROR);
+        if (rowAfter) {
+            taken.add(ROW_AFTER);
+        }
         List<DataTypes.Field> fields = new ArrayList<>(leading);
         for (RowType.RowField field : row.getFields()) {
             if (taken.contains(field.getName().toLowerCase(Locale.ROOT))) {
@@ -81,6 +97,13 @@ final class ColumnSpecs {
                     DataTypes.FIELD(
                             field.getName(),
                             TypeConversions.fromLogicalToDataType(field.getType().copy(true))));
+        }
+        if (rowAfter) {
+            List<DataTypes.Field> declared = fields.subList(leading.size(), fields.size());
+            fields.add(
+                    DataTypes.FIELD(
+                            ROW_AFTER,
+                            DataTypes.ROW(declared.toArray(new DataTypes.Field[0])).nullable()));
         }
         fields.add(DataTypes.FIELD(PARSE_ERROR, DataTypes.STRING()));
         return DataTypes.ROW(fields.toArray(new DataTypes.Field[0]));

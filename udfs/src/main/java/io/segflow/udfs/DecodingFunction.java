@@ -36,6 +36,19 @@ abstract class DecodingFunction extends TableFunction<Row> {
     abstract Object[] leadingValues(DecodedRow decoded);
 
     /**
+     * Whether the declared columns follow once more as one ROW column, {@code after}: the row as it
+     * is after the change, NULL when there is none (a delete) or the record failed.
+     */
+    boolean emitsRowAfter() {
+        return false;
+    }
+
+    /** Whether a decoded record has a row after its change (not so for a delete). */
+    boolean hasRowAfter(DecodedRow decoded) {
+        return decoded.ok();
+    }
+
+    /**
      * Decodes one payload, never throwing; null to emit no row.
      *
      * @param payload a String, the bytes (which must be UTF-8), or null
@@ -75,7 +88,7 @@ abstract class DecodingFunction extends TableFunction<Row> {
                                     "cannot decode record: " + e.getClass().getSimpleName()));
         }
         if (decoded != null) {
-            collect(row(leadingValues(decoded), decoded));
+            collect(row(leadingValues(decoded), decoded, emitsRowAfter(), hasRowAfter(decoded)));
         }
     }
 
@@ -110,15 +123,19 @@ abstract class DecodingFunction extends TableFunction<Row> {
                         + "'");
     }
 
-    private static Row row(Object[] leading, DecodedRow decoded) {
+    private static Row row(
+            Object[] leading, DecodedRow decoded, boolean withRowAfter, boolean hasRowAfter) {
         Object[] values = decoded.values();
-        Row row = new Row(leading.length + values.length + 1);
+        Row row = new Row(leading.length + values.length + (withRowAfter ? 2 : 1));
         int i = 0;
         for (Object value : leading) {
             row.setField(i++, value);
         }
         for (Object value : values) {
             row.setField(i++, value);
+        }
+        if (withRowAfter) {
+            row.setField(i++, hasRowAfter ? Row.of(values.clone()) : null);
         }
         row.setField(i, decoded.error());
         return row;
@@ -158,7 +175,8 @@ abstract class DecodingFunction extends TableFunction<Row> {
                                             + " columns, e.g. 'id BIGINT NOT NULL, name STRING'.");
                             }
                             return Optional.of(
-                                    ColumnSpecs.outputType(columns.get(), leadingFields()));
+                                    ColumnSpecs.outputType(
+                                            columns.get(), leadingFields(), emitsRowAfter()));
                         })
                 .build();
     }

@@ -6,10 +6,11 @@ import org.apache.flink.table.api.DataTypes;
 /**
  * {@code PARSE_DEBEZIUM(payload, 'col TYPE, ...')}: decodes a Debezium change event read with
  * Flink's {@code raw} format. Emits one row per event: {@code op} (c, r, u or d), the declared
- * columns from the row image ("after" for c, r and u; the key-only "before" for d), and {@code
- * parse_error}, NULL when the event is fine. On error every declared column is NULL, op is set as
- * far as it could be read, and parse_error says why, so the SQL can route the record to the dead
- * letters.
+ * columns from the row image ("after" for c, r and u; the key-only "before" for d), the same
+ * columns once more as one ROW, {@code after} (NULL for a delete: the row is gone, and nothing of
+ * it should be kept), and {@code parse_error}, NULL when the event is fine. On error every declared
+ * column is NULL, op is set as far as it could be read, and parse_error says why, so the SQL can
+ * route the record to the dead letters.
  *
  * <p>Why not Flink's {@code debezium-json} format: Debezium's PostgreSQL connector with its default
  * REPLICA IDENTITY writes updates with {@code "before": null}, which that format rejects (it needs
@@ -37,6 +38,20 @@ public class ParseDebezium extends DecodingFunction {
     @Override
     Object[] leadingValues(DecodedRow decoded) {
         return new Object[] {decoded.op()};
+    }
+
+    /**
+     * The row as one value lets the SQL carry a CRM table's columns without naming each of them
+     * (the profile declares a CRM column once, in the staging's column list).
+     */
+    @Override
+    boolean emitsRowAfter() {
+        return true;
+    }
+
+    @Override
+    boolean hasRowAfter(DecodedRow decoded) {
+        return decoded.ok() && !"d".equals(decoded.op());
     }
 
     @Override

@@ -126,6 +126,7 @@ class SqlFunctionsTest {
                         "visits",
                         "rating",
                         "balance",
+                        "after",
                         "parse_error");
         assertThat(columns.get(2).getDataType()).isEqualTo(DataTypes.BIGINT());
         assertThat(columns.get(10).getDataType()).isEqualTo(DataTypes.DECIMAL(12, 2));
@@ -157,6 +158,12 @@ class SqlFunctionsTest {
         assertThat(create.getField("rating")).isEqualTo(4.5f);
         assertThat(create.getField("balance")).isEqualTo(-12.75d);
         assertThat(create.getField("parse_error")).isNull();
+        // the same columns as one row, for SQL that carries the CRM row without naming its columns
+        Row after = (Row) create.getField("after");
+        assertThat(after.getArity()).isEqualTo(16);
+        assertThat(after.getField(0)).isEqualTo(1001L);
+        assertThat(after.getField(2)).isEqualTo(LocalDate.of(1985, 3, 1));
+        assertThat(after.getField(15)).isEqualTo(-12.75d);
 
         Row update = rows.get(1);
         assertThat(update.getField("op")).isEqualTo("u");
@@ -169,11 +176,13 @@ class SqlFunctionsTest {
         assertThat(delete.getField("customer_id")).isEqualTo(1001L);
         assertThat(delete.getField("email")).isNull();
         assertThat(delete.getField("parse_error")).isNull();
+        assertThat(delete.getField("after")).as("a deleted row has no row after").isNull();
 
         assertThat(rows.get(3).getField("op")).isEqualTo("x");
         assertThat(rows.get(3).getField("customer_id")).isNull();
         assertThat(rows.get(3).getField("parse_error"))
                 .isEqualTo("unknown_op: unknown Debezium op 'x'");
+        assertThat(rows.get(3).getField("after")).isNull();
         assertThat(rows.get(4).getField("op")).isEqualTo("c");
         assertThat(rows.get(4).getField("parse_error"))
                 .isEqualTo("wrong_type: field customer_id: expected BIGINT, found string \"abc\"");
