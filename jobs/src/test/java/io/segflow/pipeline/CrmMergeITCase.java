@@ -3,6 +3,7 @@ package io.segflow.pipeline;
 import static io.segflow.testing.Feeds.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.RecordedHistory;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrmMergeITCase extends SegflowITCaseBase {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ANNOUNCED =
             Pattern.compile("announced propensity version (\\d+) on the models topic");
 
@@ -65,6 +67,13 @@ class CrmMergeITCase extends SegflowITCaseBase {
     /** The profile columns a merge sums. */
     private static final List<String> SUMMED =
             List.of("website_views", "blogs_viewed", "videos_viewed", "whitepapers_viewed");
+
+    /** The merged customers' product use: a session a day, six features used in each. */
+    private static final int HEAVY_DAYS = 3;
+
+    private static final int HEAVY_USES_A_DAY = 6;
+    private static final long HEAVY_SESSION_MS = 1_500_000;
+    private static final long LIGHT_SESSION_MS = 120_000;
 
     @TempDir Path workDir;
 
@@ -215,56 +224,60 @@ class CrmMergeITCase extends SegflowITCaseBase {
             }
 
             // what each survivor must show: both customers' activity, and what came after
-            Map<Long, Map<String, Long>> expected = new LinkedHashMap<>();
+            Map<Long, Map<String, Number>> expected = new LinkedHashMap<>();
             for (Merge merge : MERGES) {
                 Map<String, Object> a = profilesBefore.get(merge.survivor());
                 Map<String, Object> b = profilesBefore.get(merge.merged());
-                Map<String, Long> figures = new LinkedHashMap<>();
+                boolean light = merge != DELETE_FIRST;
+                boolean after = merge == EVENTS_AFTER;
+                Map<String, Number> figures = new LinkedHashMap<>();
                 for (String column : SUMMED) {
                     figures.put(column, (Long) a.get(column) + (Long) b.get(column));
                 }
-                // the shared session once (the survivor of the first merge has none)
-                long sharedSessions = merge == DELETE_FIRST ? 0 : 1;
-                figures.put(
-                        "website_sessions",
+                // the shared session counted once, one more for the events between or after
+                long sessions =
                         (Long) a.get("website_sessions")
                                 + (Long) b.get("website_sessions")
-                                - sharedSessions);
-                // "m-feature-shared" used by both: a distinct feature once
-                long sharedFeatures = merge == DELETE_FIRST ? 0 : 1;
+                                - (light ? 1 : 0)
+                                + (merge == DELETE_FIRST || after ? 1 : 0);
+                figures.put("website_sessions", sessions);
+                // "m-feature-shared", used by both, is one distinct feature
                 figures.put(
                         "product_features_used",
                         (Long) a.get("product_features_used")
                                 + (Long) b.get("product_features_used")
-                                - sharedFeatures);
+                                - (light ? 1 : 0)
+                                + (after ? 1 : 0));
+                if (merge == DELETE_FIRST) {
+                    figures.merge("website_views", 1L, (x, y) -> x.longValue() + y.longValue());
+                    figures.merge(
+                            "whitepapers_viewed", 1L, (x, y) -> x.longValue() + y.longValue());
+                }
+                if (after) {
+                    figures.merge("website_views", 3L, (x, y) -> x.longValue() + y.longValue());
+                    figures.merge("videos_viewed", 1L, (x, y) -> x.longValue() + y.longValue());
+                }
+                figures.put(
+                        "pages_per_session", figures.get("website_views").doubleValue() / sessions);
+                // the product events as lightActivity and heavyActivity send them: days,
+                // sessions and ended sessions of both customers together (no day is shared)
+                long uses = (light ? 1 : 0) + HEAVY_DAYS * HEAVY_USES_A_DAY + (after ? 1 : 0);
+                long days = (light ? 1 : 0) + HEAVY_DAYS + (after ? 1 : 0);
+                long productSessions = (light ? 1 : 0) + HEAVY_DAYS + (after ? 1 : 0);
+                long ended = (light ? 1 : 0) + HEAVY_DAYS;
+                long endedMs = (light ? LIGHT_SESSION_MS : 0) + HEAVY_DAYS * HEAVY_SESSION_MS;
+                figures.put("product_features_used_per_day", (double) uses / days);
+                figures.put("avg_sessions_per_day", (double) productSessions / days);
+                figures.put("avg_time_per_session", (double) endedMs / ended / 1000.0);
                 expected.put(merge.survivor(), figures);
             }
-            Map<String, Long> between = expected.get(DELETE_FIRST.survivor());
-            between.merge("website_views", 1L, Long::sum);
-            between.merge("whitepapers_viewed", 1L, Long::sum);
-            between.merge("website_sessions", 1L, Long::sum);
-            Map<String, Long> after = expected.get(EVENTS_AFTER.survivor());
-            after.merge("website_views", 3L, Long::sum);
-            after.merge("videos_viewed", 1L, Long::sum);
-            after.merge("website_sessions", 1L, Long::sum);
-            after.merge("product_features_used", 1L, Long::sum);
 
             for (Merge merge : MERGES) {
-                Map<String, Long> figures = expected.get(merge.survivor());
+                Map<String, Number> figures = expected.get(merge.survivor());
                 awaitRows(
                         settings,
                         "SELECT * FROM customer_profile WHERE customer_id = " + merge.survivor(),
-                        rows ->
-                                rows.size() == 1
-                                        && figures.entrySet().stream()
-                                                .allMatch(
-                                                        f ->
-                                                                f.getValue()
-                                                                        .equals(
-                                                                                rows.get(0)
-                                                                                        .get(
-                                                                                                f
-                                                                                                        .getKey()))));
+                        rows -> rows.size() == 1 && matches(rows.get(0), figures));
                 for (String table :
                         List.of("customer_profile", "customer_segment", "customer_score")) {
                     awaitRows(
@@ -317,7 +330,7 @@ class CrmMergeITCase extends SegflowITCaseBase {
                                             + " 90000"))
                     .as("the survivors stay on the target list")
                     .isNotEmpty();
-            awaitTombstones(settings);
+            awaitAssignmentsTopic(settings);
         } finally {
             cancel(job);
         }
@@ -400,7 +413,7 @@ class CrmMergeITCase extends SegflowITCaseBase {
                 "m-" + id + "-ps",
                 "session_end",
                 null,
-                120_000L,
+                LIGHT_SESSION_MS,
                 at(3, 2));
     }
 
@@ -419,7 +432,7 @@ class CrmMergeITCase extends SegflowITCaseBase {
             }
         }
         String user = merge.user(id);
-        for (int day = 0; day < 3; day++) {
+        for (int day = 0; day < HEAVY_DAYS; day++) {
             String session = "m-" + id + "-ps" + day;
             feeds.product(
                     "m-" + id + "-p" + day + "s",
@@ -429,7 +442,7 @@ class CrmMergeITCase extends SegflowITCaseBase {
                     null,
                     null,
                     at(6 + day, 0));
-            for (int u = 0; u < 6; u++) {
+            for (int u = 0; u < HEAVY_USES_A_DAY; u++) {
                 String feature = u == 0 ? "m-feature-shared" : "m-feature-" + u;
                 feeds.product(
                         "m-" + id + "-p" + day + "u" + u,
@@ -446,7 +459,7 @@ class CrmMergeITCase extends SegflowITCaseBase {
                     session,
                     "session_end",
                     null,
-                    1_500_000L,
+                    HEAVY_SESSION_MS,
                     at(6 + day, 30));
         }
     }
@@ -459,6 +472,17 @@ class CrmMergeITCase extends SegflowITCaseBase {
     private static void repoint(Feeds feeds, Merge merge) {
         feeds.relink("web", merge.visitor(merge.merged()), merge.survivor(), false);
         feeds.relink("product", merge.user(merge.merged()), merge.survivor(), true);
+    }
+
+    /** Whether the row has these figures: counts exactly, ratios to rounding. */
+    private static boolean matches(Map<String, Object> row, Map<String, Number> figures) {
+        return figures.entrySet().stream()
+                .allMatch(
+                        f ->
+                                f.getValue() instanceof Double ratio
+                                        ? row.get(f.getKey()) instanceof Double actual
+                                                && Math.abs(actual - ratio) < 1e-9
+                                        : f.getValue().equals(row.get(f.getKey())));
     }
 
     private static long views(Map<Long, Map<String, Object>> profiles, long id) {
@@ -484,33 +508,51 @@ class CrmMergeITCase extends SegflowITCaseBase {
     }
 
     /**
-     * The assignments topic ends each merged customer's key with a tombstone (committed with a
-     * checkpoint, so it may come a checkpoint interval after the table's deletion).
+     * The assignments topic, as an activation tool reads it, ends each merged customer's key with a
+     * tombstone and each survivor's with the segment of its table row (committed with a checkpoint,
+     * so a checkpoint interval after the table's rows).
      */
-    private static void awaitTombstones(JobSettings settings) throws Exception {
+    private static void awaitAssignmentsTopic(JobSettings settings) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        Map<Long, ConsumerRecord<String, String>> last = new LinkedHashMap<>();
+        Map<Long, Object> survivorSegments = new LinkedHashMap<>();
+        for (Merge merge : MERGES) {
+            survivorSegments.put(
+                    merge.survivor(), segment(settings, merge.survivor()).get("segment_id"));
+        }
+        Map<Long, String> last = new LinkedHashMap<>();
         while (true) {
             last.clear();
             for (ConsumerRecord<String, String> record :
                     TopicContents.readCommitted(
                             settings.kafkaBootstrapServers(), settings.segmentsTopic())) {
-                for (Merge merge : MERGES) {
-                    if (record.key() != null
-                            && record.key().contains(Long.toString(merge.merged()))) {
-                        last.put(merge.merged(), record);
+                if (record.key() != null) {
+                    long id = JSON.readTree(record.key()).get("customer_id").asLong();
+                    if (id >= 90_000) {
+                        last.put(id, record.value());
                     }
                 }
             }
-            boolean tombstoned =
-                    last.size() == MERGES.size()
-                            && last.values().stream().allMatch(r -> r.value() == null);
-            if (tombstoned) {
+            boolean moved = true;
+            for (Merge merge : MERGES) {
+                String survivor = last.get(merge.survivor());
+                moved &=
+                        last.containsKey(merge.merged())
+                                && last.get(merge.merged()) == null
+                                && survivor != null
+                                && survivorSegments
+                                        .get(merge.survivor())
+                                        .equals(JSON.readTree(survivor).get("segment_id").asInt());
+            }
+            if (moved) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(
-                        "the merged customers' last assignments are not tombstones: " + last);
+                        "the assignments topic's last records are not the merged customers'"
+                                + " tombstones and the survivors' segments "
+                                + survivorSegments
+                                + ": "
+                                + last);
             }
             Thread.sleep(1_000);
         }
