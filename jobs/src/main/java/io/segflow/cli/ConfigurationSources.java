@@ -58,7 +58,7 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
                 + " over the file. The database password only ever comes from"
                 + " SEGFLOW_JDBC_PASSWORD; Kafka client properties from kafka-property.NAME=value"
                 + " in the file, --kafka-properties FILE or SEGFLOW_KAFKA_PROPERTY_NAME (secrets"
-                + " only from the last two). The topic of any ${topic.NAME} in the SQL comes from"
+                + " only from the last two). The topic of any $${topic.NAME} in the SQL comes from"
                 + " topic.NAME=... in the file or SEGFLOW_TOPIC_NAME (default: NAME itself).";
 
     private final Map<String, String> environment;

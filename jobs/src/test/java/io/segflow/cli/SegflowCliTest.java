@@ -40,7 +40,10 @@ class SegflowCliTest {
         assertThat(run("--help")).startsWith("0\n").contains("run", "demo");
         assertThat(run("run", "--help"))
                 .startsWith("0\n")
-                .contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life");
+                .contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life")
+                // a source of the user's own: its topic's setting, the placeholder spelt out
+                .contains("SEGFLOW_TOPIC_NAME", "${topic.")
+                .doesNotContain("any null in");
         assertThat(run("backfill", "--help"))
                 .startsWith("0\n")
                 .contains("--kafka", "--freeze-model", "BATCH", "SEGFLOW_JDBC_PASSWORD");
