@@ -1,4 +1,10 @@
--- The four input topics, read as raw bytes. Decoding happens in 20_staging.sql with
+-- The job's inputs: every Kafka table of this file, and only those, is an input. Their topics
+-- (the 'topic' option, placeholders filled in) are created when missing, counted and read to
+-- their end by a backfill, copied by `segflow archive`, counted in the demo's lag and listed by
+-- `segflow validate` (see pipeline/InputTopics). A source of your own is one more table here with
+-- 'topic' = '${topic.NAME}': its topic comes from topic.NAME=... in the --config file or
+-- SEGFLOW_TOPIC_NAME, else it is NAME itself (docs/sql-features.md, "A new data source").
+-- The four shipped inputs are read as raw bytes. Decoding happens in 20_staging.sql with
 -- functions that never fail, so a bad record becomes a dead letter with its reason
 -- instead of stopping the job or vanishing (what a JSON format would do). BYTES, not STRING:
 -- the raw format would decode text itself and silently replace bytes that are not UTF-8.

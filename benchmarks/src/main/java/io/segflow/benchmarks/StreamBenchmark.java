@@ -7,6 +7,7 @@ import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.insight.InsightRun;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.InsightJob;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
@@ -113,7 +114,7 @@ public final class StreamBenchmark {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 EmbeddedPostgresDatabase postgres = EmbeddedPostgresDatabase.start()) {
             JobSettings topics = settings(kafka, postgres, "bench_topics", work);
-            List<String> all = new ArrayList<>(topics.inputTopics());
+            List<String> all = new ArrayList<>(InputTopics.of(topics));
             all.addAll(
                     List.of(
                             topics.deadLetterTopic(),
@@ -649,7 +650,7 @@ public final class StreamBenchmark {
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         URI rest = URI.create("http://localhost:" + restPort);
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
-            Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
+            Map<TopicPartition, Long> ends = offsets.latest(InputTopics.of(settings));
             long start = System.nanoTime();
             while (!offsets.committedUpTo(settings.consumerGroup(), ends)
                     || count(postgres, database, "customer_profile") < live) {
@@ -941,13 +942,8 @@ public final class StreamBenchmark {
     }
 
     private static JobSettings copyTopics(JobSettings from, JobSettings to) {
-        return to.withCustomersTopic(from.customersTopic())
-                .withIdentitiesTopic(from.identitiesTopic())
-                .withWebEventsTopic(from.webEventsTopic())
-                .withProductEventsTopic(from.productEventsTopic())
-                .withDeadLetterTopic(from.deadLetterTopic())
-                .withSegmentsTopic(from.segmentsTopic())
-                .withModelsTopic(from.modelsTopic());
+        // every topic set, those of sources a changed SQL adds too
+        return to.withTopics(from.topics());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.PublishedModels;
@@ -288,7 +289,7 @@ class StandaloneClusterITCase {
                         .withDeadLetterTopic("loss.segflow.dead_letter")
                         .withSegmentsTopic("loss.segflow.customer_segments")
                         .withModelsTopic("loss.segflow.segment_models");
-        List<String> allTopics = new ArrayList<>(topics.inputTopics());
+        List<String> allTopics = new ArrayList<>(InputTopics.of(topics));
         allTopics.addAll(
                 List.of(topics.deadLetterTopic(), topics.segmentsTopic(), topics.modelsTopic()));
         KafkaTopics.ensure(kafka.bootstrapServers(), allTopics, 2);
@@ -310,7 +311,7 @@ class StandaloneClusterITCase {
 
         Map<TopicPartition, Long> ends;
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
-            ends = offsets.latest(topics.inputTopics());
+            ends = offsets.latest(InputTopics.of(topics));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (!offsets.committedUpTo("loss", ends) && System.nanoTime() < deadline) {
                 Thread.sleep(500);

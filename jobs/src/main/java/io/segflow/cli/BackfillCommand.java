@@ -3,6 +3,7 @@ package io.segflow.cli;
 import io.segflow.infra.FlinkRest;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.ArchiveSources;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
@@ -142,10 +143,9 @@ final class BackfillCommand implements Callable<Integer> {
         } else {
             try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
                 // taken right after the sources fixed their end offsets: records written since
-                // count
-                // in neither
+                // count in neither; the topics of every input table of the SQL
                 total =
-                        offsets.recordsHeld(settings.inputTopics()).values().stream()
+                        offsets.recordsHeld(InputTopics.of(settings)).values().stream()
                                 .mapToLong(Long::longValue)
                                 .sum();
             }
@@ -153,7 +153,8 @@ final class BackfillCommand implements Callable<Integer> {
         BackfillProgress progress = new BackfillProgress(total, System.nanoTime());
         report(
                 client.getJobExecutionResult(),
-                new SourceRecordsRead(rest, client.getJobID()),
+                new SourceRecordsRead(
+                        rest, client.getJobID(), InputTopics.byTable(settings).keySet()),
                 progress,
                 !plain && System.console() != null);
         return 0;

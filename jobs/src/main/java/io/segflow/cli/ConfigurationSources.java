@@ -2,6 +2,7 @@ package io.segflow.cli;
 
 import io.segflow.infra.JdbcUrls;
 import io.segflow.infra.KafkaConnection;
+import io.segflow.pipeline.JobSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,18 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
     static final String ENV_PREFIX = "SEGFLOW_";
     static final String CONFIG_ENV = "SEGFLOW_CONFIG";
     static final String CONFIG_OPTION = "--config";
+
+    /**
+     * The configuration file's keys of topics, {@code topic.NAME} as in the SQL's {@code
+     * ${topic.NAME}}; in the environment {@code SEGFLOW_TOPIC_NAME}.
+     */
+    static final String TOPIC_FILE_PREFIX = "topic.";
+
+    static final String TOPIC_ENV_PREFIX = ENV_PREFIX + "TOPIC_";
+
+    /** The options of the shipped topics: --topic-customers is the topic of ${topic.customers}. */
+    private static final String TOPIC_OPTION_PREFIX = "topic-";
+
     private static final String JDBC_URL_KEY = "jdbc-url";
     private static final String JDBC_SECRET_ADVICE =
             "give the database password in SEGFLOW_JDBC_PASSWORD, and a URL with sslpassword in"
@@ -45,11 +58,13 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
                 + " over the file. The database password only ever comes from"
                 + " SEGFLOW_JDBC_PASSWORD; Kafka client properties from kafka-property.NAME=value"
                 + " in the file, --kafka-properties FILE or SEGFLOW_KAFKA_PROPERTY_NAME (secrets"
-                + " only from the last two).";
+                + " only from the last two). The topic of any $${topic.NAME} in the SQL comes from"
+                + " topic.NAME=... in the file or SEGFLOW_TOPIC_NAME (default: NAME itself).";
 
     private final Map<String, String> environment;
     private final Properties file;
     private final Path fileName;
+    private final Set<String> optionKeys = new TreeSet<>();
 
     private ConfigurationSources(Map<String, String> environment, Properties file, Path fileName) {
         this.environment = environment;
@@ -103,6 +118,47 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
             }
         }
         return properties;
+    }
+
+    /**
+     * The topics of the SQL's {@code ${topic.NAME}} placeholders set in the configuration file
+     * ({@code topic.NAME=...}) or the environment ({@code SEGFLOW_TOPIC_NAME}, which wins), by
+     * name; names with an option of their own ({@code --topic-customers}) are left to it, which
+     * reads the same places with a flag on top.
+     */
+    Map<String, String> topics() {
+        Map<String, String> topics = new TreeMap<>();
+        for (String key : file.stringPropertyNames()) {
+            if (key.startsWith(TOPIC_FILE_PREFIX)) {
+                topics.put(
+                        JobSettings.topicKey(key.substring(TOPIC_FILE_PREFIX.length())),
+                        file.getProperty(key).trim());
+            }
+        }
+        environment.forEach(
+                (name, value) -> {
+                    if (name.startsWith(TOPIC_ENV_PREFIX)
+                            && name.length() > TOPIC_ENV_PREFIX.length()
+                            && value != null
+                            && !value.isBlank()) {
+                        topics.put(
+                                JobSettings.topicKey(name.substring(TOPIC_ENV_PREFIX.length())),
+                                value.trim());
+                    }
+                });
+        topics.keySet()
+                .removeIf(
+                        name ->
+                                optionKeys.stream()
+                                        .anyMatch(
+                                                option ->
+                                                        option.startsWith(TOPIC_OPTION_PREFIX)
+                                                                && JobSettings.topicKey(
+                                                                                option.substring(
+                                                                                        TOPIC_OPTION_PREFIX
+                                                                                                .length()))
+                                                                        .equals(name)));
+        return topics;
     }
 
     private static Path configFileArgument(String[] args) {
@@ -170,7 +226,11 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
         collectKeys(root, known);
         Set<String> unknown = new TreeSet<>(file.stringPropertyNames());
         unknown.removeAll(known);
-        unknown.removeIf(key -> key.startsWith(KafkaClientOptions.FILE_PREFIX));
+        unknown.removeIf(
+                key ->
+                        key.startsWith(KafkaClientOptions.FILE_PREFIX)
+                                || (key.startsWith(TOPIC_FILE_PREFIX)
+                                        && key.length() > TOPIC_FILE_PREFIX.length()));
         if (!unknown.isEmpty()) {
             throw new ConfigurationException(
                     "configuration file "
@@ -178,7 +238,7 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
                             + " has unknown keys "
                             + unknown
                             + "; known keys are the long option names without dashes, e.g."
-                            + " batch-size");
+                            + " batch-size, and topic.NAME for the SQL's ${topic.NAME}");
         }
     }
 
@@ -207,6 +267,13 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
             return fromEnvironment;
         }
         String fromFile = file.getProperty(key);
+        if (fromFile == null && key.startsWith(TOPIC_OPTION_PREFIX)) {
+            // topic.customers=... names the topic of ${topic.customers} as topic.NAME=... does
+            // for any other name
+            fromFile =
+                    file.getProperty(
+                            TOPIC_FILE_PREFIX + key.substring(TOPIC_OPTION_PREFIX.length()));
+        }
         if (fromFile != null) {
             return fromFile.trim();
         }
@@ -225,6 +292,7 @@ final class ConfigurationSources implements CommandLine.IDefaultValueProvider {
 
     /** Installs this provider and the help footer on every command. */
     void install(CommandLine root) {
+        collectKeys(root, optionKeys);
         root.setDefaultValueProvider(this);
         addFooter(root);
         checkKeys(root);

@@ -7,6 +7,7 @@ import io.segflow.demo.DemoStatusProbe;
 import io.segflow.demo.QuietConsole;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
@@ -245,12 +246,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             long deadline =
                     duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-            List<String> inputTopics =
-                    List.of(
-                            settings.customersTopic(),
-                            settings.identitiesTopic(),
-                            settings.webEventsTopic(),
-                            settings.productEventsTopic());
+            // every input table of the SQL, a source of the user's own too (its lag counts)
+            List<String> inputTopics = InputTopics.of(settings);
             try (DemoStatusProbe probe =
                     new DemoStatusProbe(
                             kafka.bootstrapServers(),

@@ -29,13 +29,10 @@ final class OptionDefaults {
         TrainerSettings trainer = TrainerSettings.defaults();
         Retrainer.Settings fit = Retrainer.Settings.defaults();
         Map<String, String> defaults = new HashMap<>();
-        defaults.put("topic-customers", job.customersTopic());
-        defaults.put("topic-identities", job.identitiesTopic());
-        defaults.put("topic-web-events", job.webEventsTopic());
-        defaults.put("topic-product-events", job.productEventsTopic());
-        defaults.put("topic-dead-letter", job.deadLetterTopic());
-        defaults.put("topic-segments", job.segmentsTopic());
-        defaults.put("topic-models", job.modelsTopic());
+        // --topic-customers is ${topic.customers}, and so on
+        JobSettings.DEFAULT_TOPICS
+                .keySet()
+                .forEach(name -> defaults.put("topic-" + name, job.topic(name)));
         defaults.put("group-id", job.consumerGroup());
         defaults.put("startup-mode", job.startupMode());
         defaults.put("checkpoint-interval", Durations.format(job.checkpointInterval()));

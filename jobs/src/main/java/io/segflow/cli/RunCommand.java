@@ -4,6 +4,7 @@ import io.segflow.infra.FlinkRest;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.BoundedOffsets;
 import io.segflow.pipeline.CheckpointSources;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
@@ -321,7 +322,7 @@ final class RunCommand implements Callable<Integer> {
             stops = kept.get();
         } else {
             try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
-                stops = offsets.latest(settings.topicsRead());
+                stops = offsets.latest(InputTopics.readBy(settings));
             }
             if (directory != null) {
                 BoundedOffsets.save(directory, stops);

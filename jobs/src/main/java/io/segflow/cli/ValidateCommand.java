@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.SegflowPipeline;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Spec;
         name = "validate",
         mixinStandardHelpOptions = true,
         description = {
-            "Parse and plan the SQL files (no cluster, Kafka or database needed) and list the model"
-                    + " features.",
+            "Parse and plan the SQL files (no cluster, Kafka or database needed) and list the input"
+                    + " tables with their topics and the model features.",
             "Exit code 0 when the SQL is sound, 1 with the file and line of the first problem"
                     + " otherwise."
         })
@@ -59,7 +60,13 @@ final class ValidateCommand implements Callable<Integer> {
             new SegflowJob(settings.withBackfill(true))
                     .build(StreamExecutionEnvironment.getExecutionEnvironment());
             FeatureSet features = pipeline.features();
+            Map<String, List<String>> inputs = InputTopics.byTable(settings);
             out.println("SQL in " + scripts.origin() + " is valid for streaming and for backfill.");
+            // what run creates, backfill counts, archive copies and a checkpoint is checked for
+            out.println("Input tables (" + InputTopics.SOURCES_FILE + ") and their topics:");
+            inputs.forEach(
+                    (table, topics) ->
+                            out.println("  " + table + ": " + String.join(", ", topics)));
             out.println("Model features (" + features.size() + "), by source:");
             for (Map.Entry<String, List<String>> source : features.bySource().entrySet()) {
                 out.println("  " + source.getKey() + ": " + String.join(", ", source.getValue()));

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * One look at the running demo, as the console shows it.
  *
- * @param inputRecords records in the four input topics so far
+ * @param inputRecords records in the input topics (every input table of the SQL) so far
  * @param inputPerSecond how fast the input topics grow
  * @param lag input records the job has not yet committed (at its last checkpoint); -1 before the
  *     first

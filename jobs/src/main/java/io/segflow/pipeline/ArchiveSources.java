@@ -11,12 +11,10 @@ import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.TableDescriptor;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.catalog.CatalogBaseTable;
-import org.apache.flink.table.catalog.ObjectPath;
-import org.apache.flink.table.catalog.exceptions.TableNotExistException;
 
 /**
- * The input tables of 10_sources.sql as an archive in files instead of Kafka: one directory per
- * table, JSON lines with the table's physical and Kafka metadata columns (payload, kafka_topic,
+ * The input tables (see {@link InputTopics}) as an archive in files instead of Kafka: one directory
+ * per table, JSON lines with the table's physical and Kafka metadata columns (payload, kafka_topic,
  * kafka_partition, kafka_offset, kafka_timestamp). A backfill reads the archive through the very
  * tables the SQL declares: each is shadowed by a temporary filesystem table of the same name, the
  * same columns (metadata columns become stored ones) and the same computed columns and watermark,
@@ -24,14 +22,7 @@ import org.apache.flink.table.catalog.exceptions.TableNotExistException;
  */
 public final class ArchiveSources {
 
-    /** The SQL file whose Kafka tables are the job's inputs. */
-    public static final String SOURCES_FILE = "10_sources.sql";
-
     private ArchiveSources() {}
-
-    static boolean isKafkaTable(TableEnvironment tableEnv, String table) {
-        return "kafka".equals(catalogTable(tableEnv, table).getOptions().get("connector"));
-    }
 
     /** Reads {@code table} from {@code archive/table} from now on in this environment. */
     static void readFromArchive(TableEnvironment tableEnv, String table, Path archive) {
@@ -106,12 +97,6 @@ public final class ArchiveSources {
     }
 
     private static CatalogBaseTable catalogTable(TableEnvironment tableEnv, String table) {
-        try {
-            return tableEnv.getCatalog(tableEnv.getCurrentCatalog())
-                    .orElseThrow()
-                    .getTable(new ObjectPath(tableEnv.getCurrentDatabase(), table));
-        } catch (TableNotExistException e) {
-            throw new IllegalStateException("no table " + table, e);
-        }
+        return InputTopics.catalogTable(tableEnv, table);
     }
 }

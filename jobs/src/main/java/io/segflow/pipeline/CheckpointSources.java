@@ -49,7 +49,7 @@ public record CheckpointSources(
 
     /** What the broker holds now of the topics a run of these settings reads. */
     public static CheckpointSources current(JobSettings settings) throws Exception {
-        return read(settings.kafkaConnection(), settings.topicsRead());
+        return read(settings.kafkaConnection(), InputTopics.readBy(settings));
     }
 
     static CheckpointSources read(KafkaConnection connection, Collection<String> topics)

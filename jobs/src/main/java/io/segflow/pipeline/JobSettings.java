@@ -3,13 +3,20 @@ package io.segflow.pipeline;
 import io.segflow.infra.JdbcUrls;
 import io.segflow.infra.KafkaConnection;
 import io.segflow.segments.TrainerSettings;
+import io.segflow.sql.SqlScriptException;
+import io.segflow.sql.SqlScripts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -27,13 +34,8 @@ public final class JobSettings implements Cloneable {
     private String jdbcUrl = "jdbc:postgresql://localhost:5432/postgres";
     private String jdbcUser = "postgres";
     private String jdbcPassword = "";
-    private String customersTopic = "crm.public.customers";
-    private String identitiesTopic = "crm.public.customer_identities";
-    private String webEventsTopic = "web.events";
-    private String productEventsTopic = "product.events";
-    private String deadLetterTopic = "segflow.dead_letter";
-    private String segmentsTopic = "segflow.customer_segments";
-    private String modelsTopic = "segflow.segment_models";
+    // topics by name (topicKey), only those set: the others have their built-in default
+    private Map<String, String> topics = Map.of();
     private TrainerSettings trainer = TrainerSettings.defaults();
     private Long warmStartVersion;
     private String consumerGroup = "segflow";
@@ -80,7 +82,32 @@ public final class JobSettings implements Cloneable {
     public static final List<String> DEFAULT_BLOCKED_IDS =
             List.of("null", "undefined", "anonymous", "/0[0-]*/");
 
+    /**
+     * The topic names with a default of their own: the four sources of the shipped SQL and the
+     * job's outputs. Any other {@code ${topic.NAME}} of the SQL defaults to NAME itself.
+     */
+    public static final Map<String, String> DEFAULT_TOPICS =
+            orderedMap(
+                    "customers", "crm.public.customers",
+                    "identities", "crm.public.customer_identities",
+                    "web-events", "web.events",
+                    "product-events", "product.events",
+                    "dead-letter", "segflow.dead_letter",
+                    "segments", "segflow.customer_segments",
+                    "models", "segflow.segment_models");
+
+    /** The SQL's placeholders of topics: {@code ${topic.NAME}}. */
+    public static final String TOPIC_PLACEHOLDER_PREFIX = "topic.";
+
     private JobSettings() {}
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
 
     /** The defaults: every option of every command starts from these (see cli/JobOptions). */
     public static JobSettings defaults() {
@@ -111,13 +138,10 @@ public final class JobSettings implements Cloneable {
         // one job's transactions apart from any other job's: each has its own consumer group (a
         // backfill's is the stream's with -backfill)
         values.put("kafka.transactional-id-prefix", consumerGroup);
-        values.put("topic.customers", customersTopic);
-        values.put("topic.identities", identitiesTopic);
-        values.put("topic.web-events", webEventsTopic);
-        values.put("topic.product-events", productEventsTopic);
-        values.put("topic.dead-letter", deadLetterTopic);
-        values.put("topic.segments", segmentsTopic);
-        values.put("topic.models", modelsTopic);
+        DEFAULT_TOPICS
+                .keySet()
+                .forEach(name -> values.put(TOPIC_PLACEHOLDER_PREFIX + name, topic(name)));
+        topics.forEach((key, topic) -> values.putIfAbsent(TOPIC_PLACEHOLDER_PREFIX + key, topic));
         values.put("jdbc.url", JdbcUrls.forSinks(jdbcUrl));
         values.put("jdbc.user", jdbcUser);
         values.put("jdbc.password", jdbcPassword);
@@ -134,9 +158,91 @@ public final class JobSettings implements Cloneable {
         return values;
     }
 
-    /** Topics the job reads. */
-    public List<String> inputTopics() {
-        return List.of(customersTopic, identitiesTopic, webEventsTopic, productEventsTopic);
+    /**
+     * The placeholders for these SQL files: {@link #placeholders()} and every {@code ${topic.NAME}}
+     * they use, whatever the name (see {@link #topic(String)}).
+     *
+     * @throws SqlScriptException when a topic is set for a name no placeholder uses: a typo in a
+     *     setting would otherwise leave the SQL reading the default topic without a word
+     */
+    public Map<String, String> placeholders(SqlScripts scripts) {
+        Map<String, String> values = placeholders();
+        Set<String> used = new TreeSet<>();
+        for (String name : scripts.placeholderNames()) {
+            if (name.startsWith(TOPIC_PLACEHOLDER_PREFIX)) {
+                String topicName = name.substring(TOPIC_PLACEHOLDER_PREFIX.length());
+                values.put(name, topic(topicName));
+                used.add(topicKey(topicName));
+            }
+        }
+        List<String> unused = new ArrayList<>();
+        for (String key : topics.keySet()) {
+            if (!DEFAULT_TOPICS.containsKey(key) && !used.contains(key)) {
+                unused.add(key);
+            }
+        }
+        if (!unused.isEmpty()) {
+            throw new SqlScriptException(
+                    "a topic is set for "
+                            + unused
+                            + " but no SQL file in "
+                            + scripts.origin()
+                            + " has a placeholder ${topic.NAME} of that name (a typo in the"
+                            + " setting or in the SQL?); the SQL's topics: "
+                            + used);
+        }
+        return values;
+    }
+
+    /**
+     * The topic of {@code ${topic.NAME}}: the one set for the name (a flag, {@code topic.NAME=...}
+     * in the configuration file, {@code SEGFLOW_TOPIC_NAME}), else the built-in default of the
+     * shipped names ({@link #DEFAULT_TOPICS}), else the name itself. Names are compared as {@link
+     * #topicKey} does: case, dots, dashes and underscores aside.
+     */
+    public String topic(String name) {
+        String key = topicKey(name);
+        String set = topics.get(key);
+        if (set != null) {
+            return set;
+        }
+        return DEFAULT_TOPICS.getOrDefault(key, name);
+    }
+
+    /** The topics set explicitly, by {@link #topicKey}; the others have their default. */
+    public Map<String, String> topics() {
+        return topics;
+    }
+
+    /**
+     * How topic names compare: lower case, and any run of dots, dashes and underscores as one dash.
+     * The environment cannot tell them apart ({@code SEGFLOW_TOPIC_EMAIL_EVENTS} is the setting of
+     * {@code ${topic.email-events}}), so the names do not either.
+     */
+    public static String topicKey(String name) {
+        return name.strip().toLowerCase(Locale.ROOT).replaceAll("[._-]+", "-");
+    }
+
+    /** Sets the topic of {@code ${topic.NAME}}; null or blank returns to its default. */
+    public JobSettings withTopic(String name, String topic) {
+        Map<String, String> changed = new TreeMap<>(topics);
+        if (topic == null || topic.isBlank()) {
+            changed.remove(topicKey(name));
+        } else {
+            changed.put(topicKey(name), topic.strip());
+        }
+        JobSettings copy = copy();
+        copy.topics = Collections.unmodifiableMap(changed);
+        return copy;
+    }
+
+    /** Sets several topics at once (see {@link #withTopic}). */
+    public JobSettings withTopics(Map<String, String> value) {
+        JobSettings settings = this;
+        for (Map.Entry<String, String> entry : value.entrySet()) {
+            settings = settings.withTopic(entry.getKey(), entry.getValue());
+        }
+        return settings;
     }
 
     public String kafkaBootstrapServers() {
@@ -200,73 +306,59 @@ public final class JobSettings implements Cloneable {
     }
 
     public String customersTopic() {
-        return customersTopic;
+        return topic("customers");
     }
 
     public JobSettings withCustomersTopic(String value) {
-        JobSettings copy = copy();
-        copy.customersTopic = value;
-        return copy;
+        return withTopic("customers", value);
     }
 
     public String identitiesTopic() {
-        return identitiesTopic;
+        return topic("identities");
     }
 
     public JobSettings withIdentitiesTopic(String value) {
-        JobSettings copy = copy();
-        copy.identitiesTopic = value;
-        return copy;
+        return withTopic("identities", value);
     }
 
     public String webEventsTopic() {
-        return webEventsTopic;
+        return topic("web-events");
     }
 
     public JobSettings withWebEventsTopic(String value) {
-        JobSettings copy = copy();
-        copy.webEventsTopic = value;
-        return copy;
+        return withTopic("web-events", value);
     }
 
     public String productEventsTopic() {
-        return productEventsTopic;
+        return topic("product-events");
     }
 
     public JobSettings withProductEventsTopic(String value) {
-        JobSettings copy = copy();
-        copy.productEventsTopic = value;
-        return copy;
+        return withTopic("product-events", value);
     }
 
     public String deadLetterTopic() {
-        return deadLetterTopic;
+        return topic("dead-letter");
     }
 
     public JobSettings withDeadLetterTopic(String value) {
-        JobSettings copy = copy();
-        copy.deadLetterTopic = value;
-        return copy;
+        return withTopic("dead-letter", value);
     }
 
     public String modelsTopic() {
-        return modelsTopic;
+        return topic("models");
     }
 
     public JobSettings withModelsTopic(String value) {
-        JobSettings copy = copy();
-        copy.modelsTopic = value;
-        return copy;
+        return withTopic("models", value);
     }
 
     public String segmentsTopic() {
-        return segmentsTopic;
+        return topic("segments");
     }
 
     public JobSettings withSegmentsTopic(String value) {
-        JobSettings copy = copy();
-        copy.segmentsTopic = value;
-        return copy;
+        return withTopic("segments", value);
     }
 
     public TrainerSettings trainer() {
@@ -475,13 +567,6 @@ public final class JobSettings implements Cloneable {
         JobSettings copy = copy();
         copy.boundedOffsets = value == null ? null : Map.copyOf(value);
         return copy;
-    }
-
-    /** Every topic the job reads: the inputs and the models topic. */
-    public List<String> topicsRead() {
-        List<String> topics = new ArrayList<>(inputTopics());
-        topics.add(modelsTopic);
-        return topics;
     }
 
     /**

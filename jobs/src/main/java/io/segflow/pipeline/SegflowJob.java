@@ -71,7 +71,7 @@ public final class SegflowJob {
                 SegflowPipeline.create(
                         tableEnv,
                         scripts,
-                        settings.placeholders(),
+                        settings.placeholders(scripts),
                         settings.archiveDirectory(),
                         settings.boundedOffsets(),
                         settings.kafkaProperties());
@@ -159,12 +159,12 @@ public final class SegflowJob {
     }
 
     /**
-     * Creates the Kafka topics the job reads and writes where they are missing (unless told not
-     * to).
+     * Creates the Kafka topics the job reads (its SQL's input tables, {@link InputTopics}) and
+     * writes where they are missing (unless told not to).
      */
     public void ensureTopics() {
         if (settings.createTopics()) {
-            List<String> topics = new ArrayList<>(settings.inputTopics());
+            List<String> topics = new ArrayList<>(InputTopics.of(settings));
             topics.add(settings.deadLetterTopic());
             topics.add(settings.segmentsTopic());
             topics.add(settings.modelsTopic());

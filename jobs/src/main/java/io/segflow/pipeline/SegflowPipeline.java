@@ -92,7 +92,7 @@ public final class SegflowPipeline {
         return profileChangelog.changelog(env);
     }
 
-    /** The Kafka tables of 10_sources.sql: the job's inputs. */
+    /** The Kafka tables of 10_sources.sql: the job's inputs (see {@link InputTopics}). */
     public List<String> inputTables() {
         return inputTables;
     }
@@ -131,7 +131,12 @@ public final class SegflowPipeline {
     public static SegflowPipeline create(
             StreamTableEnvironment tableEnv, SqlScripts scripts, JobSettings settings) {
         return create(
-                tableEnv, scripts, settings.placeholders(), null, null, settings.kafkaProperties());
+                tableEnv,
+                scripts,
+                settings.placeholders(scripts),
+                null,
+                null,
+                settings.kafkaProperties());
     }
 
     /**
@@ -178,10 +183,10 @@ public final class SegflowPipeline {
                             }
                         }
                     }
-                    if (statement.file().equals(ArchiveSources.SOURCES_FILE)) {
+                    if (statement.file().equals(InputTopics.SOURCES_FILE)) {
                         for (String table : tableEnv.listTables()) {
                             if (!before.contains(table)
-                                    && ArchiveSources.isKafkaTable(tableEnv, table)) {
+                                    && InputTopics.isKafkaTable(tableEnv, table)) {
                                 inputTables.add(table);
                                 if (archive != null) {
                                     ArchiveSources.readFromArchive(tableEnv, table, archive);

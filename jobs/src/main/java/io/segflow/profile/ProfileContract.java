@@ -76,7 +76,7 @@ public final class ProfileContract {
                                 "feature '"
                                         + column.name()
                                         + "' has no source in profile.yml (crm, web, product,"
-                                        + " ...)");
+                                        + " or the name of a source of your own)");
                     } else {
                         features.add(
                                 new FeatureSet.Feature(

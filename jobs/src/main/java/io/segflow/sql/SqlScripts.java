@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -139,6 +141,30 @@ public final class SqlScripts {
         return statements;
     }
 
+    /** The names of the placeholders the statements of the .sql files use, sorted. */
+    public Set<String> placeholderNames() {
+        Set<String> names = new TreeSet<>();
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            if (file.getKey().endsWith(".sql")) {
+                for (SqlStatement statement :
+                        SqlStatementSplitter.split(file.getKey(), file.getValue())) {
+                    Matcher matcher = PLACEHOLDER.matcher(statement.text());
+                    while (matcher.find()) {
+                        names.add(matcher.group(1));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    /** A copy with only the .sql files whose names sort up to {@code lastFile}, and profile.yml. */
+    public SqlScripts upTo(String lastFile) {
+        Map<String, String> kept = new TreeMap<>(files);
+        kept.keySet().removeIf(name -> name.endsWith(".sql") && name.compareTo(lastFile) > 0);
+        return new SqlScripts(origin, kept);
+    }
+
     static String fill(SqlStatement statement, Map<String, String> values) {
         Matcher matcher = PLACEHOLDER.matcher(statement.text());
         StringBuilder filled = new StringBuilder();
@@ -151,7 +177,10 @@ public final class SqlScripts {
                                 + ": unknown placeholder ${"
                                 + name
                                 + "}; known: "
-                                + new TreeMap<>(values).keySet());
+                                + new TreeMap<>(values).keySet()
+                                + (name.startsWith("topic.")
+                                        ? ""
+                                        : " and ${topic.NAME} for any topic NAME"));
             }
             matcher.appendReplacement(filled, Matcher.quoteReplacement(value.replace("'", "''")));
         }

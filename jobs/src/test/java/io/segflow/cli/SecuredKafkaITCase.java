@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.SegflowITCaseBase;
@@ -117,10 +118,10 @@ class SecuredKafkaITCase extends SegflowITCaseBase {
                                                 .equals(rows.get(0).get("website_views")));
 
                 try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
-                    Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
+                    Map<TopicPartition, Long> ends = offsets.latest(InputTopics.of(settings));
                     // created by the job with the partitions asked for, not by a producer's
                     // auto-creation (one partition)
-                    assertThat(ends).hasSize(settings.inputTopics().size() * 2);
+                    assertThat(ends).hasSize(InputTopics.of(settings).size() * 2);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
                     while (!offsets.committedUpTo(settings.consumerGroup(), ends)
                             && System.nanoTime() < deadline) {

@@ -8,6 +8,7 @@ import io.segflow.insight.InsightRun;
 import io.segflow.model.Retrainer;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
+import io.segflow.testing.EmailSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,10 @@ class SegflowCliTest {
         assertThat(run("--help")).startsWith("0\n").contains("run", "demo");
         assertThat(run("run", "--help"))
                 .startsWith("0\n")
-                .contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life");
+                .contains("--kafka", "--jdbc-url", "SEGFLOW_JDBC_PASSWORD", "--k", "--half-life")
+                // a source of the user's own: its topic's setting, the placeholder spelt out
+                .contains("SEGFLOW_TOPIC_NAME", "${topic.")
+                .doesNotContain("any null in");
         assertThat(run("backfill", "--help"))
                 .startsWith("0\n")
                 .contains("--kafka", "--freeze-model", "BATCH", "SEGFLOW_JDBC_PASSWORD");
@@ -113,6 +117,99 @@ class SegflowCliTest {
                         ? here.resolve("sql")
                         : here.getParent().resolve("sql"))
                 .toString();
+    }
+
+    @Test
+    void theTopicOfAnyPlaceholderComesFromTheFileTheEnvironmentOrItsName(@TempDir Path dir)
+            throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(
+                config,
+                "kafka=k:9092\n"
+                        + "jdbc-url=jdbc:postgresql://db/crm\n"
+                        + "topic.email-events=esp.engagement\n"
+                        + "topic.sales-visits=crm.visits\n"
+                        // the shipped names too, as in the SQL
+                        + "topic.customers=cdc.customers\n"
+                        + "topic-identities=cdc.identities\n");
+        JobSettings settings =
+                parseRun(
+                                Map.of(
+                                        "SEGFLOW_CONFIG",
+                                        config.toString(),
+                                        "SEGFLOW_TOPIC_SALES_VISITS",
+                                        "field.visits",
+                                        "SEGFLOW_TOPIC_PRODUCT_EVENTS",
+                                        "app.events"),
+                                "run",
+                                "--topic-web-events",
+                                "site.events")
+                        .settings(Map.of());
+        assertThat(settings.topic("email-events")).isEqualTo("esp.engagement");
+        // the environment wins over the file, as for every option
+        assertThat(settings.topic("sales-visits")).isEqualTo("field.visits");
+        assertThat(settings.topic("sales_visits")).isEqualTo("field.visits");
+        // a name set nowhere is its own topic
+        assertThat(settings.topic("newsletter")).isEqualTo("newsletter");
+        assertThat(settings.customersTopic()).isEqualTo("cdc.customers");
+        assertThat(settings.identitiesTopic()).isEqualTo("cdc.identities");
+        assertThat(settings.webEventsTopic()).isEqualTo("site.events");
+        assertThat(settings.productEventsTopic()).isEqualTo("app.events");
+        assertThat(settings.placeholders())
+                .containsEntry("topic.email-events", "esp.engagement")
+                .containsEntry("topic.customers", "cdc.customers")
+                .containsEntry("topic.web-events", "site.events")
+                .containsEntry("topic.dead-letter", "segflow.dead_letter");
+    }
+
+    @Test
+    void aFlagOfAShippedTopicWinsOverItsGenericSetting(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "topic.models=file.models\ntopic.dead-letter=file.dlq\n");
+        JobSettings settings =
+                parseRun(
+                                Map.of(
+                                        "SEGFLOW_CONFIG",
+                                        config.toString(),
+                                        "SEGFLOW_TOPIC_DEAD_LETTER",
+                                        "env.dlq"),
+                                "run",
+                                "--kafka",
+                                "k:9092",
+                                "--jdbc-url",
+                                "jdbc:postgresql://db/crm",
+                                "--topic-models",
+                                "flag.models")
+                        .settings(Map.of());
+        assertThat(settings.modelsTopic()).isEqualTo("flag.models");
+        assertThat(settings.deadLetterTopic()).isEqualTo("env.dlq");
+    }
+
+    @Test
+    void aMisspeltTopicKeyIsStillAnUnknownKey(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("segflow.properties");
+        Files.writeString(config, "topic-email-events=esp.engagement\n");
+        assertThatThrownBy(() -> run("validate", "--config", config.toString()))
+                .hasMessageContaining("unknown keys [topic-email-events]")
+                .hasMessageContaining("topic.NAME");
+    }
+
+    @Test
+    void validateListsTheInputTopicsOfASourceAddedBySql(@TempDir Path dir) throws Exception {
+        Path sql = EmailSource.withTableOnly(Path.of(repositorySql()), dir.resolve("sql"));
+        String[] args = {"validate", "--sql-dir", sql.toString()};
+        CommandLine cli =
+                SegflowCli.commandLine(
+                        args, Map.of("SEGFLOW_TOPIC_EMAIL_EVENTS", "esp.engagement"));
+        StringWriter out = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        assertThat(cli.execute(args)).as(out.toString()).isZero();
+        assertThat(out.toString())
+                .contains(
+                        "Input tables (10_sources.sql) and their topics:",
+                        "  crm_customers_raw: crm.public.customers",
+                        "  email_events_raw: esp.engagement");
     }
 
     @Test

@@ -80,7 +80,12 @@ class BackfillParityITCase extends SegflowITCaseBase {
                                 + client.get(RestOptions.ADDRESS)
                                 + ":"
                                 + client.get(RestOptions.PORT));
-        assertThat(new SourceRecordsRead(rest, backfillJob.getJobID()).read())
+        assertThat(
+                        new SourceRecordsRead(
+                                        rest,
+                                        backfillJob.getJobID(),
+                                        InputTopics.byTable(backfill).keySet())
+                                .read())
                 .isEqualTo(input.records());
         System.out.printf(
                 "parity: %d records; streaming caught up in %.1f s, backfill ran %.1f s%n",
@@ -237,7 +242,7 @@ class BackfillParityITCase extends SegflowITCaseBase {
 
     private static void awaitCaughtUp(JobSettings settings) throws Exception {
         try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
-            Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
+            Map<TopicPartition, Long> ends = offsets.latest(InputTopics.of(settings));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!offsets.committedUpTo(settings.consumerGroup(), ends)) {
                 if (System.nanoTime() > deadline) {

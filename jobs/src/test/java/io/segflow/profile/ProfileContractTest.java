@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.segflow.profile.ProfileContract.ViewColumn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProfileContractTest {
@@ -51,6 +52,26 @@ class ProfileContractTest {
                 .containsEntry("product", List.of("product_days"));
         assertThat(features.targets()).containsExactly("converted_to_sale");
         assertThat(features.labels()).containsExactly("segment_label");
+    }
+
+    @Test
+    void aSourceOfAnyNameIsASourceOfItsOwn() {
+        String yaml =
+                YAML.replace(
+                        "  - name: converted_to_sale",
+                        "  - name: emails_opened\n"
+                                + "    role: feature\n"
+                                + "    source: email\n"
+                                + "  - name: converted_to_sale");
+        var view = new ArrayList<>(VIEW);
+        view.add(3, new ViewColumn("emails_opened", "BIGINT", true));
+        FeatureSet features = ProfileContract.check(ProfileSpec.parse(yaml), view);
+        // what insight values one by one (data_source_value, the report): one entry per source
+        assertThat(features.bySource())
+                .containsExactly(
+                        Map.entry("web", List.of("website_views")),
+                        Map.entry("product", List.of("product_days")),
+                        Map.entry("email", List.of("emails_opened")));
     }
 
     @Test

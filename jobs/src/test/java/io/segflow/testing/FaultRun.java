@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segflow.infra.FlinkRest;
 import io.segflow.infra.TopicOffsets;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
 import java.net.URI;
@@ -84,7 +85,7 @@ public final class FaultRun {
      */
     public void awaitCaughtUp(JobClient job) throws Exception {
         try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
-            Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
+            Map<TopicPartition, Long> ends = offsets.latest(InputTopics.of(settings));
             await(
                     job,
                     () -> offsets.committedUpTo(settings.consumerGroup(), ends),

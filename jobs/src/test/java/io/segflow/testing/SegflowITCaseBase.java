@@ -3,6 +3,7 @@ package io.segflow.testing;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.KafkaTopics;
+import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
 import java.io.File;
@@ -215,7 +216,7 @@ public abstract class SegflowITCaseBase {
 
     /** Creates the topics before anything is produced, so they have the test's partitions. */
     protected static void createTopics(JobSettings settings) {
-        List<String> topics = new ArrayList<>(settings.inputTopics());
+        List<String> topics = new ArrayList<>(InputTopics.of(settings));
         topics.add(settings.deadLetterTopic());
         topics.add(settings.segmentsTopic());
         topics.add(settings.modelsTopic());
