@@ -41,9 +41,17 @@ public class ContentTopic extends ScalarFunction implements SpecializedFunction 
         this.taxonomy = taxonomy;
     }
 
+    /** Unspecialised (a planner that does not specialise): the rules loaded at the first call. */
+    private transient ContentTaxonomy loaded;
+
     public String eval(String url, String title, String taxonomyLocation) {
-        ContentTaxonomy rules =
-                taxonomy != null ? taxonomy : ContentTaxonomy.load(taxonomyLocation);
+        ContentTaxonomy rules = taxonomy;
+        if (rules == null) {
+            if (loaded == null) {
+                loaded = ContentTaxonomy.load(taxonomyLocation);
+            }
+            rules = loaded;
+        }
         return rules.topicOf(url, title);
     }
 
