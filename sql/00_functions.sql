@@ -52,3 +52,15 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.V
 -- ONLY_VALUE(value): the one non-NULL value among a group's rows, over an updating input (the
 -- customer's CRM row in customer_profile); it takes a value back when its row is retracted.
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS ONLY_VALUE AS 'io.segflow.udfs.OnlyValue';
+
+-- CONTENT_TOPIC(url, title, 'taxonomy file'): the topic of what a web event shows (pricing,
+-- tutorials, ...), by the first rule of the taxonomy file that matches the URL's path or the
+-- title; 'other' when none does, never NULL. The file is a string literal: the SQL here passes
+-- '${sql.dir}/content_topics.csv', the file beside these (${sql.dir} is the SQL's directory, or
+-- classpath:segflow/sql for the copy in the jar). It is read and checked when the SQL is planned:
+-- a mistake fails the statement naming its line; the planned job carries the rules with it.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS CONTENT_TOPIC AS 'io.segflow.udfs.ContentTopic';
+
+-- TOPIC_DIVERSITY(count_1, ..., count_k): how evenly views spread over k topics, 0 (one topic, or
+-- none) to 1 (the same in each): the entropy of the shares over its largest value, ln k.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS TOPIC_DIVERSITY AS 'io.segflow.udfs.TopicDiversity';

@@ -86,6 +86,7 @@ SELECT
   PSEUDONYM(e.session_id) AS session_id,
   e.event_type,
   e.url,
+  e.title,
   e.event_time,
   COALESCE(
     e.parse_error,
@@ -100,7 +101,7 @@ SELECT
   ) AS reject_reason
 FROM web_events_raw AS r,
   LATERAL TABLE(PARSE_JSON(r.payload,
-    'event_id STRING NOT NULL, visitor_id STRING NOT NULL, session_id STRING NOT NULL, event_type STRING NOT NULL, url STRING, event_time TIMESTAMP_LTZ(3) NOT NULL',
+    'event_id STRING NOT NULL, visitor_id STRING NOT NULL, session_id STRING NOT NULL, event_type STRING NOT NULL, url STRING, title STRING, event_time TIMESTAMP_LTZ(3) NOT NULL',
     '${input.max-payload-bytes}'
   )) AS e;
 

@@ -10,22 +10,43 @@ public final class AnalyticsEvents {
 
     private AnalyticsEvents() {}
 
-    /** A web event, as the web analytics tool emits it. */
+    /** A web event, as the web analytics tool emits it, without a title. */
     public static String web(
             String eventId, String visitor, String session, String type, String url, Instant time) {
-        return "{\"event_id\":\""
-                + eventId
-                + "\",\"visitor_id\":\""
-                + visitor
-                + "\",\"session_id\":\""
-                + session
-                + "\",\"event_type\":\""
-                + type
-                + "\",\"url\":\""
-                + url
-                + "\",\"event_time\":\""
-                + time
-                + "\"}";
+        return web(eventId, visitor, session, type, url, null, time);
+    }
+
+    /** A web event with the title of the page or video it shows; {@code title} left out if null. */
+    public static String web(
+            String eventId,
+            String visitor,
+            String session,
+            String type,
+            String url,
+            String title,
+            Instant time) {
+        StringBuilder event = new StringBuilder();
+        event.append("{\"event_id\":\"")
+                .append(eventId)
+                .append("\",\"visitor_id\":\"")
+                .append(visitor)
+                .append("\",\"session_id\":\"")
+                .append(session)
+                .append("\",\"event_type\":\"")
+                .append(type)
+                .append("\",\"url\":\"")
+                .append(text(url))
+                .append('"');
+        if (title != null) {
+            event.append(",\"title\":\"").append(text(title)).append('"');
+        }
+        event.append(",\"event_time\":\"").append(time).append("\"}");
+        return event.toString();
+    }
+
+    /** Text as the inside of a JSON string (the generators' titles have no control characters). */
+    private static String text(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** A product event; {@code feature} and {@code durationMs} are left out when null. */

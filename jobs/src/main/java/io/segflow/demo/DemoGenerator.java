@@ -28,7 +28,8 @@ public final class DemoGenerator implements Runnable {
             double productSessionsPerTick,
             int featureVariety,
             double sessionSeconds,
-            double conversionRate) {}
+            double conversionRate,
+            double[] topicWeights) {}
 
     static final List<Persona> PERSONAS =
             List.of(
@@ -39,7 +40,9 @@ public final class DemoGenerator implements Runnable {
                             0.05,
                             2,
                             120,
-                            0.15),
+                            0.15,
+                            // reads about the product and the news
+                            new double[] {0.10, 0.25, 0.15, 0.05, 0.35, 0.10}),
                     new Persona(
                             "video learner",
                             0.7,
@@ -47,7 +50,9 @@ public final class DemoGenerator implements Runnable {
                             0.2,
                             4,
                             300,
-                            0.25),
+                            0.25,
+                            // a learner: tutorials
+                            new double[] {0.05, 0.15, 0.60, 0.05, 0.05, 0.10}),
                     new Persona(
                             "power user",
                             0.2,
@@ -55,7 +60,9 @@ public final class DemoGenerator implements Runnable {
                             1.0,
                             12,
                             1500,
-                            0.6),
+                            0.6,
+                            // a buyer: pricing and the product
+                            new double[] {0.45, 0.30, 0.10, 0.02, 0.03, 0.10}),
                     new Persona(
                             "browser",
                             0.4,
@@ -63,11 +70,17 @@ public final class DemoGenerator implements Runnable {
                             0.0,
                             0,
                             0,
-                            0.03));
+                            0.03,
+                            // a job seeker: careers
+                            new double[] {0.05, 0.10, 0.05, 0.55, 0.15, 0.10}));
 
     private static final String[] WEB_TYPES = {
         "page_view", "blog_view", "video_view", "whitepaper_view"
     };
+
+    /** Mixed into the seed of the content's draws. */
+    static final long CONTENT_SEED = 0x636F6E74656E74L;
+
     private static final String[] COUNTRIES = {"DE", "FR", "US", "GB", "NL", "ES", "SE", "PL"};
 
     public record Topics(
@@ -78,6 +91,9 @@ public final class DemoGenerator implements Runnable {
     private final int customers;
     private final double eventsPerSecond;
     private final Random random;
+    // what each web event shows is drawn apart from everything else, so that the content leaves
+    // the rest of a seed's history (events, counts, CRM changes) as it was without it
+    private final Random contentRandom;
     private final boolean withSchema;
     private final AtomicLong eventsSent = new AtomicLong();
     private final AtomicLong changesSent = new AtomicLong();
@@ -102,6 +118,7 @@ public final class DemoGenerator implements Runnable {
         this.customers = customers;
         this.eventsPerSecond = eventsPerSecond;
         this.random = new Random(seed);
+        this.contentRandom = new Random(seed ^ CONTENT_SEED);
         this.withSchema = withSchema;
     }
 
@@ -287,13 +304,20 @@ public final class DemoGenerator implements Runnable {
             int views = 1 + random.nextInt(6);
             for (int v = 0; v < views; v++) {
                 String type = WEB_TYPES[pick(persona.webTypeWeights())];
+                ContentCatalog.Page page =
+                        ContentCatalog.page(
+                                ContentCatalog.topic(
+                                        persona.topicWeights(), contentRandom.nextDouble()),
+                                type,
+                                random.nextInt(50));
                 String event =
                         AnalyticsEvents.web(
                                 "w" + (eventSeq++),
                                 externalId("web", id),
                                 session,
                                 type,
-                                "https://example.com/" + type + "/" + random.nextInt(50),
+                                page.url(),
+                                page.title(),
                                 now.plusMillis(v * 1000L));
                 producer.send(
                         new ProducerRecord<>(topics.webEvents(), externalId("web", id), event));

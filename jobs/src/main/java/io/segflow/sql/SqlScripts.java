@@ -35,6 +35,12 @@ public final class SqlScripts {
     public static final String BUNDLED_LOCATION = "segflow/sql";
     public static final String PROFILE_FILE = "profile.yml";
 
+    /**
+     * The placeholder of the SQL's own directory, for files the SQL reads beside it (the content
+     * taxonomy): a path, or {@code classpath:segflow/sql} for the copy bundled in the jar.
+     */
+    public static final String DIRECTORY_PLACEHOLDER = "sql.dir";
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
 
     private final String origin;
@@ -124,8 +130,13 @@ public final class SqlScripts {
         return yaml;
     }
 
-    /** Every statement of every .sql file in file-name order, placeholders filled in. */
-    public List<SqlStatement> statements(Map<String, String> values) {
+    /**
+     * Every statement of every .sql file in file-name order, placeholders filled in; {@code
+     * ${sql.dir}} is the scripts' own {@link #origin()}.
+     */
+    public List<SqlStatement> statements(Map<String, String> settings) {
+        Map<String, String> values = new TreeMap<>(settings);
+        values.putIfAbsent(DIRECTORY_PLACEHOLDER, origin);
         List<SqlStatement> statements = new ArrayList<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!file.getKey().endsWith(".sql")) {

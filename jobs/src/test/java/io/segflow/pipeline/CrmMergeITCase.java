@@ -560,7 +560,7 @@ class CrmMergeITCase extends SegflowITCaseBase {
 
     private static void awaitCaughtUp(JobSettings settings) throws Exception {
         try (TopicOffsets offsets = new TopicOffsets(settings.kafkaBootstrapServers())) {
-            Map<TopicPartition, Long> ends = offsets.latest(settings.inputTopics());
+            Map<TopicPartition, Long> ends = offsets.latest(InputTopics.of(settings));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (!offsets.committedUpTo(settings.consumerGroup(), ends)) {
                 if (System.nanoTime() > deadline) {

@@ -3,6 +3,7 @@ package io.segflow.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segflow.udfs.ContentTaxonomy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -46,6 +47,16 @@ class SqlScriptsTest {
                 .isInstanceOf(SqlScriptException.class)
                 .hasMessageContaining("a.sql:3: unknown placeholder ${kafka.servers}")
                 .hasMessageContaining("kafka.bootstrap-servers");
+    }
+
+    @Test
+    void sqlDirIsWhereTheScriptsCameFrom(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.sql"), "SELECT '${sql.dir}/content_topics.csv'");
+        assertThat(SqlScripts.fromDirectory(dir).statements(Map.of()).get(0).text())
+                .isEqualTo("SELECT '" + dir.toAbsolutePath() + "/content_topics.csv'");
+        // the bundled taxonomy is found the way CONTENT_TOPIC looks for it
+        String bundled = SqlScripts.bundled().origin() + "/content_topics.csv";
+        assertThat(ContentTaxonomy.load(bundled).topics()).contains("pricing", "careers");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.segflow.testing;
 
 import io.segflow.demo.AnalyticsEvents;
+import io.segflow.demo.ContentCatalog;
 import io.segflow.demo.DebeziumTable;
 import io.segflow.pipeline.JobSettings;
 import java.time.Instant;
@@ -28,6 +29,18 @@ public final class RecordedHistory {
     private static final String[] COUNTRIES = {"DE", "FR", "AT", "NL", "PL", "ES"};
     private static final String[] WEB_TYPES = {
         "page_view", "blog_view", "video_view", "whitepaper_view"
+    };
+
+    /**
+     * What each persona's web events are about, by {@link ContentCatalog#TOPICS} and then
+     * off-topic: persona 0 reads the product and the news, 1 tutorials, 2 pricing (3 has no web
+     * events).
+     */
+    private static final double[][] TOPIC_WEIGHTS = {
+        {0.10, 0.35, 0.10, 0.05, 0.30, 0.10},
+        {0.05, 0.15, 0.60, 0.05, 0.05, 0.10},
+        {0.50, 0.30, 0.05, 0.02, 0.03, 0.10},
+        {0.05, 0.10, 0.05, 0.55, 0.15, 0.10}
     };
 
     /** How much a history holds, by kind, for tests and benchmark reports. */
@@ -63,6 +76,8 @@ public final class RecordedHistory {
 
     private final JobSettings topics;
     private final Random random;
+    // drawn apart, so that the content leaves the rest of a seed's history as it was without it
+    private final Random contentRandom;
     private final List<ProducerRecord<String, String>> recorded = new ArrayList<>();
     private long lsn = 1_000;
     private long eventSeq;
@@ -72,6 +87,7 @@ public final class RecordedHistory {
     private RecordedHistory(JobSettings topics, long seed) {
         this.topics = topics;
         this.random = new Random(seed);
+        this.contentRandom = new Random(seed ^ 0x636F6E74656E74L);
     }
 
     /**
@@ -244,13 +260,20 @@ public final class RecordedHistory {
         for (int v = 0; v < views; v++) {
             String type =
                     persona == 0 ? WEB_TYPES[random.nextInt(2)] : WEB_TYPES[random.nextInt(4)];
+            ContentCatalog.Page page =
+                    ContentCatalog.page(
+                            ContentCatalog.topic(
+                                    TOPIC_WEIGHTS[persona], contentRandom.nextDouble()),
+                            type,
+                            random.nextInt(50));
             String event =
                     AnalyticsEvents.web(
                             "w" + eventSeq++,
                             visitor,
                             session,
                             type,
-                            "https://example.com/" + type + "/" + random.nextInt(50),
+                            page.url(),
+                            page.title(),
                             start.plusSeconds(v * 20L));
             send(topics.webEventsTopic(), visitor, event);
             // at-least-once producers upstream: now and then the same event twice

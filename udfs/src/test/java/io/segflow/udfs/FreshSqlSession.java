@@ -16,7 +16,7 @@ import org.apache.flink.util.CloseableIterator;
  * classes, set up only by deploy/sql-client/init.sql. Run by {@link SqlClientInitITCase} as its own
  * process; prints the rows of a query that uses every function.
  *
- * <p>Arguments: the init script, the built udfs jar.
+ * <p>Arguments: the init script, the built udfs jar, the content taxonomy file.
  */
 public final class FreshSqlSession {
 
@@ -26,6 +26,7 @@ public final class FreshSqlSession {
     public static void main(String[] args) throws Exception {
         Path init = Path.of(args[0]);
         String jar = Path.of(args[1]).toAbsolutePath().toString();
+        String taxonomy = Path.of(args[2]).toAbsolutePath().toString();
         try {
             Class.forName("io.segflow.udfs.ParseJson");
             throw new IllegalStateException(
@@ -58,14 +59,18 @@ public final class FreshSqlSession {
                 session.executeSql(
                         "SELECT c.op, c.customer_id, c.country, e.event_type,"
                             + " JSON_INSTANT(e_payload, 'event_time') AS t,"
-                            + " COUNT_DEAD_LETTER('web.events', e.parse_error) AS reason FROM"
-                            + " (VALUES ("
-                            + "'{\"before\":null,\"after\":{\"customer_id\":7,\"country\":\"PL\"},\"op\":\"c\",\"ts_ms\":1}',"
-                            + " '{\"event_type\":\"page_view\",\"event_time\":\"2026-11-20T08:00:00Z\"}'))"
-                            + " AS r(crm_payload, e_payload), LATERAL"
-                            + " TABLE(PARSE_DEBEZIUM(crm_payload, 'customer_id BIGINT NOT NULL,"
-                            + " country STRING')) AS c, LATERAL TABLE(PARSE_JSON(e_payload,"
-                            + " 'event_type STRING NOT NULL, visitor_id STRING NOT NULL')) AS e");
+                            + " COUNT_DEAD_LETTER('web.events', e.parse_error) AS reason,"
+                            + " CONTENT_TOPIC('https://example.com/Pricing/?utm=x', e.event_type, '"
+                                + taxonomy
+                                + "') AS topic, TOPIC_DIVERSITY(CAST(3 AS BIGINT), CAST(3 AS"
+                                + " BIGINT)) AS diversity FROM (VALUES ("
+                                + "'{\"before\":null,\"after\":{\"customer_id\":7,\"country\":\"PL\"},\"op\":\"c\",\"ts_ms\":1}',"
+                                + " '{\"event_type\":\"page_view\",\"event_time\":\"2026-11-20T08:00:00Z\"}'))"
+                                + " AS r(crm_payload, e_payload), LATERAL"
+                                + " TABLE(PARSE_DEBEZIUM(crm_payload, 'customer_id BIGINT NOT NULL,"
+                                + " country STRING')) AS c, LATERAL TABLE(PARSE_JSON(e_payload,"
+                                + " 'event_type STRING NOT NULL, visitor_id STRING NOT NULL')) AS"
+                                + " e");
         try (CloseableIterator<Row> rows = result.collect()) {
             rows.forEachRemaining(row -> System.out.println("row " + row));
         }

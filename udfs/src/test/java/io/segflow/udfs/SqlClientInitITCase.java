@@ -54,7 +54,12 @@ class SqlClientInitITCase {
                         classpath,
                         FreshSqlSession.class.getName(),
                         init.toString(),
-                        jar.toString()));
+                        jar.toString(),
+                        init.getParent()
+                                .getParent()
+                                .getParent()
+                                .resolve("sql/content_topics.csv")
+                                .toString()));
         Path output = workDir.resolve("session.txt");
         Process session =
                 new ProcessBuilder(command)
@@ -74,7 +79,7 @@ class SqlClientInitITCase {
 
                 .contains(
                         "row +I[c, 7, PL, null, 2026-11-20T08:00:00Z, missing_field: missing"
-                                + " required field visitor_id]");
+                                + " required field visitor_id, pricing, 1.0]");
     }
 
     private static Path builtJar() throws Exception {
