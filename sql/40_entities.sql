@@ -121,7 +121,9 @@ SELECT /*+ STATE_TTL('e' = '${events.dedup-window}') */
   event_id,
   EARLIEST_BY(visitor_id, event_time) AS visitor_id,
   EARLIEST_BY(event_type, event_time) AS event_type,
-  EARLIEST_BY(url, event_time) AS url
+  EARLIEST_BY(url, event_time) AS url,
+  -- what the event showed, by the taxonomy beside this file (content_topics.csv)
+  EARLIEST_BY(CONTENT_TOPIC(url, title, '${sql.dir}/content_topics.csv'), event_time) AS content_topic
 FROM stg_web_events AS e
 WHERE reject_reason IS NULL
 GROUP BY event_id;

@@ -21,7 +21,13 @@ SELECT 'web' AS id_system, visitor_id AS external_id, 'counts' AS kind,
   COUNT(*) AS website_views,
   COUNT(*) FILTER (WHERE event_type = 'blog_view') AS blogs_viewed,
   COUNT(*) FILTER (WHERE event_type = 'video_view') AS videos_viewed,
-  COUNT(*) FILTER (WHERE event_type = 'whitepaper_view') AS whitepapers_viewed
+  COUNT(*) FILTER (WHERE event_type = 'whitepaper_view') AS whitepapers_viewed,
+  -- views by what they showed (CONTENT_TOPIC); 'other' content counts in website_views only
+  COUNT(*) FILTER (WHERE content_topic = 'pricing') AS pricing_topic_views,
+  COUNT(*) FILTER (WHERE content_topic = 'product') AS product_topic_views,
+  COUNT(*) FILTER (WHERE content_topic = 'tutorials') AS tutorials_topic_views,
+  COUNT(*) FILTER (WHERE content_topic = 'careers') AS careers_topic_views,
+  COUNT(*) FILTER (WHERE content_topic = 'news') AS news_topic_views
 FROM web_events
 GROUP BY visitor_id
 UNION ALL BY NAME
@@ -94,6 +100,14 @@ SELECT
   CAST(TIMESTAMPDIFF(YEAR, CAST(f._crm.birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
   -- website_views / website_sessions
   CASE WHEN website_sessions = 0 THEN 0.0 ELSE CAST(website_views AS DOUBLE) / website_sessions END AS pages_per_session,
+  -- share of web views per topic of what they showed (sql/content_topics.csv)
+  CASE WHEN website_views = 0 THEN 0.0 ELSE CAST(_pricing_views AS DOUBLE) / website_views END AS topic_share_pricing,
+  CASE WHEN website_views = 0 THEN 0.0 ELSE CAST(_product_views AS DOUBLE) / website_views END AS topic_share_product,
+  CASE WHEN website_views = 0 THEN 0.0 ELSE CAST(_tutorials_views AS DOUBLE) / website_views END AS topic_share_tutorials,
+  CASE WHEN website_views = 0 THEN 0.0 ELSE CAST(_careers_views AS DOUBLE) / website_views END AS topic_share_careers,
+  CASE WHEN website_views = 0 THEN 0.0 ELSE CAST(_news_views AS DOUBLE) / website_views END AS topic_share_news,
+  -- how evenly those views spread over the topics: 0 one topic (or none), 1 all alike
+  TOPIC_DIVERSITY(_pricing_views, _product_views, _tutorials_views, _careers_views, _news_views) AS topic_diversity,
   -- feature_used events / days with any product event
   CASE WHEN _product_days = 0 THEN 0.0 ELSE CAST(_feature_uses AS DOUBLE) / _product_days END AS product_features_used_per_day,
   -- distinct product session_id / days with any product event
@@ -122,6 +136,11 @@ FROM (
     COALESCE(SUM(blogs_viewed), 0) AS blogs_viewed,
     COALESCE(SUM(videos_viewed), 0) AS videos_viewed,
     COALESCE(SUM(whitepapers_viewed), 0) AS whitepapers_viewed,
+    COALESCE(SUM(pricing_topic_views), 0) AS _pricing_views,
+    COALESCE(SUM(product_topic_views), 0) AS _product_views,
+    COALESCE(SUM(tutorials_topic_views), 0) AS _tutorials_views,
+    COALESCE(SUM(careers_topic_views), 0) AS _careers_views,
+    COALESCE(SUM(news_topic_views), 0) AS _news_views,
     -- distinct feature among feature_used events
     COUNT(*) FILTER (WHERE kind = 'feature') AS product_features_used,
     COALESCE(SUM(feature_uses), 0) AS _feature_uses,

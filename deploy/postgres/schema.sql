@@ -2,8 +2,8 @@
 -- The job applies this file at start (every statement is IF NOT EXISTS), or apply it by hand:
 --   psql "$DATABASE_URL" -f deploy/postgres/schema.sql
 -- Every timestamp is UTC (TIMESTAMP WITHOUT TIME ZONE holding UTC wall-clock time).
--- Feature columns that sql/90_sinks.sql adds to customer_profile_sink are added to
--- customer_profile by the job as well, and so are the columns a newer segflow declares below
+-- Profile columns that sql/profile.yml adds (the sink takes its columns from there) are added
+-- to customer_profile by the job as well, and so are the columns a newer segflow declares below
 -- for a table an older one created (ADD COLUMN, never NOT NULL: the rows are already there).
 
 -- One row per CRM customer: the features of sql/50_features.sql.
@@ -16,6 +16,12 @@ CREATE TABLE IF NOT EXISTS customer_profile (
   blogs_viewed                  BIGINT,
   videos_viewed                 BIGINT,
   whitepapers_viewed            BIGINT,
+  topic_share_pricing           DOUBLE PRECISION,
+  topic_share_product           DOUBLE PRECISION,
+  topic_share_tutorials         DOUBLE PRECISION,
+  topic_share_careers           DOUBLE PRECISION,
+  topic_share_news              DOUBLE PRECISION,
+  topic_diversity               DOUBLE PRECISION,
   product_features_used         BIGINT,
   product_features_used_per_day DOUBLE PRECISION,
   avg_sessions_per_day          DOUBLE PRECISION,

@@ -3,9 +3,13 @@ package io.segflow.pipeline;
 import static io.segflow.testing.Feeds.customer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segflow.cli.SegflowCli;
+import io.segflow.testing.EmailSource;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The edits docs/sql-features.md shows, each made in a copy of the repository's sql/ exactly as
@@ -44,13 +49,13 @@ class SqlEditsITCase extends SegflowITCaseBase {
                 sql.resolve("50_features.sql"),
                 "  COUNT(*) AS website_views,\n",
                 "  COUNT(*) AS website_views,\n"
-                        + "  COUNT(*) FILTER (WHERE url LIKE '%/pricing%') AS pricing_views,\n");
+                        + "  COUNT(*) FILTER (WHERE url LIKE '%/checkout%') AS checkout_views,\n");
         edit(
                 sql.resolve("50_features.sql"),
                 "    COALESCE(SUM(website_views), 0) AS website_views,\n",
                 "    COALESCE(SUM(website_views), 0) AS website_views,\n"
-                        + "    COALESCE(SUM(pricing_views), 0) AS pricing_views,\n");
-        describe(sql, "pricing_views", "feature", "web", "Views of pages about pricing.");
+                        + "    COALESCE(SUM(checkout_views), 0) AS checkout_views,\n");
+        describe(sql, "checkout_views", "feature", "web", "Views of the checkout pages.");
 
         JobSettings settings = freshSettings().withSqlDirectory(sql);
         createTopics(settings);
@@ -63,9 +68,9 @@ class SqlEditsITCase extends SegflowITCaseBase {
                     customer(900002, LocalDate.of(1985, 1, 1), "IE", false, null, at()), false);
             feeds.link("web", "v-900001", 900001, true);
             feeds.link("web", "v-900002", 900002, true);
-            web(producer, settings, "x1", "v-900001", "https://example.com/pricing/teams");
-            web(producer, settings, "x2", "v-900001", "https://example.com/pricing");
-            web(producer, settings, "x2", "v-900001", "https://example.com/pricing"); // a copy
+            web(producer, settings, "x1", "v-900001", "https://example.com/checkout/teams");
+            web(producer, settings, "x2", "v-900001", "https://example.com/checkout");
+            web(producer, settings, "x2", "v-900001", "https://example.com/checkout"); // a copy
             web(producer, settings, "x3", "v-900001", "https://example.com/blog/why");
             web(producer, settings, "x4", "v-900002", "https://example.com/docs");
             producer.flush();
@@ -75,7 +80,7 @@ class SqlEditsITCase extends SegflowITCaseBase {
         List<Map<String, Object>> rows =
                 query(
                         settings,
-                        "SELECT customer_id, country, pricing_views, website_views"
+                        "SELECT customer_id, country, checkout_views, website_views"
                                 + " FROM customer_profile WHERE customer_id >= 900001"
                                 + " ORDER BY customer_id");
         assertThat(rows)
@@ -83,19 +88,19 @@ class SqlEditsITCase extends SegflowITCaseBase {
                         Map.of(
                                 "customer_id", 900001L,
                                 "country", "PT",
-                                "pricing_views", 2L,
+                                "checkout_views", 2L,
                                 "website_views", 3L),
                         Map.of(
                                 "customer_id", 900002L,
                                 "country", "IE",
-                                "pricing_views", 0L,
+                                "checkout_views", 0L,
                                 "website_views", 1L));
         // every customer of the history has the new columns too
         assertThat(
                         query(
                                 settings,
                                 "SELECT count(*) AS n FROM customer_profile"
-                                        + " WHERE country IS NOT NULL AND pricing_views IS NOT"
+                                        + " WHERE country IS NOT NULL AND checkout_views IS NOT"
                                         + " NULL"))
                 .first()
                 .satisfies(row -> assertThat((Long) row.get("n")).isGreaterThan(50));
@@ -103,7 +108,82 @@ class SqlEditsITCase extends SegflowITCaseBase {
         assertThat(query(settings, "SELECT features FROM segment_model"))
                 .isNotEmpty()
                 .allSatisfy(
-                        row -> assertThat((String) row.get("features")).contains("pricing_views"));
+                        row -> assertThat((String) row.get("features")).contains("checkout_views"));
+    }
+
+    @Test
+    void aFifthSourceBySqlAloneReachesTheProfileTheModelTheSourceValuationAndTheReport(
+            @TempDir Path dir) throws Exception {
+        Path sql = EmailSource.withFeatures(repositorySql(), dir.resolve("sql"));
+        JobSettings settings = freshSettings().withSqlDirectory(sql);
+        createTopics(settings); // the SQL's inputs: the e-mail topic among them
+        int customers = 400;
+        try (KafkaProducer<String, String> producer = kafka().newProducer();
+                Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+            RecordedHistory.write(producer, settings, customers, 2, 23);
+            for (long id = 1; id <= customers; id++) {
+                feeds.link("email", "r-" + id, id, false);
+                // half the customers open and click, so the source tells them apart
+                int opens = id % 2 == 0 ? 5 : 0;
+                for (int k = 0; k < opens; k++) {
+                    email(producer, settings, "o-" + id + "-" + k, "r-" + id, "open");
+                    if (k < 2) {
+                        email(producer, settings, "c-" + id + "-" + k, "r-" + id, "click");
+                    }
+                }
+            }
+            producer.flush();
+        }
+        runBounded(settings);
+
+        assertThat(
+                        query(
+                                settings,
+                                "SELECT email_opens, email_clicks FROM customer_profile"
+                                        + " WHERE customer_id IN (2, 4) ORDER BY customer_id"))
+                .containsOnly(Map.of("email_opens", 5L, "email_clicks", 2L));
+        assertThat(query(settings, "SELECT features FROM segment_model"))
+                .isNotEmpty()
+                .allSatisfy(
+                        row -> assertThat((String) row.get("features")).contains("email_opens"));
+
+        Path report = dir.resolve("report.html");
+        StringWriter printed = new StringWriter();
+        CommandLine cli = SegflowCli.commandLine(new String[0], Map.of());
+        cli.setOut(new PrintWriter(printed, true));
+        cli.setErr(new PrintWriter(printed, true));
+        int exit =
+                cli.execute(
+                        "insight",
+                        "--jdbc-url",
+                        settings.jdbcUrl(),
+                        "--sql-dir",
+                        sql.toString(),
+                        "--report",
+                        report.toString());
+        assertThat(exit).as(printed.toString()).isZero();
+        assertThat(query(settings, "SELECT source FROM data_source_value ORDER BY source"))
+                .extracting(row -> row.get("source"))
+                .containsExactly("crm", "email", "product", "web");
+        assertThat(Files.readString(report)).contains("email_opens");
+    }
+
+    private static void email(
+            KafkaProducer<String, String> producer,
+            JobSettings settings,
+            String eventId,
+            String recipient,
+            String type) {
+        producer.send(
+                new ProducerRecord<>(
+                        settings.topic(EmailSource.TOPIC_NAME),
+                        recipient,
+                        EmailSource.event(
+                                eventId,
+                                recipient,
+                                type,
+                                "winter",
+                                Instant.parse("2026-11-20T10:00:00Z"))));
     }
 
     private static void edit(Path file, String anchor, String replacement) throws Exception {

@@ -146,6 +146,71 @@ public final class EmailSource {
         return into;
     }
 
+    /**
+     * The last branch of the activity view in 50_features.sql, after which a source adds its own.
+     */
+    private static final String LAST_ACTIVITY =
+            "FROM stg_product_events WHERE reject_reason IS NULL AND event_type ="
+                    + " 'feature_used';\n";
+
+    /** Where the profile's aggregation sums the figures of the sources' rows. */
+    private static final String AGGREGATION =
+            "    COALESCE(SUM(website_views), 0) AS website_views,\n";
+
+    /**
+     * A copy of {@code sql} in {@code into} with the e-mail source made into features, by SQL alone
+     * as docs/sql-features.md shows it: the table, its staging and dead letters, its 'counts' rows
+     * per recipient in {@code activity} (found through the identity links of system 'email'), their
+     * sums in the profile, and two features in profile.yml with source {@code email}.
+     */
+    public static Path withFeatures(Path sql, Path into) throws IOException {
+        withTableOnly(sql, into);
+        append(into.resolve("20_staging.sql"), STAGING);
+        replace(
+                into.resolve("30_dead_letters.sql"),
+                LAST_DEAD_LETTERS,
+                LAST_DEAD_LETTERS + DEAD_LETTERS);
+        replace(
+                into.resolve("50_features.sql"),
+                LAST_ACTIVITY,
+                LAST_ACTIVITY.replace(";\n", "\n")
+                        + "UNION ALL BY NAME\n"
+                        + "SELECT 'email' AS id_system, recipient_id AS external_id, 'counts' AS"
+                        + " kind,\n"
+                        + "  COUNT(*) FILTER (WHERE event_type = 'open') AS email_opens,\n"
+                        + "  COUNT(*) FILTER (WHERE event_type = 'click') AS email_clicks\n"
+                        + "FROM stg_email_events WHERE reject_reason IS NULL\n"
+                        + "GROUP BY recipient_id;\n");
+        replace(
+                into.resolve("50_features.sql"),
+                AGGREGATION,
+                AGGREGATION
+                        + "    COALESCE(SUM(email_opens), 0) AS email_opens,\n"
+                        + "    COALESCE(SUM(email_clicks), 0) AS email_clicks,\n");
+        append(
+                into.resolve("profile.yml"),
+                """
+                  - name: email_opens
+                    role: feature
+                    source: email
+                    description: E-mails the customer opened.
+                  - name: email_clicks
+                    role: feature
+                    source: email
+                    description: Links the customer clicked in e-mails.
+                """);
+        return into;
+    }
+
+    private static void replace(Path file, String anchor, String replacement) throws IOException {
+        String text = Files.readString(file);
+        if (!text.contains(anchor)) {
+            throw new IllegalStateException(
+                    file.getFileName() + " changed: the place to add the e-mail source is gone");
+        }
+        Files.writeString(file, text.replace(anchor, replacement));
+    }
+
     /** One e-mail engagement event as the platform sends it. */
     public static String event(
             String eventId, String recipientId, String type, String campaign, Instant time) {
