@@ -6,6 +6,7 @@ import io.segflow.pipeline.ArchiveSources;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +135,17 @@ final class BackfillCommand implements Callable<Integer> {
         } else {
             rest = FlinkRest.addressOf(env.getConfiguration());
         }
-        JobClient client = new SegflowJob(settings).start(env);
+        JobSettings planned = settings;
+        JobClient client =
+                new SegflowJob(settings)
+                        .start(
+                                env,
+                                features ->
+                                        FeatureChange.warnAtStart(
+                                                planned,
+                                                features.names(),
+                                                FeatureChange.Moment.BACKFILL,
+                                                new PrintWriter(System.out, true)));
         System.out.println("segflow: backfill job " + client.getJobID() + " submitted");
         long total;
         if (settings.archiveDirectory() != null) {

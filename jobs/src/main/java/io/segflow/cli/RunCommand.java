@@ -8,6 +8,7 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.StateStorage;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,7 +157,19 @@ final class RunCommand implements Callable<Integer> {
             settings = fixWhereTheRunStops(settings);
         }
         try {
-            JobClient client = new SegflowJob(settings).start(env);
+            JobSettings planned = settings;
+            JobClient client =
+                    new SegflowJob(settings)
+                            .start(
+                                    env,
+                                    features ->
+                                            FeatureChange.warnAtStart(
+                                                    planned,
+                                                    features.names(),
+                                                    planned.resumeFrom() == null
+                                                            ? FeatureChange.Moment.RUN
+                                                            : FeatureChange.Moment.RUN_RESUMING,
+                                                    new PrintWriter(System.out, true)));
             System.out.println("segflow: job " + client.getJobID() + " submitted");
             if (local && !settings.checkpointInterval().isZero()) {
                 keepWhatTheRunReads(settings, client.getJobID().toString());
