@@ -113,14 +113,12 @@ final class FeatureChange {
             return List.of();
         }
         List<String> lines = new ArrayList<>();
-        String rule = "-".repeat(20);
+        String rule = "-".repeat(30);
+        lines.add(rule + " FEATURES CHANGED " + rule);
         lines.add(
-                rule
-                        + " FEATURES CHANGED: the SQL's model features differ from the published"
-                        + " models in "
+                "The SQL's model features differ from the latest published models in "
                         + commands.database()
-                        + " "
-                        + rule);
+                        + ":");
         segmentDifference.ifPresent(d -> lines.add("segments: " + d));
         propensityDifference.ifPresent(d -> lines.add("potential scores: " + d));
 
@@ -139,8 +137,8 @@ final class FeatureChange {
                                     + version
                                     + " (nor any version of other features on the models"
                                     + " topic): its trainer starts a new model on the SQL's"
-                                    + " features from the first customers it reads and publishes"
-                                    + " it; its segments do not continue those of "
+                                    + " features from the customers it reads and publishes it;"
+                                    + " its segments do not continue those of "
                                     + version
                                     + ".");
                 });
@@ -150,7 +148,7 @@ final class FeatureChange {
                                 who
                                         + " does not load "
                                         + propensity.orElseThrow().model()
-                                        + ": the live potential scores stop. customer_score keeps"
+                                        + ": the potential scores stop. customer_score keeps"
                                         + " the potentials the last insight run wrote, and no"
                                         + " profile update changes them until a propensity"
                                         + " version of these features is published."));
