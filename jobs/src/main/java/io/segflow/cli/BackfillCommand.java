@@ -44,7 +44,10 @@ import picocli.CommandLine.Spec;
             "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
                     + " SEGFLOW_JDBC_PASSWORD; the pseudonym key of external ids too (the"
                     + " streaming job's: the same key gives the same pseudonyms):"
-                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE)."
+                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE).",
+            "Before the start it compares the SQL's model features with the latest published"
+                    + " models and, when they differ, prints what differs and what to run after"
+                    + " it (segflow retrain)."
         })
 final class BackfillCommand implements Callable<Integer> {
 

@@ -52,7 +52,11 @@ import picocli.CommandLine.Option;
                     + " nothing.",
             "A local run that resumes first checks that its checkpoint read this Kafka cluster"
                     + " and these topics (none deleted, recreated or with fewer partitions), and"
-                    + " otherwise exits with 1, saying what differs."
+                    + " otherwise exits with 1, saying what differs.",
+            "Before the start, run compares the SQL's model features with the latest published"
+                    + " segment model and propensity version in the database and, when they"
+                    + " differ, prints what differs, what the job does and what to run (segflow"
+                    + " retrain)."
         })
 final class RunCommand implements Callable<Integer> {
 
