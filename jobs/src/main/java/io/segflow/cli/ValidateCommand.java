@@ -134,11 +134,7 @@ final class ValidateCommand implements Callable<Integer> {
         try {
             change = FeatureChange.read(database, features);
         } catch (RuntimeException unreadable) {
-            out.println(
-                    "Could not compare with the published models in "
-                            + where
-                            + ": "
-                            + unreadable.getMessage());
+            out.println("Could not compare with the published models: " + unreadable.getMessage());
             out.flush();
             return failOnFeatureChange ? FEATURES_CHANGED : 0;
         }

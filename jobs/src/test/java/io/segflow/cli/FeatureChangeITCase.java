@@ -162,6 +162,12 @@ class FeatureChangeITCase extends SegflowITCaseBase {
                                         .startsWith("segflow: could not compare the SQL's features")
                                         .contains("jdbc:postgresql://127.0.0.1:1/nowhere")
                                         .doesNotContain("sslmode"));
+        // validate says the same, and fails on it only when asked to compare
+        assertThat(validate(settings, Map.of()))
+                .startsWith("0\n")
+                .contains("Could not compare with the published models: cannot read");
+        assertThat(validate(settings, Map.of(), "--fail-on-feature-change"))
+                .startsWith(ValidateCommand.FEATURES_CHANGED + "\n");
     }
 
     /** `segflow validate` in this JVM against the test's SQL and database. */
