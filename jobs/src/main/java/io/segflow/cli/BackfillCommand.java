@@ -7,6 +7,7 @@ import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,10 @@ import picocli.CommandLine.Spec;
             "Database credentials come from the environment: SEGFLOW_JDBC_USER,"
                     + " SEGFLOW_JDBC_PASSWORD; the pseudonym key of external ids too (the"
                     + " streaming job's: the same key gives the same pseudonyms):"
-                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE)."
+                    + " SEGFLOW_PSEUDONYM_KEY (or a file named by SEGFLOW_PSEUDONYM_KEY_FILE).",
+            "Before the start it compares the SQL's model features with the latest published"
+                    + " models and, when they differ, prints what differs and what to run after"
+                    + " it (segflow retrain)."
         })
 final class BackfillCommand implements Callable<Integer> {
 
@@ -135,7 +139,17 @@ final class BackfillCommand implements Callable<Integer> {
         } else {
             rest = FlinkRest.addressOf(env.getConfiguration());
         }
-        JobClient client = new SegflowJob(settings).start(env);
+        JobSettings planned = settings;
+        JobClient client =
+                new SegflowJob(settings)
+                        .start(
+                                env,
+                                features ->
+                                        FeatureChange.warnAtStart(
+                                                planned,
+                                                features.names(),
+                                                FeatureChange.Moment.BACKFILL,
+                                                new PrintWriter(System.out, true)));
         System.out.println("segflow: backfill job " + client.getJobID() + " submitted");
         long total;
         if (settings.archiveDirectory() != null) {

@@ -9,6 +9,7 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.StateStorage;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +53,11 @@ import picocli.CommandLine.Option;
                     + " nothing.",
             "A local run that resumes first checks that its checkpoint read this Kafka cluster"
                     + " and these topics (none deleted, recreated or with fewer partitions), and"
-                    + " otherwise exits with 1, saying what differs."
+                    + " otherwise exits with 1, saying what differs.",
+            "Before the start, run compares the SQL's model features with the latest published"
+                    + " segment model and propensity version in the database and, when they"
+                    + " differ, prints what differs, what the job does and what to run (segflow"
+                    + " retrain)."
         })
 final class RunCommand implements Callable<Integer> {
 
@@ -157,7 +162,19 @@ final class RunCommand implements Callable<Integer> {
             settings = fixWhereTheRunStops(settings);
         }
         try {
-            JobClient client = new SegflowJob(settings).start(env);
+            JobSettings planned = settings;
+            JobClient client =
+                    new SegflowJob(settings)
+                            .start(
+                                    env,
+                                    features ->
+                                            FeatureChange.warnAtStart(
+                                                    planned,
+                                                    features.names(),
+                                                    planned.resumeFrom() == null
+                                                            ? FeatureChange.Moment.RUN
+                                                            : FeatureChange.Moment.RUN_RESUMING,
+                                                    new PrintWriter(System.out, true)));
             System.out.println("segflow: job " + client.getJobID() + " submitted");
             if (local && !settings.checkpointInterval().isZero()) {
                 keepWhatTheRunReads(settings, client.getJobID().toString());

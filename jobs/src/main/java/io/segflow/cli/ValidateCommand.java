@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.infra.JdbcUrls;
 import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
@@ -14,6 +15,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,9 +30,34 @@ import picocli.CommandLine.Spec;
             "Parse and plan the SQL files (no cluster, Kafka or database needed) and list the input"
                     + " tables with their topics and the model features.",
             "Exit code 0 when the SQL is sound, 1 with the file and line of the first problem"
-                    + " otherwise."
+                    + " otherwise.",
+            "With --jdbc-url (or SEGFLOW_JDBC_URL; credentials from SEGFLOW_JDBC_USER,"
+                    + " SEGFLOW_JDBC_PASSWORD) it also compares the features with the latest"
+                    + " published segment model and propensity version there, and says what"
+                    + " differs and what to run; with --fail-on-feature-change a difference exits"
+                    + " with 3."
         })
 final class ValidateCommand implements Callable<Integer> {
+
+    /** The exit code of --fail-on-feature-change when the features differ or cannot be read. */
+    static final int FEATURES_CHANGED = 3;
+
+    @Option(
+            names = "--jdbc-url",
+            paramLabel = "URL",
+            description =
+                    "PostgreSQL JDBC URL of the customer database: compare the SQL's features"
+                            + " with the latest published models there (read only). Without it"
+                            + " validate needs no database and compares nothing.")
+    String jdbcUrl;
+
+    @Option(
+            names = "--fail-on-feature-change",
+            description =
+                    "Exit with 3 when the features differ from the latest published models, or"
+                            + " when they cannot be read (needs --jdbc-url): for a deployment"
+                            + " pipeline that must not change features unnoticed.")
+    boolean failOnFeatureChange;
 
     @Mixin JobOptions job;
 
@@ -41,6 +69,12 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (failOnFeatureChange && jdbcUrl == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--fail-on-feature-change compares with the published models: give"
+                            + " --jdbc-url (or SEGFLOW_JDBC_URL) too");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // planned, never run: any key plans the same functions
@@ -79,12 +113,47 @@ final class ValidateCommand implements Callable<Integer> {
                             + "; labels: "
                             + features.labels());
             out.flush();
-            return 0;
+            return compareWithPublishedModels(settings, features.names(), out);
         } catch (RuntimeException | AssertionError e) {
             err.println("SQL in " + scripts.origin() + " is not valid in " + mode + " mode:");
             err.println(e.getMessage());
             err.flush();
             return 1;
         }
+    }
+
+    /** The features against the latest published models, when a database is given. */
+    private int compareWithPublishedModels(
+            JobSettings settings, List<String> features, PrintWriter out) {
+        if (jdbcUrl == null) {
+            out.println(
+                    "Not compared with the published models: no --jdbc-url (or SEGFLOW_JDBC_URL)"
+                            + " given.");
+            out.flush();
+            return 0;
+        }
+        JobSettings database =
+                settings.withJdbcUrl(jdbcUrl)
+                        .withJdbcUser(System.getenv().getOrDefault(Database.USER_ENV, "postgres"))
+                        .withJdbcPassword(System.getenv().getOrDefault(Database.PASSWORD_ENV, ""));
+        String where = JdbcUrls.withoutParameters(jdbcUrl);
+        FeatureChange change;
+        try {
+            change = FeatureChange.read(database, features);
+        } catch (RuntimeException unreadable) {
+            out.println("Could not compare with the published models: " + unreadable.getMessage());
+            out.flush();
+            return failOnFeatureChange ? FEATURES_CHANGED : 0;
+        }
+        if (!change.differs()) {
+            out.println(
+                    "Compared with the published models in " + where + ": " + change.agreement());
+            out.flush();
+            return 0;
+        }
+        change.notice(FeatureChange.Moment.VALIDATE, FeatureChange.Commands.of(database, "SERVERS"))
+                .forEach(out::println);
+        out.flush();
+        return failOnFeatureChange ? FEATURES_CHANGED : 0;
     }
 }

@@ -3,6 +3,7 @@ package io.segflow.pipeline;
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
 import io.segflow.model.SegmentModel;
+import io.segflow.profile.FeatureSet;
 import io.segflow.registry.ModelRegistry;
 import io.segflow.registry.RegistryAddress;
 import io.segflow.scores.LiveScoring;
@@ -13,6 +14,7 @@ import io.segflow.udfs.Pseudonym;
 import io.segflow.udfs.Pseudonymiser;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -175,7 +177,18 @@ public final class SegflowJob {
 
     /** Builds, prepares and submits the job; returns once it is submitted. */
     public JobClient start(StreamExecutionEnvironment env) throws Exception {
+        return start(env, features -> {});
+    }
+
+    /**
+     * As {@link #start(StreamExecutionEnvironment)}, handing the SQL's features to {@code planned}
+     * once the job is planned, before its tables and topics are created: a command compares them
+     * with the published models there.
+     */
+    public JobClient start(StreamExecutionEnvironment env, Consumer<FeatureSet> planned)
+            throws Exception {
         SegflowPipeline pipeline = build(env);
+        planned.accept(pipeline.features());
         prepare(pipeline);
         return env.executeAsync(jobName());
     }

@@ -60,7 +60,15 @@ class SegflowCliTest {
                 .contains(
                         "is valid for streaming and for backfill",
                         "web: website_sessions, website_views",
-                        "product: product_features_used");
+                        "product: product_features_used",
+                        "Not compared with the published models: no --jdbc-url");
+    }
+
+    @Test
+    void failingOnAFeatureChangeNeedsADatabase() {
+        assertThat(run("validate", "--sql-dir", repositorySql(), "--fail-on-feature-change"))
+                .startsWith("2\n")
+                .contains("--fail-on-feature-change compares with the published models");
     }
 
     @Test
