@@ -1,6 +1,7 @@
 package io.segflow.model;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -10,6 +11,21 @@ import java.util.Set;
  * readers), whose cumulative counts grow with each event: profiles that fill in as a stream's do.
  */
 final class Customers {
+
+    /** The columns of {@link #profile}: the shipped profile's features before content topics. */
+    static final List<String> FEATURES =
+            List.of(
+                    "customer_age",
+                    "website_sessions",
+                    "website_views",
+                    "pages_per_session",
+                    "blogs_viewed",
+                    "videos_viewed",
+                    "whitepapers_viewed",
+                    "product_features_used",
+                    "product_features_used_per_day",
+                    "avg_sessions_per_day",
+                    "avg_time_per_session");
 
     private final int[] persona;
     private final double[] age;

@@ -3,7 +3,6 @@ package io.segflow.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.segments.TrainerSettings;
-import io.segflow.testing.PublishedModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +19,7 @@ class StreamingModelTest {
 
     @Test
     void aBaseOfSixtyCustomersIsSegmentedWithTheDefaults() {
-        StreamingModel model = new StreamingModel(DEFAULTS, PublishedModels.FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(60, 1);
         long now = 0;
         for (int i = 0; i < 60; i++) {
@@ -39,7 +38,7 @@ class StreamingModelTest {
 
     @Test
     void fewerCustomersThanSegmentsWaitForMore() {
-        StreamingModel model = new StreamingModel(DEFAULTS, PublishedModels.FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(5, 2);
         for (int i = 0; i < 5; i++) {
             model.update(i, base.profile(i), i);
@@ -51,7 +50,7 @@ class StreamingModelTest {
 
     @Test
     void aBaseReachingInitSizeStartsAtOnce() {
-        StreamingModel model = new StreamingModel(DEFAULTS, PublishedModels.FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(DEFAULTS.initSize(), 4);
         List<SegmentModel> published = new ArrayList<>();
         for (int i = 0; i < DEFAULTS.initSize(); i++) {
@@ -68,7 +67,7 @@ class StreamingModelTest {
      */
     @Test
     void noSegmentIdIsRetiredWhileProfilesFillIn() {
-        StreamingModel model = new StreamingModel(DEFAULTS, PublishedModels.FEATURES);
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(2_000, 5);
         Random random = new Random(6);
         List<Set<Integer>> idsOverTime = new ArrayList<>();
@@ -93,7 +92,7 @@ class StreamingModelTest {
 
     @Test
     void aRestoredModelContinuesExactly() {
-        StreamingModel original = new StreamingModel(DEFAULTS, PublishedModels.FEATURES);
+        StreamingModel original = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(800, 7);
         Random random = new Random(8);
         long now = 0;
@@ -102,7 +101,7 @@ class StreamingModelTest {
         }
         StreamingModel.State state = original.state();
         Customers copy = base.copy();
-        StreamingModel restored = StreamingModel.restore(DEFAULTS, PublishedModels.FEATURES, state);
+        StreamingModel restored = StreamingModel.restore(DEFAULTS, Customers.FEATURES, state);
         Random randomCopy = new Random(8);
         List<SegmentModel> a = new ArrayList<>();
         List<SegmentModel> b = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.segflow.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.segments.TrainerSettings;
-import io.segflow.testing.PublishedModels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,7 +28,7 @@ class StreamingQualityTest {
         Retrainer.Result batch =
                 Retrainer.retrain(
                         history.finalProfiles(),
-                        PublishedModels.FEATURES,
+                        Customers.FEATURES,
                         null,
                         -1,
                         Retrainer.Settings.fixedK(BEHAVIOURS),
@@ -73,8 +72,7 @@ class StreamingQualityTest {
      */
     private static SegmentModel stream(History history, long arrivalSeed) {
         StreamingModel model =
-                new StreamingModel(
-                        TrainerSettings.defaults().streamingModel(), PublishedModels.FEATURES);
+                new StreamingModel(TrainerSettings.defaults().streamingModel(), Customers.FEATURES);
         List<Integer> arrivals = new ArrayList<>();
         for (int i = 0; i < CUSTOMERS; i++) {
             for (int e = 0; e < history.profiles[i].length; e++) {
@@ -92,7 +90,7 @@ class StreamingQualityTest {
         }
         Collections.shuffle(crm, new Random(arrivalSeed));
         for (int i : crm) {
-            double[] ageOnly = new double[PublishedModels.FEATURES.size()];
+            double[] ageOnly = new double[Customers.FEATURES.size()];
             ageOnly[0] = history.profiles[i][0][0];
             latest = model.update(i, ageOnly, now += 10).orElse(latest);
         }

@@ -208,9 +208,9 @@ class SqlModelITCase extends SegflowITCaseBase {
     void theSqlClientExampleScoresTheProfilesInPostgres() throws Exception {
         List<String> features = PublishedModels.FEATURES;
         double[][] profiles = {
-            {25, 40, 400, 10, 30, 20, 5, 2, 0.5, 1, 60},
-            {52, 1, 3, 3, 0, 0, 0, 12, 6, 4, 1800},
-            {Double.NaN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+            {25, 40, 400, 10, 30, 20, 5, 0.1, 0.2, 0.5, 0, 0.1, 0.7, 2, 0.5, 1, 60},
+            {52, 1, 3, 3, 0, 0, 0, 0.6, 0.4, 0, 0, 0, 0.5, 12, 6, 4, 1800},
+            {Double.NaN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
         };
         SegmentModel model = profileModel(features);
         PublishedModels.publish(jdbcUrl, USER, "", model);
@@ -233,6 +233,7 @@ class SqlModelITCase extends SegflowITCaseBase {
                                     : j == 0
                                             ? (Object) (int) v
                                             : features.get(j).contains("per_")
+                                                            || features.get(j).startsWith("topic_")
                                                     ? (Object) v
                                                     : (Object) (long) v;
                     insert.setObject(j + 2, value);
@@ -360,10 +361,12 @@ class SqlModelITCase extends SegflowITCaseBase {
     /** Two segments over the shipped profile features: web readers and product users. */
     private static SegmentModel profileModel(List<String> features) {
         int d = features.size();
-        double[] mean = {38, 10, 100, 5, 5, 5, 1, 4, 2, 2, 600};
-        double[] stdDev = {12, 15, 150, 4, 10, 8, 2, 5, 2, 1.5, 700};
-        double[] webReaders = {28, 35, 350, 9, 25, 18, 4, 1, 0.5, 1, 100};
-        double[] productUsers = {48, 2, 10, 3, 0, 0, 0, 10, 5, 3.5, 1500};
+        double[] mean = {38, 10, 100, 5, 5, 5, 1, 0.2, 0.2, 0.2, 0.1, 0.1, 0.5, 4, 2, 2, 600};
+        double[] stdDev = {12, 15, 150, 4, 10, 8, 2, 0.2, 0.2, 0.2, 0.1, 0.1, 0.3, 5, 2, 1.5, 700};
+        double[] webReaders = {
+            28, 35, 350, 9, 25, 18, 4, 0.1, 0.2, 0.5, 0.05, 0.1, 0.7, 1, 0.5, 1, 100
+        };
+        double[] productUsers = {48, 2, 10, 3, 0, 0, 0, 0.5, 0.4, 0, 0, 0.1, 0.5, 10, 5, 3.5, 1500};
         FeatureScaling scaling = new FeatureScaling(mean, stdDev);
         double[] centres = new double[2 * d];
         System.arraycopy(scaling.scale(webReaders), 0, centres, 0, d);

@@ -54,15 +54,20 @@ public final class PublishedModels {
                 settings.jdbcPassword(),
                 ResolvedSchema.of(Column.physical("customer_id", DataTypes.BIGINT().notNull())));
         double[][] centres = {
-            {45, 4, 14, 3.5, 7, 0, 0, 0, 0, 0, 0},
-            {40, 4, 14, 3.5, 3, 3, 3, 0, 0, 0, 0},
-            {35, 2, 6, 3.5, 2, 1, 1, 8, 3.5, 1, 900},
-            {50, 0, 0, 0, 0, 0, 0, 2, 1.5, 1, 200},
+            {45, 4, 14, 3.5, 7, 0, 0, 0.1, 0.2, 0.1, 0.1, 0.4, 0.7, 0, 0, 0, 0},
+            {40, 4, 14, 3.5, 3, 3, 3, 0.1, 0.1, 0.6, 0.1, 0.1, 0.6, 0, 0, 0, 0},
+            {35, 2, 6, 3.5, 2, 1, 1, 0.4, 0.4, 0.1, 0, 0, 0.5, 8, 3.5, 1, 900},
+            {50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 1.5, 1, 200},
         };
         FeatureScaling scaling =
                 new FeatureScaling(
-                        new double[] {45, 3, 10, 3, 3, 1, 1, 3, 1.5, 0.7, 300},
-                        new double[] {15, 2, 7, 1.5, 3, 1.5, 1.5, 3, 1.5, 0.5, 350});
+                        new double[] {
+                            45, 3, 10, 3, 3, 1, 1, 0.2, 0.2, 0.2, 0.1, 0.1, 0.5, 3, 1.5, 0.7, 300
+                        },
+                        new double[] {
+                            15, 2, 7, 1.5, 3, 1.5, 1.5, 0.2, 0.2, 0.2, 0.1, 0.1, 0.3, 3, 1.5, 0.5,
+                            350
+                        });
         double[] standardised = new double[centres.length * FEATURES.size()];
         for (int c = 0; c < centres.length; c++) {
             System.arraycopy(
