@@ -115,7 +115,11 @@ class SqlEditsITCase extends SegflowITCaseBase {
     void aFifthSourceBySqlAloneReachesTheProfileTheModelTheSourceValuationAndTheReport(
             @TempDir Path dir) throws Exception {
         Path sql = EmailSource.withFeatures(repositorySql(), dir.resolve("sql"));
-        JobSettings settings = freshSettings().withSqlDirectory(sql);
+        // every option at its default; the e-mail topic named apart from other tests' only
+        JobSettings defaults = defaultSettings().withSqlDirectory(sql);
+        JobSettings settings =
+                defaults.withTopic(
+                        EmailSource.TOPIC_NAME, defaults.consumerGroup() + ".email.events");
         createTopics(settings); // the SQL's inputs: the e-mail topic among them
         int customers = 400;
         try (KafkaProducer<String, String> producer = kafka().newProducer();
