@@ -4,6 +4,7 @@ import io.segflow.cli.SegflowCli;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.PostgresSchema;
+import io.segflow.udfs.Evenness;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,9 +111,18 @@ public final class InsightJobBenchmark {
                 "customer_id, customer_age, website_sessions, website_views, pages_per_session,"
                         + " blogs_viewed, videos_viewed, whitepapers_viewed, product_features_used,"
                         + " product_features_used_per_day, avg_sessions_per_day,"
-                        + " avg_time_per_session, converted_to_sale, segment_label, updated_at";
+                        + " avg_time_per_session, topic_share_pricing, topic_share_product,"
+                        + " topic_share_tutorials, topic_share_careers, topic_share_news,"
+                        + " topic_diversity, converted_to_sale, segment_label, updated_at";
         String[] labels = {"reader", "video learner", "power user", "browser"};
         double[] conversion = {0.15, 0.25, 0.6, 0.03};
+        // what each persona's views show: pricing, product, tutorials, careers, news, other
+        double[][] topicMix = {
+            {0.05, 0.10, 0.45, 0.05, 0.30, 0.05},
+            {0.05, 0.15, 0.65, 0.05, 0.05, 0.05},
+            {0.35, 0.45, 0.10, 0.00, 0.05, 0.05},
+            {0.10, 0.10, 0.10, 0.25, 0.25, 0.20}
+        };
         for (int i = 1; i <= n; i++) {
             int persona = random.nextInt(4);
             long sessions = 1 + poisson(random, persona == 2 ? 3 : 6);
@@ -131,6 +141,10 @@ public final class InsightJobBenchmark {
             String age = random.nextInt(12) == 0 ? "" : Integer.toString(18 + random.nextInt(60));
             boolean converted = random.nextDouble() < conversion[persona];
             String label = random.nextInt(5) == 0 ? labels[persona] : "";
+            long[] topicViews = new long[topicMix[persona].length];
+            for (long v = 0; v < views; v++) {
+                topicViews[pick(random, topicMix[persona])]++;
+            }
             rows.append(i)
                     .append(',')
                     .append(age)
@@ -154,6 +168,17 @@ public final class InsightJobBenchmark {
                     .append(sessionsPerDay)
                     .append(',')
                     .append(seconds)
+                    .append(',');
+            for (int topic = 0; topic < 5; topic++) {
+                rows.append((double) topicViews[topic] / views).append(',');
+            }
+            rows.append(
+                            Evenness.of(
+                                    topicViews[0],
+                                    topicViews[1],
+                                    topicViews[2],
+                                    topicViews[3],
+                                    topicViews[4]))
                     .append(',')
                     .append(converted)
                     .append(',')
@@ -166,6 +191,17 @@ public final class InsightJobBenchmark {
                 rows.setLength(0);
             }
         }
+    }
+
+    private static int pick(Random random, double[] shares) {
+        double u = random.nextDouble();
+        for (int i = 0; i < shares.length - 1; i++) {
+            u -= shares[i];
+            if (u < 0) {
+                return i;
+            }
+        }
+        return shares.length - 1;
     }
 
     private static long poisson(Random random, double mean) {
