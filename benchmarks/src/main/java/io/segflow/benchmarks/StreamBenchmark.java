@@ -16,7 +16,6 @@ import io.segflow.testing.CheckpointStats;
 import io.segflow.testing.RecordedHistory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryType;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,8 +42,10 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -672,7 +673,7 @@ public final class StreamBenchmark {
                 new ConcurrentHashMap<>(); // customer -> event time (ms) of its newest probe
         Map<Long, Long> writtenAt =
                 new ConcurrentHashMap<>(); // customer -> nanoTime its newest probe was acknowledged
-        ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+        Latencies latencies = new Latencies();
         Random random = new Random(11);
         long sent = 0;
         long begin = System.nanoTime();
@@ -746,17 +747,17 @@ public final class StreamBenchmark {
             reporter.join();
         }
         job.cancel().get(60, TimeUnit.SECONDS);
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (sorted.length == 0) {
+        Histogram whole = latencies.whole();
+        if (whole.getTotalCount() == 0) {
             return new Latency(sent, sentRate, Double.NaN, Double.NaN, Double.NaN, 0);
         }
         return new Latency(
                 sent,
                 sentRate,
-                percentile(sorted, 0.50),
-                percentile(sorted, 0.99),
-                sorted[sorted.length - 1],
-                sorted.length);
+                Latencies.seconds(whole.getValueAtPercentile(50)),
+                Latencies.seconds(whole.getValueAtPercentile(99)),
+                Latencies.seconds(whole.getMaxValue()),
+                (int) whole.getTotalCount());
     }
 
     /**
@@ -766,17 +767,13 @@ public final class StreamBenchmark {
      * duration of the latest): the figures that grow or fail when a job leaks.
      */
     private static void soakReport(
-            URI rest,
-            JobClient job,
-            ConcurrentLinkedQueue<Double> latencies,
-            long until,
-            Duration period) {
+            URI rest, JobClient job, Latencies latencies, long until, Duration period) {
         CheckpointStats stats = new CheckpointStats(rest, job.getJobID());
-        int seen = 0;
+        long liveHeapEvery = liveHeapPeriodMinutes();
         long next = System.nanoTime() + period.toNanos();
         int minute = 0;
         System.out.println(
-                "| minute | probes | p99 s | max s | heap used MB | old gen after GC MB |"
+                "| minute | probes | p99 s | max s | heap used MB | live heap MB |"
                         + " checkpoints completed | failed | latest checkpoint MB | latest"
                         + " checkpoint s |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -788,23 +785,25 @@ public final class StreamBenchmark {
                 }
                 next += period.toNanos();
                 minute++;
-                List<Double> all = new ArrayList<>(latencies);
-                double[] window =
-                        all.subList(Math.min(seen, all.size()), all.size()).stream()
-                                .mapToDouble(Double::doubleValue)
-                                .sorted()
-                                .toArray();
-                seen = all.size();
+                Histogram window = latencies.window();
+                String liveHeap =
+                        liveHeapEvery > 0 && minute % liveHeapEvery == 0
+                                ? String.format(Locale.ROOT, "%,.0f", liveHeap() / 1e6)
+                                : "";
                 CheckpointStats.Summary summary = stats.read().orElse(lastSummary);
                 System.out.printf(
                         Locale.ROOT,
-                        "| %d | %,d | %.2f | %.2f | %,.0f | %,.0f | %d | %d | %,.1f | %.1f |%n",
+                        "| %d | %,d | %.2f | %.2f | %,.0f | %s | %d | %d | %,.1f | %.1f |%n",
                         minute,
-                        window.length,
-                        window.length == 0 ? Double.NaN : percentile(window, 0.99),
-                        window.length == 0 ? Double.NaN : window[window.length - 1],
+                        window.getTotalCount(),
+                        window.getTotalCount() == 0
+                                ? Double.NaN
+                                : Latencies.seconds(window.getValueAtPercentile(99)),
+                        window.getTotalCount() == 0
+                                ? Double.NaN
+                                : Latencies.seconds(window.getMaxValue()),
                         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6,
-                        heapAfterGc() / 1e6,
+                        liveHeap,
                         summary.completed(),
                         summary.failed(),
                         summary.stateBytes() / 1e6,
@@ -815,19 +814,50 @@ public final class StreamBenchmark {
         }
     }
 
-    /** The old generation in use after its last collection: the heap that stays. */
-    private static long heapAfterGc() {
-        long used = 0;
-        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            var afterGc = pool.getCollectionUsage();
-            if (afterGc != null && pool.getType() == MemoryType.HEAP) {
-                String name = pool.getName().toLowerCase(Locale.ROOT);
-                if (name.contains("old") || name.contains("tenured")) {
-                    used += afterGc.getUsed();
-                }
-            }
+    /**
+     * The heap that is still reachable: in use right after a full collection. G1 collects its old
+     * generation only when the heap nears its limit, so what the old generation holds between those
+     * collections is mostly garbage and says nothing of a leak; a full collection every few minutes
+     * (BENCH_LIVE_HEAP_EVERY, 10 by default, 0 for never) does, at the cost of one pause that the
+     * freshness of that minute shows.
+     */
+    private static long liveHeap() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long liveHeapPeriodMinutes() {
+        String every = System.getenv("BENCH_LIVE_HEAP_EVERY");
+        return every == null || every.isBlank() ? 10 : Long.parseLong(every.trim());
+    }
+
+    /**
+     * Event-to-row times of the probes, at millisecond resolution in fixed memory: the whole run's
+     * (its percentiles at the end) and the soak report's window since its last reading.
+     */
+    static final class Latencies {
+        private static final long HIGHEST_MILLIS = TimeUnit.HOURS.toMillis(2);
+        private final Histogram whole = new ConcurrentHistogram(HIGHEST_MILLIS, 3);
+        private final Recorder window = new Recorder(HIGHEST_MILLIS, 3);
+
+        void record(long nanos) {
+            long millis = Math.min(HIGHEST_MILLIS, Math.max(0, nanos / 1_000_000));
+            whole.recordValue(millis);
+            window.recordValue(millis);
         }
-        return used;
+
+        Histogram whole() {
+            return whole;
+        }
+
+        /** The probes seen since the last call. */
+        Histogram window() {
+            return window.getIntervalHistogram();
+        }
+
+        static double seconds(long millis) {
+            return millis / 1000.0;
+        }
     }
 
     /**
@@ -839,7 +869,7 @@ public final class StreamBenchmark {
             String database,
             Map<Long, Long> pending,
             Map<Long, Long> writtenAt,
-            ConcurrentLinkedQueue<Double> latencies,
+            Latencies latencies,
             long until) {
         try (Connection connection = postgres.connect(database);
                 Statement statement = connection.createStatement()) {
@@ -868,7 +898,7 @@ public final class StreamBenchmark {
                                 && at != null
                                 && updated >= probe
                                 && pending.remove(customer, probe)) {
-                            latencies.add(seconds(now - at));
+                            latencies.record(now - at);
                         }
                     }
                 }
@@ -1018,10 +1048,6 @@ public final class StreamBenchmark {
                     values.stream().mapToLong(Long::longValue).average().orElse(0),
                     values.stream().mapToLong(Long::longValue).max().orElse(0));
         }
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static Path repositorySql() {
