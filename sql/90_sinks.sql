@@ -99,6 +99,8 @@ CREATE TABLE customer_segment_sink (
   segment_name STRING,
   distance DOUBLE,
   confidence DOUBLE,
+  -- 'provisional' or 'confirmed': how much data stands behind the segment (SegmentChooser)
+  status STRING,
   model_version BIGINT,
   assigned_at TIMESTAMP(3),
   PRIMARY KEY (customer_id) NOT ENFORCED
@@ -126,6 +128,29 @@ CREATE TABLE segment_assignments_topic WITH (
   'key.format' = 'json',
   'value.format' = 'json'
 ) LIKE customer_segment_sink (EXCLUDING OPTIONS);
+
+-- Each change of a customer's segment, their first included (from_segment NULL), numbered per
+-- customer (seq) by the assigner's state, so a replay upserts the same rows. A new model version
+-- that leaves a customer's segment alone writes nothing (ids are matched across versions). An
+-- erased customer's rows are deleted. Streaming only: a backfill writes no history. Rows older
+-- than the retention (README, 400 days) are deleted when run, insight or retrain starts.
+CREATE TABLE segment_history_sink (
+  customer_id BIGINT NOT NULL,
+  seq INT NOT NULL,
+  from_segment INT,
+  to_segment INT,
+  model_version BIGINT,
+  changed_at TIMESTAMP(3),
+  PRIMARY KEY (customer_id, seq) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'segment_history',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
 
 -- Every model version the streaming trainer publishes (the model registry).
 CREATE TABLE segment_model_sink (

@@ -29,14 +29,14 @@ GRANT USAGE ON SCHEMA public TO segflow_writer, segflow_reader;
 -- The JDBC sinks upsert (INSERT ... ON CONFLICT DO UPDATE) and delete on erasure; a warm start
 -- and the model provider read segment_model.
 GRANT SELECT, INSERT, UPDATE, DELETE ON
-  customer_profile, customer_segment, segment_model, segment_profile,
+  customer_profile, customer_segment, segment_history, segment_model, segment_profile,
   customer_score, data_source_value, dead_letter, segmentation_quality, propensity_model
   TO segflow_writer;
 GRANT SELECT ON target_list TO segflow_writer;
 
 -- Marketers read the results (a role to grant to people: GRANT segflow_reader TO alice).
 GRANT SELECT ON
-  customer_profile, customer_segment, segment_model, segment_profile,
+  customer_profile, customer_segment, segment_history, segment_model, segment_profile,
   customer_score, data_source_value, segmentation_quality, propensity_model,
   target_list
   TO segflow_reader;

@@ -39,7 +39,22 @@ CREATE TABLE IF NOT EXISTS customer_segment (
   distance      DOUBLE PRECISION,
   confidence    DOUBLE PRECISION,
   model_version BIGINT NOT NULL,
-  assigned_at   TIMESTAMP NOT NULL
+  assigned_at   TIMESTAMP NOT NULL,
+  -- 'provisional' or 'confirmed' (README, "Segments")
+  status        TEXT
+);
+
+-- Each change of a customer's segment (their first: from_segment NULL), numbered per customer.
+-- Kept for the retention the README states (400 days): older rows are deleted when run,
+-- insight or retrain starts.
+CREATE TABLE IF NOT EXISTS segment_history (
+  customer_id   BIGINT NOT NULL,
+  seq           INTEGER NOT NULL,
+  from_segment  INTEGER,
+  to_segment    INTEGER NOT NULL,
+  model_version BIGINT NOT NULL,
+  changed_at    TIMESTAMP NOT NULL,
+  PRIMARY KEY (customer_id, seq)
 );
 
 -- Every model version, streaming or batch, with what it was trained on and how good it is.

@@ -10,9 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,6 +44,16 @@ import org.slf4j.LoggerFactory;
 public final class PostgresSchema {
 
     public static final String PROFILE_TABLE = "customer_profile";
+
+    /**
+     * How long segment_history keeps a change (README, "Segments"): a year and a season, so that a
+     * segment of this month can be compared with the same month a year ago. Older rows are deleted
+     * whenever {@link #apply} runs, that is when run, insight or retrain starts: PostgreSQL has no
+     * row TTL, the JDBC sink only upserts and deletes by key, and insight runs at least with every
+     * retrain, so the table holds at most the retention plus the time between two runs.
+     */
+    public static final Duration SEGMENT_HISTORY_RETENTION = Duration.ofDays(400);
+
     private static final String LOCAL_SCHEMA = "deploy/postgres/schema.sql";
     private static final String BUNDLED_SCHEMA = "segflow/postgres/schema.sql";
 
@@ -121,6 +135,7 @@ public final class PostgresSchema {
                     LOG.info("Added column {} {} to {}", column.getName(), type, PROFILE_TABLE);
                 }
             }
+            pruneSegmentHistory(connection, LocalDateTime.now(ZoneOffset.UTC), user);
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "Cannot prepare the segflow tables in "
@@ -128,6 +143,36 @@ public final class PostgresSchema {
                             + ": "
                             + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * Deletes the segment changes older than {@link #SEGMENT_HISTORY_RETENTION} before {@code now}
+     * (UTC, as changed_at); returns how many went.
+     */
+    static int pruneSegmentHistory(Connection connection, LocalDateTime now, String user)
+            throws SQLException {
+        try (PreparedStatement delete =
+                connection.prepareStatement("DELETE FROM segment_history WHERE changed_at < ?")) {
+            delete.setObject(1, now.minus(SEGMENT_HISTORY_RETENTION));
+            int deleted = delete.executeUpdate();
+            if (deleted > 0) {
+                LOG.info(
+                        "Deleted {} segment changes older than {} days from segment_history",
+                        deleted,
+                        SEGMENT_HISTORY_RETENTION.toDays());
+            }
+            return deleted;
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw new SQLException(
+                        user
+                                + " may not delete from segment_history: run"
+                                + " deploy/postgres/roles.sql again as the tables' owner",
+                        e.getSQLState(),
+                        e);
+            }
+            throw e;
         }
     }
 

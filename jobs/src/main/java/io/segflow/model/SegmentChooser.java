@@ -1,5 +1,7 @@
 package io.segflow.model;
 
+import java.util.Locale;
+
 /**
  * Decides a customer's segment from the nearest centre, with hysteresis so that a customer near a
  * boundary does not flap between two segments, and a confidence that reflects both how clearly they
@@ -18,9 +20,50 @@ public final class SegmentChooser {
         }
     }
 
-    /** The chosen segment, its distance (standardised units) and the confidence. */
+    /**
+     * Whether enough data stands behind an assignment to act on it. A segment is <b>confirmed</b>
+     * when the profile has a known, non-zero value for at least {@link #CONFIRMING_EVIDENCE} of the
+     * model's features and the customer is at least {@link #CONFIRMING_MARGIN} nearer to the centre
+     * of their segment than to the next (margin = 1 - distance / distance to the next centre);
+     * otherwise it is <b>provisional</b>.
+     *
+     * <p>Why these two: the assigner sees only the model's features, and a zero there means the
+     * source has nothing on the customer yet. A CRM row alone fills one feature of the shipped
+     * seventeen (age); one session fills the web counts of that session and one or two topic
+     * shares, less than half; a customer who read on several visits or used the product fills more
+     * than half. A margin under 0.1 is where the default hysteresis (0.1) still lets a customer
+     * move: such a segment is not settled, however much data there is.
+     */
+    public enum Status {
+        PROVISIONAL,
+        CONFIRMED;
+
+        /** As written to customer_segment.status and the assignments topic. */
+        public String column() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Share of the features a profile must have data for, at least, to be confirmed. */
+    public static final double CONFIRMING_EVIDENCE = 0.5;
+
+    /** Margin to the next centre a confirmed customer keeps, at least. */
+    public static final double CONFIRMING_MARGIN = 0.1;
+
+    /** The rule of {@link Status}: evidence and margin both in [0, 1]. */
+    public static Status status(double evidence, double margin) {
+        return evidence >= CONFIRMING_EVIDENCE && margin >= CONFIRMING_MARGIN
+                ? Status.CONFIRMED
+                : Status.PROVISIONAL;
+    }
+
+    /** The chosen segment, its distance (standardised units), the confidence and the status. */
     public record Decision(
-            int segment, double distance, double confidence, ConfidenceClass confidenceClass) {}
+            int segment,
+            double distance,
+            double confidence,
+            ConfidenceClass confidenceClass,
+            Status status) {}
 
     private final double hysteresis;
 
@@ -65,7 +108,12 @@ public final class SegmentChooser {
             margin = Math.min(margin, nearest.margin());
         }
         double confidence = margin * (0.5 + 0.5 * clamp(evidence));
-        return new Decision(segment, distance, confidence, ConfidenceClass.of(confidence));
+        return new Decision(
+                segment,
+                distance,
+                confidence,
+                ConfidenceClass.of(confidence),
+                status(clamp(evidence), margin));
     }
 
     /**

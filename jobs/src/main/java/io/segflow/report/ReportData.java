@@ -31,6 +31,8 @@ import java.util.Set;
  * @param insight the latest insight run; null when there is none yet (then every list is empty)
  * @param stepFailures the steps the latest run left out because they failed
  *     (propensity_model.step_failures)
+ * @param lifecycles segment changes, paths and statuses, written by the stream (with or without an
+ *     insight run)
  */
 public record ReportData(
         String database,
@@ -46,7 +48,8 @@ public record ReportData(
         List<SegmentTargets> targets,
         List<SourceValue> sources,
         List<ModelVersion> history,
-        List<StepFailure> stepFailures) {
+        List<StepFailure> stepFailures,
+        Lifecycles lifecycles) {
 
     /** Customers listed per segment in the head of the target list. */
     public static final int TARGETS_PER_SEGMENT = 10;
@@ -243,7 +246,8 @@ public record ReportData(
                     List.of(),
                     List.of(),
                     List.of(),
-                    List.of());
+                    List.of(),
+                    lifecycles(connection));
         }
         Curves curves = curves(connection, insight.version());
         List<Profile> profiles = profiles(connection, insight.segmentModelVersion());
@@ -262,7 +266,19 @@ public record ReportData(
                 insight.scored() ? targets(connection, insight.version(), segments) : List.of(),
                 sources(connection, insight.version()),
                 history(connection),
-                curves.stepFailures);
+                curves.stepFailures,
+                lifecycles(connection));
+    }
+
+    private static Lifecycles lifecycles(Connection connection) throws SQLException {
+        try {
+            return Lifecycles.read(connection);
+        } catch (SQLException e) {
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            return Lifecycles.none();
+        }
     }
 
     private static Insight latestInsight(Connection connection) throws SQLException {

@@ -8,7 +8,10 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * What the assigner keeps of each customer (keyed state, one per customer: the bulk of the
- * segmentation's state). Format 1: features, segment id, confidence class, model version.
+ * segmentation's state). Format 1: features, segment id, confidence class, model version. Format 2
+ * adds the status (provisional/confirmed) and the number of the customer's last segment_history
+ * row; a format 1 customer reads with neither (status null, so their next scoring emits it, and
+ * history numbered from 1 on their next change).
  */
 public final class CustomerSegmentSerializer extends VersionedSerializer<CustomerSegment> {
 
@@ -17,7 +20,7 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
 
     @Override
     protected int format() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -40,6 +43,8 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
         copy.segment = from.segment;
         copy.confidenceClass = from.confidenceClass;
         copy.modelVersion = from.modelVersion;
+        copy.status = from.status;
+        copy.historySeq = from.historySeq;
         return copy;
     }
 
@@ -49,6 +54,8 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
         out.writeInt(customer.segment);
         writeString(customer.confidenceClass, out);
         out.writeLong(customer.modelVersion);
+        writeString(customer.status, out);
+        out.writeInt(customer.historySeq);
     }
 
     @Override
@@ -58,6 +65,10 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
         customer.segment = in.readInt();
         customer.confidenceClass = readString(in);
         customer.modelVersion = in.readLong();
+        if (format >= 2) {
+            customer.status = readString(in);
+            customer.historySeq = in.readInt();
+        }
         return customer;
     }
 

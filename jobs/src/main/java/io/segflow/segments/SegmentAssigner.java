@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast stream.
  * A profile update is scored at once against the current model; a profile that arrives before any
  * model waits in keyed state and is scored when the first model comes; a new model re-scores every
- * customer in state. A row is emitted only when a customer's segment or confidence class changes
- * (so downstream systems are not flooded), and always carries the model version. A deleted
- * customer's assignment is deleted.
+ * customer in state. A row is emitted only when a customer's segment, confidence class or status
+ * (provisional/confirmed) changes (so downstream systems are not flooded), and always carries the
+ * model version. A change of segment (the first one included) also numbers a segment_history row; a
+ * deleted customer's assignment and history rows are deleted.
  */
 public class SegmentAssigner
         extends KeyedBroadcastProcessFunction<
@@ -45,6 +46,16 @@ public class SegmentAssigner
         public int segment = -1;
         public String confidenceClass;
         public long modelVersion;
+
+        /** 'provisional' or 'confirmed' as last emitted; null before the first assignment. */
+        public String status;
+
+        /**
+         * How many segment changes of this customer segment_history holds: the number of the last
+         * one, (customer_id, seq) its key. In state, so that a replay after a restore writes the
+         * same keys again (an upsert) instead of new rows.
+         */
+        public int historySeq;
     }
 
     private final List<String> features;
@@ -76,7 +87,10 @@ public class SegmentAssigner
             if (customer != null && customer.segment >= 0) {
                 out.collect(
                         SegmentAssignment.deletion(
-                                update.customerId, customer.modelVersion, now(ctx)));
+                                update.customerId,
+                                customer.modelVersion,
+                                customer.historySeq,
+                                now(ctx)));
             }
             customers.clear();
             return;
@@ -152,11 +166,21 @@ public class SegmentAssigner
                         nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
         int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
+        String status = decision.status().column();
         if (!always
                 && segmentId == customer.segment
-                && confidenceClass.equals(customer.confidenceClass)) {
+                && confidenceClass.equals(customer.confidenceClass)
+                && status.equals(customer.status)) {
             return;
         }
+        // ids are matched across versions (SegmentIdMatcher): the same id is the same segment, so
+        // a new version that leaves a customer's id alone is no change of their life cycle
+        boolean moved = segmentId != customer.segment;
+        int from = customer.segment;
+        if (moved) {
+            customer.historySeq++;
+        }
+        customer.status = status;
         customer.segment = segmentId;
         customer.confidenceClass = confidenceClass;
         customer.modelVersion = model.version();
@@ -167,6 +191,9 @@ public class SegmentAssigner
         assignment.distance = decision.distance();
         assignment.confidence = decision.confidence();
         assignment.confidenceClass = confidenceClass;
+        assignment.status = status;
+        assignment.previousSegmentId = moved && from >= 0 ? from : null;
+        assignment.historySeq = moved ? customer.historySeq : 0;
         assignment.modelVersion = model.version();
         assignment.assignedAtMillis = at;
         out.collect(assignment);

@@ -11,7 +11,22 @@ public class SegmentAssignment {
     public double distance;
     public double confidence;
     public String confidenceClass;
+
+    /** 'provisional' or 'confirmed' (SegmentChooser.Status). */
+    public String status;
+
     public long modelVersion;
+
+    /**
+     * When this assignment moves the customer to another segment (or gives them their first): the
+     * number of that change in segment_history; 0 when the segment stays. For a deletion: how many
+     * history rows the customer has, all of which go.
+     */
+    public int historySeq;
+
+    /** The segment the customer leaves; null for their first segment or no move. */
+    public Integer previousSegmentId;
+
     public long assignedAtMillis;
 
     /** True when the customer was deleted: the row must go. */
@@ -19,8 +34,10 @@ public class SegmentAssignment {
 
     public SegmentAssignment() {}
 
-    public static SegmentAssignment deletion(long customerId, long modelVersion, long atMillis) {
+    public static SegmentAssignment deletion(
+            long customerId, long modelVersion, int historyRows, long atMillis) {
         SegmentAssignment deletion = new SegmentAssignment();
+        deletion.historySeq = historyRows;
         deletion.customerId = customerId;
         deletion.segmentId = -1;
         deletion.modelVersion = modelVersion;
@@ -45,6 +62,9 @@ public class SegmentAssignment {
                         + confidence
                         + " "
                         + confidenceClass
+                        + " "
+                        + status
+                        + (historySeq > 0 ? " change#" + historySeq : "")
                         + " v"
                         + modelVersion
                         + "}";
@@ -57,6 +77,9 @@ public class SegmentAssignment {
                 && other.segmentId == segmentId
                 && other.deleted == deleted
                 && other.modelVersion == modelVersion
+                && other.historySeq == historySeq
+                && Objects.equals(other.previousSegmentId, previousSegmentId)
+                && Objects.equals(other.status, status)
                 && Objects.equals(other.confidenceClass, confidenceClass);
     }
 

@@ -34,8 +34,8 @@ import org.apache.flink.util.Collector;
  * The DataStream half of the job: from the profile changelog to segments. Profile updates feed the
  * global {@link ModelTrainer} and the keyed {@link SegmentAssigner}, which gets every model version
  * by broadcast. Results go to the sinks that sql/90_sinks.sql declares: customer_segment_sink and
- * segment_assignments_topic (upserts keyed by customer_id) and segment_model_sink (every model
- * version).
+ * segment_assignments_topic (upserts keyed by customer_id), segment_history_sink (each change of a
+ * customer's segment, streaming only) and segment_model_sink (every model version).
  */
 public final class SegmentationStage {
 
@@ -144,6 +144,7 @@ public final class SegmentationStage {
                                 .column("segment_name", DataTypes.STRING())
                                 .column("distance", DataTypes.DOUBLE())
                                 .column("confidence", DataTypes.DOUBLE())
+                                .column("status", DataTypes.STRING())
                                 .column("model_version", DataTypes.BIGINT())
                                 .column("assigned_at", DataTypes.TIMESTAMP(3))
                                 .primaryKey("customer_id")
@@ -152,6 +153,19 @@ public final class SegmentationStage {
         var outputs = tableEnv.createStatementSet();
         outputs.add(segments.insertInto(SEGMENT_SINK));
         outputs.add(segments.insertInto(SEGMENT_TOPIC));
+        // a backfill sees final profiles only, not the path a customer took: it writes no history
+        if (!batch) {
+            DataStream<Row> history =
+                    assignments
+                            .flatMap(new SegmentHistoryRows())
+                            .returns(SegmentHistoryRows.TYPE)
+                            .name("segment history rows")
+                            .uid("segment-history-rows");
+            outputs.add(
+                    tableEnv.fromChangelogStream(
+                                    history, SegmentHistoryRows.SCHEMA, ChangelogMode.upsert(false))
+                            .insertInto(SegmentHistoryRows.SINK));
+        }
 
         // only the trainer's own versions: a published or warm-start model is in segment_model
         // already, with the metrics of whoever trained it
@@ -236,6 +250,7 @@ public final class SegmentationStage {
                             "segment_name",
                             "distance",
                             "confidence",
+                            "status",
                             "model_version",
                             "assigned_at"
                         },
@@ -244,6 +259,7 @@ public final class SegmentationStage {
                         Types.STRING,
                         Types.DOUBLE,
                         Types.DOUBLE,
+                        Types.STRING,
                         Types.LONG,
                         Types.LOCAL_DATE_TIME);
 
@@ -254,7 +270,15 @@ public final class SegmentationStage {
                             Instant.ofEpochMilli(a.assignedAtMillis), ZoneOffset.UTC);
             if (a.deleted) {
                 return Row.ofKind(
-                        RowKind.DELETE, a.customerId, null, null, null, null, a.modelVersion, at);
+                        RowKind.DELETE,
+                        a.customerId,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        a.modelVersion,
+                        at);
             }
             return Row.ofKind(
                     RowKind.UPDATE_AFTER,
@@ -263,6 +287,7 @@ public final class SegmentationStage {
                     a.segmentName,
                     a.distance,
                     a.confidence,
+                    a.status,
                     a.modelVersion,
                     at);
         }

@@ -104,7 +104,33 @@ final class ReportFixtures {
                                 0.31,
                                 2.05,
                                 2.04)),
-                List.of());
+                List.of(),
+                lifecycles(firstSegmentName));
+    }
+
+    /** Two months of changes between segments 1 and 2, a path each way, statuses now. */
+    static Lifecycles lifecycles(String firstSegmentName) {
+        String first = "1 " + firstSegmentName;
+        String second = "2 low website_views";
+        return new Lifecycles(
+                List.of(
+                        new Lifecycles.Month(
+                                "2026-11",
+                                List.of(Lifecycles.NEW),
+                                List.of(first, second),
+                                List.of(List.of(600L, 400L))),
+                        new Lifecycles.Month(
+                                "2026-12",
+                                List.of(first, second),
+                                List.of(first, second),
+                                List.of(List.of(0L, 30L), List.of(12L, 0L)))),
+                List.of(
+                        new Lifecycles.Path(List.of(first), 570, 570, 0.21),
+                        new Lifecycles.Path(List.of(second, first), 12, 10, 0.5),
+                        new Lifecycles.Path(List.of(first, second), 30, 0, null)),
+                List.of(
+                        new Lifecycles.StatusShare(first, 150, 432),
+                        new Lifecycles.StatusShare(second, 300, 118)));
     }
 
     static ReportData refused() {
@@ -146,10 +172,16 @@ final class ReportFixtures {
                         new StepFailure(
                                 "value of data source crm",
                                 "without crm: 1 distinct profile, segmentation not comparable"
-                                        + " (k = 2)")));
+                                        + " (k = 2)")),
+                Lifecycles.none());
     }
 
     static ReportData empty() {
+        return lifecyclesOnly(Lifecycles.none());
+    }
+
+    /** No insight run yet, but the stream has written segments and their history. */
+    static ReportData lifecyclesOnly(Lifecycles lifecycles) {
         return new ReportData(
                 DATABASE,
                 "2026-12-01 10:05 UTC",
@@ -164,7 +196,8 @@ final class ReportFixtures {
                 List.of(),
                 List.of(),
                 List.of(),
-                List.of());
+                List.of(),
+                lifecycles);
     }
 
     private static List<Segment> segments(String firstName, Double meanPotential, Double lift) {

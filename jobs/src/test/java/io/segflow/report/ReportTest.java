@@ -115,6 +115,38 @@ class ReportTest {
         assertThat(html).doesNotContain("report-data").doesNotContain("echarts.init");
     }
 
+    @Test
+    void lifeCyclesShowStatusesPathsAndMonthlyTransitionsWithOrWithoutInsight() throws Exception {
+        for (ReportData data :
+                List.of(
+                        ReportFixtures.scored("readers"),
+                        ReportFixtures.lifecyclesOnly(ReportFixtures.lifecycles("readers")))) {
+            String html = withoutScripts(render(data));
+            assertThat(html).contains("id=\"lifecycles\"", "kept 400 days");
+            // statuses: 432 of 582 confirmed
+            assertThat(html)
+                    .contains(
+                            "<tr><td>1 readers</td><td class=\"n\">150</td><td"
+                                    + " class=\"n\">432</td><td class=\"n\">74.2%</td></tr>");
+            // a path, in order, with its conversion; an unknown conversion is a dash
+            assertThat(html)
+                    .contains(
+                            "<td>2 low website_views → 1 readers</td><td class=\"n\">12</td><td"
+                                    + " class=\"n\">10</td><td class=\"n\">50.0%</td>",
+                            "<td>1 readers → 2 low website_views</td><td class=\"n\">30</td><td"
+                                    + " class=\"n\">0</td><td class=\"n\">–</td>");
+            // December: 30 left readers for the other segment, 12 came back
+            assertThat(html)
+                    .contains(
+                            "data-month=\"2026-12\"",
+                            "<tr><td>1 readers</td><td class=\"n\">0</td><td"
+                                    + " class=\"n\">30</td></tr>",
+                            "<tr><td>new</td><td class=\"n\">600</td><td"
+                                    + " class=\"n\">400</td></tr>");
+        }
+        assertThat(render(ReportFixtures.empty())).doesNotContain("id=\"lifecycles\"");
+    }
+
     private static String render(ReportData data) throws Exception {
         StringWriter out = new StringWriter();
         Report.render(data, out);
