@@ -1,5 +1,6 @@
 package io.segflow.infra;
 
+import io.segflow.model.ModelDefaults;
 import io.segflow.sql.SqlStatement;
 import io.segflow.sql.SqlStatementSplitter;
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class PostgresSchema {
      * row TTL, the JDBC sink only upserts and deletes by key, and insight runs at least with every
      * retrain, so the table holds at most the retention plus the time between two runs.
      */
-    public static final Duration SEGMENT_HISTORY_RETENTION = Duration.ofDays(400);
+    public static final Duration SEGMENT_HISTORY_RETENTION =
+            ModelDefaults.SEGMENT_HISTORY_RETENTION;
 
     private static final String LOCAL_SCHEMA = "deploy/postgres/schema.sql";
     private static final String BUNDLED_SCHEMA = "segflow/postgres/schema.sql";

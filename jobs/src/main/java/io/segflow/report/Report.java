@@ -8,7 +8,7 @@ import freemarker.template.Configuration;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
-import io.segflow.infra.PostgresSchema;
+import io.segflow.model.ModelDefaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
@@ -90,7 +90,7 @@ public final class Report {
         Map<String, Object> model = new HashMap<>();
         model.put("data", data);
         model.put("insightHint", insightHint(data.database()));
-        model.put("historyRetentionDays", PostgresSchema.SEGMENT_HISTORY_RETENTION.toDays());
+        model.put("historyRetentionDays", ModelDefaults.SEGMENT_HISTORY_RETENTION.toDays());
         if (data.hasInsight()) {
             model.put("dataJson", json(data));
             model.put("echarts", echartsScript());

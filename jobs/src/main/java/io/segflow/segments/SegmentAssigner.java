@@ -4,7 +4,10 @@ import io.segflow.model.Assignment;
 import io.segflow.model.FeatureMismatchException;
 import io.segflow.model.SegmentChooser;
 import io.segflow.model.SegmentModel;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -128,15 +131,34 @@ public class SegmentAssigner
         // written. A retrained or warm-start model is an event people look for: every customer's
         // row then names it, changed or not.
         boolean rewriteAll = !ModelTrainer.TRAINED_BY.equals(model.trainedBy());
+        // a segment whose name changed (the stream's centres still finding their places): its
+        // customers' rows are rewritten too, or customer_segment would keep every name it had
+        Set<Integer> renamed = renamedSegments(previous, model);
         ctx.applyToKeyedState(
                 CUSTOMER,
                 (customerId, state) -> {
                     CustomerSegment customer = state.value();
                     if (customer != null && customer.features != null) {
-                        score(customerId, customer, model, at, rewriteAll, out);
+                        boolean rewrite = rewriteAll || renamed.contains(customer.segment);
+                        score(customerId, customer, model, at, rewrite, out);
                         state.update(customer);
                     }
                 });
+    }
+
+    /** The ids of both versions whose segment is named differently in the new one. */
+    static Set<Integer> renamedSegments(SegmentModel previous, SegmentModel next) {
+        Set<Integer> renamed = new HashSet<>();
+        if (previous == null) {
+            return renamed;
+        }
+        for (int c = 0; c < next.k(); c++) {
+            int before = previous.indexOf(next.segmentId(c));
+            if (before >= 0 && !Objects.equals(previous.segmentName(before), next.segmentName(c))) {
+                renamed.add(next.segmentId(c));
+            }
+        }
+        return renamed;
     }
 
     private void score(

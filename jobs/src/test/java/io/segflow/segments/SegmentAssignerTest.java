@@ -262,14 +262,13 @@ class SegmentAssignerTest {
     void aRetrainedModelRewritesEveryCustomerEvenWhereNothingChanged() throws Exception {
         try (var harness = harness(0.0)) {
             harness.open();
-            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processBroadcastElement(named(1, "low", "high"), 1);
             harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
             harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
             harness.getOutput().clear();
 
             harness.processBroadcastElement(
-                    model(2, new double[] {0.5, 0.5, 9.5, 9.5}),
-                    4); // a streaming step: same segments
+                    named(2, "low", "high"), 4); // a streaming step: same segments, same names
             assertThat(harness.extractOutputValues()).isEmpty();
 
             SegmentModel retrained =
@@ -287,5 +286,37 @@ class SegmentAssignerTest {
                     .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
                     .containsExactlyInAnyOrder("1:0@v3", "2:1@v3");
         }
+    }
+
+    @Test
+    void aSegmentRenamedByANewVersionHasItsCustomersRowsRewrittenWithTheNewName() throws Exception {
+        try (var harness = harness(0.0)) {
+            harness.open();
+            harness.processBroadcastElement(named(1, "low", "high"), 1);
+            harness.processElement(ProfileUpdate.of(1, 1, 1), 2);
+            harness.processElement(ProfileUpdate.of(2, 9, 9), 3);
+            harness.processElement(ProfileUpdate.of(3, 8, 8), 4);
+            harness.getOutput().clear();
+
+            // the stream's next step: same segments, one of them described anew
+            harness.processBroadcastElement(named(2, "low", "very high"), 5);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.customerId + ":" + a.segmentName + "@v" + a.modelVersion)
+                    .containsExactlyInAnyOrder("2:very high@v2", "3:very high@v2");
+        }
+    }
+
+    private static SegmentModel named(long version, String lowName, String highName) {
+        return new SegmentModel(
+                version,
+                ModelTrainer.TRAINED_BY,
+                FEATURES,
+                FeatureScaling.identity(2),
+                LOW_HIGH,
+                new double[] {5, 5},
+                0,
+                10,
+                new int[] {0, 1},
+                new String[] {lowName, highName});
     }
 }
