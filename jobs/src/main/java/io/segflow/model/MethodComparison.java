@@ -436,6 +436,20 @@ public final class MethodComparison {
         }
 
         Method chosen = settings.forced() != null ? settings.forced() : choose(rows, settings);
+        Row forcedRow =
+                settings.forced() == null
+                        ? null
+                        : rows.stream()
+                                .filter(r -> r.method() == settings.forced())
+                                .findFirst()
+                                .orElseThrow();
+        if (forcedRow != null && forcedRow.k() < 2) {
+            throw new IllegalStateException(
+                    "--method "
+                            + forcedRow.method().label()
+                            + " cannot be published: "
+                            + (forcedRow.k() == 0 ? forcedRow.note() : "it found a single group"));
+        }
         Method published =
                 chosen.nearestCentre()
                         ? chosen

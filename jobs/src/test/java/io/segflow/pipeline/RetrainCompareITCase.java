@@ -74,7 +74,8 @@ class RetrainCompareITCase extends SegflowITCaseBase {
         List<Map<String, Object>> rows =
                 query(
                         settings,
-                        "SELECT trained_by, metrics FROM segment_model WHERE version = " + version);
+                        "SELECT trained_by, metrics FROM segment_model WHERE model_version = "
+                                + version);
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get("trained_by")).isEqualTo("batch");
         String metrics = String.valueOf(rows.get(0).get("metrics"));
