@@ -2,6 +2,7 @@ package io.segflow.cli;
 
 import io.segflow.infra.JdbcUrls;
 import io.segflow.insight.InsightRun;
+import io.segflow.model.MethodComparison;
 import io.segflow.model.ModelEvaluation;
 import io.segflow.model.Retrainer;
 import io.segflow.model.SegmentModel;
@@ -77,6 +78,30 @@ final class RetrainCommand implements Callable<Integer> {
     int evaluationSample;
 
     @Option(
+            names = "--compare",
+            description =
+                    "Also fit k-means on principal components, a Gaussian mixture and G-means on"
+                            + " the same sample, print one table of their measures, choose by the"
+                            + " rule in docs/segmentation-methods.md and publish the choice.")
+    boolean compare;
+
+    @Option(
+            names = "--method",
+            paramLabel = "kmeans|pca-kmeans|gmeans",
+            description =
+                    "With --compare: publish this method whatever the rule says (gmm is compared"
+                            + " but the stream cannot apply it yet).")
+    String method;
+
+    @Option(
+            names = "--pca-variance",
+            paramLabel = "SHARE",
+            description =
+                    "With --compare: share of the variance the principal components keep."
+                            + " Default: ${DEFAULT-VALUE}.")
+    double pcaVariance = MethodComparison.Settings.defaults().pcaVariance();
+
+    @Option(
             names = "--no-insight",
             description =
                     "Publish the model only; by default `segflow insight` follows on the new"
@@ -94,6 +119,7 @@ final class RetrainCommand implements Callable<Integer> {
                         .applyTo(job.applyTo(JobSettings.defaults()), System.getenv())
                         .withKafkaProperties(kafkaClient.properties(System.getenv()));
         Retrainer.Settings fit = fitSettings();
+        MethodComparison.Settings comparison = comparisonSettings();
         PrintWriter out = spec.commandLine().getOut();
         out.println(
                 "segflow retrain: reading customer_profile from "
@@ -102,8 +128,11 @@ final class RetrainCommand implements Callable<Integer> {
         out.flush();
         long started = System.nanoTime();
         Retrainer.Result result =
-                new RetrainJob(settings, fit)
+                new RetrainJob(settings, fit, comparison)
                         .run(StreamExecutionEnvironment.getExecutionEnvironment());
+        if (result.comparison() != null) {
+            out.print(describeComparison(result.comparison()));
+        }
         out.print(describe(result, (System.nanoTime() - started) / 1e9));
         out.flush();
         if (!noInsight) {
@@ -122,6 +151,83 @@ final class RetrainCommand implements Callable<Integer> {
 
     private String database() {
         return JdbcUrls.withoutParameters(addresses.database.jdbcUrl);
+    }
+
+    /** Null without --compare: the plain retrain. */
+    MethodComparison.Settings comparisonSettings() {
+        if (!compare) {
+            if (method != null) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--method chooses among compared methods: add --compare");
+            }
+            return null;
+        }
+        try {
+            MethodComparison.Settings comparison =
+                    MethodComparison.Settings.defaults().withPcaVariance(pcaVariance);
+            return method == null
+                    ? comparison
+                    : comparison.withForced(MethodComparison.Method.parse(method));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The table of {@code --compare}, the chosen method marked. */
+    static String describeComparison(MethodComparison.Outcome outcome) {
+        StringBuilder text = new StringBuilder();
+        text.append(
+                String.format(
+                        Locale.ROOT,
+                        "Methods compared on the same sample:%n"
+                                + "  %-11s %3s %10s %14s %13s %15s %21s %9s%n",
+                        "method",
+                        "k",
+                        "silhouette",
+                        "Davies-Bouldin",
+                        "stability ARI",
+                        "conversion lift",
+                        "conversion var. expl.",
+                        "fit (s)"));
+        for (MethodComparison.Row row : outcome.rows()) {
+            String mark =
+                    row.method() == outcome.chosen()
+                            ? (row.method() == outcome.published()
+                                    ? "<- chosen, published"
+                                    : "<- chosen")
+                            : row.method() == outcome.published() ? "<- published" : "";
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  %-11s %3s %10s %14s %13s %15s %21s %9.1f  %s%s%n",
+                            row.method().label(),
+                            row.k() == 0 ? "-" : Integer.toString(row.k()),
+                            number(row.silhouette()),
+                            number(row.daviesBouldin()),
+                            number(row.stability()),
+                            number(row.conversionLift()),
+                            number(row.conversionVarianceExplained()),
+                            row.fitSeconds(),
+                            row.note(),
+                            mark.isEmpty() ? "" : "  " + mark));
+        }
+        if (outcome.chosen() != outcome.published()) {
+            text.append(
+                    String.format(
+                            Locale.ROOT,
+                            "  The stream cannot apply a %s yet (it assigns by nearest centre):"
+                                    + " publishing %s, the best method it can apply.%n",
+                            outcome.chosen() == MethodComparison.Method.GMM
+                                    ? "Gaussian mixture"
+                                    : outcome.chosen().label(),
+                            outcome.published().label()));
+        }
+        return text.toString();
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     Retrainer.Settings fitSettings() {

@@ -143,7 +143,16 @@ public final class Retrainer {
             SegmentModel model,
             ModelEvaluation evaluation,
             SegmentIdMatcher.Matching matching,
-            int highestSegmentIdUsed) {
+            int highestSegmentIdUsed,
+            MethodComparison.Outcome comparison) {
+
+        public Result(
+                SegmentModel model,
+                ModelEvaluation evaluation,
+                SegmentIdMatcher.Matching matching,
+                int highestSegmentIdUsed) {
+            this(model, evaluation, matching, highestSegmentIdUsed, null);
+        }
 
         /**
          * Everything to store in the {@code metrics} JSON of the version, besides the segment
@@ -151,8 +160,15 @@ public final class Retrainer {
          */
         public Map<String, Object> metrics() {
             Map<String, Object> metrics = new LinkedHashMap<>(evaluation.toMetrics());
-            metrics.put(
-                    "k_selection", evaluation.silhouetteByK().isEmpty() ? "fixed" : "silhouette");
+            if (comparison != null) {
+                metrics.put("k_selection", "comparison");
+                metrics.put("method", comparison.published().label());
+                metrics.put("comparison", comparison.toMetrics());
+            } else {
+                metrics.put(
+                        "k_selection",
+                        evaluation.silhouetteByK().isEmpty() ? "fixed" : "silhouette");
+            }
             metrics.put("highest_segment_id", highestSegmentIdUsed);
             List<Integer> continued = new ArrayList<>();
             List<Integer> created = new ArrayList<>();
@@ -181,21 +197,9 @@ public final class Retrainer {
             int highestSegmentIdUsed,
             Settings settings,
             long nowMillis) {
-        int d = features.size();
-        if (raw.length == 0) {
-            throw new IllegalArgumentException("no profiles to retrain on");
-        }
-        for (double[] row : raw) {
-            if (row.length != d) {
-                throw new IllegalArgumentException(
-                        "a profile has " + row.length + " values for " + d + " features");
-            }
-        }
-        FeatureScaling scaling = FeatureScaling.fit(raw, d);
-        double[][] standardised = new double[raw.length][];
-        for (int i = 0; i < raw.length; i++) {
-            standardised[i] = scaling.scale(raw[i]);
-        }
+        requireShape(raw, features.size());
+        FeatureScaling scaling = FeatureScaling.fit(raw, features.size());
+        double[][] standardised = standardise(raw, scaling);
         int[] sampleIndices =
                 KSelection.sampleIndices(raw.length, settings.sampleSize(), settings.seed());
         double[][] sample = KSelection.rows(standardised, sampleIndices);
@@ -219,6 +223,114 @@ public final class Retrainer {
                         settings.maxIterations(),
                         settings.relativeTolerance(),
                         settings.seed());
+        return finish(
+                raw,
+                standardised,
+                scaling,
+                sampleIndices,
+                features,
+                previous,
+                highestSegmentIdUsed,
+                settings,
+                fit,
+                choice.silhouetteByK(),
+                null,
+                nowMillis);
+    }
+
+    /**
+     * The retrain of {@code segflow retrain --compare}: the methods of {@link MethodComparison}
+     * fitted and measured on the same scaled sample the plain retrain chooses k on, the chosen one
+     * (or the best one the stream can apply) fitted on all profiles and published as a
+     * nearest-centre model with ids matched as always.
+     *
+     * @param converted one outcome per profile: 1 converted, 0 not, NaN unknown
+     */
+    public static Result retrainCompared(
+            double[][] raw,
+            double[] converted,
+            List<String> features,
+            SegmentModel previous,
+            int highestSegmentIdUsed,
+            Settings settings,
+            MethodComparison.Settings comparison,
+            long nowMillis) {
+        requireShape(raw, features.size());
+        if (converted.length != raw.length) {
+            throw new IllegalArgumentException("one outcome per profile expected");
+        }
+        FeatureScaling scaling = FeatureScaling.fit(raw, features.size());
+        double[][] standardised = standardise(raw, scaling);
+        int[] sampleIndices =
+                KSelection.sampleIndices(raw.length, settings.sampleSize(), settings.seed());
+        double[] sampleConverted = new double[sampleIndices.length];
+        for (int i = 0; i < sampleIndices.length; i++) {
+            sampleConverted[i] = converted[sampleIndices[i]];
+        }
+        MethodComparison.Outcome outcome =
+                MethodComparison.compare(
+                        KSelection.rows(standardised, sampleIndices),
+                        KSelection.rows(raw, sampleIndices),
+                        sampleConverted,
+                        previous,
+                        features,
+                        settings,
+                        comparison);
+        double[][] centres = MethodComparison.centresOnAll(outcome, standardised, settings);
+        return finish(
+                raw,
+                standardised,
+                scaling,
+                sampleIndices,
+                features,
+                previous,
+                highestSegmentIdUsed,
+                settings,
+                assignAll(standardised, centres),
+                Map.of(),
+                outcome,
+                nowMillis);
+    }
+
+    private static void requireShape(double[][] raw, int d) {
+        if (raw.length == 0) {
+            throw new IllegalArgumentException("no profiles to retrain on");
+        }
+        for (double[] row : raw) {
+            if (row.length != d) {
+                throw new IllegalArgumentException(
+                        "a profile has " + row.length + " values for " + d + " features");
+            }
+        }
+    }
+
+    private static double[][] standardise(double[][] raw, FeatureScaling scaling) {
+        double[][] standardised = new double[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            standardised[i] = scaling.scale(raw[i]);
+        }
+        return standardised;
+    }
+
+    /**
+     * Centres to a published version: sizes and inertia of all profiles by nearest centre, ids
+     * matched to the previous version, names, measures.
+     */
+    private static Result finish(
+            double[][] raw,
+            double[][] standardised,
+            FeatureScaling scaling,
+            int[] sampleIndices,
+            List<String> features,
+            SegmentModel previous,
+            int highestSegmentIdUsed,
+            Settings settings,
+            BatchKMeans.Fit fit,
+            Map<Integer, Double> silhouetteByK,
+            MethodComparison.Outcome comparison,
+            long nowMillis) {
+        int d = features.size();
+        double[][] sample = KSelection.rows(standardised, sampleIndices);
         SegmentIdMatcher.Matching matching =
                 SegmentIdMatcher.match(
                         previous,
@@ -271,12 +383,33 @@ public final class Retrainer {
                         KSelection.rows(raw, sampleIndices),
                         sample,
                         previous,
-                        choice.silhouetteByK());
+                        silhouetteByK);
         return new Result(
                 model,
                 evaluation,
                 new SegmentIdMatcher.Matching(ids, previousIndex, matching.highestIdUsed()),
-                matching.highestIdUsed());
+                matching.highestIdUsed(),
+                comparison);
+    }
+
+    /** Every profile to its nearest centre: the sizes and inertia the stream will start from. */
+    private static BatchKMeans.Fit assignAll(double[][] standardised, double[][] centroids) {
+        int k = centroids.length;
+        int d = centroids[0].length;
+        double[] flat = new double[k * d];
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(centroids[c], 0, flat, c * d, d);
+        }
+        int[] labels = new int[standardised.length];
+        long[] sizes = new long[k];
+        double inertia = 0;
+        double[] distances = new double[2];
+        for (int i = 0; i < standardised.length; i++) {
+            labels[i] = Centroids.nearest(flat, k, d, standardised[i], distances);
+            sizes[labels[i]]++;
+            inertia += distances[0];
+        }
+        return new BatchKMeans.Fit(centroids, labels, sizes, inertia, 0);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.segflow.pipeline;
 
 import io.segflow.infra.KafkaTopics;
 import io.segflow.infra.PostgresSchema;
+import io.segflow.model.MethodComparison;
 import io.segflow.model.Retrainer;
 import io.segflow.model.SegmentModel;
 import io.segflow.registry.ModelMessages;
@@ -9,6 +10,7 @@ import io.segflow.registry.ModelRecord;
 import io.segflow.registry.ModelRegistry;
 import io.segflow.sql.SqlScripts;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
@@ -34,10 +36,21 @@ public final class RetrainJob {
 
     private final JobSettings settings;
     private final Retrainer.Settings fit;
+    private final MethodComparison.Settings comparison;
 
     public RetrainJob(JobSettings settings, Retrainer.Settings fit) {
+        this(settings, fit, null);
+    }
+
+    /**
+     * @param comparison how to compare methods ({@code retrain --compare}), or null for k-means
+     *     only
+     */
+    public RetrainJob(
+            JobSettings settings, Retrainer.Settings fit, MethodComparison.Settings comparison) {
         this.settings = settings;
         this.fit = fit;
+        this.comparison = comparison;
     }
 
     public Retrainer.Result run(StreamExecutionEnvironment env) throws Exception {
@@ -48,6 +61,11 @@ public final class RetrainJob {
         SqlScripts scripts = SqlScripts.locate(settings.sqlDirectory());
         SegflowPipeline pipeline = SegflowPipeline.create(tableEnv, scripts, settings);
         List<String> features = pipeline.features().names();
+        // the outcome the comparison measures segments against (profile.yml's first target)
+        String outcome =
+                pipeline.features().targets().isEmpty()
+                        ? null
+                        : pipeline.features().targets().get(0);
         // the same tables and topic the streaming job creates; a retrain may come first
         PostgresSchema.apply(
                 settings.jdbcUrl(),
@@ -58,7 +76,21 @@ public final class RetrainJob {
             KafkaTopics.ensure(settings.kafkaConnection(), List.of(settings.modelsTopic()), 1);
         }
 
-        double[][] profiles = snapshot(tableEnv, features);
+        List<String> columns = new ArrayList<>(features);
+        if (comparison != null && outcome != null) {
+            columns.add(outcome);
+        }
+        double[][] read = snapshot(tableEnv, columns);
+        double[][] profiles = read;
+        double[] converted = new double[read.length];
+        Arrays.fill(converted, Double.NaN);
+        if (columns.size() > features.size()) {
+            int at = features.size();
+            for (int i = 0; i < read.length; i++) {
+                converted[i] = read[i][at];
+                profiles[i] = Arrays.copyOf(read[i], at);
+            }
+        }
         LOG.info(
                 "Read {} profiles with {} features from customer_profile",
                 profiles.length,
@@ -78,14 +110,30 @@ public final class RetrainJob {
                 ModelRegistry.highestSegmentId(
                         settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword());
         Retrainer.Result result =
-                Retrainer.retrain(
-                        profiles, features, previous, highestUsed, fit, System.currentTimeMillis());
+                comparison == null
+                        ? Retrainer.retrain(
+                                profiles,
+                                features,
+                                previous,
+                                highestUsed,
+                                fit,
+                                System.currentTimeMillis())
+                        : Retrainer.retrainCompared(
+                                profiles,
+                                converted,
+                                features,
+                                previous,
+                                highestUsed,
+                                fit,
+                                comparison,
+                                System.currentTimeMillis());
         publish(tableEnv, result);
         return result;
     }
 
     /**
-     * customer_profile as the job keeps it in PostgreSQL, the model's features only; NULL is NaN.
+     * customer_profile as the job keeps it in PostgreSQL, the given columns only; NULL is NaN, a
+     * boolean is 1 or 0.
      */
     private static double[][] snapshot(StreamTableEnvironment tableEnv, List<String> features)
             throws Exception {
@@ -99,7 +147,12 @@ public final class RetrainJob {
                 double[] values = new double[features.size()];
                 for (int j = 0; j < values.length; j++) {
                     Object value = row.getField(j);
-                    values[j] = value == null ? Double.NaN : ((Number) value).doubleValue();
+                    values[j] =
+                            value == null
+                                    ? Double.NaN
+                                    : value instanceof Boolean flag
+                                            ? (flag ? 1.0 : 0.0)
+                                            : ((Number) value).doubleValue();
                 }
                 rows.add(values);
             }

@@ -1,0 +1,84 @@
+package io.segflow.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segflow.cli.SegflowCli;
+import io.segflow.testing.RecordedHistory;
+import io.segflow.testing.SegflowITCaseBase;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * `segflow retrain --compare` with its defaults on profiles the job wrote to PostgreSQL: the table
+ * is printed, one method is chosen, and the published version is in segment_model with the
+ * comparison in its metrics.
+ */
+class RetrainCompareITCase extends SegflowITCaseBase {
+
+    private static final Pattern PUBLISHED =
+            Pattern.compile("Published model version (\\d+): k=(\\d+)");
+
+    @Test
+    void retrainComparePrintsTheTableAndPublishesTheChoice() throws Exception {
+        JobSettings settings = defaultSettings();
+        createTopics(settings);
+        try (KafkaProducer<String, String> producer = kafka().newProducer()) {
+            RecordedHistory.write(producer, settings, 1_200, 2, 11);
+        }
+        runBounded(settings);
+
+        StringWriter printed = new StringWriter();
+        CommandLine cli = SegflowCli.commandLine(new String[0], Map.of());
+        cli.setOut(new PrintWriter(printed, true));
+        cli.setErr(new PrintWriter(printed, true));
+        int exit =
+                cli.execute(
+                        "retrain",
+                        "--compare",
+                        "--no-insight",
+                        "--kafka",
+                        settings.kafkaBootstrapServers(),
+                        "--jdbc-url",
+                        settings.jdbcUrl(),
+                        "--sql-dir",
+                        settings.sqlDirectory().toString(),
+                        "--topic-models",
+                        settings.modelsTopic());
+        String console = printed.toString();
+        System.out.println(console);
+        assertThat(exit).as(console).isZero();
+        assertThat(console)
+                .contains(
+                        "Methods compared on the same sample:",
+                        "silhouette",
+                        "Davies-Bouldin",
+                        "stability ARI",
+                        "conversion lift",
+                        "conversion var. expl.",
+                        "kmeans",
+                        "pca-kmeans",
+                        "gmm",
+                        "gmeans",
+                        "<- chosen");
+        Matcher published = PUBLISHED.matcher(console);
+        assertThat(published.find()).as(console).isTrue();
+        long version = Long.parseLong(published.group(1));
+
+        List<Map<String, Object>> rows =
+                query(
+                        settings,
+                        "SELECT trained_by, metrics FROM segment_model WHERE model_version = "
+                                + version);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get("trained_by")).isEqualTo("batch");
+        String metrics = String.valueOf(rows.get(0).get("metrics"));
+        assertThat(metrics).contains("\"comparison\"", "\"chosen\"", "\"published\"", "\"rows\"");
+    }
+}
