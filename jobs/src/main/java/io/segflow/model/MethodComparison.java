@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
 import smile.clustering.GMeans;
 import smile.math.MathEx;
 
@@ -25,7 +27,8 @@ import smile.math.MathEx;
  *       principal axes of the sample (so they follow correlated, elongated groups), k in the range
  *       chosen by BIC, a customer in the component of highest posterior. Smile's {@code
  *       MultivariateGaussianMixture} and {@code PCA} (3.1.1) factor their matrices with native
- *       LAPACK, which the build leaves out, hence {@link GaussianMixture} and {@link Eigen};
+ *       LAPACK, which the build leaves out, hence {@link GaussianMixture} and commons-math3's eigen
+ *       decomposition;
  *   <li>{@code gmeans}: Smile's G-means, which splits a centre while its points do not look
  *       Gaussian (Anderson-Darling) and so chooses k itself, up to {@link #kLimit}. Not Smile's
  *       X-means: in 3.1.1 it stopped at one cluster on six well separated round groups.
@@ -224,8 +227,8 @@ public final class MethodComparison {
         /**
          * The first principal components (of the covariance) that keep at least {@code share} of
          * the variance. Not Smile's {@code PCA}: its eigen decomposition calls native LAPACK, which
-         * the build leaves out (see the smile-core exclusions in the parent pom); for the tens of
-         * features of a profile a Jacobi rotation in plain Java is exact enough and fast.
+         * the build leaves out (see the smile-core exclusions in the parent pom); commons-math3's
+         * runs on the JVM.
          */
         static Projection fit(double[][] points, double share) {
             int d = points[0].length;
@@ -249,8 +252,11 @@ public final class MethodComparison {
                     covariance[b][a] = covariance[a][b];
                 }
             }
-            double[][] vectors = new double[d][d];
-            double[] values = Eigen.symmetric(covariance, vectors);
+            // commons-math3's decomposition runs on the JVM; Smile's calls native LAPACK, which
+            // the build leaves out
+            EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(covariance));
+            double[] values = eigen.getRealEigenvalues();
+            double[][] vectors = eigen.getV().getData();
             Integer[] order = new Integer[d];
             for (int p = 0; p < d; p++) {
                 order[p] = p;
