@@ -131,6 +131,8 @@ public final class StreamingModel {
     private long lastAdoptedVersion;
     private boolean settled;
     private SegmentModel.FitCheck fitCheck;
+    // not in the state: a restored model assumes it has learned since its last version
+    private boolean learnedSinceEmit = true;
 
     public StreamingModel(Settings settings, List<String> features) {
         this.settings = settings;
@@ -194,6 +196,31 @@ public final class StreamingModel {
     }
 
     /**
+     * The input ended (a bounded run): learn from what is pending, catch up with the whole sample,
+     * and publish what the model has become, unless its last version already is that. A version is
+     * otherwise published every {@code emitEveryBatches} batches or when a fresh fit wins, so a
+     * bounded run would end with whatever version came last: in InsightITCase (1,200 customers),
+     * the first fit, on the first 500 customers' profiles while their events were still arriving,
+     * whose segments explained 0.2% of the conversion variance in one run on a loaded machine (26
+     * to 28% in the others).
+     */
+    public Optional<SegmentModel> finish(long now) {
+        if (kMeans == null) {
+            // no more customers will come: a small base starts now, however briefly it waited
+            return startIfReady(now, true);
+        }
+        if (pending > 0) {
+            Optional<SegmentModel> learned = learn(now, true);
+            if (learned.isPresent()) {
+                return learned;
+            }
+        } else if (changedSinceFitCheck > 0 && refitIfClearlyBetter()) {
+            return Optional.of(emit(now));
+        }
+        return learnedSinceEmit ? Optional.of(emit(now)) : Optional.empty();
+    }
+
+    /**
      * A model trained elsewhere (a retrain, its features already checked): learning continues from
      * it, with its ids and names. One seen before (same or older version) is ignored.
      */
@@ -221,14 +248,19 @@ public final class StreamingModel {
         pending = 0;
         lastBatchAt = now;
         fitCheck = null; // the next comparison measures the adopted model
+        learnedSinceEmit = false; // published already
     }
 
     private Optional<SegmentModel> startIfReady(long now) {
+        return startIfReady(now, false);
+    }
+
+    private Optional<SegmentModel> startIfReady(long now, boolean inputEnded) {
         boolean enough = sample.size() >= Math.max(settings.initSize(), settings.k());
         boolean smallBaseWaitedEnough =
                 sample.size() >= settings.k()
                         && firstUpdateAt >= 0
-                        && now - firstUpdateAt >= settings.batchMaxWaitMillis();
+                        && (inputEnded || now - firstUpdateAt >= settings.batchMaxWaitMillis());
         if (!enough && !smallBaseWaitedEnough) {
             return Optional.empty();
         }
@@ -265,6 +297,7 @@ public final class StreamingModel {
         Random draw = new Random(settings.seed() ^ (kMeans.batches() * 0x9E3779B97F4A7C15L));
         kMeans.update(standardise(sample.draw(settings.batchSize(), draw)));
         renameReseededSegments();
+        learnedSinceEmit = true;
         boolean replaced = checkFit && refitIfClearlyBetter();
         pending = 0;
         lastBatchAt = now;
@@ -284,6 +317,7 @@ public final class StreamingModel {
      */
     private boolean refitIfClearlyBetter() {
         changedSinceFitCheck = 0;
+        learnedSinceEmit = true;
         int k = kMeans.k();
         double[][] raw = sample.draw(SIZE_SAMPLE, new Random(settings.seed() ^ kMeans.batches()));
         // the scaling follows the customer base too: early profiles are mostly empty
@@ -417,6 +451,7 @@ public final class StreamingModel {
     private SegmentModel emit(long now) {
         // versions order all models ever published, across restarts and batch retraining
         version = Math.max(version + 1, now);
+        learnedSinceEmit = false;
         SegmentModel model =
                 kMeans.toModel(version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
         return model.withSizes(sizes(model)).withFitCheck(fitCheck);

@@ -224,12 +224,13 @@ public class ModelTrainer
     }
 
     /**
-     * Every profile has arrived (a bounded run): learn from what is pending and start the model of
-     * a small base now, since no timer fires after the end of the input.
+     * Every profile has arrived (a bounded run): learn from what is pending, publish what the model
+     * has become, and start the model of a small base now, since no timer fires after the end of
+     * the input.
      */
     void endOfProfiles(long now, Collector<SegmentModel> out) {
         if (!settings.frozen()) {
-            publish(model.tick(Math.max(now, Long.MAX_VALUE / 2)), out);
+            publish(model.finish(now), out);
         }
         // no checkpoint completes after the end of the input while the job still runs
         unpublished.forEach(u -> out.collect(u.model));

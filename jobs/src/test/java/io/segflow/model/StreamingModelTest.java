@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.segments.TrainerSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -57,6 +58,45 @@ class StreamingModelTest {
             model.update(i, base.profile(i), i).ifPresent(published::add);
         }
         assertThat(published).hasSize(1);
+    }
+
+    /**
+     * A bounded run: the model starts on the first 500 customers while their profiles hold one
+     * event each, then the rest of the history arrives in fewer batches than a version is published
+     * after. At the end of the input the model publishes what it has become, and it finds the
+     * personas its first version could not tell apart.
+     */
+    @Test
+    void theEndOfABoundedInputPublishesTheModelTheWholeHistoryMade() {
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
+        int n = 1_200;
+        Customers base = new Customers(n, 7);
+        Random random = new Random(8);
+        List<SegmentModel> published = new ArrayList<>();
+        long now = 0;
+        for (int i = 0; i < n; i++) {
+            base.event(i, random);
+            model.update(i, base.profile(i), now++).ifPresent(published::add);
+        }
+        assertThat(published).as("the first fit, on one event per customer").hasSize(1);
+        // fewer batches (of 512) than a version is published after (10), each update folding
+        // several events as a history read at full speed does: nothing more published
+        for (int u = 0; u < 4_000; u++) {
+            int i = random.nextInt(n);
+            for (int e = 0; e < 6; e++) {
+                base.event(i, random);
+            }
+            model.update(i, base.profile(i), now++).ifPresent(published::add);
+        }
+        assertThat(published).hasSize(1);
+
+        Optional<SegmentModel> last = model.finish(now);
+        assertThat(last).isPresent();
+        assertThat(last.get().version()).isGreaterThan(published.get(0).version());
+        // measured on every customer as they are now, not on the first 500
+        assertThat(Arrays.stream(published.get(0).sizes()).sum()).isEqualTo(500);
+        assertThat(Arrays.stream(last.get().sizes()).sum()).isEqualTo(n);
+        assertThat(model.finish(now + 1)).as("nothing learned since").isEmpty();
     }
 
     /**
