@@ -33,6 +33,7 @@ import java.util.Set;
  *     (propensity_model.step_failures)
  * @param lifecycles segment changes, paths and statuses, written by the stream (with or without an
  *     insight run)
+ * @param methodChoice the latest `segflow retrain --compare`, or null when none ran
  */
 public record ReportData(
         String database,
@@ -49,7 +50,8 @@ public record ReportData(
         List<SourceValue> sources,
         List<ModelVersion> history,
         List<StepFailure> stepFailures,
-        Lifecycles lifecycles) {
+        Lifecycles lifecycles,
+        MethodChoice methodChoice) {
 
     /** Customers listed per segment in the head of the target list. */
     public static final int TARGETS_PER_SEGMENT = 10;
@@ -247,7 +249,8 @@ public record ReportData(
                     List.of(),
                     List.of(),
                     List.of(),
-                    lifecycles(connection));
+                    lifecycles(connection),
+                    methodChoice(connection));
         }
         Curves curves = curves(connection, insight.version());
         List<Profile> profiles = profiles(connection, insight.segmentModelVersion());
@@ -267,7 +270,61 @@ public record ReportData(
                 sources(connection, insight.version()),
                 history(connection),
                 curves.stepFailures,
-                lifecycles(connection));
+                lifecycles(connection),
+                methodChoice(connection));
+    }
+
+    /**
+     * The latest `segflow retrain --compare`: every method measured on one sample of profiles (in
+     * the order it printed them), what its rule chose and what it published.
+     */
+    public record MethodChoice(
+            long version, String createdAt, String chosen, String published, List<Method> rows) {}
+
+    /** One method of a comparison, as `segflow retrain --compare` printed it. */
+    public record Method(
+            String method,
+            Integer k,
+            Double silhouette,
+            Double daviesBouldin,
+            Double stabilityAri,
+            Double conversionLift,
+            Double conversionVarianceExplained,
+            Double fitSeconds,
+            String note) {}
+
+    private static final String LATEST_COMPARISON =
+            "SELECT model_version, created_at, metrics FROM segment_model WHERE metrics LIKE"
+                    + " '%\"comparison\"%' ORDER BY model_version DESC LIMIT 1";
+
+    private static MethodChoice methodChoice(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(LATEST_COMPARISON);
+                ResultSet rs = statement.executeQuery()) {
+            if (!rs.next()) {
+                return null;
+            }
+            JsonNode comparison = json(rs.getString("metrics")).path("comparison");
+            List<Method> rows = new ArrayList<>();
+            for (JsonNode row : comparison.path("rows")) {
+                rows.add(
+                        new Method(
+                                row.path("method").asText(),
+                                row.hasNonNull("k") ? row.get("k").asInt() : null,
+                                nullableDouble(row.get("silhouette")),
+                                nullableDouble(row.get("davies_bouldin")),
+                                nullableDouble(row.get("stability_ari")),
+                                nullableDouble(row.get("conversion_lift")),
+                                nullableDouble(row.get("conversion_variance_explained")),
+                                nullableDouble(row.get("fit_seconds")),
+                                row.hasNonNull("note") ? row.get("note").asText() : null));
+            }
+            return new MethodChoice(
+                    rs.getLong("model_version"),
+                    minutes(rs.getTimestamp("created_at")),
+                    comparison.path("chosen").asText(null),
+                    comparison.path("published").asText(null),
+                    rows);
+        }
     }
 
     private static Lifecycles lifecycles(Connection connection) throws SQLException {

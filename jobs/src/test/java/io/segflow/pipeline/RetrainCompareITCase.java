@@ -7,12 +7,15 @@ import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -24,6 +27,8 @@ class RetrainCompareITCase extends SegflowITCaseBase {
 
     private static final Pattern PUBLISHED =
             Pattern.compile("Published model version (\\d+): k=(\\d+)");
+
+    @TempDir Path temp;
 
     @Test
     void retrainComparePrintsTheTableAndPublishesTheChoice() throws Exception {
@@ -80,5 +85,23 @@ class RetrainCompareITCase extends SegflowITCaseBase {
         assertThat(rows.get(0).get("trained_by")).isEqualTo("batch");
         String metrics = String.valueOf(rows.get(0).get("metrics"));
         assertThat(metrics).contains("\"comparison\"", "\"chosen\"", "\"published\"", "\"rows\"");
+
+        // the report shows the comparison, before any insight run
+        Path page = temp.resolve("report.html");
+        StringWriter reported = new StringWriter();
+        CommandLine report = SegflowCli.commandLine(new String[0], Map.of());
+        report.setOut(new PrintWriter(reported, true));
+        report.setErr(new PrintWriter(reported, true));
+        assertThat(
+                        report.execute(
+                                "report",
+                                "--jdbc-url",
+                                settings.jdbcUrl(),
+                                "--out",
+                                page.toString()))
+                .as(reported.toString())
+                .isZero();
+        assertThat(Files.readString(page))
+                .contains("id=\"method-choice\"", "pca-kmeans", "gmeans", "← chosen");
     }
 }

@@ -105,7 +105,27 @@ final class ReportFixtures {
                                 2.05,
                                 2.04)),
                 List.of(),
-                lifecycles(firstSegmentName));
+                lifecycles(firstSegmentName),
+                new ReportData.MethodChoice(
+                        1_699_000_000_000L,
+                        "2026-12-01 09:00",
+                        "pca-kmeans",
+                        "pca-kmeans",
+                        List.of(
+                                new ReportData.Method(
+                                        "kmeans", 4, 0.21, 1.6, 0.93, 3.1, 0.12, 0.4, null),
+                                new ReportData.Method(
+                                        "pca-kmeans",
+                                        3,
+                                        0.34,
+                                        1.1,
+                                        0.95,
+                                        3.4,
+                                        0.14,
+                                        0.5,
+                                        "4 of 11 components, 90% of the variance"),
+                                new ReportData.Method(
+                                        "gmm", 0, null, null, null, null, null, 0.1, "failed"))));
     }
 
     /** Two months of changes between segments 1 and 2, a path each way, statuses now. */
@@ -173,7 +193,8 @@ final class ReportFixtures {
                                 "value of data source crm",
                                 "without crm: 1 distinct profile, segmentation not comparable"
                                         + " (k = 2)")),
-                Lifecycles.none());
+                Lifecycles.none(),
+                null);
     }
 
     static ReportData empty() {
@@ -197,7 +218,8 @@ final class ReportFixtures {
                 List.of(),
                 List.of(),
                 List.of(),
-                lifecycles);
+                lifecycles,
+                null);
     }
 
     private static List<Segment> segments(String firstName, Double meanPotential, Double lift) {

@@ -70,6 +70,14 @@ class ReportTest {
         // the target list's head is a table
         assertThat(withoutScripts(html))
                 .contains("<td class=\"n\">4711</td>", "website_views +0.42");
+        // the latest retrain --compare: every method, the chosen one marked
+        assertThat(withoutScripts(html))
+                .contains(
+                        "id=\"method-choice\"",
+                        "<td>pca-kmeans ← chosen</td><td class=\"n\">3</td>"
+                                + "<td class=\"n\">0.340</td>",
+                        "4 of 11 components, 90% of the variance",
+                        "<td class=\"n\">14.0%</td>");
     }
 
     @Test
