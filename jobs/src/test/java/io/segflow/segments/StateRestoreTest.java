@@ -181,6 +181,19 @@ class StateRestoreTest {
     }
 
     @Test
+    void aModelKeepsItsMixtureBetweenOperators() throws Exception {
+        SegmentModel model = StateSnapshots.mixtureModel(19L);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SegmentModelSerializer.INSTANCE.serialize(model, out);
+        SegmentModel read =
+                SegmentModelSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.mixture()).isEqualTo(model.mixture());
+        assertThat(SegmentModelSerializer.INSTANCE.copy(model).mixture())
+                .isEqualTo(model.mixture());
+    }
+
+    @Test
     void aFormatFromANewerReleaseIsRefusedWithItsReason() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(16);
         out.writeInt(99);

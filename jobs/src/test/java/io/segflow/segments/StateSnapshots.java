@@ -1,6 +1,7 @@
 package io.segflow.segments;
 
 import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentMixture;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,7 +42,23 @@ public final class StateSnapshots {
     /** Customers the assigner holds; customer i is active when odd. */
     static final int CUSTOMERS = 20;
 
-    static final SegmentModel ASSIGNER_MODEL = assignerModel(17L);
+    /**
+     * The model in the assigner's broadcast state: from v5 on a mixture (format 3 of {@link
+     * SegmentModelSerializer}), which assigns this data as the nearest centres do.
+     */
+    static final SegmentModel ASSIGNER_MODEL = mixtureModel(17L);
+
+    /** {@link #assignerModel} assigning by a mixture of two round components at its centres. */
+    static SegmentModel mixtureModel(long version) {
+        return assignerModel(version)
+                .withMixture(
+                        new SegmentMixture(
+                                new double[] {0, 0},
+                                new double[][] {{1, 0}, {0, 1}},
+                                new double[] {0.6, 0.4},
+                                new double[][] {{-1, -1}, {1, 1}},
+                                new double[][] {{0.5, 0.5}, {0.5, 0.5}}));
+    }
 
     /** The assigner's model (segments 3 "quiet" and 8 "busy") as a given version. */
     static SegmentModel assignerModel(long version) {
