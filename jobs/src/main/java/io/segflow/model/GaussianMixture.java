@@ -23,7 +23,7 @@ record GaussianMixture(
         double bic) {
 
     /** Keeps a component that collapses onto a few equal values from a zero variance. */
-    private static final double VARIANCE_FLOOR = 1e-6;
+    static final double VARIANCE_FLOOR = 1e-6;
 
     int k() {
         return weights.length;

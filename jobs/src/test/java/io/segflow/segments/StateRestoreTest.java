@@ -205,6 +205,25 @@ class StateRestoreTest {
     }
 
     @Test
+    void theTrainerStateOfAMixtureReadsBackAsWritten() throws Exception {
+        StreamingModel model =
+                StreamingModel.startingFrom(
+                        TRAINER_SETTINGS.streamingModel(),
+                        StateSnapshots.FEATURES,
+                        StateSnapshots.mixtureModel(30L));
+        Random random = new Random(9);
+        for (int i = 0; i < 300; i++) {
+            ProfileUpdate update = StateSnapshots.customer(i % 150, random);
+            model.update(update.customerId, update.features, i);
+        }
+        StreamingModel.State state = model.state();
+        assertThat(state.mixture.mixture()).isNotNull();
+        assertThat(state.mixtureBatches).isPositive();
+        StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
+        assertThat(copy).usingRecursiveComparison().isEqualTo(state);
+    }
+
+    @Test
     void theTrainerStateReadsBackAsWritten() throws Exception {
         StreamingModel model =
                 new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
