@@ -61,6 +61,10 @@ class StateRestoreTest {
                     .isGreaterThan(Long.parseLong(expected.getProperty("trainer.version")));
             assertThat(next.pointsSeen())
                     .isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")));
+            // from v5 on the trainer was learning a published mixture, and still does
+            assertThat(next.mixture() != null)
+                    .isEqualTo(
+                            Boolean.parseBoolean(expected.getProperty("trainer.mixture", "false")));
             rewritten = trainer.snapshot(2, 2_000);
         }
         // what it checkpoints now, in the current format, restores too

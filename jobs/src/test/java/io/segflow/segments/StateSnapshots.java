@@ -120,10 +120,16 @@ public final class StateSnapshots {
             for (int i = 0; i < 300; i++) {
                 trainer.processElement1(customer(i % 150, random), i);
             }
+            // from v5 on the trainer ends up learning a published mixture (trainer format 3)
+            trainer.processElement2(mixtureModel(17L), 300);
+            for (int i = 0; i < 100; i++) {
+                trainer.processElement1(customer(i % 150, random), 301 + i);
+            }
             List<SegmentModel> models = trainer.extractOutputValues();
             SegmentModel last = models.get(models.size() - 1);
             expected.setProperty("trainer.version", Long.toString(last.version()));
             expected.setProperty("trainer.pointsSeen", Long.toString(last.pointsSeen()));
+            expected.setProperty("trainer.mixture", Boolean.toString(last.mixture() != null));
             OperatorSnapshotUtil.writeStateHandle(
                     trainer.snapshot(1, 300), directory.resolve("trainer.snapshot").toString());
         }
