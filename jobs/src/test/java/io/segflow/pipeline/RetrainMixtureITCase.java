@@ -25,7 +25,9 @@ import picocli.CommandLine;
 /**
  * `segflow retrain --compare --method gmm` publishes the Gaussian mixture itself, and the streaming
  * job started after it assigns every customer by the mixture's posterior (with its documented
- * hysteresis), not by the nearest of its centres. Every option at its default.
+ * hysteresis), not by the nearest of its centres; a backfill with that version gives each customer
+ * the segment of highest posterior exactly. Every option at its default (the backfill's frozen
+ * model aside).
  */
 class RetrainMixtureITCase extends SegflowITCaseBase {
 
@@ -137,6 +139,37 @@ class RetrainMixtureITCase extends SegflowITCaseBase {
         } finally {
             cancel(job);
         }
+
+        // a backfill scoring with the retrained version gives every customer the segment of
+        // highest posterior on their final profile, exactly (each is scored once)
+        JobSettings backfill =
+                settings.withConsumerGroup(settings.consumerGroup() + "-backfill")
+                        .withStateDirectory(settings.stateDirectory() + "-backfill")
+                        .withWarmStartVersion(retrained)
+                        .withTrainer(TrainerSettings.defaults().withFrozen(true))
+                        .withBackfill(true);
+        new SegflowJob(backfill)
+                .start(flinkEnvironment())
+                .getJobExecutionResult()
+                .get(120, TimeUnit.SECONDS);
+        Map<Long, double[]> profiles = profiles(settings, mixture.features());
+        Map<Long, Integer> backfilled = new HashMap<>();
+        for (Map<String, Object> row :
+                query(
+                        settings,
+                        "SELECT customer_id, segment_id FROM customer_segment WHERE model_version ="
+                                + " "
+                                + retrained)) {
+            backfilled.put(
+                    ((Number) row.get("customer_id")).longValue(),
+                    ((Number) row.get("segment_id")).intValue());
+        }
+        assertThat(backfilled).hasSameSizeAs(profiles);
+        profiles.forEach(
+                (customer, raw) ->
+                        assertThat(backfilled.get(customer))
+                                .as("customer %d", customer)
+                                .isEqualTo(mixture.segmentId(mixture.assign(raw).segment())));
     }
 
     /** The newest version in segment_model once no new one has come for 10 seconds. */
