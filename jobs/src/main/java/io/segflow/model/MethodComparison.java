@@ -173,6 +173,9 @@ public final class MethodComparison {
         public Map<String, Object> toMetrics() {
             Map<String, Object> comparison = new LinkedHashMap<>();
             comparison.put("chosen", chosen.label());
+            // what is published: always the chosen method now that the stream applies every one;
+            // kept for readers of versions published when a mixture could not be
+            comparison.put("published", chosen.label());
             comparison.put("rows", rows.stream().map(Row::toMetrics).toList());
             return comparison;
         }
