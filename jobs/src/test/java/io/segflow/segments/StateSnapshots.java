@@ -26,11 +26,14 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
  * #main} with a new name and commit what it writes; the older directories stay, so every format
  * ever released keeps being restored:
  *
- * <pre>mvn -q -pl jobs dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v3
+ * <pre>
+ * mvn -q -pl jobs -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v5
+ * rm cp.txt jobs/cp.txt udfs/cp.txt
  * </pre>
  *
- * (from the repository root, after mvn install -DskipTests).
+ * (from the repository root; with {@code -am} the class path has the reactor's own udfs classes, so
+ * nothing needs installing).
  */
 public final class StateSnapshots {
 
