@@ -164,6 +164,8 @@ CREATE TABLE segment_model_sink (
   counts STRING,
   sizes STRING,
   metrics STRING,
+  -- a Gaussian mixture's rotation and components (registry/ModelRecord); NULL: nearest centre
+  mixture STRING,
   PRIMARY KEY (model_version) NOT ENFORCED
 ) WITH (
   'connector' = 'jdbc',

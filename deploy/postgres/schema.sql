@@ -68,7 +68,10 @@ CREATE TABLE IF NOT EXISTS segment_model (
   centroids     TEXT NOT NULL,
   counts        TEXT,
   sizes         TEXT,
-  metrics       TEXT
+  metrics       TEXT,
+  -- a Gaussian mixture's rotation and components (JSON, registry/ModelRecord); NULL for a model
+  -- that assigns by nearest centre
+  mixture       TEXT
 );
 
 -- What each segment of a model version is (written by `segflow insight`). JSON columns hold

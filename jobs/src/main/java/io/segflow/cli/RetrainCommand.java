@@ -82,15 +82,16 @@ final class RetrainCommand implements Callable<Integer> {
             description =
                     "Also fit k-means on principal components, a Gaussian mixture and G-means on"
                             + " the same sample, print one table of their measures, choose by the"
-                            + " rule in docs/segmentation-methods.md and publish the choice.")
+                            + " rule in docs/retraining.md and publish the choice (a mixture as a"
+                            + " mixture).")
     boolean compare;
 
     @Option(
             names = "--method",
-            paramLabel = "kmeans|pca-kmeans|gmeans",
+            paramLabel = "kmeans|pca-kmeans|gmm|gmeans",
             description =
-                    "With --compare: publish this method whatever the rule says (gmm is compared"
-                            + " but the stream cannot apply it yet).")
+                    "With --compare: publish this method whatever the rule says; gmm publishes the"
+                            + " Gaussian mixture, which the stream applies by posterior.")
     String method;
 
     @Option(
@@ -191,12 +192,7 @@ final class RetrainCommand implements Callable<Integer> {
                         "conversion var. expl.",
                         "fit (s)"));
         for (MethodComparison.Row row : outcome.rows()) {
-            String mark =
-                    row.method() == outcome.chosen()
-                            ? (row.method() == outcome.published()
-                                    ? "<- chosen, published"
-                                    : "<- chosen")
-                            : row.method() == outcome.published() ? "<- published" : "";
+            String mark = row.method() == outcome.chosen() ? "<- chosen, published" : "";
             text.append(
                     String.format(
                             Locale.ROOT,
@@ -212,16 +208,14 @@ final class RetrainCommand implements Callable<Integer> {
                             row.note(),
                             mark.isEmpty() ? "" : "  " + mark));
         }
-        if (outcome.chosen() != outcome.published()) {
+        if (outcome.mixture() != null) {
             text.append(
                     String.format(
                             Locale.ROOT,
-                            "  The stream cannot apply a %s yet (it assigns by nearest centre):"
-                                    + " publishing %s, the best method it can apply.%n",
-                            outcome.chosen() == MethodComparison.Method.GMM
-                                    ? "Gaussian mixture"
-                                    : outcome.chosen().label(),
-                            outcome.published().label()));
+                            "  The stream assigns each customer to the mixture's component of"
+                                    + " highest posterior (%d components on %d principal axes).%n",
+                            outcome.mixture().k(),
+                            outcome.mixture().axesKept()));
         }
         return text.toString();
     }

@@ -76,7 +76,8 @@ final class TrainerOptions {
             names = "--hysteresis",
             description =
                     "How much nearer (share of the distance) a new segment must be before a"
-                            + " customer moves. Default: ${DEFAULT-VALUE}.")
+                            + " customer moves; for a Gaussian mixture, how much more probable"
+                            + " (posterior). Default: ${DEFAULT-VALUE}.")
     double hysteresis;
 
     @Option(

@@ -1,5 +1,7 @@
 package io.segflow.model;
 
+import java.util.Arrays;
+
 /**
  * A Gaussian mixture with diagonal covariances fitted by EM, started from a k-means fit. Plain
  * Java: Smile's {@code MultivariateGaussianMixture} (3.1.1) factors every covariance with native
@@ -21,38 +23,22 @@ record GaussianMixture(
         double bic) {
 
     /** Keeps a component that collapses onto a few equal values from a zero variance. */
-    private static final double VARIANCE_FLOOR = 1e-6;
+    static final double VARIANCE_FLOOR = 1e-6;
 
     int k() {
         return weights.length;
     }
 
-    /** The component of highest posterior. */
+    /** The component of highest posterior of a rotated point. */
     int map(double[] point) {
-        double[] log = logJoint(point);
-        int best = 0;
-        for (int c = 1; c < log.length; c++) {
-            if (log[c] > log[best]) {
-                best = c;
-            }
-        }
-        return best;
+        double[] joint = new double[k()];
+        SegmentMixture.logJoint(weights, means, variances, point, joint);
+        return SegmentMixture.normalise(joint);
     }
 
-    private double[] logJoint(double[] point) {
-        double[] log = new double[k()];
-        for (int c = 0; c < k(); c++) {
-            double sum = Math.log(weights[c]);
-            for (int j = 0; j < point.length; j++) {
-                double diff = point[j] - means[c][j];
-                sum -=
-                        0.5
-                                * (Math.log(2 * Math.PI * variances[c][j])
-                                        + diff * diff / variances[c][j]);
-            }
-            log[c] = sum;
-        }
-        return log;
+    /** What a segment model carries: this mixture with the rotation its points were taken in. */
+    SegmentMixture inAxes(MethodComparison.Projection axes) {
+        return new SegmentMixture(axes.mean(), axes.components(), weights, means, variances);
     }
 
     static GaussianMixture fit(double[][] points, BatchKMeans.Fit start, int maxIterations) {
@@ -84,7 +70,7 @@ record GaussianMixture(
                     mean[j] /= mass;
                 }
                 double[] variance = variances[c];
-                java.util.Arrays.fill(variance, 0);
+                Arrays.fill(variance, 0);
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < d; j++) {
                         double diff = points[i][j] - mean[j];
@@ -98,24 +84,12 @@ record GaussianMixture(
                 means[c] = mean;
             }
             // E step
-            GaussianMixture current =
-                    new GaussianMixture(weights, means, variances, Double.NaN, Double.NaN);
             logLikelihood = 0;
             for (int i = 0; i < n; i++) {
-                double[] log = current.logJoint(points[i]);
-                double max = Double.NEGATIVE_INFINITY;
-                for (double v : log) {
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                for (int c = 0; c < k; c++) {
-                    responsibilities[i][c] = Math.exp(log[c] - max);
-                    sum += responsibilities[i][c];
-                }
-                for (int c = 0; c < k; c++) {
-                    responsibilities[i][c] /= sum;
-                }
-                logLikelihood += max + Math.log(sum);
+                double[] joint = responsibilities[i];
+                SegmentMixture.logJoint(weights, means, variances, points[i], joint);
+                logLikelihood += SegmentMixture.logSumExp(joint);
+                SegmentMixture.normalise(joint);
             }
             if (logLikelihood - previous < 1e-6 * Math.abs(logLikelihood)) {
                 break;

@@ -25,7 +25,8 @@ import smile.math.MathEx;
  *       so the stream applies it as it applies k-means, without approximation;
  *   <li>{@code gmm}: a Gaussian mixture (EM, started from k-means), its covariances diagonal in the
  *       principal axes of the sample (so they follow correlated, elongated groups), k in the range
- *       chosen by BIC, a customer in the component of highest posterior. Smile's {@code
+ *       chosen by BIC, a customer in the component of highest posterior; published as it is, a
+ *       {@link SegmentMixture} the stream applies (see {@link SegmentModel}). Smile's {@code
  *       MultivariateGaussianMixture} and {@code PCA} (3.1.1) factor their matrices with native
  *       LAPACK, which the build leaves out, hence {@link GaussianMixture} and commons-math3's eigen
  *       decomposition;
@@ -49,9 +50,6 @@ import smile.math.MathEx;
  * method's silhouette beats it by more than {@link Settings#silhouetteMargin}: a change of method
  * has to pay for itself. {@code --method} overrides the rule.
  *
- * <p>The stream applies nearest-centre models only. When the mixture is chosen, the best
- * nearest-centre method by the same rule is published and {@link Outcome#published} says so.
- *
  * <p>PCA, the mixture and G-means take no missing values: for them a missing scaled value is the
  * feature's mean (0). The measures and the published model treat missing values as every model does
  * (left out of the distance).
@@ -62,26 +60,19 @@ public final class MethodComparison {
     public static final int MIN_LABELLED_PER_SEGMENT = 10;
 
     public enum Method {
-        KMEANS("kmeans", true),
-        PCA_KMEANS("pca-kmeans", true),
-        GMM("gmm", false),
-        GMEANS("gmeans", true);
+        KMEANS("kmeans"),
+        PCA_KMEANS("pca-kmeans"),
+        GMM("gmm"),
+        GMEANS("gmeans");
 
         private final String label;
-        private final boolean nearestCentre;
 
-        Method(String label, boolean nearestCentre) {
+        Method(String label) {
             this.label = label;
-            this.nearestCentre = nearestCentre;
         }
 
         public String label() {
             return label;
-        }
-
-        /** Whether the stream can apply it as it is (nearest centre in the scaled space). */
-        public boolean nearestCentre() {
-            return nearestCentre;
         }
 
         public static Method parse(String label) {
@@ -115,12 +106,6 @@ public final class MethodComparison {
             if (!(pcaVariance > 0 && pcaVariance <= 1)) {
                 throw new IllegalArgumentException(
                         "the PCA variance share must be in (0, 1], was " + pcaVariance);
-            }
-            if (forced == Method.GMM) {
-                throw new IllegalArgumentException(
-                        "the stream cannot apply a Gaussian mixture yet: --method gmm can be"
-                                + " compared but not published; choose kmeans, pca-kmeans or"
-                                + " gmeans");
             }
         }
 
@@ -172,15 +157,14 @@ public final class MethodComparison {
 
     /**
      * @param rows every method tried, in the order of {@link Method}
-     * @param chosen what the rule (or --method) chose
-     * @param published what is published: {@code chosen}, or the best nearest-centre method when
-     *     the stream cannot apply the chosen one
-     * @param publishedK the number of segments of the published method
-     * @param pca the projection when pca-kmeans is published (its final fit runs on all profiles in
+     * @param chosen what the rule (or --method) chose, and what is published
+     * @param publishedK the number of segments of the chosen method
+     * @param pca the projection when pca-kmeans is chosen (its final fit runs on all profiles in
      *     the projected space), else null
+     * @param mixture the mixture when gmm is chosen (published as fitted on the sample), else null
      */
     public record Outcome(
-            List<Row> rows, Method chosen, Method published, int publishedK, Projection pca) {
+            List<Row> rows, Method chosen, int publishedK, Projection pca, SegmentMixture mixture) {
 
         public Row row(Method method) {
             return rows.stream().filter(r -> r.method() == method).findFirst().orElseThrow();
@@ -189,7 +173,9 @@ public final class MethodComparison {
         public Map<String, Object> toMetrics() {
             Map<String, Object> comparison = new LinkedHashMap<>();
             comparison.put("chosen", chosen.label());
-            comparison.put("published", published.label());
+            // what is published: always the chosen method now that the stream applies every one;
+            // kept for readers of versions published when a mixture could not be
+            comparison.put("published", chosen.label());
             comparison.put("rows", rows.stream().map(Row::toMetrics).toList());
             return comparison;
         }
@@ -314,6 +300,7 @@ public final class MethodComparison {
         double[][] complete = withMeans(sample);
         List<Row> rows = new ArrayList<>();
         Projection projection = null;
+        SegmentMixture fittedMixture = null;
 
         long started = System.nanoTime();
         KSelection.Choice kChoice = chooseK(sample, fit);
@@ -392,6 +379,7 @@ public final class MethodComparison {
                 }
             }
             GaussianMixture mixture = best;
+            fittedMixture = mixture.inAxes(axes);
             double[][] means = new double[mixture.k()][];
             for (int c = 0; c < mixture.k(); c++) {
                 means[c] = axes.lift(mixture.means()[c]);
@@ -456,20 +444,14 @@ public final class MethodComparison {
                             + " cannot be published: "
                             + (forcedRow.k() == 0 ? forcedRow.note() : "it found a single group"));
         }
-        Method published =
-                chosen.nearestCentre()
-                        ? chosen
-                        : choose(
-                                rows.stream().filter(r -> r.method().nearestCentre()).toList(),
-                                settings);
         int publishedK =
-                rows.stream().filter(r -> r.method() == published).findFirst().orElseThrow().k();
+                rows.stream().filter(r -> r.method() == chosen).findFirst().orElseThrow().k();
         return new Outcome(
                 List.copyOf(rows),
                 chosen,
-                published,
                 publishedK,
-                published == Method.PCA_KMEANS ? projection : null);
+                chosen == Method.PCA_KMEANS ? projection : null,
+                chosen == Method.GMM ? fittedMixture : null);
     }
 
     /**
@@ -512,11 +494,19 @@ public final class MethodComparison {
     /**
      * The published method's centres on all profiles, in the scaled space: k-means and G-means
      * (whose k is then fixed) are fitted again on every profile, as the plain retrain does;
-     * pca-kmeans is fitted on every profile's projection and lifted back.
+     * pca-kmeans is fitted on every profile's projection and lifted back; the mixture's are its
+     * components' means, as fitted on the sample.
      */
     public static double[][] centresOnAll(
             Outcome outcome, double[][] standardised, Retrainer.Settings fit) {
-        if (outcome.published() == Method.PCA_KMEANS) {
+        if (outcome.mixture() != null) {
+            double[][] means = new double[outcome.mixture().k()][];
+            for (int c = 0; c < means.length; c++) {
+                means[c] = outcome.mixture().standardisedCentre(c);
+            }
+            return means;
+        }
+        if (outcome.chosen() == Method.PCA_KMEANS) {
             Projection projection = outcome.pca();
             double[][] projected = new double[standardised.length][];
             for (int i = 0; i < standardised.length; i++) {

@@ -162,7 +162,7 @@ public final class Retrainer {
             Map<String, Object> metrics = new LinkedHashMap<>(evaluation.toMetrics());
             if (comparison != null) {
                 metrics.put("k_selection", "comparison");
-                metrics.put("method", comparison.published().label());
+                metrics.put("method", comparison.chosen().label());
                 metrics.put("comparison", comparison.toMetrics());
             } else {
                 metrics.put(
@@ -233,6 +233,7 @@ public final class Retrainer {
                 highestSegmentIdUsed,
                 settings,
                 fit,
+                null,
                 choice.silhouetteByK(),
                 null,
                 nowMillis);
@@ -241,8 +242,8 @@ public final class Retrainer {
     /**
      * The retrain of {@code segflow retrain --compare}: the methods of {@link MethodComparison}
      * fitted and measured on the same scaled sample the plain retrain chooses k on, the chosen one
-     * (or the best one the stream can apply) fitted on all profiles and published as a
-     * nearest-centre model with ids matched as always.
+     * fitted on all profiles (a mixture: as fitted on the sample) and published with ids matched by
+     * centre as always; a mixture is published with its components, which the stream applies.
      *
      * @param converted one outcome per profile: 1 converted, 0 not, NaN unknown
      */
@@ -277,6 +278,7 @@ public final class Retrainer {
                         settings,
                         comparison);
         double[][] centres = MethodComparison.centresOnAll(outcome, standardised, settings);
+        SegmentMixture mixture = outcome.mixture();
         return finish(
                 raw,
                 standardised,
@@ -286,7 +288,8 @@ public final class Retrainer {
                 previous,
                 highestSegmentIdUsed,
                 settings,
-                assignAll(standardised, centres),
+                assignAll(standardised, centres, mixture),
+                mixture,
                 Map.of(),
                 outcome,
                 nowMillis);
@@ -313,8 +316,11 @@ public final class Retrainer {
     }
 
     /**
-     * Centres to a published version: sizes and inertia of all profiles by nearest centre, ids
-     * matched to the previous version, names, measures.
+     * Centres to a published version: sizes and inertia of all profiles by nearest centre (or
+     * highest posterior: {@code fit}'s labels), ids matched to the previous version, names,
+     * measures.
+     *
+     * @param mixture the mixture whose component c has centre c of {@code fit}, or null
      */
     private static Result finish(
             double[][] raw,
@@ -326,6 +332,7 @@ public final class Retrainer {
             int highestSegmentIdUsed,
             Settings settings,
             BatchKMeans.Fit fit,
+            SegmentMixture mixture,
             Map<Integer, Double> silhouetteByK,
             MethodComparison.Outcome comparison,
             long nowMillis) {
@@ -374,7 +381,14 @@ public final class Retrainer {
                                 raw.length,
                                 ids,
                                 names)
-                        .withSizes(sizes);
+                        .withSizes(sizes)
+                        .withMixture(
+                                mixture == null
+                                        ? null
+                                        : mixture.reordered(
+                                                Arrays.stream(order)
+                                                        .mapToInt(Integer::intValue)
+                                                        .toArray()));
 
         ModelEvaluation evaluation =
                 ModelEvaluation.evaluate(
@@ -392,8 +406,12 @@ public final class Retrainer {
                 comparison);
     }
 
-    /** Every profile to its nearest centre: the sizes and inertia the stream will start from. */
-    private static BatchKMeans.Fit assignAll(double[][] standardised, double[][] centroids) {
+    /**
+     * Every profile to its nearest centre (or, with a mixture, its component of highest posterior):
+     * the sizes and inertia (squared distance to the segment's centre) the stream will start from.
+     */
+    private static BatchKMeans.Fit assignAll(
+            double[][] standardised, double[][] centroids, SegmentMixture mixture) {
         int k = centroids.length;
         int d = centroids[0].length;
         double[] flat = new double[k * d];
@@ -405,9 +423,14 @@ public final class Retrainer {
         double inertia = 0;
         double[] distances = new double[2];
         for (int i = 0; i < standardised.length; i++) {
-            labels[i] = Centroids.nearest(flat, k, d, standardised[i], distances);
+            if (mixture != null) {
+                labels[i] = mixture.map(standardised[i]);
+                inertia += Centroids.squaredDistance(standardised[i], flat, labels[i] * d, d);
+            } else {
+                labels[i] = Centroids.nearest(flat, k, d, standardised[i], distances);
+                inertia += distances[0];
+            }
             sizes[labels[i]]++;
-            inertia += distances[0];
         }
         return new BatchKMeans.Fit(centroids, labels, sizes, inertia, 0);
     }

@@ -3,9 +3,17 @@ package io.segflow.model;
 import java.util.Locale;
 
 /**
- * Decides a customer's segment from the nearest centre, with hysteresis so that a customer near a
- * boundary does not flap between two segments, and a confidence that reflects both how clearly they
- * belong (the margin to the next centre) and how much data stands behind their profile.
+ * Decides a customer's segment from the nearest centre (or, for a mixture model, the component of
+ * highest posterior), with hysteresis so that a customer near a boundary does not flap between two
+ * segments, and a confidence that reflects both how clearly they belong (the margin to the next
+ * centre, or the posterior's lead over the runner-up's: {@link Assignment#margin()}) and how much
+ * data stands behind their profile.
+ *
+ * <p>Hysteresis, in both kinds of model: a customer moves when the new segment's margin over their
+ * current one is at least the hysteresis. Nearest centre: the new centre is that fraction nearer
+ * (distance to it at most (1 - hysteresis) times the distance to the current one). Mixture: the new
+ * component's posterior exceeds the current one's by at least the hysteresis (0.1: ten points of
+ * probability).
  */
 public final class SegmentChooser {
 
@@ -24,8 +32,9 @@ public final class SegmentChooser {
      * Whether enough data stands behind an assignment to act on it. A segment is <b>confirmed</b>
      * when the profile has a known, non-zero value for at least {@link #CONFIRMING_EVIDENCE} of the
      * model's features and the customer is at least {@link #CONFIRMING_MARGIN} nearer to the centre
-     * of their segment than to the next (margin = 1 - distance / distance to the next centre);
-     * otherwise it is <b>provisional</b>.
+     * of their segment than to the next (margin = 1 - distance / distance to the next centre; for a
+     * mixture model: the posterior of their segment minus the runner-up's is at least {@link
+     * #CONFIRMING_MARGIN}); otherwise it is <b>provisional</b>.
      *
      * <p>Why these two: the assigner sees only the model's features, and a zero there means the
      * source has nothing on the customer yet. A CRM row alone fills one feature of the shipped
@@ -86,26 +95,50 @@ public final class SegmentChooser {
      */
     public Decision choose(
             Assignment nearest, int current, double distanceToCurrent, double evidence) {
-        int segment = nearest.segment();
-        double distance = nearest.distance();
-        double margin = nearest.margin();
-        if (current >= 0
-                && current != segment
-                && nearest.distance() > (1 - hysteresis) * distanceToCurrent) {
-            // not clearly nearer: stay, with the margin measured from the staying centre
-            segment = current;
-            distance = distanceToCurrent;
-            margin =
-                    distanceToCurrent > 0
-                            ? Math.max(
-                                    0.0,
-                                    1
-                                            - distanceToCurrent
-                                                    / Math.max(
-                                                            nearest.secondDistance(),
-                                                            distanceToCurrent))
-                            : 1.0;
-            margin = Math.min(margin, nearest.margin());
+        return choose(nearest, current, distanceToCurrent, Double.NaN, evidence);
+    }
+
+    /**
+     * @param best the profile's segment by the model's rule (nearest centre or highest posterior)
+     * @param current the customer's segment so far, or -1
+     * @param distanceToCurrent the profile's distance to that segment's centre (ignored for -1)
+     * @param posteriorOfCurrent for a mixture model, that segment's posterior (ignored otherwise)
+     * @param evidence how much data stands behind the profile, in [0, 1]
+     */
+    public Decision choose(
+            Assignment best,
+            int current,
+            double distanceToCurrent,
+            double posteriorOfCurrent,
+            double evidence) {
+        int segment = best.segment();
+        double distance = best.distance();
+        double margin = best.margin();
+        if (current >= 0 && current != segment) {
+            if (best.byPosterior()) {
+                if (best.posterior() - posteriorOfCurrent < hysteresis) {
+                    // not clearly more probable: stay; the current component is not the most
+                    // probable, so it has no lead over the runner-up
+                    segment = current;
+                    distance = distanceToCurrent;
+                    margin = 0.0;
+                }
+            } else if (best.distance() > (1 - hysteresis) * distanceToCurrent) {
+                // not clearly nearer: stay, with the margin measured from the staying centre
+                segment = current;
+                distance = distanceToCurrent;
+                margin =
+                        distanceToCurrent > 0
+                                ? Math.max(
+                                        0.0,
+                                        1
+                                                - distanceToCurrent
+                                                        / Math.max(
+                                                                best.secondDistance(),
+                                                                distanceToCurrent))
+                                : 1.0;
+                margin = Math.min(margin, best.margin());
+            }
         }
         double confidence = margin * (0.5 + 0.5 * clamp(evidence));
         return new Decision(

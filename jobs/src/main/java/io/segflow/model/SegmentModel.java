@@ -1,5 +1,8 @@
 package io.segflow.model;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +12,12 @@ import java.util.stream.IntStream;
  * One published version of the segmentation: which features it reads, how it scales them, and its
  * centres. Immutable, so the scoring side can share it freely. Centres are kept standardised for
  * speed and reported in feature units for people.
+ *
+ * <p>A version may carry a Gaussian mixture ({@link SegmentMixture}, what {@code retrain --compare}
+ * publishes when it chooses one): then a point's segment is the component of highest posterior, not
+ * the nearest centre, everywhere the model assigns ({@link #assign}, {@link #nearestStandardised}:
+ * the stream, a backfill, ML_PREDICT, the insight), and the centres are the components' means,
+ * which name the segments.
  */
 public final class SegmentModel implements Serializable {
 
@@ -30,6 +39,9 @@ public final class SegmentModel implements Serializable {
     // transient: the Kryo-written state of release 1 (read once to migrate it) lists the fields
     // above and no more; SegmentModelSerializer writes it from format 2 on
     private transient FitCheck fitCheck;
+    // transient for the same reason (release 1's Kryo state); SegmentModelSerializer writes it
+    // from format 3 on, and Java serialization (a warm start inside the job graph) by writeObject
+    private transient SegmentMixture mixture;
 
     /**
      * How a version compared with a batch fit with restarts (what `segflow retrain` runs) on the
@@ -147,6 +159,7 @@ public final class SegmentModel implements Serializable {
                         segmentNames);
         sized.sizes = customersPerCentre.clone();
         sized.fitCheck = fitCheck;
+        sized.mixture = mixture;
         return sized;
     }
 
@@ -166,7 +179,58 @@ public final class SegmentModel implements Serializable {
                         segmentNames);
         checked.sizes = sizes;
         checked.fitCheck = check;
+        checked.mixture = mixture;
         return checked;
+    }
+
+    /**
+     * This version assigning by a mixture (null: by nearest centre). Component c is the segment at
+     * centre c; the centres should be the components' means ({@link
+     * SegmentMixture#standardisedCentre}).
+     */
+    public SegmentModel withMixture(SegmentMixture newMixture) {
+        if (newMixture != null && (newMixture.k() != k || newMixture.dimensions() != d)) {
+            throw new IllegalArgumentException(
+                    "the mixture has "
+                            + newMixture.k()
+                            + " components in "
+                            + newMixture.dimensions()
+                            + " dimensions, the model "
+                            + k
+                            + " centres in "
+                            + d);
+        }
+        SegmentModel mixed =
+                new SegmentModel(
+                        version,
+                        trainedBy,
+                        features,
+                        scaling,
+                        centres,
+                        counts,
+                        inertia,
+                        pointsSeen,
+                        segmentIds,
+                        segmentNames);
+        mixed.sizes = sizes;
+        mixed.fitCheck = fitCheck;
+        mixed.mixture = newMixture;
+        return mixed;
+    }
+
+    /** The mixture this version assigns by, or null when it assigns by nearest centre. */
+    public SegmentMixture mixture() {
+        return mixture;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeObject(mixture);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        mixture = (SegmentMixture) in.readObject();
     }
 
     /** How this version compared with a batch fit with restarts, or null when not compared. */
@@ -246,20 +310,70 @@ public final class SegmentModel implements Serializable {
         return Math.sqrt(Centroids.squaredDistance(scaled, centres, c * d, d));
     }
 
-    /** The segment of a raw profile (features in model order; NaN where unknown). */
+    /**
+     * The segment of a raw profile (features in model order; NaN where unknown): the nearest
+     * centre, or for a mixture the component of highest posterior (with both posteriors).
+     */
     public Assignment assign(double[] raw) {
         double[] scaled = scaling.scale(raw);
+        if (mixture != null) {
+            double[] posteriors = new double[k];
+            int segment = mixture.posteriors(scaled, posteriors);
+            int second = runnerUp(posteriors, segment);
+            return new Assignment(
+                    segment,
+                    distanceTo(scaled, segment),
+                    second < 0 ? Double.POSITIVE_INFINITY : distanceTo(scaled, second),
+                    posteriors[segment],
+                    second < 0 ? 0.0 : posteriors[second]);
+        }
         double[] distances = new double[2];
         int segment = Centroids.nearest(centres, k, d, scaled, distances);
         return new Assignment(segment, Math.sqrt(distances[0]), Math.sqrt(distances[1]));
     }
 
     /**
-     * The hot path: the nearest centre of an already standardised point, with squared distances to
-     * the nearest and the second-nearest written to {@code distances}. Allocates nothing.
+     * The posterior of segment c for a standardised point under this version's mixture; NaN for a
+     * nearest-centre model.
+     */
+    public double posteriorOf(double[] scaled, int c) {
+        if (mixture == null) {
+            return Double.NaN;
+        }
+        double[] posteriors = new double[k];
+        mixture.posteriors(scaled, posteriors);
+        return posteriors[c];
+    }
+
+    /**
+     * The hot path: the segment of an already standardised point (nearest centre; for a mixture the
+     * component of highest posterior), with the squared distances to its centre and to the
+     * runner-up's written to {@code distances}. Allocates nothing for a nearest-centre model.
      */
     public int nearestStandardised(double[] scaled, double[] distances) {
+        if (mixture != null) {
+            double[] posteriors = new double[k];
+            int segment = mixture.posteriors(scaled, posteriors);
+            int second = runnerUp(posteriors, segment);
+            distances[0] = Centroids.squaredDistance(scaled, centres, segment * d, d);
+            distances[1] =
+                    second < 0
+                            ? Double.POSITIVE_INFINITY
+                            : Centroids.squaredDistance(scaled, centres, second * d, d);
+            return segment;
+        }
         return Centroids.nearest(centres, k, d, scaled, distances);
+    }
+
+    /** The component of second highest posterior, -1 for a single one. */
+    private static int runnerUp(double[] posteriors, int best) {
+        int second = -1;
+        for (int c = 0; c < posteriors.length; c++) {
+            if (c != best && (second < 0 || posteriors[c] > posteriors[second])) {
+                second = c;
+            }
+        }
+        return second;
     }
 
     /**

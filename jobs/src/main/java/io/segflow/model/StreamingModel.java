@@ -41,6 +41,13 @@ import java.util.Random;
  * {@value #REFIT_GAIN}, so that k-means' near-equal local optima do not reshuffle segments; a
  * re-seeded centre is a new segment.
  *
+ * <p>A published Gaussian mixture ({@link SegmentModel#mixture()}, from {@code retrain --compare})
+ * is learned by stepwise EM instead ({@link StepwiseEm}): every batch of sampled customers updates
+ * its components' weights, means and variances with the same half-life as the k-means, in the
+ * rotation and scaling the retrain fixed; its versions carry the updated mixture, the same ids and
+ * names, every {@code emitEveryBatches} batches. No fresh fit competes with it (a fresh fit is
+ * k-means): the next retrain replaces it.
+ *
  * <p>Deterministic given its inputs and seed: a restored model draws the same batches.
  */
 public final class StreamingModel {
@@ -112,6 +119,10 @@ public final class StreamingModel {
         // transient: not in the Kryo-written state of release 1; TrainerStateSerializer writes
         // it from format 2 on
         public transient SegmentModel.FitCheck fitCheck;
+        // transient as fitCheck; written from format 3 on. The mixture being learned (its counts
+        // the components' masses), or null when the model is k-means; and its batches so far
+        public transient SegmentModel mixture;
+        public transient long mixtureBatches;
     }
 
     private final Settings settings;
@@ -133,6 +144,8 @@ public final class StreamingModel {
     private SegmentModel.FitCheck fitCheck;
     // not in the state: a restored model assumes it has learned since its last version
     private boolean learnedSinceEmit = true;
+    private SegmentModel mixture;
+    private long mixtureBatches;
 
     public StreamingModel(Settings settings, List<String> features) {
         this.settings = settings;
@@ -171,7 +184,9 @@ public final class StreamingModel {
             return startIfReady(now);
         }
         if (pending >= settings.batchSize() || now - lastBatchAt >= settings.batchMaxWaitMillis()) {
-            return learn(now, (kMeans.batches() + 1) % REFIT_EVERY_BATCHES == 0);
+            return mixture != null
+                    ? learnMixture(now)
+                    : learn(now, (kMeans.batches() + 1) % REFIT_EVERY_BATCHES == 0);
         }
         return Optional.empty();
     }
@@ -183,6 +198,9 @@ public final class StreamingModel {
     public Optional<SegmentModel> tick(long now) {
         if (kMeans == null) {
             return startIfReady(now);
+        }
+        if (mixture != null) {
+            return pending > 0 ? learnMixture(now) : Optional.empty();
         }
         if (pending > 0) {
             return learn(now, true);
@@ -208,6 +226,15 @@ public final class StreamingModel {
         if (kMeans == null) {
             // no more customers will come: a small base starts now, however briefly it waited
             return startIfReady(now, true);
+        }
+        if (mixture != null) {
+            if (pending > 0) {
+                Optional<SegmentModel> learned = learnMixture(now);
+                if (learned.isPresent()) {
+                    return learned;
+                }
+            }
+            return learnedSinceEmit ? Optional.of(emit(now)) : Optional.empty();
         }
         if (pending > 0) {
             Optional<SegmentModel> learned = learn(now, true);
@@ -249,6 +276,51 @@ public final class StreamingModel {
         lastBatchAt = now;
         fitCheck = null; // the next comparison measures the adopted model
         learnedSinceEmit = false; // published already
+        mixture = model.mixture() != null ? model : null;
+        mixtureBatches = 0;
+    }
+
+    /** One batch of stepwise EM on the published mixture (see the class comment). */
+    private Optional<SegmentModel> learnMixture(long now) {
+        // the draw depends only on seed and progress, so a restored model draws the same batch
+        Random draw = new Random(settings.seed() ^ (mixture.pointsSeen() * 0x9E3779B97F4A7C15L));
+        double[][] batch = standardise(sample.draw(settings.batchSize(), draw));
+        StepwiseEm.Step step =
+                StepwiseEm.update(
+                        mixture.mixture(),
+                        mixture.counts(),
+                        batch,
+                        params(mixture.k()).batchDecay(batch.length));
+        int k = mixture.k();
+        int d = mixture.dimensions();
+        double[] centres = new double[k * d];
+        for (int c = 0; c < k; c++) {
+            System.arraycopy(step.mixture().standardisedCentre(c), 0, centres, c * d, d);
+        }
+        double inertia =
+                mixtureBatches == 0
+                        ? step.meanSquaredDistance()
+                        : 0.9 * mixture.inertia() + 0.1 * step.meanSquaredDistance();
+        mixture =
+                new SegmentModel(
+                                mixture.version(),
+                                TRAINED_BY,
+                                features,
+                                scaling,
+                                centres,
+                                step.masses(),
+                                inertia,
+                                mixture.pointsSeen() + batch.length,
+                                segmentIds,
+                                segmentNames)
+                        .withMixture(step.mixture());
+        mixtureBatches++;
+        learnedSinceEmit = true;
+        pending = 0;
+        lastBatchAt = now;
+        return mixtureBatches % settings.emitEveryBatches() == 0
+                ? Optional.of(emit(now))
+                : Optional.empty();
     }
 
     private Optional<SegmentModel> startIfReady(long now) {
@@ -453,7 +525,21 @@ public final class StreamingModel {
         version = Math.max(version + 1, now);
         learnedSinceEmit = false;
         SegmentModel model =
-                kMeans.toModel(version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
+                mixture != null
+                        ? new SegmentModel(
+                                        version,
+                                        TRAINED_BY,
+                                        features,
+                                        scaling,
+                                        mixture.standardisedCentres(),
+                                        mixture.counts(),
+                                        mixture.inertia(),
+                                        mixture.pointsSeen(),
+                                        segmentIds,
+                                        segmentNames)
+                                .withMixture(mixture.mixture())
+                        : kMeans.toModel(
+                                version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
         return model.withSizes(sizes(model)).withFitCheck(fitCheck);
     }
 
@@ -517,6 +603,8 @@ public final class StreamingModel {
         state.lastAdoptedVersion = lastAdoptedVersion;
         state.settled = settled;
         state.fitCheck = fitCheck;
+        state.mixture = mixture;
+        state.mixtureBatches = mixtureBatches;
         return state;
     }
 
@@ -547,6 +635,8 @@ public final class StreamingModel {
         model.highestSegmentId = state.highestSegmentId;
         model.lastAdoptedVersion = state.lastAdoptedVersion;
         model.fitCheck = state.fitCheck;
+        model.mixture = state.mixture;
+        model.mixtureBatches = state.mixtureBatches;
         return model;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentMixture;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
 import java.time.LocalDateTime;
@@ -27,6 +28,13 @@ import org.apache.flink.types.Row;
  * segment_model_sink in sql/90_sinks.sql), its columns listed here once. Centres are in feature
  * units by segment id, so that people can read them; the JSON columns are what the models topic
  * carries too ({@link ModelMessages}) and what {@link ModelRegistry} reads back.
+ *
+ * <p>{@code mixture} is NULL for a nearest-centre model. For a Gaussian mixture ({@link
+ * SegmentMixture}) it holds, in standardised units (feature minus the scaling's mean, over its
+ * standard deviation): {@code centre} (d values) and {@code axes} (p rows of d values), the
+ * rotation y = axes (z - centre); and {@code components} by segment id, each with its {@code
+ * weight}, {@code mean} and {@code variances} (p values each, in the rotated space). The centroids
+ * are then the components' means in feature units.
  */
 public final class ModelRecord {
 
@@ -48,14 +56,15 @@ public final class ModelRecord {
                     DataTypes.FIELD("centroids", DataTypes.STRING()),
                     DataTypes.FIELD("counts", DataTypes.STRING()),
                     DataTypes.FIELD("sizes", DataTypes.STRING()),
-                    DataTypes.FIELD("metrics", DataTypes.STRING()));
+                    DataTypes.FIELD("metrics", DataTypes.STRING()),
+                    DataTypes.FIELD("mixture", DataTypes.STRING()));
 
     /** The column names, in the table's order. */
     public static final List<String> COLUMNS = DataType.getFieldNames(ROW_TYPE);
 
     /** The columns holding JSON values. */
     public static final List<String> JSON_COLUMNS =
-            List.of("features", "scaling", "centroids", "counts", "sizes", "metrics");
+            List.of("features", "scaling", "centroids", "counts", "sizes", "metrics", "mixture");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -104,6 +113,7 @@ public final class ModelRecord {
         row.setField("counts", JSON.valueToTree(model.counts()).toString());
         row.setField("sizes", sizes(model));
         row.setField("metrics", metrics.toString());
+        row.setField("mixture", mixture(model));
         return positional(row);
     }
 
@@ -114,6 +124,61 @@ public final class ModelRecord {
             row.setField(i, named.getField(COLUMNS.get(i)));
         }
         return row;
+    }
+
+    /** The mixture column (see the class comment), or null for a nearest-centre model. */
+    private static String mixture(SegmentModel model) {
+        SegmentMixture mixture = model.mixture();
+        if (mixture == null) {
+            return null;
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.set("centre", JSON.valueToTree(mixture.centre()));
+        node.set("axes", JSON.valueToTree(mixture.axes()));
+        ObjectNode components = node.putObject("components");
+        double[] weights = mixture.weights();
+        double[][] means = mixture.means();
+        double[][] variances = mixture.variances();
+        for (int c = 0; c < model.k(); c++) {
+            ObjectNode component = components.putObject(Integer.toString(model.segmentId(c)));
+            component.put("weight", weights[c]);
+            component.set("mean", JSON.valueToTree(means[c]));
+            component.set("variances", JSON.valueToTree(variances[c]));
+        }
+        return node.toString();
+    }
+
+    /** The mixture of a model whose segment ids are {@code ids}, in their order. */
+    private static SegmentMixture readMixture(String json, int[] ids) throws IOException {
+        JsonNode node = JSON.readTree(json);
+        JsonNode axesNode = node.get("axes");
+        double[][] axes = new double[axesNode.size()][];
+        for (int p = 0; p < axes.length; p++) {
+            axes[p] = doubles(axesNode.get(p));
+        }
+        JsonNode components = node.get("components");
+        double[] weights = new double[ids.length];
+        double[][] means = new double[ids.length][];
+        double[][] variances = new double[ids.length][];
+        for (int c = 0; c < ids.length; c++) {
+            JsonNode component = components.get(Integer.toString(ids[c]));
+            if (component == null) {
+                throw new IllegalArgumentException(
+                        "the mixture has no component for segment " + ids[c]);
+            }
+            weights[c] = component.get("weight").asDouble();
+            means[c] = doubles(component.get("mean"));
+            variances[c] = doubles(component.get("variances"));
+        }
+        if (components.size() != ids.length) {
+            throw new IllegalArgumentException(
+                    "the mixture has "
+                            + components.size()
+                            + " components for "
+                            + ids.length
+                            + " segments");
+        }
+        return new SegmentMixture(doubles(node.get("centre")), axes, weights, means, variances);
     }
 
     /** {segment id: customers} as measured on the trainer's sample, or null. */
@@ -166,17 +231,19 @@ public final class ModelRecord {
             double[] counts =
                     countsJson == null ? new double[k] : doubles(JSON.readTree(countsJson));
             boolean named = Arrays.stream(names).allMatch(Objects::nonNull);
+            String mixtureJson = jsonColumn.apply("mixture");
             return new SegmentModel(
-                    version,
-                    trainedBy,
-                    features,
-                    scaling,
-                    standardised,
-                    counts,
-                    0.0,
-                    0,
-                    ids,
-                    named ? names : null);
+                            version,
+                            trainedBy,
+                            features,
+                            scaling,
+                            standardised,
+                            counts,
+                            0.0,
+                            0,
+                            ids,
+                            named ? names : null)
+                    .withMixture(mixtureJson == null ? null : readMixture(mixtureJson, ids));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(
                     "model version " + version + " cannot be read: " + e.getMessage(), e);

@@ -183,9 +183,15 @@ public class SegmentAssigner
         int current = customer.segment >= 0 ? model.indexOf(customer.segment) : -1;
         double toCurrent =
                 current >= 0 ? model.distanceTo(scaled, current) : Double.POSITIVE_INFINITY;
+        // a mixture model's hysteresis compares posteriors (SegmentChooser); NaN otherwise
+        double posteriorOfCurrent = current >= 0 ? model.posteriorOf(scaled, current) : Double.NaN;
         SegmentChooser.Decision decision =
                 chooser.choose(
-                        nearest, current, toCurrent, SegmentChooser.evidence(customer.features));
+                        nearest,
+                        current,
+                        toCurrent,
+                        posteriorOfCurrent,
+                        SegmentChooser.evidence(customer.features));
         int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
         String status = decision.status().column();

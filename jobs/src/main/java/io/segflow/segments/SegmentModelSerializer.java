@@ -1,6 +1,7 @@
 package io.segflow.segments;
 
 import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentMixture;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * A model version between the trainer and the assigners, and in the assigners' broadcast state.
  * Format 1: version, trained by, features, scaling, standardised centres, counts, inertia, points
  * seen, segment ids and names, sizes (or none). Format 2 adds the fit check: a flag, then inertia
- * per customer, the batch fit's, and the customers compared.
+ * per customer, the batch fit's, and the customers compared. Format 3 adds the mixture: a flag,
+ * then the rotation's centre, its axes, and per component its weight, mean and variances.
  */
 public final class SegmentModelSerializer extends VersionedSerializer<SegmentModel> {
 
@@ -22,7 +24,7 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
 
     @Override
     protected int format() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -78,6 +80,30 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
             out.writeDouble(check.batchInertiaPerCustomer());
             out.writeInt(check.customers());
         }
+        SegmentMixture mixture = model.mixture();
+        out.writeBoolean(mixture != null);
+        if (mixture != null) {
+            writeDoubles(mixture.centre(), out);
+            writeRows(mixture.axes(), out);
+            writeDoubles(mixture.weights(), out);
+            writeRows(mixture.means(), out);
+            writeRows(mixture.variances(), out);
+        }
+    }
+
+    private static void writeRows(double[][] rows, DataOutputView out) throws IOException {
+        out.writeInt(rows.length);
+        for (double[] row : rows) {
+            writeDoubles(row, out);
+        }
+    }
+
+    private static double[][] readRows(DataInputView in) throws IOException {
+        double[][] rows = new double[in.readInt()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = readDoubles(in);
+        }
+        return rows;
     }
 
     @Override
@@ -113,7 +139,18 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
                 format >= 2 && in.readBoolean()
                         ? new SegmentModel.FitCheck(in.readDouble(), in.readDouble(), in.readInt())
                         : null;
-        return (sizes == null ? model : model.withSizes(sizes)).withFitCheck(check);
+        SegmentMixture mixture =
+                format >= 3 && in.readBoolean()
+                        ? new SegmentMixture(
+                                readDoubles(in),
+                                readRows(in),
+                                readDoubles(in),
+                                readRows(in),
+                                readRows(in))
+                        : null;
+        return (sizes == null ? model : model.withSizes(sizes))
+                .withFitCheck(check)
+                .withMixture(mixture);
     }
 
     @Override

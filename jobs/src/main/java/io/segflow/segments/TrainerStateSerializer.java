@@ -12,7 +12,9 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * The trainer's operator state: its sample of customers, the model and its bookkeeping. Format 1:
  * the fields of {@link StreamingModel.State} in their declared order up to {@code settled}; format
- * 2 adds the last fit check (a flag, then inertia per customer, the batch fit's, customers).
+ * 2 adds the last fit check (a flag, then inertia per customer, the batch fit's, customers); format
+ * 3 the mixture being learned (a flag, then the model as {@link SegmentModelSerializer} writes it,
+ * its own format first) and its batches so far.
  */
 public final class TrainerStateSerializer extends VersionedSerializer<StreamingModel.State> {
 
@@ -21,7 +23,7 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
 
     @Override
     protected int format() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -75,6 +77,11 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
             out.writeDouble(state.fitCheck.batchInertiaPerCustomer());
             out.writeInt(state.fitCheck.customers());
         }
+        out.writeBoolean(state.mixture != null);
+        if (state.mixture != null) {
+            SegmentModelSerializer.INSTANCE.serialize(state.mixture, out);
+            out.writeLong(state.mixtureBatches);
+        }
     }
 
     @Override
@@ -115,6 +122,10 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
         if (format >= 2 && in.readBoolean()) {
             state.fitCheck =
                     new SegmentModel.FitCheck(in.readDouble(), in.readDouble(), in.readInt());
+        }
+        if (format >= 3 && in.readBoolean()) {
+            state.mixture = SegmentModelSerializer.INSTANCE.deserialize(in);
+            state.mixtureBatches = in.readLong();
         }
         return state;
     }

@@ -1,7 +1,6 @@
 package io.segflow.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.segflow.model.MethodComparison.Method;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ class MethodComparisonTest {
         Retrainer.Result result = compared(raw, converted, THREE, Retrainer.Settings.fixedK(4));
         MethodComparison.Outcome outcome = result.comparison();
         assertThat(outcome.chosen()).as(outcome.rows().toString()).isEqualTo(Method.KMEANS);
-        assertThat(outcome.published()).isEqualTo(Method.KMEANS);
+        assertThat(result.model().mixture()).as("k-means publishes centres").isNull();
         assertThat(outcome.row(Method.KMEANS).silhouette()).isGreaterThan(0.6);
         assertThat(outcome.row(Method.KMEANS).conversionLift()).isBetween(2.0, 3.5);
         assertThat(outcome.row(Method.KMEANS).conversionVarianceExplained()).isGreaterThan(0.1);
@@ -74,7 +73,8 @@ class MethodComparisonTest {
     /**
      * Two long, parallel, correlated groups (cigars along the diagonal) that convert differently:
      * k-means cuts them across their length, which explains no conversion; the mixture follows
-     * their shape. The mixture is chosen, and the best method the stream can apply is published.
+     * their shape. The mixture is chosen and published as a mixture: the model assigns by its
+     * posterior, which splits the groups where their nearest centres do not.
      */
     @Test
     void elongatedCorrelatedGroupsAreNotLeftToPlainKMeans() {
@@ -100,8 +100,28 @@ class MethodComparisonTest {
                 .as(rows)
                 .isGreaterThan(0.3);
         assertThat(outcome.chosen()).as(rows).isEqualTo(Method.GMM);
-        assertThat(outcome.published()).as(rows).isNotEqualTo(Method.GMM);
-        assertThat(outcome.published().nearestCentre()).isTrue();
+        SegmentModel model = result.model();
+        assertThat(model.mixture()).as("the published model is the mixture").isNotNull();
+        assertThat(model.k()).isEqualTo(outcome.publishedK());
+        assertThat(result.metrics()).containsEntry("method", "gmm");
+
+        // each group is one segment by posterior; by the nearest of the same centres it is not
+        int[][] byPosterior = new int[2][model.k()];
+        int disagreements = 0;
+        for (int i = 0; i < raw.length; i++) {
+            int segment = model.assign(raw[i]).segment();
+            byPosterior[i % 2][segment]++;
+            assertThat(segment).isEqualTo(model.mixture().map(model.scaling().scale(raw[i])));
+            if (model.withMixture(null).assign(raw[i]).segment() != segment) {
+                disagreements++;
+            }
+        }
+        for (int[] group : byPosterior) {
+            assertThat(Arrays.stream(group).max().getAsInt())
+                    .as("customers of a group in its main segment, of 800")
+                    .isGreaterThan(780);
+        }
+        assertThat(disagreements).as("customers the nearest centre would misplace").isPositive();
     }
 
     /**
@@ -157,8 +177,7 @@ class MethodComparisonTest {
         assertThat(MethodComparison.choose(rows, rule))
                 .as("only the mixture explains the conversions")
                 .isEqualTo(Method.GMM);
-        assertThatThrownBy(() -> rule.withForced(Method.GMM))
-                .hasMessageContaining("cannot apply a Gaussian mixture");
+        assertThat(rule.withForced(Method.GMM).forced()).isEqualTo(Method.GMM);
         assertThat(Method.parse("pca-kmeans")).isEqualTo(Method.PCA_KMEANS);
     }
 

@@ -56,8 +56,11 @@ class ModelRegistryITCase extends SegflowITCaseBase {
                         DriverManager.getConnection(settings.jdbcUrl(), "postgres", "");
                 PreparedStatement insert =
                         connection.prepareStatement(
-                                "INSERT INTO segment_model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                        + " ?)")) {
+                                "INSERT INTO segment_model ("
+                                        + String.join(", ", ModelRecord.COLUMNS)
+                                        + ") VALUES ("
+                                        + "?, ".repeat(ModelRecord.COLUMNS.size() - 1)
+                                        + "?)")) {
             for (int i = 0; i < row.getArity(); i++) {
                 insert.setObject(i + 1, row.getField(i));
             }

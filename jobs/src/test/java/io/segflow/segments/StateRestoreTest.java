@@ -61,6 +61,10 @@ class StateRestoreTest {
                     .isGreaterThan(Long.parseLong(expected.getProperty("trainer.version")));
             assertThat(next.pointsSeen())
                     .isGreaterThan(Long.parseLong(expected.getProperty("trainer.pointsSeen")));
+            // from v5 on the trainer was learning a published mixture, and still does
+            assertThat(next.mixture() != null)
+                    .isEqualTo(
+                            Boolean.parseBoolean(expected.getProperty("trainer.mixture", "false")));
             rewritten = trainer.snapshot(2, 2_000);
         }
         // what it checkpoints now, in the current format, restores too
@@ -181,6 +185,19 @@ class StateRestoreTest {
     }
 
     @Test
+    void aModelKeepsItsMixtureBetweenOperators() throws Exception {
+        SegmentModel model = StateSnapshots.mixtureModel(19L);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SegmentModelSerializer.INSTANCE.serialize(model, out);
+        SegmentModel read =
+                SegmentModelSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.mixture()).isEqualTo(model.mixture());
+        assertThat(SegmentModelSerializer.INSTANCE.copy(model).mixture())
+                .isEqualTo(model.mixture());
+    }
+
+    @Test
     void aFormatFromANewerReleaseIsRefusedWithItsReason() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(16);
         out.writeInt(99);
@@ -189,6 +206,25 @@ class StateRestoreTest {
                                 CustomerSegmentSerializer.INSTANCE.deserialize(
                                         new DataInputDeserializer(out.getCopyOfBuffer())))
                 .hasMessageContaining("format 99 by a newer segflow");
+    }
+
+    @Test
+    void theTrainerStateOfAMixtureReadsBackAsWritten() throws Exception {
+        StreamingModel model =
+                StreamingModel.startingFrom(
+                        TRAINER_SETTINGS.streamingModel(),
+                        StateSnapshots.FEATURES,
+                        StateSnapshots.mixtureModel(30L));
+        Random random = new Random(9);
+        for (int i = 0; i < 300; i++) {
+            ProfileUpdate update = StateSnapshots.customer(i % 150, random);
+            model.update(update.customerId, update.features, i);
+        }
+        StreamingModel.State state = model.state();
+        assertThat(state.mixture.mixture()).isNotNull();
+        assertThat(state.mixtureBatches).isPositive();
+        StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
+        assertThat(copy).usingRecursiveComparison().isEqualTo(state);
     }
 
     @Test

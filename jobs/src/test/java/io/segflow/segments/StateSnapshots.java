@@ -1,6 +1,7 @@
 package io.segflow.segments;
 
 import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentMixture;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,11 +26,14 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
  * #main} with a new name and commit what it writes; the older directories stay, so every format
  * ever released keeps being restored:
  *
- * <pre>mvn -q -pl jobs dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v3
+ * <pre>
+ * mvn -q -pl jobs -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v5
+ * rm cp.txt jobs/cp.txt udfs/cp.txt
  * </pre>
  *
- * (from the repository root, after mvn install -DskipTests).
+ * (from the repository root; with {@code -am} the class path has the reactor's own udfs classes, so
+ * nothing needs installing).
  */
 public final class StateSnapshots {
 
@@ -41,7 +45,23 @@ public final class StateSnapshots {
     /** Customers the assigner holds; customer i is active when odd. */
     static final int CUSTOMERS = 20;
 
-    static final SegmentModel ASSIGNER_MODEL = assignerModel(17L);
+    /**
+     * The model in the assigner's broadcast state: from v5 on a mixture (format 3 of {@link
+     * SegmentModelSerializer}), which assigns this data as the nearest centres do.
+     */
+    static final SegmentModel ASSIGNER_MODEL = mixtureModel(17L);
+
+    /** {@link #assignerModel} assigning by a mixture of two round components at its centres. */
+    static SegmentModel mixtureModel(long version) {
+        return assignerModel(version)
+                .withMixture(
+                        new SegmentMixture(
+                                new double[] {0, 0},
+                                new double[][] {{1, 0}, {0, 1}},
+                                new double[] {0.6, 0.4},
+                                new double[][] {{-1, -1}, {1, 1}},
+                                new double[][] {{0.5, 0.5}, {0.5, 0.5}}));
+    }
 
     /** The assigner's model (segments 3 "quiet" and 8 "busy") as a given version. */
     static SegmentModel assignerModel(long version) {
@@ -103,10 +123,16 @@ public final class StateSnapshots {
             for (int i = 0; i < 300; i++) {
                 trainer.processElement1(customer(i % 150, random), i);
             }
+            // from v5 on the trainer ends up learning a published mixture (trainer format 3)
+            trainer.processElement2(mixtureModel(17L), 300);
+            for (int i = 0; i < 100; i++) {
+                trainer.processElement1(customer(i % 150, random), 301 + i);
+            }
             List<SegmentModel> models = trainer.extractOutputValues();
             SegmentModel last = models.get(models.size() - 1);
             expected.setProperty("trainer.version", Long.toString(last.version()));
             expected.setProperty("trainer.pointsSeen", Long.toString(last.pointsSeen()));
+            expected.setProperty("trainer.mixture", Boolean.toString(last.mixture() != null));
             OperatorSnapshotUtil.writeStateHandle(
                     trainer.snapshot(1, 300), directory.resolve("trainer.snapshot").toString());
         }

@@ -9,6 +9,7 @@ import io.segflow.infra.PostgresSchema;
 import io.segflow.model.Assignment;
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentChooser;
+import io.segflow.model.SegmentMixture;
 import io.segflow.model.SegmentModel;
 import io.segflow.sql.SqlStatement;
 import io.segflow.sql.SqlStatementSplitter;
@@ -111,6 +112,41 @@ class SqlModelITCase extends SegflowITCaseBase {
         assertThat(segmentIds(byCustomer, 1, 2, 3)).containsExactly(1, 2, 3);
         assertThat(byCustomer.get(3).getField("segment_name")).isEqualTo("deep readers");
         assertScoredLike(OLDER, byCustomer);
+    }
+
+    /**
+     * A published Gaussian mixture scores by posterior in SQL as in the stream: customer 4 is
+     * nearest the long sessions' centre, but that component is narrow and it is many of its
+     * standard deviations away; the wide frequent component is more probable.
+     */
+    @Test
+    void aMixtureScoresByPosterior() throws Exception {
+        SegmentModel nearestCentres =
+                model(
+                        1_700_000_900_000L,
+                        new double[] {2, 5, 20, 10, 8, 120},
+                        new int[] {21, 22, 23},
+                        new String[] {"occasional v3", "frequent v3", "deep readers v3"});
+        double[][] means = new double[3][];
+        for (int c = 0; c < 3; c++) {
+            means[c] = nearestCentres.standardisedCentroid(c);
+        }
+        SegmentModel mixed =
+                nearestCentres.withMixture(
+                        new SegmentMixture(
+                                new double[] {0, 0},
+                                new double[][] {{1, 0}, {0, 1}},
+                                new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0},
+                                means,
+                                new double[][] {{1, 1}, {1, 1}, {0.05, 0.05}}));
+        PublishedModels.publish(jdbcUrl, USER, "", mixed);
+        createModel(", 'version' = '" + mixed.version() + "'");
+
+        Map<Integer, Row> byCustomer = predict();
+
+        assertThat(nearestCentres.assign(new double[] {11, 60}).segment()).isEqualTo(2);
+        assertThat(byCustomer.get(4).getField("segment_id")).isEqualTo(22);
+        assertScoredLike(mixed, byCustomer);
     }
 
     @Test

@@ -98,8 +98,11 @@ public final class PublishedModels {
         try (Connection connection = DriverManager.getConnection(url, user, password);
                 PreparedStatement insert =
                         connection.prepareStatement(
-                                "INSERT INTO segment_model VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                        + " ?)")) {
+                                "INSERT INTO segment_model ("
+                                        + String.join(", ", ModelRecord.COLUMNS)
+                                        + ") VALUES ("
+                                        + "?, ".repeat(ModelRecord.COLUMNS.size() - 1)
+                                        + "?)")) {
             for (int i = 0; i < row.getArity(); i++) {
                 insert.setObject(i + 1, row.getField(i));
             }
