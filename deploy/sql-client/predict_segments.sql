@@ -40,7 +40,7 @@ CREATE TEMPORARY TABLE customer_profile (
 
 -- INPUT: the model's features, by name and in the model's order (segment_model.features).
 -- OUTPUT: any of segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE,
--- model_version BIGINT, matched by name.
+-- status STRING (provisional or confirmed), model_version BIGINT, matched by name.
 -- Without 'version' the newest model_version is read when the query starts;
 -- 'version' = '1764000000000' pins one.
 CREATE TEMPORARY MODEL segments

@@ -20,6 +20,8 @@ public enum PredictionColumn {
     SEGMENT_NAME("segment_name", "STRING", LogicalTypeRoot.VARCHAR, LogicalTypeRoot.CHAR),
     DISTANCE("distance", "DOUBLE", LogicalTypeRoot.DOUBLE),
     CONFIDENCE("confidence", "DOUBLE", LogicalTypeRoot.DOUBLE),
+    /** provisional or confirmed, by the rule of {@link SegmentChooser.Status}. */
+    STATUS("status", "STRING", LogicalTypeRoot.VARCHAR, LogicalTypeRoot.CHAR),
     MODEL_VERSION("model_version", "BIGINT", LogicalTypeRoot.BIGINT);
 
     private final String columnName;
@@ -97,6 +99,7 @@ public enum PredictionColumn {
             case SEGMENT_NAME -> StringData.fromString(model.segmentName(decision.segment()));
             case DISTANCE -> decision.distance();
             case CONFIDENCE -> decision.confidence();
+            case STATUS -> StringData.fromString(decision.status().column());
             case MODEL_VERSION -> model.version();
         };
     }

@@ -150,7 +150,7 @@ class SegmentModelProviderFactoryTest {
                                 + " segflow-kmeans predicts")
                 .hasStackTraceContaining(
                         "segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE,"
-                                + " model_version BIGINT");
+                                + " status STRING, model_version BIGINT");
     }
 
     @Test

@@ -311,7 +311,8 @@ class SqlModelITCase extends SegflowITCaseBase {
         sql.executeSql(
                 "CREATE TEMPORARY MODEL segments INPUT (visits DOUBLE, minutes DOUBLE) OUTPUT"
                     + " (segment_id INT, segment_name STRING, distance DOUBLE, confidence DOUBLE,"
-                    + " model_version BIGINT) WITH ('provider' = 'segflow-kmeans', 'jdbc-url' = '"
+                    + " status STRING, model_version BIGINT) WITH ('provider' = 'segflow-kmeans',"
+                    + " 'jdbc-url' = '"
                         + jdbcUrl
                         + "',"
                         + " 'username' = '"
@@ -326,8 +327,8 @@ class SqlModelITCase extends SegflowITCaseBase {
     private Map<Integer, Row> predict() throws Exception {
         return collect(
                 "SELECT customer_id, visits, minutes, segment_id, segment_name, distance,"
-                    + " confidence, model_version FROM ML_PREDICT(TABLE customers, MODEL segments,"
-                    + " DESCRIPTOR(visits, minutes))");
+                    + " confidence, status, model_version FROM ML_PREDICT(TABLE customers, MODEL"
+                    + " segments, DESCRIPTOR(visits, minutes))");
     }
 
     private Map<Integer, Row> collect(String query) throws Exception {
@@ -359,6 +360,7 @@ class SqlModelITCase extends SegflowITCaseBase {
                     .isEqualTo(expected.distance(), within(1e-9));
             assertThat((Double) row.getField("confidence"))
                     .isEqualTo(decision.confidence(), within(1e-9));
+            assertThat(row.getField("status")).isEqualTo(decision.status().column());
             assertThat(row.getField("model_version")).isEqualTo(model.version());
         }
     }
