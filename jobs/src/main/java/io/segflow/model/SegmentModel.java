@@ -145,41 +145,15 @@ public final class SegmentModel implements Serializable {
 
     /** This version with the number of customers nearest each centre (in a sample of them). */
     public SegmentModel withSizes(long[] customersPerCentre) {
-        SegmentModel sized =
-                new SegmentModel(
-                        version,
-                        trainedBy,
-                        features,
-                        scaling,
-                        centres,
-                        counts,
-                        inertia,
-                        pointsSeen,
-                        segmentIds,
-                        segmentNames);
+        SegmentModel sized = copy();
         sized.sizes = customersPerCentre.clone();
-        sized.fitCheck = fitCheck;
-        sized.mixture = mixture;
         return sized;
     }
 
     /** This version with how it compared with a batch fit (see {@link FitCheck}). */
     public SegmentModel withFitCheck(FitCheck check) {
-        SegmentModel checked =
-                new SegmentModel(
-                        version,
-                        trainedBy,
-                        features,
-                        scaling,
-                        centres,
-                        counts,
-                        inertia,
-                        pointsSeen,
-                        segmentIds,
-                        segmentNames);
-        checked.sizes = sizes;
+        SegmentModel checked = copy();
         checked.fitCheck = check;
-        checked.mixture = mixture;
         return checked;
     }
 
@@ -200,7 +174,14 @@ public final class SegmentModel implements Serializable {
                             + " centres in "
                             + d);
         }
-        SegmentModel mixed =
+        SegmentModel mixed = copy();
+        mixed.mixture = newMixture;
+        return mixed;
+    }
+
+    /** A copy of this version, sizes, fit check and mixture included (the withers change one). */
+    private SegmentModel copy() {
+        SegmentModel copy =
                 new SegmentModel(
                         version,
                         trainedBy,
@@ -212,10 +193,10 @@ public final class SegmentModel implements Serializable {
                         pointsSeen,
                         segmentIds,
                         segmentNames);
-        mixed.sizes = sizes;
-        mixed.fitCheck = fitCheck;
-        mixed.mixture = newMixture;
-        return mixed;
+        copy.sizes = sizes;
+        copy.fitCheck = fitCheck;
+        copy.mixture = mixture;
+        return copy;
     }
 
     /** The mixture this version assigns by, or null when it assigns by nearest centre. */

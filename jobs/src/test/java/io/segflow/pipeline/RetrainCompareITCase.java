@@ -2,11 +2,8 @@ package io.segflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segflow.cli.SegflowCli;
 import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +13,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `segflow retrain --compare` with its defaults on profiles the job wrote to PostgreSQL: the table
@@ -39,12 +35,8 @@ class RetrainCompareITCase extends SegflowITCaseBase {
         }
         runBounded(settings);
 
-        StringWriter printed = new StringWriter();
-        CommandLine cli = SegflowCli.commandLine(new String[0], Map.of());
-        cli.setOut(new PrintWriter(printed, true));
-        cli.setErr(new PrintWriter(printed, true));
-        int exit =
-                cli.execute(
+        Typed typed =
+                segflow(
                         "retrain",
                         "--compare",
                         "--no-insight",
@@ -56,8 +48,8 @@ class RetrainCompareITCase extends SegflowITCaseBase {
                         settings.sqlDirectory().toString(),
                         "--topic-models",
                         settings.modelsTopic());
-        String console = printed.toString();
-        System.out.println(console);
+        int exit = typed.exit();
+        String console = typed.console();
         assertThat(exit).as(console).isZero();
         assertThat(console)
                 .contains(
@@ -88,19 +80,9 @@ class RetrainCompareITCase extends SegflowITCaseBase {
 
         // the report shows the comparison, before any insight run
         Path page = temp.resolve("report.html");
-        StringWriter reported = new StringWriter();
-        CommandLine report = SegflowCli.commandLine(new String[0], Map.of());
-        report.setOut(new PrintWriter(reported, true));
-        report.setErr(new PrintWriter(reported, true));
-        assertThat(
-                        report.execute(
-                                "report",
-                                "--jdbc-url",
-                                settings.jdbcUrl(),
-                                "--out",
-                                page.toString()))
-                .as(reported.toString())
-                .isZero();
+        Typed report =
+                segflow("report", "--jdbc-url", settings.jdbcUrl(), "--out", page.toString());
+        assertThat(report.exit()).as(report.console()).isZero();
         assertThat(Files.readString(page))
                 .contains("id=\"method-choice\"", "pca-kmeans", "gmeans", "← chosen");
     }

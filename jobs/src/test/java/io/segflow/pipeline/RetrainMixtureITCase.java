@@ -2,15 +2,12 @@ package io.segflow.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.segflow.cli.SegflowCli;
 import io.segflow.model.Assignment;
 import io.segflow.model.SegmentModel;
 import io.segflow.registry.ModelRegistry;
 import io.segflow.segments.TrainerSettings;
 import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +17,6 @@ import java.util.regex.Pattern;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * `segflow retrain --compare --method gmm` publishes the Gaussian mixture itself, and the streaming
@@ -43,12 +39,8 @@ class RetrainMixtureITCase extends SegflowITCaseBase {
         // the profiles a retrain reads
         runBounded(settings);
 
-        StringWriter printed = new StringWriter();
-        CommandLine cli = SegflowCli.commandLine(new String[0], Map.of());
-        cli.setOut(new PrintWriter(printed, true));
-        cli.setErr(new PrintWriter(printed, true));
-        int exit =
-                cli.execute(
+        Typed typed =
+                segflow(
                         "retrain",
                         "--compare",
                         "--method",
@@ -62,8 +54,8 @@ class RetrainMixtureITCase extends SegflowITCaseBase {
                         settings.sqlDirectory().toString(),
                         "--topic-models",
                         settings.modelsTopic());
-        String console = printed.toString();
-        System.out.println(console);
+        int exit = typed.exit();
+        String console = typed.console();
         assertThat(exit).as(console).isZero();
         assertThat(console).contains("<- chosen, published", "component of highest posterior");
         Matcher published = PUBLISHED.matcher(console);

@@ -1,5 +1,6 @@
 package io.segflow.testing;
 
+import io.segflow.cli.SegflowCli;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedPostgresDatabase;
 import io.segflow.infra.KafkaTopics;
@@ -7,6 +8,8 @@ import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.SegflowJob;
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 
 /**
  * Integration tests run the real job on a real stack: a Flink MiniCluster at parallelism 2 (so
@@ -178,6 +182,21 @@ public abstract class SegflowITCaseBase {
     }
 
     /** Runs the job over what the topics hold now and waits for it to finish. */
+    /** What a `segflow` command printed (out and err together) and its exit code. */
+    protected record Typed(int exit, String console) {}
+
+    /** Runs a `segflow` command in this JVM as a user types it, and echoes what it printed. */
+    protected static Typed segflow(String... args) {
+        StringWriter printed = new StringWriter();
+        CommandLine cli = SegflowCli.commandLine(new String[0], Map.of());
+        cli.setOut(new PrintWriter(printed, true));
+        cli.setErr(new PrintWriter(printed, true));
+        int exit = cli.execute(args);
+        String console = printed.toString();
+        System.out.println(console);
+        return new Typed(exit, console);
+    }
+
     protected static JobClient runBounded(JobSettings settings) throws Exception {
         SegflowJob job = new SegflowJob(settings.withBoundedMode("latest-offset"));
         JobClient client = job.start(flinkEnvironment());
