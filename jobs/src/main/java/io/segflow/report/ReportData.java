@@ -300,31 +300,37 @@ public record ReportData(
     private static MethodChoice methodChoice(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(LATEST_COMPARISON);
                 ResultSet rs = statement.executeQuery()) {
-            if (!rs.next()) {
-                return null;
+            return rs.next() ? methodChoice(rs) : null;
+        } catch (SQLException e) {
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw e;
             }
-            JsonNode comparison = json(rs.getString("metrics")).path("comparison");
-            List<Method> rows = new ArrayList<>();
-            for (JsonNode row : comparison.path("rows")) {
-                rows.add(
-                        new Method(
-                                row.path("method").asText(),
-                                row.hasNonNull("k") ? row.get("k").asInt() : null,
-                                nullableDouble(row.get("silhouette")),
-                                nullableDouble(row.get("davies_bouldin")),
-                                nullableDouble(row.get("stability_ari")),
-                                nullableDouble(row.get("conversion_lift")),
-                                nullableDouble(row.get("conversion_variance_explained")),
-                                nullableDouble(row.get("fit_seconds")),
-                                row.hasNonNull("note") ? row.get("note").asText() : null));
-            }
-            return new MethodChoice(
-                    rs.getLong("model_version"),
-                    minutes(rs.getTimestamp("created_at")),
-                    comparison.path("chosen").asText(null),
-                    comparison.path("published").asText(null),
-                    rows);
+            return null; // a database no job has written to yet
         }
+    }
+
+    private static MethodChoice methodChoice(ResultSet rs) throws SQLException {
+        JsonNode comparison = json(rs.getString("metrics")).path("comparison");
+        List<Method> rows = new ArrayList<>();
+        for (JsonNode row : comparison.path("rows")) {
+            rows.add(
+                    new Method(
+                            row.path("method").asText(),
+                            row.hasNonNull("k") ? row.get("k").asInt() : null,
+                            nullableDouble(row.get("silhouette")),
+                            nullableDouble(row.get("davies_bouldin")),
+                            nullableDouble(row.get("stability_ari")),
+                            nullableDouble(row.get("conversion_lift")),
+                            nullableDouble(row.get("conversion_variance_explained")),
+                            nullableDouble(row.get("fit_seconds")),
+                            row.hasNonNull("note") ? row.get("note").asText() : null));
+        }
+        return new MethodChoice(
+                rs.getLong("model_version"),
+                minutes(rs.getTimestamp("created_at")),
+                comparison.path("chosen").asText(null),
+                comparison.path("published").asText(null),
+                rows);
     }
 
     private static Lifecycles lifecycles(Connection connection) throws SQLException {
