@@ -183,8 +183,12 @@ public class SegmentAssigner
         int current = customer.segment >= 0 ? model.indexOf(customer.segment) : -1;
         double toCurrent =
                 current >= 0 ? model.distanceTo(scaled, current) : Double.POSITIVE_INFINITY;
-        // a mixture model's hysteresis compares posteriors (SegmentChooser); NaN otherwise
-        double posteriorOfCurrent = current >= 0 ? model.posteriorOf(scaled, current) : Double.NaN;
+        // a mixture model's hysteresis compares posteriors (SegmentChooser), needed only when the
+        // most probable segment is another; NaN otherwise (and for a nearest-centre model)
+        double posteriorOfCurrent =
+                current >= 0 && current != nearest.segment()
+                        ? model.posteriorOf(scaled, current)
+                        : Double.NaN;
         SegmentChooser.Decision decision =
                 chooser.choose(
                         nearest,
