@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.infra.TopicOffsets;
+import io.segflow.model.Assignment;
+import io.segflow.model.SegmentModel;
+import io.segflow.registry.ModelRegistry;
 import io.segflow.testing.Feeds;
 import io.segflow.testing.RecordedHistory;
 import io.segflow.testing.SegflowITCaseBase;
@@ -299,18 +302,22 @@ class CrmMergeITCase extends SegflowITCaseBase {
                                         && "stream".equals(rows.get(0).get("scored_by"))
                                         && ((Timestamp) rows.get(0).get("scored_at"))
                                                 .after((Timestamp) scoreBefore.get("scored_at")));
-                Object segmentOfMerged = segmentsBefore.get(merge.merged()).get("segment_id");
+                // re-assigned after the merge, to the segment the assigner's rule gives the merged
+                // profile under the version on the row (the trainer keeps learning meanwhile, so
+                // that version need not be the one the merged customer was assigned with)
                 Timestamp assignedBefore =
                         (Timestamp) segmentsBefore.get(merge.survivor()).get("assigned_at");
                 awaitRows(
                         settings,
-                        "SELECT segment_id, assigned_at FROM customer_segment WHERE customer_id = "
+                        "SELECT segment_id, model_version, assigned_at FROM customer_segment"
+                                + " WHERE customer_id = "
                                 + merge.survivor(),
                         rows ->
                                 rows.size() == 1
-                                        && segmentOfMerged.equals(rows.get(0).get("segment_id"))
                                         && ((Timestamp) rows.get(0).get("assigned_at"))
-                                                .after(assignedBefore));
+                                                .after(assignedBefore)
+                                        && segmentFitsProfile(
+                                                settings, merge.survivor(), rows.get(0)));
             }
             assertThat(
                             query(
@@ -491,6 +498,40 @@ class CrmMergeITCase extends SegflowITCaseBase {
 
     private static Map<String, Object> profile(JobSettings settings, long id) throws Exception {
         return single(settings, "SELECT * FROM customer_profile WHERE customer_id = " + id);
+    }
+
+    /**
+     * Whether the row's segment is one the assigner's rule gives the customer's current profile
+     * under the row's model version: the nearest centre, or one the hysteresis lets them keep.
+     */
+    private static boolean segmentFitsProfile(
+            JobSettings settings, long id, Map<String, Object> row) {
+        try {
+            SegmentModel model =
+                    ModelRegistry.load(
+                            settings.jdbcUrl(),
+                            settings.jdbcUser(),
+                            "",
+                            ((Number) row.get("model_version")).longValue());
+            Map<String, Object> profile = profile(settings, id);
+            double[] raw =
+                    model.features().stream()
+                            .mapToDouble(
+                                    f ->
+                                            profile.get(f) == null
+                                                    ? Double.NaN
+                                                    : ((Number) profile.get(f)).doubleValue())
+                            .toArray();
+            Assignment nearest = model.assign(raw);
+            int held = model.indexOf(((Number) row.get("segment_id")).intValue());
+            return held == nearest.segment()
+                    || held >= 0
+                            && nearest.distance()
+                                    > (1 - settings.trainer().hysteresis())
+                                            * model.distanceTo(model.scaling().scale(raw), held);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Object> segment(JobSettings settings, long id) throws Exception {
