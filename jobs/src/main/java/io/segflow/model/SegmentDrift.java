@@ -33,24 +33,51 @@ public final class SegmentDrift {
      *     figures
      * @param minimumUpdates updates that make the baseline, and the least number of updates after
      *     it before any segment is judged
-     * @param shareBound largest absolute change of a segment's share of updates that is no drift
+     * @param stabilityBound the population stability index of the segments' shares (recent against
+     *     baseline) above which their shares have drifted
      * @param distanceBound largest relative rise of a segment's mean distance that is no drift
      * @param warmUpUpdates updates left out before the baseline of a model the stream trained
      *     itself: its customers' profiles are still filling in when it settles
      * @param checkEveryUpdates a check every this many updates once judging (counted, so that a
      *     replay checks at the same points)
+     * @param persistChecks checks in a row that must see a bound crossed before it is a flag
      */
     public record Settings(
             double halfLifeUpdates,
             long minimumUpdates,
-            double shareBound,
+            double stabilityBound,
             double distanceBound,
             long warmUpUpdates,
-            long checkEveryUpdates)
+            long checkEveryUpdates,
+            int persistChecks)
             implements Serializable {
 
+        /** Conventional line of a significant shift in a population stability index. */
+        public static final double DEFAULT_STABILITY_BOUND = 0.2;
+
+        public static final double DEFAULT_DISTANCE_BOUND = 0.25;
+
         public static Settings defaults() {
-            return new Settings(2_000, 2_000, 0.05, 0.25, 30_000, 2_000);
+            return new Settings(
+                    5_000,
+                    5_000,
+                    DEFAULT_STABILITY_BOUND,
+                    DEFAULT_DISTANCE_BOUND,
+                    30_000,
+                    2_000,
+                    2);
+        }
+
+        /** The defaults with other bounds (the options of `segflow run`). */
+        public Settings withBounds(double stability, double distance) {
+            return new Settings(
+                    halfLifeUpdates,
+                    minimumUpdates,
+                    stability,
+                    distance,
+                    warmUpUpdates,
+                    checkEveryUpdates,
+                    persistChecks);
         }
 
         public Settings {
@@ -58,24 +85,33 @@ public final class SegmentDrift {
                 throw new IllegalArgumentException(
                         "drift needs a positive half-life and minimum of updates");
             }
-            if (warmUpUpdates < 0 || checkEveryUpdates < 1) {
+            if (warmUpUpdates < 0 || checkEveryUpdates < 1 || persistChecks < 1) {
                 throw new IllegalArgumentException(
-                        "drift needs a warm-up of zero or more and a check every 1 or more"
-                                + " updates");
+                        "drift needs a warm-up of zero or more, a check every 1 or more updates"
+                                + " and at least 1 check to persist");
             }
-            if (!(shareBound > 0) || !(distanceBound > 0)) {
-                throw new IllegalArgumentException("drift bounds must be positive");
+            if (!(stabilityBound > 0) || !(distanceBound > 0)) {
+                throw new IllegalArgumentException(
+                        "drift bounds must be positive, not "
+                                + stabilityBound
+                                + " and "
+                                + distanceBound);
             }
         }
     }
 
-    /** One segment's figures at a check; {@code action} is null when it has not drifted. */
+    /**
+     * One segment's figures at a check; {@code action} is null when it has not drifted. {@code
+     * stabilityIndex} is the population stability index of all segments' shares at this check (the
+     * same on each segment's row).
+     */
     public record Check(
             int segmentId,
             double share,
             double baselineShare,
             double meanDistance,
             double baselineMeanDistance,
+            double stabilityIndex,
             boolean drifted,
             String action) {}
 
@@ -98,6 +134,9 @@ public final class SegmentDrift {
         /** Updates counted into the recent figures since the baseline was complete. */
         public long recentUpdates;
 
+        /** Checks in a row whose stability index was above the bound. */
+        public int unstableChecks;
+
         /** By segment id: baseline updates, their distance sum, decayed recent weight, distance. */
         public int[] segmentIds = new int[0];
 
@@ -105,6 +144,9 @@ public final class SegmentDrift {
         public double[] baselineDistance = new double[0];
         public double[] recentWeight = new double[0];
         public double[] recentDistance = new double[0];
+
+        /** By segment: checks in a row whose mean distance was above the bound. */
+        public int[] fartherChecks = new int[0];
     }
 
     /** Sums of one segment. */
@@ -113,7 +155,17 @@ public final class SegmentDrift {
         double baselineDistance;
         double recentWeight;
         double recentDistance;
+        int fartherChecks;
     }
+
+    /** See {@link #stabilityTerm}. */
+    static final double SHARE_FLOOR = 0.001;
+
+    /**
+     * Segments with a smaller baseline share are not judged on distance: the mean of a few
+     * customers wanders.
+     */
+    static final double MINIMUM_SHARE_FOR_DISTANCE = 0.05;
 
     private final Settings settings;
     private final double decay;
@@ -123,6 +175,7 @@ public final class SegmentDrift {
     private long warmUpLeft;
     private long baselineUpdates;
     private long recentUpdates;
+    private int unstableChecks;
 
     public SegmentDrift(Settings settings) {
         this.settings = settings;
@@ -137,12 +190,14 @@ public final class SegmentDrift {
         drift.warmUpLeft = state.warmUpLeft;
         drift.baselineUpdates = state.baselineUpdates;
         drift.recentUpdates = state.recentUpdates;
+        drift.unstableChecks = state.unstableChecks;
         for (int i = 0; i < state.segmentIds.length; i++) {
             Sums sums = new Sums();
             sums.baselineCount = state.baselineCount[i];
             sums.baselineDistance = state.baselineDistance[i];
             sums.recentWeight = state.recentWeight[i];
             sums.recentDistance = state.recentDistance[i];
+            sums.fartherChecks = state.fartherChecks[i];
             drift.bySegment.put(state.segmentIds[i], sums);
         }
         return drift;
@@ -155,12 +210,14 @@ public final class SegmentDrift {
         state.warmUpLeft = warmUpLeft;
         state.baselineUpdates = baselineUpdates;
         state.recentUpdates = recentUpdates;
+        state.unstableChecks = unstableChecks;
         int n = bySegment.size();
         state.segmentIds = new int[n];
         state.baselineCount = new double[n];
         state.baselineDistance = new double[n];
         state.recentWeight = new double[n];
         state.recentDistance = new double[n];
+        state.fartherChecks = new int[n];
         int i = 0;
         for (Map.Entry<Integer, Sums> entry : bySegment.entrySet()) {
             state.segmentIds[i] = entry.getKey();
@@ -168,6 +225,7 @@ public final class SegmentDrift {
             state.baselineDistance[i] = entry.getValue().baselineDistance;
             state.recentWeight[i] = entry.getValue().recentWeight;
             state.recentDistance[i] = entry.getValue().recentDistance;
+            state.fartherChecks[i] = entry.getValue().fartherChecks;
             i++;
         }
         return state;
@@ -187,6 +245,7 @@ public final class SegmentDrift {
         warmUpLeft = warmUp ? settings.warmUpUpdates() : 0;
         baselineUpdates = 0;
         recentUpdates = 0;
+        unstableChecks = 0;
     }
 
     public boolean baselineStarted() {
@@ -243,7 +302,8 @@ public final class SegmentDrift {
 
     /**
      * Every segment's figures (the segments of the baseline or of the recent updates), or none
-     * while there is too little to judge.
+     * while there is too little to judge. Call it once per due check: a flag needs {@link
+     * Settings#persistChecks} checks in a row over a bound.
      */
     public List<Check> check() {
         List<Check> checks = new ArrayList<>();
@@ -254,35 +314,55 @@ public final class SegmentDrift {
         for (Sums sums : bySegment.values()) {
             recentTotal += sums.recentWeight;
         }
-        // a segment's mean distance is judged only on this many (weighted) updates: fewer say
-        // little about where its customers sit
+        int k = bySegment.size();
+        double[] shares = new double[k];
+        double[] baselineShares = new double[k];
+        double[] contributions = new double[k];
+        double stability = 0;
+        int i = 0;
+        for (Sums sums : bySegment.values()) {
+            shares[i] = sums.recentWeight / recentTotal;
+            baselineShares[i] = sums.baselineCount / baselineUpdates;
+            contributions[i] = stabilityTerm(shares[i], baselineShares[i]);
+            stability += contributions[i];
+            i++;
+        }
+        unstableChecks = stability > settings.stabilityBound() ? unstableChecks + 1 : 0;
+        boolean sharesDrifted = unstableChecks >= settings.persistChecks();
+        // a segment's mean distance is judged only on this many (weighted) updates and a share of
+        // them that makes its mean a figure of its customers, not of a few
         double enough = Math.max(1, settings.minimumUpdates() / 100.0);
+        i = 0;
         for (Map.Entry<Integer, Sums> entry : bySegment.entrySet()) {
             int id = entry.getKey();
             Sums sums = entry.getValue();
-            double share = sums.recentWeight / recentTotal;
-            double baselineShare = sums.baselineCount / baselineUpdates;
             double distance =
                     sums.recentWeight > 0 ? sums.recentDistance / sums.recentWeight : Double.NaN;
             double baselineDistance =
                     sums.baselineCount > 0
                             ? sums.baselineDistance / sums.baselineCount
                             : Double.NaN;
+            boolean farther =
+                    sums.recentWeight >= enough
+                            && sums.baselineCount >= enough
+                            && baselineShares[i] >= MINIMUM_SHARE_FOR_DISTANCE
+                            && baselineDistance > 0
+                            && distance / baselineDistance > 1 + settings.distanceBound();
+            sums.fartherChecks = farther ? sums.fartherChecks + 1 : 0;
             String action = null;
-            if (Math.abs(share - baselineShare) > settings.shareBound()) {
+            // the segments that moved the index most: a fifth of it or more
+            if (sharesDrifted && contributions[i] >= 0.2 * stability) {
                 action =
                         String.format(
                                 Locale.ROOT,
                                 "retrain: segment %d's share %s from %.0f%% to %.0f%% of recent"
-                                        + " updates",
+                                        + " updates (stability index %.2f over all segments)",
                                 id,
-                                share > baselineShare ? "rose" : "fell",
-                                100 * baselineShare,
-                                100 * share);
-            } else if (sums.recentWeight >= enough
-                    && sums.baselineCount >= enough
-                    && baselineDistance > 0
-                    && distance / baselineDistance > 1 + settings.distanceBound()) {
+                                shares[i] > baselineShares[i] ? "rose" : "fell",
+                                100 * baselineShares[i],
+                                100 * shares[i],
+                                stability);
+            } else if (sums.fartherChecks >= settings.persistChecks()) {
                 action =
                         String.format(
                                 Locale.ROOT,
@@ -296,14 +376,27 @@ public final class SegmentDrift {
             checks.add(
                     new Check(
                             id,
-                            share,
-                            baselineShare,
+                            shares[i],
+                            baselineShares[i],
                             distance,
                             baselineDistance,
+                            stability,
                             action != null,
                             action));
+            i++;
         }
         return checks;
+    }
+
+    /**
+     * A segment's term of the population stability index, sum over segments of (recent - baseline)
+     * * ln(recent / baseline); shares are floored at {@value #SHARE_FLOOR} so that a segment that
+     * empties or appears counts as large, not infinite.
+     */
+    static double stabilityTerm(double share, double baselineShare) {
+        double recent = Math.max(share, SHARE_FLOOR);
+        double baseline = Math.max(baselineShare, SHARE_FLOOR);
+        return (recent - baseline) * Math.log(recent / baseline);
     }
 
     /**

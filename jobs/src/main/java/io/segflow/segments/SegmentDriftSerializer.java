@@ -9,8 +9,9 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * The trainer's drift figures ({@link SegmentDrift.State}), operator state of its own beside the
  * trainer's model so that a checkpoint written before drift was watched restores without it. Format
- * 1: whether a baseline was set, its updates, the recent updates, then by segment: ids, baseline
- * counts, baseline distance sums, decayed recent weights, decayed recent distance sums.
+ * 1: whether a baseline was set, its version, the warm-up left, its updates, the recent updates,
+ * the unstable checks in a row, then by segment: ids, baseline counts, baseline distance sums,
+ * decayed recent weights, decayed recent distance sums, farther checks in a row.
  */
 public final class SegmentDriftSerializer extends VersionedSerializer<SegmentDrift.State> {
 
@@ -39,11 +40,13 @@ public final class SegmentDriftSerializer extends VersionedSerializer<SegmentDri
         out.writeLong(state.warmUpLeft);
         out.writeLong(state.baselineUpdates);
         out.writeLong(state.recentUpdates);
+        out.writeInt(state.unstableChecks);
         writeInts(state.segmentIds, out);
         writeDoubles(state.baselineCount, out);
         writeDoubles(state.baselineDistance, out);
         writeDoubles(state.recentWeight, out);
         writeDoubles(state.recentDistance, out);
+        writeInts(state.fartherChecks, out);
     }
 
     @Override
@@ -54,11 +57,13 @@ public final class SegmentDriftSerializer extends VersionedSerializer<SegmentDri
         state.warmUpLeft = in.readLong();
         state.baselineUpdates = in.readLong();
         state.recentUpdates = in.readLong();
+        state.unstableChecks = in.readInt();
         state.segmentIds = readInts(in);
         state.baselineCount = readDoubles(in);
         state.baselineDistance = readDoubles(in);
         state.recentWeight = readDoubles(in);
         state.recentDistance = readDoubles(in);
+        state.fartherChecks = readInts(in);
         return state;
     }
 
