@@ -159,7 +159,7 @@ public final class SegmentDrift {
     }
 
     /** See {@link #stabilityTerm}. */
-    static final double SHARE_FLOOR = 0.001;
+    static final double SHARE_FLOOR = 0.01;
 
     /**
      * Segments with a smaller baseline share are not judged on distance: the mean of a few

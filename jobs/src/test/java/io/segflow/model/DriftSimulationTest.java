@@ -1,6 +1,7 @@
 package io.segflow.model;
 
 import io.segflow.segments.TrainerSettings;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -9,12 +10,16 @@ class DriftSimulationTest {
     private static final double[] ACTIVITY = {0.36, 0.36, 1.0, 0.15};
 
     static boolean FIXED = true;
+    static boolean REPLACE = false;
 
     @Test
     void simulate() {
-        for (double drift : new double[] {0, 0.05}) {
-            for (int history : new int[] {90, 150}) {
-                run(drift, history);
+        for (boolean replace : new boolean[] {false, true}) {
+            REPLACE = replace;
+            for (double drift : new double[] {0, 0.05}) {
+                for (int history : new int[] {90}) {
+                    run(drift, history);
+                }
             }
         }
     }
@@ -61,8 +66,16 @@ class DriftSimulationTest {
                     int c = latest[0].nearestStandardised(latest[0].scaling().scale(profile), d);
                     drift.observe(latest[0].segmentId(c), Math.sqrt(d[0]));
                     if (drift.checkDue()) {
-                        for (SegmentDrift.Check ch : drift.check()) {
-                            if (ch.drifted()) {
+                        List<SegmentDrift.Check> all = drift.check();
+                        if (!all.isEmpty() && drift.updatesMeasured() % 18_000 < 2_000) {
+                            log.append(
+                                    String.format(
+                                            " [%.1f psi %.2f]",
+                                            u / (60.0 * updatesPerSecond),
+                                            all.get(0).stabilityIndex()));
+                        }
+                        for (SegmentDrift.Check ch : all) {
+                            if (ch.drifted() && log.length() < 3000) {
                                 log.append(
                                         String.format(
                                                 " %.1fmin:s%d %.2f/%.2f d%.2f/%.2f psi %.2f",
@@ -92,12 +105,19 @@ class DriftSimulationTest {
             }
             double elapsedMinutes = u / (60.0 * updatesPerSecond);
             while (switched < (long) (elapsedMinutes * driftPerMinute * n)) {
-                base.becomes(random.nextInt(n), 2);
+                if (REPLACE) {
+                    base.replace(random.nextInt(n), 2);
+                } else {
+                    base.becomes(random.nextInt(n), 2);
+                }
                 switched++;
             }
         }
         System.out.printf(
-                "drift %.2f history %d: baseline %s flags:%s%n",
-                driftPerMinute, historyEvents, drift.baselineStarted(), log);
+                "replace " + REPLACE + " drift %.2f history %d: baseline %s flags:%s%n",
+                driftPerMinute,
+                historyEvents,
+                drift.baselineStarted(),
+                log);
     }
 }
