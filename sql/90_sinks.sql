@@ -191,6 +191,7 @@ CREATE TABLE segment_drift_sink (
   baseline_share DOUBLE,
   mean_distance DOUBLE,
   baseline_mean_distance DOUBLE,
+  stability_index DOUBLE,
   drifted BOOLEAN,
   action STRING,
   PRIMARY KEY (baseline_version, segment_id, updates) NOT ENFORCED

@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS segment_drift (
   baseline_share         DOUBLE PRECISION,
   mean_distance          DOUBLE PRECISION,
   baseline_mean_distance DOUBLE PRECISION,
+  stability_index        DOUBLE PRECISION,
   drifted                BOOLEAN NOT NULL,
   action                 TEXT,
   PRIMARY KEY (baseline_version, segment_id, updates)

@@ -51,11 +51,12 @@ import org.slf4j.LoggerFactory;
  * one checkpoint interval between a version and its use.
  *
  * <p>It also watches drift ({@link SegmentDrift}): every profile update is measured against the
- * latest version, and every {@link SegmentDrift.Settings#checkEveryUpdates} updates it writes one
- * row per segment to the side output {@link #DRIFT}, keyed by the baseline's version, the segment
- * and the updates measured, so that a replay from a checkpoint writes the same rows again. The
- * baseline restarts with every model published elsewhere, a warm start, and once with the stream's
- * own model when it has settled (after a warm-up). A bounded or frozen run does not watch drift.
+ * batch-trained version of the baseline (kept in state, fixed until the next one), and every {@link
+ * SegmentDrift.Settings#checkEveryUpdates} updates it writes one row per segment to the side output
+ * {@link #DRIFT}, keyed by the baseline's version, the segment and the updates measured, so that a
+ * replay from a checkpoint writes the same rows again. The baseline restarts with every model
+ * published elsewhere, a warm start, and once with the stream's own model when it has settled
+ * (after a warm-up). A bounded or frozen run does not watch drift.
  *
  * <p>Every stream goes to one key (see {@link #ALL}): keyed only so that it may set timers.
  */
@@ -85,6 +86,7 @@ public class ModelTrainer
                         "baseline_share",
                         "mean_distance",
                         "baseline_mean_distance",
+                        "stability_index",
                         "drifted",
                         "action"
                     },
@@ -93,6 +95,7 @@ public class ModelTrainer
                     Types.LONG,
                     Types.LONG,
                     Types.LOCAL_DATE_TIME,
+                    Types.DOUBLE,
                     Types.DOUBLE,
                     Types.DOUBLE,
                     Types.DOUBLE,
@@ -117,7 +120,10 @@ public class ModelTrainer
     private transient ListState<StreamingModel.State> checkpointed;
     private transient SegmentDrift drift;
     private transient ListState<SegmentDrift.State> checkpointedDrift;
-    private transient SegmentModel latest;
+    // the batch-trained version drift is measured against: fixed until the next one, so that the
+    // stream's own learning (re-seeded centres, replacements) is not taken for drift
+    private transient SegmentModel baselineModel;
+    private transient ListState<SegmentModel> checkpointedBaselineModel;
     private transient int driftedSegments;
     private transient Counter driftFlags;
 
@@ -194,6 +200,14 @@ public class ModelTrainer
         for (SegmentDrift.State state : checkpointedDrift.get()) {
             drift = SegmentDrift.restore(driftSettings, state);
         }
+        checkpointedBaselineModel =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "segment-drift-baseline", VersionedTypeInfo.SEGMENT_MODEL));
+        for (SegmentModel restored : checkpointedBaselineModel.get()) {
+            baselineModel = restored;
+        }
         unpublished = new ArrayList<>();
         // restored from a completed checkpoint: durable, to be published (again) at once
         for (SegmentModel version : checkpointedUnpublished.get()) {
@@ -204,7 +218,7 @@ public class ModelTrainer
                 // no checkpoint to resume from: continue from the given model (its k wins over --k)
                 model = StreamingModel.startingFrom(settings.streamingModel(), features, warmStart);
                 publishWarmStart = true;
-                latest = warmStart;
+                baselineModel = warmStart;
                 drift.rebase(warmStart.version(), false);
             } else {
                 model = new StreamingModel(settings.streamingModel(), features);
@@ -238,7 +252,7 @@ public class ModelTrainer
             timerAt = now + settings.batchMaxWait().toMillis();
             ctx.timerService().registerProcessingTimeTimer(timerAt);
         }
-        if (!update.deleted && latest != null && !bounded) {
+        if (!update.deleted && baselineModel != null && !bounded) {
             measureDrift(update.features, ctx);
         }
         publish(
@@ -250,13 +264,15 @@ public class ModelTrainer
     }
 
     /**
-     * Where the update lies in the version the customers are scored with; every so many updates,
-     * the drift rows of each segment.
+     * Where the update lies in the batch-trained version the baseline belongs to; every so many
+     * updates, the drift rows of each segment.
      */
     private void measureDrift(double[] features, Context ctx) {
         double[] distances = new double[2];
-        int nearest = latest.nearestStandardised(latest.scaling().scale(features), distances);
-        drift.observe(latest.segmentId(nearest), Math.sqrt(distances[0]));
+        int nearest =
+                baselineModel.nearestStandardised(
+                        baselineModel.scaling().scale(features), distances);
+        drift.observe(baselineModel.segmentId(nearest), Math.sqrt(distances[0]));
         if (!drift.checkDue()) {
             return;
         }
@@ -278,12 +294,13 @@ public class ModelTrainer
                             drift.baselineVersion(),
                             check.segmentId(),
                             drift.updatesMeasured(),
-                            latest.version(),
+                            baselineModel.version(),
                             at,
                             finiteOrNull(check.share()),
                             finiteOrNull(check.baselineShare()),
                             finiteOrNull(check.meanDistance()),
                             finiteOrNull(check.baselineMeanDistance()),
+                            finiteOrNull(check.stabilityIndex()),
                             check.drifted(),
                             check.action()));
         }
@@ -292,8 +309,8 @@ public class ModelTrainer
 
     /** A version was made or adopted; the stream's own settled model becomes the baseline. */
     private void versionMade(SegmentModel version) {
-        latest = version;
         if (!drift.baselineStarted() && model.settled()) {
+            baselineModel = version;
             drift.rebase(version.version(), true);
         }
     }
@@ -318,7 +335,7 @@ public class ModelTrainer
                 m -> {
                     publishWarmStart = false;
                     // a batch-trained model: drift is measured from it anew
-                    latest = m;
+                    baselineModel = m;
                     drift.rebase(m.version(), false);
                     // versions of ours not yet published are older: they never will be
                     unpublished.clear();
@@ -458,6 +475,8 @@ public class ModelTrainer
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         checkpointed.update(List.of(model.state()));
         checkpointedDrift.update(List.of(drift.state()));
+        checkpointedBaselineModel.update(
+                baselineModel == null ? List.of() : List.of(baselineModel));
         List<SegmentModel> held = new ArrayList<>();
         for (Unpublished u : unpublished) {
             if (u.checkpointId < 0) {

@@ -57,7 +57,7 @@ class SegmentDriftTest {
         drift.rebase(0, false);
         // even a wildly different stream says nothing until the minimum is reached twice over
         List<SegmentDrift.Check> checks =
-                run(drift, new Random(2), 3_999, new double[] {1, 0, 0, 0}, DISTANCES);
+                run(drift, new Random(2), 9_999, new double[] {1, 0, 0, 0}, DISTANCES);
         assertThat(checks).isEmpty();
     }
 
@@ -66,10 +66,11 @@ class SegmentDriftTest {
         SegmentDrift drift = new SegmentDrift(SegmentDrift.Settings.defaults());
         drift.rebase(0, false);
         Random random = new Random(3);
-        assertThat(run(drift, random, 10_000, SHARES, DISTANCES))
-                .noneMatch(SegmentDrift.Check::drifted);
+        List<SegmentDrift.Check> before = run(drift, random, 20_000, SHARES, DISTANCES);
+        assertThat(before).isNotEmpty().noneMatch(SegmentDrift.Check::drifted);
+        assertThat(before.get(before.size() - 1).stabilityIndex()).isLessThan(0.02);
         List<SegmentDrift.Check> checks =
-                run(drift, random, 10_000, new double[] {0.30, 0.25, 0.20, 0.25}, DISTANCES);
+                run(drift, random, 20_000, new double[] {0.20, 0.25, 0.20, 0.35}, DISTANCES);
         SegmentDrift.Check last = lastOf(checks, 4);
         assertThat(last.drifted()).isTrue();
         assertThat(last.action()).startsWith("retrain: segment 4's share rose from 1");
@@ -82,10 +83,10 @@ class SegmentDriftTest {
         SegmentDrift drift = new SegmentDrift(SegmentDrift.Settings.defaults());
         drift.rebase(0, false);
         Random random = new Random(4);
-        run(drift, random, 10_000, SHARES, DISTANCES);
+        run(drift, random, 20_000, SHARES, DISTANCES);
         double[] farther = DISTANCES.clone();
         farther[1] *= 1.4;
-        SegmentDrift.Check last = lastOf(run(drift, random, 10_000, SHARES, farther), 2);
+        SegmentDrift.Check last = lastOf(run(drift, random, 20_000, SHARES, farther), 2);
         assertThat(last.drifted()).isTrue();
         assertThat(last.meanDistance() / last.baselineMeanDistance()).isBetween(1.3, 1.5);
         assertThat(last.action()).startsWith("retrain: customers sit ").contains("segment 2");
