@@ -91,6 +91,9 @@ public final class DemoGenerator implements Runnable {
     /** Mean visits of a starting customer's history: a lifetime's worth at the live pace. */
     static final double MEAN_HISTORY_VISITS = 15;
 
+    /** Minutes of the live stream before {@link #withDrift}'s drift starts. */
+    static final double DRIFT_DELAY_MINUTES = 3;
+
     /** The persona customers drift to under {@link #withDrift}. */
     static final String DRIFT_TARGET = "power user";
 
@@ -182,7 +185,9 @@ public final class DemoGenerator implements Runnable {
             if (random.nextDouble() < 0.001) {
                 sendMalformed();
             }
-            double minutes = (System.nanoTime() - started) / 60e9;
+            // drift starts once the stream's own model has settled: a drift after a training
+            double minutes =
+                    Math.max(0, (System.nanoTime() - started) / 60e9 - DRIFT_DELAY_MINUTES);
             while (personaSwitches.get()
                     < (long) (minutes * driftPerMinute * liveCustomers.size())) {
                 switchPersona();

@@ -53,7 +53,7 @@ public final class SegmentDrift {
             implements Serializable {
 
         /** Conventional line of a significant shift in a population stability index. */
-        public static final double DEFAULT_STABILITY_BOUND = 0.2;
+        public static final double DEFAULT_STABILITY_BOUND = 0.1;
 
         public static final double DEFAULT_DISTANCE_BOUND = 0.25;
 
@@ -63,7 +63,7 @@ public final class SegmentDrift {
                     5_000,
                     DEFAULT_STABILITY_BOUND,
                     DEFAULT_DISTANCE_BOUND,
-                    30_000,
+                    10_000,
                     2_000,
                     2);
         }
