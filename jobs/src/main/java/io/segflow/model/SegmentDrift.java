@@ -40,7 +40,11 @@ public final class SegmentDrift {
      *     itself: its customers' profiles are still filling in when it settles
      * @param checkEveryUpdates a check every this many updates once judging (counted, so that a
      *     replay checks at the same points)
-     * @param persistChecks checks in a row that must see a bound crossed before it is a flag
+     * @param persistChecks checks in a row that must see the stability bound crossed before it is a
+     *     flag
+     * @param distancePersistChecks checks in a row that must see a segment's distance bound crossed
+     *     before it is a flag: more than for shares, because one segment's mean distance wanders
+     *     more than the index of all shares
      */
     public record Settings(
             double halfLifeUpdates,
@@ -49,7 +53,8 @@ public final class SegmentDrift {
             double distanceBound,
             long warmUpUpdates,
             long checkEveryUpdates,
-            int persistChecks)
+            int persistChecks,
+            int distancePersistChecks)
             implements Serializable {
 
         /** Conventional line of a significant shift in a population stability index. */
@@ -57,27 +62,32 @@ public final class SegmentDrift {
 
         public static final double DEFAULT_DISTANCE_BOUND = 0.25;
 
+        /** Updates of the baseline and half-life of the recent figures, by default. */
+        public static final long DEFAULT_WINDOW_UPDATES = 5_000;
+
         public static Settings defaults() {
-            return new Settings(
-                    5_000,
-                    5_000,
-                    DEFAULT_STABILITY_BOUND,
-                    DEFAULT_DISTANCE_BOUND,
-                    10_000,
-                    2_000,
-                    2);
+            return of(DEFAULT_WINDOW_UPDATES, DEFAULT_STABILITY_BOUND, DEFAULT_DISTANCE_BOUND);
         }
 
-        /** The defaults with other bounds (the options of `segflow run`). */
-        public Settings withBounds(double stability, double distance) {
+        /**
+         * The settings the options of `segflow run` give: a window of updates (the baseline's
+         * updates and the recent figures' half-life; the warm-up is two windows, a check every two
+         * fifths of one) and the two bounds.
+         */
+        public static Settings of(long windowUpdates, double stabilityBound, double distanceBound) {
+            if (windowUpdates < 5) {
+                throw new IllegalArgumentException(
+                        "the drift window must be at least 5 updates, not " + windowUpdates);
+            }
             return new Settings(
-                    halfLifeUpdates,
-                    minimumUpdates,
-                    stability,
-                    distance,
-                    warmUpUpdates,
-                    checkEveryUpdates,
-                    persistChecks);
+                    windowUpdates,
+                    windowUpdates,
+                    stabilityBound,
+                    distanceBound,
+                    2 * windowUpdates,
+                    Math.max(1, windowUpdates * 2 / 5),
+                    2,
+                    3);
         }
 
         public Settings {
@@ -85,7 +95,10 @@ public final class SegmentDrift {
                 throw new IllegalArgumentException(
                         "drift needs a positive half-life and minimum of updates");
             }
-            if (warmUpUpdates < 0 || checkEveryUpdates < 1 || persistChecks < 1) {
+            if (warmUpUpdates < 0
+                    || checkEveryUpdates < 1
+                    || persistChecks < 1
+                    || distancePersistChecks < 1) {
                 throw new IllegalArgumentException(
                         "drift needs a warm-up of zero or more, a check every 1 or more updates"
                                 + " and at least 1 check to persist");
@@ -362,7 +375,7 @@ public final class SegmentDrift {
                                 100 * baselineShares[i],
                                 100 * shares[i],
                                 stability);
-            } else if (sums.fartherChecks >= settings.persistChecks()) {
+            } else if (sums.fartherChecks >= settings.distancePersistChecks()) {
                 action =
                         String.format(
                                 Locale.ROOT,

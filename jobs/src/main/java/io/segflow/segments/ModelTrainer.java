@@ -107,7 +107,6 @@ public class ModelTrainer
     public static final OutputTag<Row> DRIFT = new OutputTag<>("segment-drift", DRIFT_ROW);
 
     private final TrainerSettings settings;
-    private final SegmentDrift.Settings driftSettings = SegmentDrift.Settings.defaults();
     private final List<String> features;
     private final SegmentModel warmStart;
     private boolean bounded;
@@ -196,9 +195,9 @@ public class ModelTrainer
                         .getListState(
                                 new ListStateDescriptor<>(
                                         "segment-drift", VersionedTypeInfo.DRIFT_STATE));
-        drift = new SegmentDrift(driftSettings);
+        drift = new SegmentDrift(settings.drift());
         for (SegmentDrift.State state : checkpointedDrift.get()) {
-            drift = SegmentDrift.restore(driftSettings, state);
+            drift = SegmentDrift.restore(settings.drift(), state);
         }
         checkpointedBaselineModel =
                 context.getOperatorStateStore()
