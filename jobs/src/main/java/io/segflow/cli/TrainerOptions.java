@@ -115,8 +115,8 @@ final class TrainerOptions {
             names = "--drift-distance-bound",
             paramLabel = "SHARE",
             description =
-                    "A segment has drifted when its recent customers sit this much farther (0.25"
-                            + " is 25 %) from its centre than at the baseline, three checks in a"
+                    "A segment has drifted when its recent customers sit this much farther (0.5"
+                            + " is 50 %) from its centre than at the baseline, three checks in a"
                             + " row. Default: ${DEFAULT-VALUE}.")
     double driftDistanceBound;
 

@@ -60,7 +60,7 @@ public final class SegmentDrift {
         /** Conventional line of a significant shift in a population stability index. */
         public static final double DEFAULT_STABILITY_BOUND = 0.1;
 
-        public static final double DEFAULT_DISTANCE_BOUND = 0.25;
+        public static final double DEFAULT_DISTANCE_BOUND = 0.5;
 
         /** Updates of the baseline and half-life of the recent figures, by default. */
         public static final long DEFAULT_WINDOW_UPDATES = 5_000;
