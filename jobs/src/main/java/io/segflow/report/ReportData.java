@@ -182,6 +182,7 @@ public record ReportData(
             Double baselineShare,
             Double meanDistance,
             Double baselineMeanDistance,
+            Double stabilityIndex,
             boolean drifted,
             String action) {}
 
@@ -251,10 +252,10 @@ public record ReportData(
     // the checks of the latest baseline, oldest first
     private static final String DRIFT =
             "SELECT segment_id, updates, detected_at, share, baseline_share, mean_distance,"
-                    + " baseline_mean_distance, drifted, action FROM (SELECT * FROM segment_drift"
-                    + " WHERE baseline_version = (SELECT baseline_version FROM segment_drift"
-                    + " ORDER BY detected_at DESC LIMIT 1) ORDER BY updates DESC, segment_id"
-                    + " LIMIT ?) latest ORDER BY updates, segment_id";
+                + " baseline_mean_distance, stability_index, drifted, action FROM (SELECT * FROM"
+                + " segment_drift WHERE baseline_version = (SELECT baseline_version FROM"
+                + " segment_drift ORDER BY detected_at DESC LIMIT 1) ORDER BY updates DESC,"
+                + " segment_id LIMIT ?) latest ORDER BY updates, segment_id";
 
     /** Reads the latest insight run; a database without one gives {@link #hasInsight()} false. */
     public static ReportData read(Connection connection, String database, LocalDateTime now)
@@ -698,6 +699,7 @@ public record ReportData(
                                     number(rs, "baseline_share"),
                                     number(rs, "mean_distance"),
                                     number(rs, "baseline_mean_distance"),
+                                    number(rs, "stability_index"),
                                     rs.getBoolean("drifted"),
                                     rs.getString("action")));
                 }

@@ -129,9 +129,27 @@ final class ReportFixtures {
                                         "gmm", 0, null, null, null, null, null, 0.1, "failed"))),
                 List.of(
                         new DriftCheck(
-                                1, 4_000, "2026-12-01 09:30:00", 0.6, 0.6, 1.1, 1.0, false, null),
+                                1,
+                                4_000,
+                                "2026-12-01 09:30:00",
+                                0.6,
+                                0.6,
+                                1.1,
+                                1.0,
+                                0.0,
+                                false,
+                                null),
                         new DriftCheck(
-                                2, 4_000, "2026-12-01 09:30:00", 0.4, 0.4, 1.2, 1.2, false, null),
+                                2,
+                                4_000,
+                                "2026-12-01 09:30:00",
+                                0.4,
+                                0.4,
+                                1.2,
+                                1.2,
+                                0.0,
+                                false,
+                                null),
                         new DriftCheck(
                                 1,
                                 6_000,
@@ -140,6 +158,7 @@ final class ReportFixtures {
                                 0.6,
                                 1.1,
                                 1.0,
+                                0.041,
                                 true,
                                 "retrain: segment 1's share fell from 60% to 50% of recent"
                                         + " updates"),
@@ -151,6 +170,7 @@ final class ReportFixtures {
                                 0.4,
                                 1.2,
                                 1.2,
+                                0.041,
                                 true,
                                 "retrain: segment 2's share rose from 40% to 50% of recent"
                                         + " updates")));

@@ -49,6 +49,7 @@ class ReportTest {
                         "source-value",
                         "size-history",
                         "stability",
+                        "drift-index",
                         "drift-share",
                         "drift-distance");
         // ECharts itself is in the page: it must open without a network
