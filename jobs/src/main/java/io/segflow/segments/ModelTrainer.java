@@ -308,9 +308,14 @@ public class ModelTrainer
 
     /** A version was made or adopted; the stream's own settled model becomes the baseline. */
     private void versionMade(SegmentModel version) {
-        if (!drift.baselineStarted() && model.settled()) {
+        if (!drift.baselineStarted() && model.settled() && !bounded && !settings.frozen()) {
             baselineModel = version;
             drift.rebase(version.version(), true);
+            LOG.info(
+                    "Watching segment drift against the stream's settled model version {}, after"
+                            + " a warm-up of {} updates",
+                    version.version(),
+                    settings.drift().warmUpUpdates());
         }
     }
 
@@ -339,7 +344,8 @@ public class ModelTrainer
                     // versions of ours not yet published are older: they never will be
                     unpublished.clear();
                     LOG.info(
-                            "Continuing from published model version {} (trained by {}, k={})",
+                            "Continuing from published model version {} (trained by {}, k={});"
+                                    + " segment drift is measured against it from now",
                             m.version(),
                             m.trainedBy(),
                             m.k());

@@ -45,16 +45,15 @@ class SegmentDriftITCase extends SegflowITCaseBase {
         Random random = new Random(31);
         JobClient job = startStreaming(settings);
         try {
-            // a base of four behaviours in equal parts, arriving until the baseline is measured
-            long id = 0;
-            try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-                while (id < 800) {
-                    id++;
-                    SegmentationITCase.behave(feeds, id, (int) (id % 4), random);
-                }
-            }
+            // a base of four behaviours in equal parts keeps arriving until drift is checked
+            long[] id = {0};
             List<Map<String, Object>> firstChecks =
-                    awaitRows(settings, "SELECT * FROM segment_drift", rows -> !rows.isEmpty());
+                    feedUntil(
+                            settings,
+                            id,
+                            random,
+                            false,
+                            "SELECT * FROM segment_drift ORDER BY updates");
             long baselineVersion =
                     ((Number) firstChecks.get(0).get("baseline_version")).longValue();
             assertThat(
@@ -64,26 +63,35 @@ class SegmentDriftITCase extends SegflowITCaseBase {
                                             + baselineVersion))
                     .as("the baseline is a published version")
                     .hasSize(1);
+            long firstNewcomer = id[0] + 1;
+            long checkedBefore =
+                    firstChecks.stream()
+                            .mapToLong(row -> ((Number) row.get("updates")).longValue())
+                            .max()
+                            .orElseThrow();
+            assertThat(firstChecks)
+                    .as("no flag while the mix stays")
+                    .noneMatch(row -> (Boolean) row.get("drifted"));
 
             // then only customers of the fourth behaviour arrive
-            try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-                for (int i = 0; i < 600; i++) {
-                    id++;
-                    SegmentationITCase.behave(feeds, id, 3, random);
-                }
-            }
             List<Map<String, Object>> flagged =
-                    awaitRows(
+                    feedUntil(
                             settings,
-                            "SELECT * FROM segment_drift WHERE drifted ORDER BY updates",
-                            rows -> !rows.isEmpty());
+                            id,
+                            random,
+                            true,
+                            "SELECT * FROM segment_drift WHERE drifted ORDER BY updates");
             Map<String, Object> flag = flagged.get(flagged.size() - 1);
+            assertThat(((Number) flagged.get(0).get("updates")).longValue())
+                    .isGreaterThan(checkedBefore);
             // the newcomers' segment, as the stream assigned them
+            long newcomers = id[0] - firstNewcomer + 1;
             Map<Object, Long> newcomersBySegment =
-                    query(
+                    awaitRows(
                                     settings,
-                                    "SELECT segment_id FROM customer_segment WHERE customer_id > "
-                                            + 800)
+                                    "SELECT segment_id FROM customer_segment WHERE customer_id >= "
+                                            + firstNewcomer,
+                                    rows -> rows.size() == newcomers)
                             .stream()
                             .collect(
                                     Collectors.groupingBy(
@@ -109,5 +117,29 @@ class SegmentDriftITCase extends SegflowITCaseBase {
         } finally {
             cancel(job);
         }
+    }
+
+    /**
+     * Writes customers, 100 at a time, until the query gives rows (at most 6,000): of the four
+     * behaviours in turn, or when {@code alike} of the fourth only.
+     */
+    private static List<Map<String, Object>> feedUntil(
+            JobSettings settings, long[] id, Random random, boolean alike, String sql)
+            throws Exception {
+        try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+            for (int round = 0; round < 60; round++) {
+                for (int i = 0; i < 100; i++) {
+                    id[0]++;
+                    SegmentationITCase.behave(feeds, id[0], alike ? 3 : (int) (id[0] % 4), random);
+                }
+                feeds.flush();
+                List<Map<String, Object>> rows = query(settings, sql);
+                if (!rows.isEmpty()) {
+                    return rows;
+                }
+                Thread.sleep(1_000);
+            }
+        }
+        return awaitRows(settings, sql, rows -> !rows.isEmpty());
     }
 }
