@@ -177,6 +177,34 @@ CREATE TABLE segment_model_sink (
   'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
 );
 
+-- Drift of the segments (segments/ModelTrainer, model/SegmentDrift): per segment, every 2,000
+-- profile updates, the share of recent updates and their mean distance against the baseline of
+-- the last batch-trained model (baseline_version); keyed by the updates measured since that
+-- baseline, so a replay from a checkpoint writes the same rows again.
+CREATE TABLE segment_drift_sink (
+  baseline_version BIGINT NOT NULL,
+  segment_id INT NOT NULL,
+  updates BIGINT NOT NULL,
+  model_version BIGINT,
+  detected_at TIMESTAMP(3),
+  share DOUBLE,
+  baseline_share DOUBLE,
+  mean_distance DOUBLE,
+  baseline_mean_distance DOUBLE,
+  stability_index DOUBLE,
+  drifted BOOLEAN,
+  action STRING,
+  PRIMARY KEY (baseline_version, segment_id, updates) NOT ENFORCED
+) WITH (
+  'connector' = 'jdbc',
+  'url' = '${jdbc.url}',
+  'table-name' = 'segment_drift',
+  'username' = '${jdbc.user}',
+  'password' = '${jdbc.password}',
+  'sink.buffer-flush.interval' = '${jdbc.flush-interval}',
+  'sink.buffer-flush.max-rows' = '${jdbc.flush-max-rows}'
+);
+
 -- The channel that models trained elsewhere (segflow retrain) reach the running job by: the
 -- job reads every version published here, re-scores its customers with it and its trainer
 -- continues from it. segment_model stays the registry; this topic only carries the news.

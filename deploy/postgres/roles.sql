@@ -30,14 +30,15 @@ GRANT USAGE ON SCHEMA public TO segflow_writer, segflow_reader;
 -- and the model provider read segment_model.
 GRANT SELECT, INSERT, UPDATE, DELETE ON
   customer_profile, customer_segment, segment_history, segment_model, segment_profile,
-  customer_score, data_source_value, dead_letter, segmentation_quality, propensity_model
+  customer_score, data_source_value, dead_letter, segmentation_quality, propensity_model,
+  segment_drift
   TO segflow_writer;
 GRANT SELECT ON target_list TO segflow_writer;
 
 -- Marketers read the results (a role to grant to people: GRANT segflow_reader TO alice).
 GRANT SELECT ON
   customer_profile, customer_segment, segment_history, segment_model, segment_profile,
-  customer_score, data_source_value, segmentation_quality, propensity_model,
+  customer_score, data_source_value, segmentation_quality, propensity_model, segment_drift,
   target_list
   TO segflow_reader;
 -- Not the dead letters: rejected input records are for the people who run the pipeline and fix

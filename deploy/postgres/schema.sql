@@ -74,6 +74,28 @@ CREATE TABLE IF NOT EXISTS segment_model (
   mixture       TEXT
 );
 
+-- Drift of the segments, written by the streaming job's trainer every 2,000 profile updates once
+-- it can judge: per segment, the share of recent updates nearest to it and their mean distance to
+-- its centre in model_version (standardised units), against the baseline measured after the last
+-- batch-trained model (baseline_version); drifted when the share moved by more than 0.05 or the
+-- distance rose by more than 25% (docs/drift.md), with the suggested action. updates: profile
+-- updates measured since the baseline, so that a replay writes the same rows again.
+CREATE TABLE IF NOT EXISTS segment_drift (
+  baseline_version       BIGINT NOT NULL,
+  segment_id             INTEGER NOT NULL,
+  updates                BIGINT NOT NULL,
+  model_version          BIGINT NOT NULL,
+  detected_at            TIMESTAMP NOT NULL,
+  share                  DOUBLE PRECISION,
+  baseline_share         DOUBLE PRECISION,
+  mean_distance          DOUBLE PRECISION,
+  baseline_mean_distance DOUBLE PRECISION,
+  stability_index        DOUBLE PRECISION,
+  drifted                BOOLEAN NOT NULL,
+  action                 TEXT,
+  PRIMARY KEY (baseline_version, segment_id, updates)
+);
+
 -- What each segment of a model version is (written by `segflow insight`). JSON columns hold
 -- feature -> value objects or [{"feature": .., "contribution": ..}] lists, largest first.
 CREATE TABLE IF NOT EXISTS segment_profile (

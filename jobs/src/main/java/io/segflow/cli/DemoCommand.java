@@ -79,8 +79,9 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "0",
             paramLabel = "SHARE",
             description =
-                    "Share of the customers per minute who change persona, so that segments drift"
-                            + " (e.g. 0.05). Default: ${DEFAULT-VALUE}.")
+                    "Share of the customers per minute who become power users (newcomers arrive"
+                            + " in the mix of the moment), so that segments drift (e.g. 0.05)."
+                            + " Default: ${DEFAULT-VALUE}.")
     double drift;
 
     @Option(
@@ -207,7 +208,8 @@ final class DemoCommand implements Callable<Integer> {
                     List.of(
                             "segflow demo: "
                                     + customers
-                                    + " customers, "
+                                    + " customers (fast-forward: each has a history, and a"
+                                    + " fifth of them are replaced a minute), "
                                     + (long) rate
                                     + " events/s"
                                     + (drift > 0

@@ -58,6 +58,9 @@ final class OptionDefaults {
         defaults.put("emit-every", Integer.toString(trainer.emitEveryBatches()));
         defaults.put("hysteresis", Double.toString(trainer.hysteresis()));
         defaults.put("seed", Long.toString(trainer.seed()));
+        defaults.put("drift-stability-bound", Double.toString(trainer.drift().stabilityBound()));
+        defaults.put("drift-distance-bound", Double.toString(trainer.drift().distanceBound()));
+        defaults.put("drift-window", Long.toString(trainer.drift().minimumUpdates()));
         defaults.put("restarts", Integer.toString(fit.restarts()));
         defaults.put("max-iterations", Integer.toString(fit.maxIterations()));
         defaults.put("evaluation-sample", Integer.toString(fit.sampleSize()));

@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.model.SegmentDrift;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.segments.TrainerSettings;
 import java.time.Duration;
@@ -100,8 +101,42 @@ final class TrainerOptions {
             description = "Random seed of the trainer. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(
+            names = "--drift-stability-bound",
+            paramLabel = "INDEX",
+            description =
+                    "Segments' shares of recent profile updates have drifted when their population"
+                            + " stability index against the baseline (the updates after the last"
+                            + " batch-trained model) exceeds this, two checks in a row."
+                            + " Default: ${DEFAULT-VALUE}.")
+    double driftStabilityBound;
+
+    @Option(
+            names = "--drift-distance-bound",
+            paramLabel = "SHARE",
+            description =
+                    "A segment has drifted when its recent customers sit this much farther (0.5"
+                            + " is 50 %) from its centre than at the baseline, three checks in a"
+                            + " row. Default: ${DEFAULT-VALUE}.")
+    double driftDistanceBound;
+
+    @Option(
+            names = "--drift-window",
+            paramLabel = "UPDATES",
+            description =
+                    "Profile updates that make the drift baseline and the half-life of the recent"
+                            + " figures (a check every two fifths of it). Default:"
+                            + " ${DEFAULT-VALUE}.")
+    long driftWindow;
+
     /** Refuses options that do not go together; call where the command line is at hand. */
     void validate(CommandLine commandLine) {
+        if (!(driftStabilityBound > 0) || !(driftDistanceBound > 0) || driftWindow < 5) {
+            throw new CommandLine.ParameterException(
+                    commandLine,
+                    "--drift-stability-bound and --drift-distance-bound must be positive and"
+                            + " --drift-window at least 5 updates");
+        }
         if (freezeModel && warmStartVersion == null) {
             throw new CommandLine.ParameterException(
                     commandLine,
@@ -124,6 +159,11 @@ final class TrainerOptions {
                                         emitEvery,
                                         hysteresis,
                                         seed)
-                                .withFrozen(freezeModel));
+                                .withFrozen(freezeModel)
+                                .withDrift(
+                                        SegmentDrift.Settings.of(
+                                                driftWindow,
+                                                driftStabilityBound,
+                                                driftDistanceBound)));
     }
 }

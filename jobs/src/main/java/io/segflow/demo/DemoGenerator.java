@@ -78,6 +78,25 @@ public final class DemoGenerator implements Runnable {
         "page_view", "blog_view", "video_view", "whitepaper_view"
     };
 
+    /**
+     * The demo runs in fast-forward: a customer makes a visit every 20 seconds or so, a year of
+     * behaviour in minutes. Lifetime counts would make even a stationary stream's profiles age that
+     * fast, so the base is kept in a steady state: customers leave and new ones arrive at this
+     * share of the base a minute (a lifetime of 5 minutes, a few dozen visits), and the base starts
+     * with the histories such a churn leaves (exponential ages, {@link #MEAN_HISTORY_VISITS} visits
+     * on average), written before the live stream.
+     */
+    static final double CHURN_PER_MINUTE = 0.2;
+
+    /** Mean visits of a starting customer's history: a lifetime's worth at the live pace. */
+    static final double MEAN_HISTORY_VISITS = 15;
+
+    /** Minutes of the live stream before {@link #withDrift}'s drift starts. */
+    static final double DRIFT_DELAY_MINUTES = 3;
+
+    /** The persona customers drift to under {@link #withDrift}. */
+    static final String DRIFT_TARGET = "power user";
+
     /** Mixed into the seed of the content's draws. */
     static final long CONTENT_SEED = 0x636F6E74656E74L;
 
@@ -100,6 +119,8 @@ public final class DemoGenerator implements Runnable {
     private final AtomicLong malformedSent = new AtomicLong();
     private final AtomicLong personaSwitches = new AtomicLong();
     private double driftPerMinute;
+    private final AtomicLong historyEventsSent = new AtomicLong();
+    private final AtomicLong customersReplaced = new AtomicLong();
     private volatile boolean running = true;
     private long lsn = 1_000;
     private long eventSeq;
@@ -123,8 +144,9 @@ public final class DemoGenerator implements Runnable {
     }
 
     /**
-     * Drift: this share of the customers per minute change persona (their behaviour, hence their
-     * features, moves to another segment), so the streaming model has something to follow.
+     * Drift: this share of the customers per minute become power users (their behaviour, hence
+     * their features, move towards that segment), and new customers arrive in the mix of the
+     * moment, so the base keeps moving towards power users until it is all of them.
      */
     public DemoGenerator withDrift(double shareOfCustomersPerMinute) {
         if (shareOfCustomersPerMinute < 0 || shareOfCustomersPerMinute > 1) {
@@ -139,8 +161,9 @@ public final class DemoGenerator implements Runnable {
     @Override
     public void run() {
         for (long id = 1; id <= customers && running; id++) {
-            createCustomer(id);
+            createCustomer(id, PERSONAS.get(random.nextInt(PERSONAS.size())));
         }
+        writeHistories();
         long nextId = customers + 1;
         long started = System.nanoTime();
         long emitted = 0;
@@ -149,16 +172,22 @@ public final class DemoGenerator implements Runnable {
             if (random.nextDouble() < 0.02) {
                 updateCustomer();
             }
-            if (random.nextDouble() < 0.002 && liveCustomers.size() > 10) {
+            double churnMinutes = (System.nanoTime() - started) / 60e9;
+            while (customersReplaced.get() < (long) (churnMinutes * CHURN_PER_MINUTE * customers)
+                    && liveCustomers.size() > 10) {
+                // the newcomer comes in the mix of the moment (drift persists)
+                Persona mix =
+                        personaOf.get(liveCustomers.get(random.nextInt(liveCustomers.size())));
                 deleteCustomer();
-            }
-            if (random.nextDouble() < 0.01) {
-                createCustomer(nextId++);
+                createCustomer(nextId++, mix);
+                customersReplaced.incrementAndGet();
             }
             if (random.nextDouble() < 0.001) {
                 sendMalformed();
             }
-            double minutes = (System.nanoTime() - started) / 60e9;
+            // drift starts once the stream's own model has settled: a drift after a training
+            double minutes =
+                    Math.max(0, (System.nanoTime() - started) / 60e9 - DRIFT_DELAY_MINUTES);
             while (personaSwitches.get()
                     < (long) (minutes * driftPerMinute * liveCustomers.size())) {
                 switchPersona();
@@ -193,22 +222,57 @@ public final class DemoGenerator implements Runnable {
     }
 
     private void switchPersona() {
+        Persona target = persona(DRIFT_TARGET);
         long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
-        Persona current = personaOf.get(id);
-        Persona next = PERSONAS.get(random.nextInt(PERSONAS.size()));
-        while (next == current && PERSONAS.size() > 1) {
-            next = PERSONAS.get(random.nextInt(PERSONAS.size()));
-        }
-        personaOf.put(id, next);
+        personaOf.put(id, target);
         personaSwitches.incrementAndGet();
+    }
+
+    static Persona persona(String name) {
+        return PERSONAS.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Every starting customer's history, visits at the live pace back from now, their number drawn
+     * from the steady state's exponential ages; interleaved across customers in time order, as the
+     * feeds would have delivered them.
+     */
+    private void writeHistories() {
+        double visitSeconds = customers / (eventsPerSecond / 5.0); // a visit sends about 5 events
+        List<long[]> visits = new ArrayList<>(); // {customer, seconds before now}
+        for (long id : liveCustomers) {
+            long count = Math.round(-Math.log(1 - random.nextDouble()) * MEAN_HISTORY_VISITS);
+            for (long v = 1; v <= count && running; v++) {
+                visits.add(new long[] {id, (long) (v * visitSeconds)});
+            }
+        }
+        visits.sort((a, b) -> Long.compare(b[1], a[1]));
+        Instant now = Instant.now();
+        for (long[] visit : visits) {
+            if (!running) {
+                return;
+            }
+            historyEventsSent.addAndGet(
+                    emitFor(visit[0], personaOf.get(visit[0]), now.minusSeconds(visit[1])));
+        }
+        producer.flush();
+    }
+
+    /** Events of the starting customers' histories, written before the live stream. */
+    public long historyEventsSent() {
+        return historyEventsSent.get();
+    }
+
+    /** Customers who left and were replaced by a new one so far. */
+    public long customersReplaced() {
+        return customersReplaced.get();
     }
 
     public long malformedSent() {
         return malformedSent.get();
     }
 
-    private void createCustomer(long id) {
-        Persona persona = PERSONAS.get(random.nextInt(PERSONAS.size()));
+    private void createCustomer(long id, Persona persona) {
         personaOf.put(id, persona);
         liveCustomers.add(id);
         Map<String, Object> row = customerRow(id, persona);
@@ -221,7 +285,7 @@ public final class DemoGenerator implements Runnable {
         if (random.nextInt(10) != 0) {
             link(id);
         } else {
-            emitFor(id, persona);
+            emitFor(id, persona, Instant.now());
             link(id);
         }
     }
@@ -251,7 +315,12 @@ public final class DemoGenerator implements Runnable {
     }
 
     private void deleteCustomer() {
-        long id = liveCustomers.remove(random.nextInt(liveCustomers.size()));
+        // swap with the last: a replacement a second in a large base must not shift the list
+        int index = random.nextInt(liveCustomers.size());
+        long id = liveCustomers.get(index);
+        liveCustomers.set(index, liveCustomers.get(liveCustomers.size() - 1));
+        liveCustomers.remove(liveCustomers.size() - 1);
+        personaOf.remove(id);
         Map<String, Object> key = Map.of("customer_id", id);
         String kafkaKey = DebeziumTable.CUSTOMERS.key(key, withSchema);
         producer.send(
@@ -293,12 +362,11 @@ public final class DemoGenerator implements Runnable {
 
     private int tick() {
         long id = liveCustomers.get(random.nextInt(liveCustomers.size()));
-        return emitFor(id, personaOf.get(id));
+        return emitFor(id, personaOf.get(id), Instant.now());
     }
 
-    private int emitFor(long id, Persona persona) {
+    private int emitFor(long id, Persona persona, Instant now) {
         int sent = 0;
-        Instant now = Instant.now();
         if (random.nextDouble() < persona.webSessionsPerTick()) {
             String session = "ws-" + id + "-" + (eventSeq++);
             int views = 1 + random.nextInt(6);

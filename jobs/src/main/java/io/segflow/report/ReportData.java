@@ -51,7 +51,8 @@ public record ReportData(
         List<ModelVersion> history,
         List<StepFailure> stepFailures,
         Lifecycles lifecycles,
-        MethodChoice methodChoice) {
+        MethodChoice methodChoice,
+        List<DriftCheck> drift) {
 
     /** Customers listed per segment in the head of the target list. */
     public static final int TARGETS_PER_SEGMENT = 10;
@@ -169,6 +170,34 @@ public record ReportData(
             Double inertiaPerCustomer,
             Double batchInertiaPerCustomer) {}
 
+    /**
+     * One segment's row of segment_drift (docs/drift.md): its share of recent profile updates and
+     * their mean distance against the baseline after the last batch-trained model.
+     */
+    public record DriftCheck(
+            int segmentId,
+            long updates,
+            String detectedAt,
+            Double share,
+            Double baselineShare,
+            Double meanDistance,
+            Double baselineMeanDistance,
+            Double stabilityIndex,
+            boolean drifted,
+            String action) {}
+
+    /** Drift checks shown: the latest ones of the current baseline. */
+    public static final int DRIFT_CHECKS = 2_000;
+
+    /** The latest check's drifted segments: what to act on now. */
+    public List<DriftCheck> latestDriftFlags() {
+        if (drift.isEmpty()) {
+            return List.of();
+        }
+        long last = drift.get(drift.size() - 1).updates();
+        return drift.stream().filter(d -> d.updates() == last && d.drifted()).toList();
+    }
+
     public boolean hasInsight() {
         return insight != null;
     }
@@ -220,6 +249,14 @@ public record ReportData(
                     + " q.silhouette FROM segment_model m LEFT JOIN segmentation_quality q ON"
                     + " q.model_version = m.model_version ORDER BY m.model_version DESC LIMIT ?";
 
+    // the checks of the latest baseline, oldest first
+    private static final String DRIFT =
+            "SELECT segment_id, updates, detected_at, share, baseline_share, mean_distance,"
+                + " baseline_mean_distance, stability_index, drifted, action FROM (SELECT * FROM"
+                + " segment_drift WHERE baseline_version = (SELECT baseline_version FROM"
+                + " segment_drift ORDER BY detected_at DESC LIMIT 1) ORDER BY updates DESC,"
+                + " segment_id LIMIT ?) latest ORDER BY updates, segment_id";
+
     /** Reads the latest insight run; a database without one gives {@link #hasInsight()} false. */
     public static ReportData read(Connection connection, String database, LocalDateTime now)
             throws SQLException {
@@ -250,7 +287,8 @@ public record ReportData(
                     List.of(),
                     List.of(),
                     lifecycles(connection),
-                    methodChoice(connection));
+                    methodChoice(connection),
+                    List.of());
         }
         Curves curves = curves(connection, insight.version());
         List<Profile> profiles = profiles(connection, insight.segmentModelVersion());
@@ -271,7 +309,8 @@ public record ReportData(
                 history(connection),
                 curves.stepFailures,
                 lifecycles(connection),
-                methodChoice(connection));
+                methodChoice(connection),
+                drift(connection));
     }
 
     /**
@@ -643,6 +682,42 @@ public record ReportData(
             }
         }
         return sources;
+    }
+
+    private static List<DriftCheck> drift(Connection connection) throws SQLException {
+        List<DriftCheck> checks = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(DRIFT)) {
+            statement.setInt(1, DRIFT_CHECKS);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    checks.add(
+                            new DriftCheck(
+                                    rs.getInt("segment_id"),
+                                    rs.getLong("updates"),
+                                    seconds(rs.getTimestamp("detected_at")),
+                                    number(rs, "share"),
+                                    number(rs, "baseline_share"),
+                                    number(rs, "mean_distance"),
+                                    number(rs, "baseline_mean_distance"),
+                                    number(rs, "stability_index"),
+                                    rs.getBoolean("drifted"),
+                                    rs.getString("action")));
+                }
+            }
+        } catch (SQLException e) {
+            // a database from before drift was watched has no segment_drift table
+            if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        return checks;
+    }
+
+    private static String seconds(Timestamp at) {
+        return at == null
+                ? null
+                : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
+                        .format(at.toLocalDateTime());
     }
 
     private static List<ModelVersion> history(Connection connection) throws SQLException {

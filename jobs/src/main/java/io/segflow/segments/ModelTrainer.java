@@ -1,13 +1,20 @@
 package io.segflow.segments;
 
+import io.segflow.model.SegmentDrift;
 import io.segflow.model.SegmentModel;
 import io.segflow.model.StreamingModel;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -17,7 +24,9 @@ import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.apache.flink.types.Row;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +50,14 @@ import org.slf4j.LoggerFactory;
  * one restored unpublished is published again, the same version with the same centres. The cost is
  * one checkpoint interval between a version and its use.
  *
+ * <p>It also watches drift ({@link SegmentDrift}): every profile update is measured against the
+ * batch-trained version of the baseline (kept in state, fixed until the next one), and every {@link
+ * SegmentDrift.Settings#checkEveryUpdates} updates it writes one row per segment to the side output
+ * {@link #DRIFT}, keyed by the baseline's version, the segment and the updates measured, so that a
+ * replay from a checkpoint writes the same rows again. The baseline restarts with every model
+ * published elsewhere, a warm start, and once with the stream's own model when it has settled
+ * (after a warm-up). A bounded or frozen run does not watch drift.
+ *
  * <p>Every stream goes to one key (see {@link #ALL}): keyed only so that it may set timers.
  */
 public class ModelTrainer
@@ -56,6 +73,39 @@ public class ModelTrainer
     /** The one key all profile updates go to. */
     public static final int ALL = 0;
 
+    /** The rows of segment_drift (sql/90_sinks.sql), one per segment and check. */
+    public static final TypeInformation<Row> DRIFT_ROW =
+            Types.ROW_NAMED(
+                    new String[] {
+                        "baseline_version",
+                        "segment_id",
+                        "updates",
+                        "model_version",
+                        "detected_at",
+                        "share",
+                        "baseline_share",
+                        "mean_distance",
+                        "baseline_mean_distance",
+                        "stability_index",
+                        "drifted",
+                        "action"
+                    },
+                    Types.LONG,
+                    Types.INT,
+                    Types.LONG,
+                    Types.LONG,
+                    Types.LOCAL_DATE_TIME,
+                    Types.DOUBLE,
+                    Types.DOUBLE,
+                    Types.DOUBLE,
+                    Types.DOUBLE,
+                    Types.DOUBLE,
+                    Types.BOOLEAN,
+                    Types.STRING);
+
+    /** The side output of drift rows. */
+    public static final OutputTag<Row> DRIFT = new OutputTag<>("segment-drift", DRIFT_ROW);
+
     private final TrainerSettings settings;
     private final List<String> features;
     private final SegmentModel warmStart;
@@ -67,6 +117,14 @@ public class ModelTrainer
     private transient long timerAt = Long.MIN_VALUE;
     private transient StreamingModel model;
     private transient ListState<StreamingModel.State> checkpointed;
+    private transient SegmentDrift drift;
+    private transient ListState<SegmentDrift.State> checkpointedDrift;
+    // the batch-trained version drift is measured against: fixed until the next one, so that the
+    // stream's own learning (re-seeded centres, replacements) is not taken for drift
+    private transient SegmentModel baselineModel;
+    private transient ListState<SegmentModel> checkpointedBaselineModel;
+    private transient int driftedSegments;
+    private transient Counter driftFlags;
 
     public ModelTrainer(TrainerSettings settings, List<String> features) {
         this(settings, features, null);
@@ -131,6 +189,24 @@ public class ModelTrainer
         for (StreamingModel.State state : checkpointed.get()) {
             model = StreamingModel.restore(settings.streamingModel(), features, state);
         }
+        // state of its own: a checkpoint from before drift was watched restores without it
+        checkpointedDrift =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "segment-drift", VersionedTypeInfo.DRIFT_STATE));
+        drift = new SegmentDrift(settings.drift());
+        for (SegmentDrift.State state : checkpointedDrift.get()) {
+            drift = SegmentDrift.restore(settings.drift(), state);
+        }
+        checkpointedBaselineModel =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "segment-drift-baseline", VersionedTypeInfo.SEGMENT_MODEL));
+        for (SegmentModel restored : checkpointedBaselineModel.get()) {
+            baselineModel = restored;
+        }
         unpublished = new ArrayList<>();
         // restored from a completed checkpoint: durable, to be published (again) at once
         for (SegmentModel version : checkpointedUnpublished.get()) {
@@ -141,6 +217,8 @@ public class ModelTrainer
                 // no checkpoint to resume from: continue from the given model (its k wins over --k)
                 model = StreamingModel.startingFrom(settings.streamingModel(), features, warmStart);
                 publishWarmStart = true;
+                baselineModel = warmStart;
+                drift.rebase(warmStart.version(), false);
             } else {
                 model = new StreamingModel(settings.streamingModel(), features);
             }
@@ -152,6 +230,8 @@ public class ModelTrainer
         var group = getRuntimeContext().getMetricGroup().addGroup("segflow");
         group.gauge("modelVersion", (Gauge<Long>) () -> model.version());
         group.gauge("sampledCustomers", (Gauge<Integer>) () -> model.sampledCustomers());
+        group.gauge("driftedSegments", (Gauge<Integer>) () -> driftedSegments);
+        driftFlags = group.counter("driftFlags");
     }
 
     @Override
@@ -171,11 +251,76 @@ public class ModelTrainer
             timerAt = now + settings.batchMaxWait().toMillis();
             ctx.timerService().registerProcessingTimeTimer(timerAt);
         }
+        if (!update.deleted && baselineModel != null && !bounded) {
+            measureDrift(update.features, ctx);
+        }
         publish(
                 update.deleted
                         ? model.remove(update.customerId, now)
                         : model.update(update.customerId, update.features, now),
-                out);
+                out,
+                ctx);
+    }
+
+    /**
+     * Where the update lies in the batch-trained version the baseline belongs to; every so many
+     * updates, the drift rows of each segment.
+     */
+    private void measureDrift(double[] features, Context ctx) {
+        double[] distances = new double[2];
+        int nearest =
+                baselineModel.nearestStandardised(
+                        baselineModel.scaling().scale(features), distances);
+        drift.observe(baselineModel.segmentId(nearest), Math.sqrt(distances[0]));
+        if (!drift.checkDue()) {
+            return;
+        }
+        long now = ctx.timerService().currentProcessingTime();
+        LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+        int drifted = 0;
+        for (SegmentDrift.Check check : drift.check()) {
+            if (check.drifted()) {
+                drifted++;
+                driftFlags.inc();
+                LOG.info(
+                        "Segment drift since model version {}: {}",
+                        drift.baselineVersion(),
+                        check.action());
+            }
+            ctx.output(
+                    DRIFT,
+                    Row.of(
+                            drift.baselineVersion(),
+                            check.segmentId(),
+                            drift.updatesMeasured(),
+                            baselineModel.version(),
+                            at,
+                            finiteOrNull(check.share()),
+                            finiteOrNull(check.baselineShare()),
+                            finiteOrNull(check.meanDistance()),
+                            finiteOrNull(check.baselineMeanDistance()),
+                            finiteOrNull(check.stabilityIndex()),
+                            check.drifted(),
+                            check.action()));
+        }
+        driftedSegments = drifted;
+    }
+
+    /** A version was made or adopted; the stream's own settled model becomes the baseline. */
+    private void versionMade(SegmentModel version) {
+        if (!drift.baselineStarted() && model.settled() && !bounded && !settings.frozen()) {
+            baselineModel = version;
+            drift.rebase(version.version(), true);
+            LOG.info(
+                    "Watching segment drift against the stream's settled model version {}, after"
+                            + " a warm-up of {} updates",
+                    version.version(),
+                    settings.drift().warmUpUpdates());
+        }
+    }
+
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     /**
@@ -193,10 +338,14 @@ public class ModelTrainer
         adopted.ifPresent(
                 m -> {
                     publishWarmStart = false;
+                    // a batch-trained model: drift is measured from it anew
+                    baselineModel = m;
+                    drift.rebase(m.version(), false);
                     // versions of ours not yet published are older: they never will be
                     unpublished.clear();
                     LOG.info(
-                            "Continuing from published model version {} (trained by {}, k={})",
+                            "Continuing from published model version {} (trained by {}, k={});"
+                                    + " segment drift is measured against it from now",
                             m.version(),
                             m.trainedBy(),
                             m.k());
@@ -210,7 +359,7 @@ public class ModelTrainer
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SegmentModel> out) {
         if (!settings.frozen()) {
             boolean before = model.started();
-            publish(model.tick(timestamp), out);
+            publish(model.tick(timestamp), out, ctx);
             if (!model.started() && !bounded) {
                 // fewer than k customers so far: look again later (a bounded run ends instead)
                 timerAt = timestamp + settings.batchMaxWait().toMillis();
@@ -311,6 +460,11 @@ public class ModelTrainer
         }
     }
 
+    private void publish(Optional<SegmentModel> version, Collector<SegmentModel> out, Context ctx) {
+        version.ifPresent(this::versionMade);
+        publish(version, out);
+    }
+
     private void publish(Optional<SegmentModel> version, Collector<SegmentModel> out) {
         if (version.isEmpty()) {
             return;
@@ -325,6 +479,9 @@ public class ModelTrainer
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         checkpointed.update(List.of(model.state()));
+        checkpointedDrift.update(List.of(drift.state()));
+        checkpointedBaselineModel.update(
+                baselineModel == null ? List.of() : List.of(baselineModel));
         List<SegmentModel> held = new ArrayList<>();
         for (Unpublished u : unpublished) {
             if (u.checkpointId < 0) {

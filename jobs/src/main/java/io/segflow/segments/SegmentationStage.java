@@ -41,6 +41,7 @@ public final class SegmentationStage {
 
     public static final String SEGMENT_SINK = "customer_segment_sink";
     public static final String SEGMENT_TOPIC = "segment_assignments_topic";
+    public static final String DRIFT_SINK = "segment_drift_sink";
 
     private SegmentationStage() {}
 
@@ -179,6 +180,11 @@ public final class SegmentationStage {
                                 .name("model rows")
                                 .uid("model-rows"));
         outputs.add(versions.insertInto(ModelRecord.SINK));
+        if (!batch) {
+            outputs.add(
+                    tableEnv.fromDataStream(models.getSideOutput(ModelTrainer.DRIFT))
+                            .insertInto(DRIFT_SINK));
+        }
         return new Attached(updates, modelMessages, batch, outputs);
     }
 

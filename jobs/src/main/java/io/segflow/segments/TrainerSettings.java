@@ -2,6 +2,7 @@ package io.segflow.segments;
 
 import io.segflow.model.MiniBatchKMeans;
 import io.segflow.model.ModelDefaults;
+import io.segflow.model.SegmentDrift;
 import io.segflow.model.StreamingModel;
 import java.io.Serializable;
 import java.time.Duration;
@@ -19,10 +20,11 @@ public record TrainerSettings(
         int emitEveryBatches,
         double hysteresis,
         long seed,
-        boolean frozen)
+        boolean frozen,
+        SegmentDrift.Settings drift)
         implements Serializable {
 
-    /** A trainer that learns. */
+    /** A trainer that learns, watching drift by the defaults. */
     public TrainerSettings(
             int k,
             int batchSize,
@@ -47,7 +49,8 @@ public record TrainerSettings(
                 emitEveryBatches,
                 hysteresis,
                 seed,
-                false);
+                false,
+                SegmentDrift.Settings.defaults());
     }
 
     public TrainerSettings {
@@ -63,6 +66,9 @@ public record TrainerSettings(
         }
         if (hysteresis < 0 || hysteresis >= 1) {
             throw new IllegalArgumentException("hysteresis must be in [0, 1)");
+        }
+        if (drift == null) {
+            throw new IllegalArgumentException("drift settings are required");
         }
     }
 
@@ -98,6 +104,25 @@ public record TrainerSettings(
                 emitEveryBatches,
                 hysteresis,
                 seed,
+                value,
+                drift);
+    }
+
+    /** How drift is watched between retrains (options of `segflow run`). */
+    public TrainerSettings withDrift(SegmentDrift.Settings value) {
+        return new TrainerSettings(
+                k,
+                batchSize,
+                batchMaxWait,
+                decayFactor,
+                halfLifePoints,
+                reseedRatio,
+                initSize,
+                sampleCapacity,
+                emitEveryBatches,
+                hysteresis,
+                seed,
+                frozen,
                 value);
     }
 
@@ -114,7 +139,8 @@ public record TrainerSettings(
                 emitEveryBatches,
                 value,
                 seed,
-                frozen);
+                frozen,
+                drift);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.segflow.segments;
 
+import io.segflow.model.SegmentDrift;
 import io.segflow.model.SegmentModel;
 import io.segflow.model.StreamingModel;
 import io.segflow.segments.SegmentAssigner.CustomerSegment;
@@ -19,6 +20,8 @@ public final class VersionedTypeInfo<T> extends TypeInformation<T> {
             new VersionedTypeInfo<>(StreamingModel.State.class, TrainerStateSerializer.INSTANCE);
     public static final VersionedTypeInfo<CustomerSegment> CUSTOMER_SEGMENT =
             new VersionedTypeInfo<>(CustomerSegment.class, CustomerSegmentSerializer.INSTANCE);
+    public static final VersionedTypeInfo<SegmentDrift.State> DRIFT_STATE =
+            new VersionedTypeInfo<>(SegmentDrift.State.class, SegmentDriftSerializer.INSTANCE);
 
     private final Class<T> type;
     private final VersionedSerializer<T> serializer;

@@ -143,6 +143,18 @@ final class Customers {
         };
     }
 
+    /** The customer leaves and a new one of the given persona takes their place. */
+    void replace(int i, int newPersona) {
+        persona[i] = newPersona;
+        counts[i] = new long[counts[i].length];
+        features[i] = new HashSet<>();
+    }
+
+    /** The customer behaves as another persona from now on (their history stays). */
+    void becomes(int i, int newPersona) {
+        persona[i] = newPersona;
+    }
+
     int persona(int i) {
         return persona[i];
     }

@@ -2,6 +2,7 @@ package io.segflow.report;
 
 import io.segflow.report.ReportData.CalibrationBin;
 import io.segflow.report.ReportData.Distinction;
+import io.segflow.report.ReportData.DriftCheck;
 import io.segflow.report.ReportData.Driver;
 import io.segflow.report.ReportData.GainsPoint;
 import io.segflow.report.ReportData.Heatmap;
@@ -125,7 +126,54 @@ final class ReportFixtures {
                                         0.5,
                                         "4 of 11 components, 90% of the variance"),
                                 new ReportData.Method(
-                                        "gmm", 0, null, null, null, null, null, 0.1, "failed"))));
+                                        "gmm", 0, null, null, null, null, null, 0.1, "failed"))),
+                List.of(
+                        new DriftCheck(
+                                1,
+                                4_000,
+                                "2026-12-01 09:30:00",
+                                0.6,
+                                0.6,
+                                1.1,
+                                1.0,
+                                0.0,
+                                false,
+                                null),
+                        new DriftCheck(
+                                2,
+                                4_000,
+                                "2026-12-01 09:30:00",
+                                0.4,
+                                0.4,
+                                1.2,
+                                1.2,
+                                0.0,
+                                false,
+                                null),
+                        new DriftCheck(
+                                1,
+                                6_000,
+                                "2026-12-01 09:31:00",
+                                0.5,
+                                0.6,
+                                1.1,
+                                1.0,
+                                0.041,
+                                true,
+                                "retrain: segment 1's share fell from 60% to 50% of recent"
+                                        + " updates"),
+                        new DriftCheck(
+                                2,
+                                6_000,
+                                "2026-12-01 09:31:00",
+                                0.5,
+                                0.4,
+                                1.2,
+                                1.2,
+                                0.041,
+                                true,
+                                "retrain: segment 2's share rose from 40% to 50% of recent"
+                                        + " updates")));
     }
 
     /** Two months of changes between segments 1 and 2, a path each way, statuses now. */
@@ -194,7 +242,8 @@ final class ReportFixtures {
                                 "without crm: 1 distinct profile, segmentation not comparable"
                                         + " (k = 2)")),
                 Lifecycles.none(),
-                null);
+                null,
+                List.of());
     }
 
     static ReportData empty() {
@@ -219,7 +268,8 @@ final class ReportFixtures {
                 List.of(),
                 List.of(),
                 lifecycles,
-                null);
+                null,
+                List.of());
     }
 
     private static List<Segment> segments(String firstName, Double meanPotential, Double lift) {

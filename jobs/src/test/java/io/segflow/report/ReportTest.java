@@ -33,7 +33,9 @@ class ReportTest {
                         "id=\"segment-drivers\"",
                         "id=\"targets\"",
                         "id=\"sources\"",
-                        "id=\"history\"");
+                        "id=\"history\"",
+                        "id=\"drift\"",
+                        "share rose from 40% to 50% of recent updates");
         assertThat(charts(html))
                 .containsExactly(
                         "segment-sizes",
@@ -46,7 +48,10 @@ class ReportTest {
                         "segment-drivers",
                         "source-value",
                         "size-history",
-                        "stability");
+                        "stability",
+                        "drift-index",
+                        "drift-share",
+                        "drift-distance");
         // ECharts itself is in the page: it must open without a network
         assertThat(html.contains("<script src")).as("a script loaded from elsewhere").isFalse();
         assertThat(html.contains("t.version=\"5.3.1\"")).as("ECharts 5.3.1 inlined").isTrue();
@@ -58,6 +63,7 @@ class ReportTest {
         assertThat(data.path("segments").get(0).path("label").asText())
                 .isEqualTo("1 · " + HOSTILE_NAME);
         assertThat(data.path("rocCurve")).hasSize(3);
+        assertThat(data.path("drift")).hasSize(4);
         assertThat(data.path("liftCurve").get(1).path("lift").asDouble()).isEqualTo(1.6);
         assertThat(data.path("profileHeatmap").path("values").get(0).get(0).asDouble())
                 .isEqualTo(1.5);

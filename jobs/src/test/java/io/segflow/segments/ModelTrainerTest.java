@@ -12,6 +12,7 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Row;
 import org.junit.jupiter.api.Test;
 
 /** The global trainer in Flink's test harness. */
@@ -313,5 +314,113 @@ class ModelTrainerTest {
             assertThat(new int[] {next.segmentId(0), next.segmentId(1)}).containsExactly(7, 11);
             assertThat(next.segmentName(1)).isEqualTo("busy");
         }
+    }
+
+    /** A retrain's model of the two groups {@link #customer} draws. */
+    private static SegmentModel retrainedTwoGroups() {
+        return new SegmentModel(
+                1_000,
+                "batch",
+                FEATURES,
+                new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
+                new double[] {-1, -1, 1, 1},
+                new double[] {100, 100},
+                0.5,
+                200,
+                new int[] {7, 11},
+                new String[] {"quiet", "busy"});
+    }
+
+    /**
+     * Drift with the defaults, as the trainer writes it to segment_drift: after a retrain's model
+     * is adopted, {@code stationary} updates in its mix (a third busy), then {@code shifted} in
+     * which {@code busyShare} of the updates come from busy customers.
+     */
+    private static List<Row> driftRows(int stationary, int shifted, double busyShare)
+            throws Exception {
+        Random random = new Random(8);
+        try (var harness = harness(new ModelTrainer(TrainerSettings.defaults(), FEATURES))) {
+            harness.open();
+            harness.processElement2(retrainedTwoGroups(), 0);
+            for (int i = 0; i < stationary + shifted; i++) {
+                double busy = i < stationary ? 1 / 3.0 : busyShare;
+                // customer ids: even are quiet, odd busy (see customer), 3,000 of each
+                long id = 2L * random.nextInt(3_000) + (random.nextDouble() < busy ? 1 : 0);
+                harness.processElement1(customer(id, random), i);
+            }
+            List<Row> rows = new ArrayList<>();
+            harness.getSideOutput(ModelTrainer.DRIFT).forEach(r -> rows.add(r.getValue()));
+            return rows;
+        }
+    }
+
+    @Test
+    void aStationaryStreamWritesDriftRowsWithoutAFlag() throws Exception {
+        List<Row> rows = driftRows(40_000, 0, 0);
+        // 5,000 updates make the baseline; of the 35,000 after it, the 6,000th is the first to be
+        // judged (at least 5,000, a multiple of 2,000), then every 2,000th: 15 checks of 2 rows
+        assertThat(rows).hasSize(2 * 15);
+        assertThat(rows).allSatisfy(row -> assertThat(row.getField("drifted")).isEqualTo(false));
+        assertThat(rows)
+                .allSatisfy(
+                        row -> {
+                            assertThat(row.getField("baseline_version")).isEqualTo(1_000L);
+                            assertThat((Double) row.getField("stability_index")).isLessThan(0.02);
+                        });
+        Row busy = rows.get(rows.size() - 1);
+        assertThat(busy.getField("segment_id")).isEqualTo(11);
+        assertThat((Double) busy.getField("share")).isBetween(0.28, 0.39);
+    }
+
+    @Test
+    void aShiftedMixIsFlaggedWithTheSegmentsThatMoved() throws Exception {
+        List<Row> rows = driftRows(12_000, 16_000, 0.6);
+        List<Row> flagged = rows.stream().filter(r -> (Boolean) r.getField("drifted")).toList();
+        assertThat(flagged).isNotEmpty();
+        // nothing before the shift: the first flag comes after the shifted updates began
+        assertThat((Long) flagged.get(0).getField("updates")).isGreaterThan(12_000L);
+        Row last = rows.get(rows.size() - 1);
+        assertThat(last.getField("segment_id")).isEqualTo(11);
+        assertThat(last.getField("drifted")).isEqualTo(true);
+        assertThat((String) last.getField("action"))
+                .startsWith("retrain: segment 11's share rose from 3");
+        assertThat((Double) last.getField("stability_index")).isGreaterThan(0.1);
+    }
+
+    @Test
+    void aRestoredTrainerWritesTheSameDriftRowsAsOneThatRanOn() throws Exception {
+        Random random = new Random(9);
+        List<ProfileUpdate> updates = new ArrayList<>();
+        for (int i = 0; i < 16_000; i++) {
+            updates.add(customer(random.nextInt(6_000), random));
+        }
+        OperatorSubtaskState snapshot;
+        List<Row> continued = new ArrayList<>();
+        try (var original = harness(new ModelTrainer(TrainerSettings.defaults(), FEATURES))) {
+            original.open();
+            original.processElement2(retrainedTwoGroups(), 0);
+            for (int i = 0; i < 8_000; i++) {
+                original.processElement1(updates.get(i), i);
+            }
+            snapshot = original.snapshot(1, 8_000);
+            assertThat(original.getSideOutput(ModelTrainer.DRIFT)).as("no check yet").isNull();
+            for (int i = 8_000; i < updates.size(); i++) {
+                original.processElement1(updates.get(i), i);
+            }
+            original.getSideOutput(ModelTrainer.DRIFT).forEach(r -> continued.add(r.getValue()));
+        }
+        List<Row> resumed = new ArrayList<>();
+        try (var restored = harness(new ModelTrainer(TrainerSettings.defaults(), FEATURES))) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 8_000; i < updates.size(); i++) {
+                restored.processElement1(updates.get(i), i);
+            }
+            restored.getSideOutput(ModelTrainer.DRIFT).forEach(r -> resumed.add(r.getValue()));
+        }
+        // the baseline model and the figures came back from the checkpoint: the same rows
+        assertThat(continued).isNotEmpty();
+        assertThat(resumed).isEqualTo(continued);
     }
 }

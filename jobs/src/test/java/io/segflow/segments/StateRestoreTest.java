@@ -65,6 +65,23 @@ class StateRestoreTest {
             assertThat(next.mixture() != null)
                     .isEqualTo(
                             Boolean.parseBoolean(expected.getProperty("trainer.mixture", "false")));
+            // from v6 on it measured drift against that mixture, and goes on from where it was
+            String driftUpdates = expected.getProperty("trainer.drift.updates");
+            if (driftUpdates != null) {
+                var rows = trainer.getSideOutput(ModelTrainer.DRIFT);
+                assertThat(rows).as("drift rows after the restore").isNotNull().isNotEmpty();
+                assertThat(rows)
+                        .allSatisfy(
+                                row -> {
+                                    assertThat(row.getValue().getField("baseline_version"))
+                                            .isEqualTo(
+                                                    Long.parseLong(
+                                                            expected.getProperty(
+                                                                    "trainer.drift.baselineVersion")));
+                                    assertThat((Long) row.getValue().getField("updates"))
+                                            .isGreaterThan(Long.parseLong(driftUpdates));
+                                });
+            }
             rewritten = trainer.snapshot(2, 2_000);
         }
         // what it checkpoints now, in the current format, restores too

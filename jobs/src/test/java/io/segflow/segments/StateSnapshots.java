@@ -1,6 +1,7 @@
 package io.segflow.segments;
 
 import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentDrift;
 import io.segflow.model.SegmentMixture;
 import io.segflow.model.SegmentModel;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
  *
  * <pre>
  * mvn -q -pl jobs -am test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v5
+ * java -cp "$(cat jobs/cp.txt):jobs/target/classes:jobs/target/test-classes" io.segflow.segments.StateSnapshots v6
  * rm cp.txt jobs/cp.txt udfs/cp.txt
  * </pre>
  *
@@ -38,9 +39,12 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 public final class StateSnapshots {
 
     static final List<String> FEATURES = List.of("visits", "minutes");
+
+    /** From v6 on the trainer watches drift: a window of 20 updates, so the snapshot holds it. */
     static final TrainerSettings TRAINER =
             new TrainerSettings(
-                    2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7);
+                            2, 50, Duration.ofHours(1), 1.0, 10_000, 0.01, 100, 1_000, 1, 0.1, 7)
+                    .withDrift(SegmentDrift.Settings.of(20, 0.1, 0.5));
 
     /** Customers the assigner holds; customer i is active when odd. */
     static final int CUSTOMERS = 20;
@@ -133,6 +137,16 @@ public final class StateSnapshots {
             expected.setProperty("trainer.version", Long.toString(last.version()));
             expected.setProperty("trainer.pointsSeen", Long.toString(last.pointsSeen()));
             expected.setProperty("trainer.mixture", Boolean.toString(last.mixture() != null));
+            // from v6 on it measures drift against the published mixture (segment-drift state)
+            var drift = trainer.getSideOutput(ModelTrainer.DRIFT);
+            if (drift != null && !drift.isEmpty()) {
+                long updates = 0;
+                for (var row : drift) {
+                    updates = Math.max(updates, (Long) row.getValue().getField("updates"));
+                }
+                expected.setProperty("trainer.drift.baselineVersion", "17");
+                expected.setProperty("trainer.drift.updates", Long.toString(updates));
+            }
             OperatorSnapshotUtil.writeStateHandle(
                     trainer.snapshot(1, 300), directory.resolve("trainer.snapshot").toString());
         }
