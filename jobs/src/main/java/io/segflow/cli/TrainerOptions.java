@@ -116,7 +116,7 @@ final class TrainerOptions {
             paramLabel = "SHARE",
             description =
                     "A segment has drifted when its recent customers sit this much farther (0.5"
-                            + " is 50 %) from its centre than at the baseline, three checks in a"
+                            + " is 50 %%) from its centre than at the baseline, three checks in a"
                             + " row. Default: ${DEFAULT-VALUE}.")
     double driftDistanceBound;
 
