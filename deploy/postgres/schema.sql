@@ -74,12 +74,14 @@ CREATE TABLE IF NOT EXISTS segment_model (
   mixture       TEXT
 );
 
--- Drift of the segments, written by the streaming job's trainer every 2,000 profile updates once
--- it can judge: per segment, the share of recent updates nearest to it and their mean distance to
--- its centre in model_version (standardised units), against the baseline measured after the last
--- batch-trained model (baseline_version); drifted when the share moved by more than 0.05 or the
--- distance rose by more than 25% (docs/drift.md), with the suggested action. updates: profile
--- updates measured since the baseline, so that a replay writes the same rows again.
+-- Drift of the segments, written by the streaming job's trainer at every check (every 2,000 profile
+-- updates by default) once it can judge: per segment, its share of recent updates and their mean
+-- distance to its centre in model_version (standardised units), against the baseline measured
+-- after the last batch-trained model (baseline_version); drifted when the population stability
+-- index of all shares (stability_index) passed its bound (0.1) two checks in a row, or the
+-- segment's distance rose by more than its bound (50%) three checks in a row (docs/drift.md),
+-- with the suggested action. updates: profile updates measured since the baseline, so that a
+-- replay writes the same rows again.
 CREATE TABLE IF NOT EXISTS segment_drift (
   baseline_version       BIGINT NOT NULL,
   segment_id             INTEGER NOT NULL,

@@ -389,6 +389,7 @@ public final class Retrainer {
                                                 Arrays.stream(order)
                                                         .mapToInt(Integer::intValue)
                                                         .toArray()));
+        model = model.withMeanDistances(model.meanDistancesOf(Arrays.asList(standardised)));
 
         ModelEvaluation evaluation =
                 ModelEvaluation.evaluate(

@@ -411,26 +411,4 @@ public final class SegmentDrift {
         double baseline = Math.max(baselineShare, SHARE_FLOOR);
         return (recent - baseline) * Math.log(recent / baseline);
     }
-
-    /**
-     * The mean distance (standardised units) of the given standardised profiles to their nearest
-     * centre, by segment id: what a batch-trained version records with its sizes.
-     */
-    public static Map<Integer, Double> meanDistances(SegmentModel model, double[][] standardised) {
-        double[] sums = new double[model.k()];
-        long[] counts = new long[model.k()];
-        double[] distances = new double[2];
-        for (double[] profile : standardised) {
-            int c = model.nearestStandardised(profile, distances);
-            sums[c] += Math.sqrt(distances[0]);
-            counts[c]++;
-        }
-        Map<Integer, Double> bySegment = new TreeMap<>();
-        for (int c = 0; c < model.k(); c++) {
-            if (counts[c] > 0) {
-                bySegment.put(model.segmentId(c), sums[c] / counts[c]);
-            }
-        }
-        return bySegment;
-    }
 }

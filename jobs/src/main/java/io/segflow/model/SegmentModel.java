@@ -42,6 +42,8 @@ public final class SegmentModel implements Serializable {
     // transient for the same reason (release 1's Kryo state); SegmentModelSerializer writes it
     // from format 3 on, and Java serialization (a warm start inside the job graph) by writeObject
     private transient SegmentMixture mixture;
+    // transient for the same reason; SegmentModelSerializer writes it from format 4 on
+    private transient double[] meanDistances;
 
     /**
      * How a version compared with a batch fit with restarts (what `segflow retrain` runs) on the
@@ -150,6 +152,52 @@ public final class SegmentModel implements Serializable {
         return sized;
     }
 
+    /**
+     * This version with the mean distance (standardised units) of its customers to their segment's
+     * centre, by centre index (NaN for a centre no customer is in); see {@link #meanDistancesOf}.
+     */
+    public SegmentModel withMeanDistances(double[] byCentre) {
+        if (byCentre.length != k) {
+            throw new IllegalArgumentException(
+                    "mean distances for " + byCentre.length + " centres, the model has " + k);
+        }
+        SegmentModel measured = copy();
+        measured.meanDistances = byCentre.clone();
+        return measured;
+    }
+
+    /**
+     * The mean distance of the given standardised profiles to the centre of the segment this
+     * version assigns each to (nearest centre, or a mixture's most probable component), by centre
+     * index; NaN for a centre none of them is in.
+     */
+    public double[] meanDistancesOf(Iterable<double[]> standardised) {
+        return measuredOn(standardised).meanDistances;
+    }
+
+    /**
+     * This version with its sizes and mean distances measured on the given standardised profiles (a
+     * sample of its customers), each in the segment this version assigns it to.
+     */
+    public SegmentModel measuredOn(Iterable<double[]> standardised) {
+        double[] sums = new double[k];
+        long[] counts = new long[k];
+        double[] distances = new double[2];
+        for (double[] profile : standardised) {
+            int c = nearestStandardised(profile, distances);
+            sums[c] += Math.sqrt(distances[0]);
+            counts[c]++;
+        }
+        double[] means = new double[k];
+        for (int c = 0; c < k; c++) {
+            means[c] = counts[c] > 0 ? sums[c] / counts[c] : Double.NaN;
+        }
+        SegmentModel measured = copy();
+        measured.sizes = counts;
+        measured.meanDistances = means;
+        return measured;
+    }
+
     /** This version with how it compared with a batch fit (see {@link FitCheck}). */
     public SegmentModel withFitCheck(FitCheck check) {
         SegmentModel checked = copy();
@@ -196,6 +244,7 @@ public final class SegmentModel implements Serializable {
         copy.sizes = sizes;
         copy.fitCheck = fitCheck;
         copy.mixture = mixture;
+        copy.meanDistances = meanDistances;
         return copy;
     }
 
@@ -207,16 +256,26 @@ public final class SegmentModel implements Serializable {
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
         out.writeObject(mixture);
+        out.writeObject(meanDistances);
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         mixture = (SegmentMixture) in.readObject();
+        meanDistances = (double[]) in.readObject();
     }
 
     /** How this version compared with a batch fit with restarts, or null when not compared. */
     public FitCheck fitCheck() {
         return fitCheck;
+    }
+
+    /**
+     * Mean distance (standardised units) of the version's customers to their centre when it was
+     * made, by centre index (NaN for an empty centre), or null when not measured.
+     */
+    public double[] meanDistances() {
+        return meanDistances == null ? null : meanDistances.clone();
     }
 
     /** Customers nearest each centre when the version was made, or null when not measured. */

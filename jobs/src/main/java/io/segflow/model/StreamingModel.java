@@ -1,6 +1,7 @@
 package io.segflow.model;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -540,17 +541,12 @@ public final class StreamingModel {
                                 .withMixture(mixture.mixture())
                         : kMeans.toModel(
                                 version, TRAINED_BY, features, scaling, segmentIds, segmentNames);
-        return model.withSizes(sizes(model)).withFitCheck(fitCheck);
-    }
-
-    /** Segment sizes among (at most SIZE_SAMPLE of) the sampled customers. */
-    private long[] sizes(SegmentModel model) {
-        long[] sizes = new long[model.k()];
-        double[] distances = new double[2];
+        // segment sizes and spread among (at most SIZE_SAMPLE of) the sampled customers
+        List<double[]> measured = new ArrayList<>();
         for (double[] profile : sample.draw(SIZE_SAMPLE, new Random(settings.seed() ^ version))) {
-            sizes[model.nearestStandardised(scaling.scale(profile), distances)]++;
+            measured.add(scaling.scale(profile));
         }
-        return sizes;
+        return model.measuredOn(measured).withFitCheck(fitCheck);
     }
 
     /** Learning parameters for k centres: no re-seeding while the model settles. */

@@ -102,6 +102,16 @@ public final class ModelRecord {
         for (int c = 0; c < model.k(); c++) {
             segments.put(Integer.toString(model.segmentId(c)), model.segmentName(c));
         }
+        double[] meanDistances = model.meanDistances();
+        if (meanDistances != null) {
+            // how far the version's customers sit from their centre (standardised units), by id
+            ObjectNode spread = metrics.putObject("mean_distance");
+            for (int c = 0; c < model.k(); c++) {
+                if (Double.isFinite(meanDistances[c])) {
+                    spread.put(Integer.toString(model.segmentId(c)), meanDistances[c]);
+                }
+            }
+        }
         Row row = Row.withNames();
         row.setField("model_version", model.version());
         row.setField("created_at", LocalDateTime.now(ZoneOffset.UTC));

@@ -15,7 +15,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * Format 1: version, trained by, features, scaling, standardised centres, counts, inertia, points
  * seen, segment ids and names, sizes (or none). Format 2 adds the fit check: a flag, then inertia
  * per customer, the batch fit's, and the customers compared. Format 3 adds the mixture: a flag,
- * then the rotation's centre, its axes, and per component its weight, mean and variances.
+ * then the rotation's centre, its axes, and per component its weight, mean and variances. Format 4
+ * adds the mean distance of the version's customers to each centre (or none).
  */
 public final class SegmentModelSerializer extends VersionedSerializer<SegmentModel> {
 
@@ -24,7 +25,7 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
 
     @Override
     protected int format() {
-        return 3;
+        return 4;
     }
 
     @Override
@@ -89,6 +90,7 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
             writeRows(mixture.means(), out);
             writeRows(mixture.variances(), out);
         }
+        writeDoubles(model.meanDistances(), out);
     }
 
     private static void writeRows(double[][] rows, DataOutputView out) throws IOException {
@@ -148,9 +150,12 @@ public final class SegmentModelSerializer extends VersionedSerializer<SegmentMod
                                 readRows(in),
                                 readRows(in))
                         : null;
-        return (sizes == null ? model : model.withSizes(sizes))
-                .withFitCheck(check)
-                .withMixture(mixture);
+        double[] meanDistances = format >= 4 ? readDoubles(in) : null;
+        SegmentModel read =
+                (sizes == null ? model : model.withSizes(sizes))
+                        .withFitCheck(check)
+                        .withMixture(mixture);
+        return meanDistances == null ? read : read.withMeanDistances(meanDistances);
     }
 
     @Override

@@ -33,6 +33,19 @@ class RetrainerTest {
                 .isGreaterThanOrEqualTo(0.95);
         assertThat(Arrays.stream(model.sizes()).sum()).isEqualTo(20_000);
         assertThat(model.segmentNames()).doesNotHaveDuplicates();
+        // the version records how far its customers sit from their centres: well-separated
+        // groups, so each segment's mean distance is well under half the gap to the next centre
+        double[] spread = model.meanDistances();
+        assertThat(spread).hasSize(4);
+        for (int c = 0; c < 4; c++) {
+            double gap = Double.POSITIVE_INFINITY;
+            for (int o = 0; o < 4; o++) {
+                if (o != c) {
+                    gap = Math.min(gap, model.distanceTo(model.standardisedCentroid(o), c));
+                }
+            }
+            assertThat(spread[c]).isPositive().isLessThan(gap / 2);
+        }
 
         ModelEvaluation evaluation = result.evaluation();
         assertThat(evaluation.profiles()).isEqualTo(20_000);

@@ -105,7 +105,7 @@ class SegmentDriftTest {
     }
 
     @Test
-    void meanDistancesAreByNearestSegment() {
+    void aVersionsMeanDistancesAreByNearestSegment() {
         SegmentModel model =
                 new SegmentModel(
                         1,
@@ -118,9 +118,12 @@ class SegmentDriftTest {
                         2,
                         new int[] {7, 9},
                         new String[] {"low", "high"});
-        assertThat(SegmentDrift.meanDistances(model, new double[][] {{1}, {-3}, {9}, {10}, {12}}))
-                .containsEntry(7, 2.0)
-                .containsEntry(9, 1.0);
+        assertThat(model.meanDistancesOf(List.of(new double[][] {{1}, {-3}, {9}, {10}, {12}})))
+                .containsExactly(2.0, 1.0);
+        SegmentModel measured = model.measuredOn(List.of(new double[][] {{1}, {-3}}));
+        assertThat(measured.sizes()).containsExactly(2, 0);
+        assertThat(measured.meanDistances()[0]).isEqualTo(2.0);
+        assertThat(measured.meanDistances()[1]).as("no customer there").isNaN();
     }
 
     private static SegmentDrift.Check lastOf(List<SegmentDrift.Check> checks, int segmentId) {

@@ -31,6 +31,16 @@ class StreamingModelTest {
         Optional<SegmentModel> first = model.tick(DEFAULTS.batchMaxWaitMillis() + 10);
         assertThat(first).isPresent();
         assertThat(first.get().k()).isEqualTo(6);
+        // sizes and spread of the version, measured on the customers it was made from
+        assertThat(Arrays.stream(first.get().sizes()).sum()).isEqualTo(60);
+        assertThat(first.get().meanDistances()).hasSize(6);
+        for (int c = 0; c < 6; c++) {
+            assertThat(first.get().meanDistances()[c])
+                    .as("segment %d of %d customers", c, first.get().sizes()[c])
+                    .satisfiesAnyOf(d -> assertThat(d).isNaN(), d -> assertThat(d).isNotNegative());
+            assertThat(Double.isNaN(first.get().meanDistances()[c]))
+                    .isEqualTo(first.get().sizes()[c] == 0);
+        }
         for (int i = 0; i < 60; i++) {
             int segment = first.get().assign(base.profile(i)).segment();
             assertThat(first.get().segmentId(segment)).isBetween(0, 5);

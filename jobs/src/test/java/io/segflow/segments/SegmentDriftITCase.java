@@ -2,6 +2,8 @@ package io.segflow.segments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.model.SegmentDrift;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.Feeds;
@@ -56,13 +58,19 @@ class SegmentDriftITCase extends SegflowITCaseBase {
                             "SELECT * FROM segment_drift ORDER BY updates");
             long baselineVersion =
                     ((Number) firstChecks.get(0).get("baseline_version")).longValue();
-            assertThat(
-                            query(
-                                    settings,
-                                    "SELECT trained_by FROM segment_model WHERE model_version = "
-                                            + baselineVersion))
-                    .as("the baseline is a published version")
-                    .hasSize(1);
+            List<Map<String, Object>> baseline =
+                    query(
+                            settings,
+                            "SELECT k, metrics FROM segment_model WHERE model_version = "
+                                    + baselineVersion);
+            assertThat(baseline).as("the baseline is a published version").hasSize(1);
+            // the version records its segments' sizes and how far their customers sit
+            JsonNode spread =
+                    new ObjectMapper()
+                            .readTree((String) baseline.get(0).get("metrics"))
+                            .path("mean_distance");
+            assertThat(spread.size()).isPositive().isLessThanOrEqualTo(4);
+            spread.forEach(distance -> assertThat(distance.asDouble()).isPositive());
             long firstNewcomer = id[0] + 1;
             long checkedBefore =
                     firstChecks.stream()

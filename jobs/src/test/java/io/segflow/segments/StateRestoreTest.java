@@ -188,6 +188,18 @@ class StateRestoreTest {
     }
 
     @Test
+    void aModelKeepsItsMeanDistancesBetweenOperators() throws Exception {
+        SegmentModel model =
+                StateSnapshots.ASSIGNER_MODEL.withMeanDistances(new double[] {0.8, 1.3});
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        SegmentModelSerializer.INSTANCE.serialize(model, out);
+        SegmentModel read =
+                SegmentModelSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.meanDistances()).containsExactly(0.8, 1.3);
+    }
+
+    @Test
     void aModelKeepsItsFitCheckBetweenOperators() throws Exception {
         SegmentModel model =
                 StateSnapshots.ASSIGNER_MODEL.withFitCheck(
