@@ -12,6 +12,7 @@ import io.segflow.pipeline.StateStorage;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -355,7 +356,20 @@ final class RunCommand implements Callable<Integer> {
      * flushed their results before it completed.
      */
     private static boolean caughtUp(TopicOffsets offsets, JobSettings settings) throws Exception {
-        return offsets.committedUpTo(settings.consumerGroup(), settings.boundedOffsets());
+        return offsets.committedUpTo(settings.consumerGroup(), offsetsToWaitFor(settings));
+    }
+
+    /**
+     * The stop offsets a resumed bounded run waits for: those of every topic it reads but the
+     * models topic. That one is read to its end in the first seconds, and its source task may
+     * finish before a checkpoint commits its offset: the commit then goes to a fetcher closed with
+     * the finished task, and a restored source has nothing to commit, so its committed offset never
+     * reaches the stop and waiting for it never ends. The event topics are what bounds the run.
+     */
+    static Map<TopicPartition, Long> offsetsToWaitFor(JobSettings settings) {
+        Map<TopicPartition, Long> stops = new HashMap<>(settings.boundedOffsets());
+        stops.keySet().removeIf(partition -> partition.topic().equals(settings.modelsTopic()));
+        return stops;
     }
 
     private static void cancelAndWait(JobClient client) throws Exception {
