@@ -124,6 +124,8 @@ public class ModelTrainer
     private transient SegmentModel baselineModel;
     private transient ListState<SegmentModel> checkpointedBaselineModel;
     private transient int driftedSegments;
+    // scratch of measureDrift, which runs for every profile update
+    private final double[] driftDistances = new double[2];
     private transient Counter driftFlags;
 
     public ModelTrainer(TrainerSettings settings, List<String> features) {
@@ -251,15 +253,19 @@ public class ModelTrainer
             timerAt = now + settings.batchMaxWait().toMillis();
             ctx.timerService().registerProcessingTimeTimer(timerAt);
         }
-        if (!update.deleted && baselineModel != null && !bounded) {
+        if (!update.deleted && baselineModel != null && watchesDrift()) {
             measureDrift(update.features, ctx);
         }
         publish(
                 update.deleted
                         ? model.remove(update.customerId, now)
                         : model.update(update.customerId, update.features, now),
-                out,
-                ctx);
+                out);
+    }
+
+    /** A bounded run (backfill) and a frozen model do not watch drift (docs/drift.md). */
+    private boolean watchesDrift() {
+        return !bounded && !settings.frozen();
     }
 
     /**
@@ -267,7 +273,7 @@ public class ModelTrainer
      * updates, the drift rows of each segment.
      */
     private void measureDrift(double[] features, Context ctx) {
-        double[] distances = new double[2];
+        double[] distances = driftDistances;
         int nearest =
                 baselineModel.nearestStandardised(
                         baselineModel.scaling().scale(features), distances);
@@ -308,7 +314,7 @@ public class ModelTrainer
 
     /** A version was made or adopted; the stream's own settled model becomes the baseline. */
     private void versionMade(SegmentModel version) {
-        if (!drift.baselineStarted() && model.settled() && !bounded && !settings.frozen()) {
+        if (!drift.baselineStarted() && model.settled() && watchesDrift()) {
             baselineModel = version;
             drift.rebase(version.version(), true);
             LOG.info(
@@ -359,7 +365,7 @@ public class ModelTrainer
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SegmentModel> out) {
         if (!settings.frozen()) {
             boolean before = model.started();
-            publish(model.tick(timestamp), out, ctx);
+            publish(model.tick(timestamp), out);
             if (!model.started() && !bounded) {
                 // fewer than k customers so far: look again later (a bounded run ends instead)
                 timerAt = timestamp + settings.batchMaxWait().toMillis();
@@ -460,15 +466,11 @@ public class ModelTrainer
         }
     }
 
-    private void publish(Optional<SegmentModel> version, Collector<SegmentModel> out, Context ctx) {
-        version.ifPresent(this::versionMade);
-        publish(version, out);
-    }
-
     private void publish(Optional<SegmentModel> version, Collector<SegmentModel> out) {
         if (version.isEmpty()) {
             return;
         }
+        versionMade(version.get());
         if (holdUntilCheckpointed) {
             unpublished.add(new Unpublished(version.get(), -1));
         } else {
