@@ -273,18 +273,7 @@ class ModelTrainerTest {
     @Test
     void aPublishedModelIsAdoptedPassedOnAndLearnedFrom() throws Exception {
         Random random = new Random(6);
-        SegmentModel retrained =
-                new SegmentModel(
-                        1_000,
-                        "batch",
-                        FEATURES,
-                        new FeatureScaling(new double[] {10, 300}, new double[] {9, 290}),
-                        new double[] {-1, -1, 1, 1},
-                        new double[] {100, 100},
-                        0.5,
-                        200,
-                        new int[] {7, 11},
-                        new String[] {"quiet", "busy"});
+        SegmentModel retrained = retrainedTwoGroups();
         try (var harness = harness()) {
             harness.open();
             for (long id = 0; id < 150; id++) {
