@@ -19,11 +19,21 @@ import org.junit.jupiter.api.Test;
 /**
  * Drift through the whole streaming job into PostgreSQL: the trainer measures the profile updates
  * against its settled model, writes segment_drift rows, and once newcomers arrive who all behave
- * alike, flags the segment they crowd into with the action to take. The window is small (200
- * updates) so that a test base makes enough updates; the defaults are judged in {@link
- * ModelTrainerTest} and {@code SteadyStateDriftTest}.
+ * alike, flags the segment they crowd into with the action to take. The window is 1,000 updates
+ * (the default is 5,000) so that a test base makes enough updates; the defaults are judged in
+ * {@link ModelTrainerTest} and {@code SteadyStateDriftTest}.
+ *
+ * <p>The customers arrive in rounds of 100, and each one's CRM row comes before their events, so a
+ * round's first profiles are partial; how many of them a mini-batch emits depends on timing. With a
+ * window of 200 updates that was enough to raise flags in a stationary mix (CI, 2026-12-06: one
+ * segment's share from 25 % to 48 %, its mean distance from 0.10 to 1.16). This test watches the
+ * shares only: a segment's mean distance is judged in {@code SegmentDriftTest} and {@code
+ * SteadyStateDriftTest}.
  */
 class SegmentDriftITCase extends SegflowITCaseBase {
+
+    /** Customers would have to sit a hundred times farther from their centre. */
+    private static final double NO_DISTANCE_FLAGS = 100;
 
     @Test
     void newcomersWhoAllBehaveAlikeAreFlaggedInSegmentDrift() throws Exception {
@@ -42,7 +52,9 @@ class SegmentDriftITCase extends SegflowITCaseBase {
                                                 1,
                                                 0.1,
                                                 5)
-                                        .withDrift(SegmentDrift.Settings.of(200, 0.1, 0.5)));
+                                        .withDrift(
+                                                SegmentDrift.Settings.of(
+                                                        1_000, 0.1, NO_DISTANCE_FLAGS)));
         createTopics(settings);
         Random random = new Random(31);
         JobClient job = startStreaming(settings);
@@ -128,14 +140,14 @@ class SegmentDriftITCase extends SegflowITCaseBase {
     }
 
     /**
-     * Writes customers, 100 at a time, until the query gives rows (at most 6,000): of the four
+     * Writes customers, 100 at a time, until the query gives rows (at most 12,000): of the four
      * behaviours in turn, or when {@code alike} of the fourth only.
      */
     private static List<Map<String, Object>> feedUntil(
             JobSettings settings, long[] id, Random random, boolean alike, String sql)
             throws Exception {
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-            for (int round = 0; round < 60; round++) {
+            for (int round = 0; round < 120; round++) {
                 for (int i = 0; i < 100; i++) {
                     id[0]++;
                     SegmentationITCase.behave(feeds, id[0], alike ? 3 : (int) (id[0] % 4), random);
