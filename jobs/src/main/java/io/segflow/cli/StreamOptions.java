@@ -38,12 +38,10 @@ final class StreamOptions {
     @Option(
             names = "--jdbc-flush-interval",
             description =
-                    "How often the database sinks write what they buffered; 0s writes at"
-                        + " checkpoints only, so that the database always holds a state the job"
-                        + " resumes from (a shorter delay between an event and its row needs a"
-                        + " shorter --checkpoint-interval, or this; with it, a crash may leave rows"
-                        + " of customers created and deleted since the last checkpoint). Default:"
-                        + " ${DEFAULT-VALUE}.")
+                    "How often the database sinks write what they buffered (they also write at"
+                        + " every checkpoint); 0s writes at checkpoints only. A resumed run stays"
+                        + " exact either way: every customer its replay touches is written again."
+                        + " Default: ${DEFAULT-VALUE}.")
     Duration jdbcFlushInterval;
 
     @Option(
