@@ -20,17 +20,17 @@ import org.apache.flink.table.api.config.ExecutionConfigOptions;
  * update (see 50_features.sql). It also keeps away from a Flink 2.2 mini-batch join that loses a
  * delete when two changes of one key reach it within one batch (FLINK-40681).
  *
- * <p>State retention: a streaming run gives every SQL operator a state TTL so long it never
- * expires ({@link #RETENTION}), for what Flink does with a TTL set: a group aggregation,
- * ChangelogNormalize and keep-last deduplication then emit their result even when it did not
- * change (GroupAggHelper, MiniBatchGroupAggFunction, DeduplicateFunctionHelper). The database
- * sinks write every second, not only at checkpoints, so a row can hold a value from after the
- * checkpoint a job resumes from; when its key changed and changed back since then, the replay folds
- * both changes into one batch, and without this the unchanged result would not be emitted and the
- * row would keep the value the resumed job never made. With it, every key the replay touches is
- * written again with its current value. The price: 8 bytes of timestamp per state entry and
- * unchanged results flowing on (docs/benchmarks.md measures it). The deduplication of events keeps
- * its own window (the STATE_TTL hints of 40_entities.sql win over this).
+ * <p>State retention: a streaming run gives every SQL operator a state TTL so long it never expires
+ * ({@link #RETENTION}), for what Flink does with a TTL set: a group aggregation, ChangelogNormalize
+ * and keep-last deduplication then emit their result even when it did not change (GroupAggHelper,
+ * MiniBatchGroupAggFunction, DeduplicateFunctionHelper). The database sinks write every second, not
+ * only at checkpoints, so a row can hold a value from after the checkpoint a job resumes from; when
+ * its key changed and changed back since then, the replay folds both changes into one batch, and
+ * without this the unchanged result would not be emitted and the row would keep the value the
+ * resumed job never made. With it, every key the replay touches is written again with its current
+ * value. The price: 8 bytes of timestamp per state entry and unchanged results flowing on
+ * (docs/benchmarks.md measures it). The deduplication of events keeps its own window (the STATE_TTL
+ * hints of 40_entities.sql win over this).
  */
 final class SqlTuning {
 

@@ -67,10 +67,10 @@ public class SegmentAssigner
          * The run whose assigner last emitted this customer's row: the checkpoint the job was
          * restored from, 0 for a job started afresh. The database sinks write every second, so
          * after a restore the row may hold an assignment made after that checkpoint; the first
-         * update of the customer in a new run emits the row even when nothing changed, so that
-         * the replay writes over it (see SqlTuning for the profiles). A model's re-scoring needs
-         * no such rule: a version reaches the assigners only once a checkpoint holds it, so the
-         * replay applies the same versions in the same order.
+         * update of the customer in a new run emits the row even when nothing changed, so that the
+         * replay writes over it (see SqlTuning for the profiles). A model's re-scoring needs no
+         * such rule: a version reaches the assigners only once a checkpoint holds it, so the replay
+         * applies the same versions in the same order.
          */
         public long emittedInRun;
     }
@@ -129,13 +129,7 @@ public class SegmentAssigner
         customer.features = update.features;
         if (model != null) {
             // the first update of a customer in this run writes their row even when unchanged
-            score(
-                    update.customerId,
-                    customer,
-                    model,
-                    now(ctx),
-                    customer.emittedInRun != run,
-                    out);
+            score(update.customerId, customer, model, now(ctx), customer.emittedInRun != run, out);
         }
         customers.update(customer);
     }

@@ -20,19 +20,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database sinks write every second, so after a crash the database can hold a value made after
- * the checkpoint the job resumes from. Here a customer's outcome changes after that point (written
- * to the database), the job stops, the outcome changes back, and the job resumes from the point:
- * its replay reads both changes at once, and the customer's row must end as an uninterrupted run
- * leaves it, not with the value in between (docs/freshness-plan.md, case 1).
+ * the checkpoint the job resumes from. Here a visitor with page views of their own is linked to a
+ * customer after that point (their views are added, written to the database), the job stops, the
+ * link is removed again, and the job resumes from the point: its replay reads the link and the
+ * unlink at once, the customer's aggregate ends where it was, and their row must end as an
+ * uninterrupted run leaves it, not with the views in between (docs/freshness-plan.md, case 1).
  */
 class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
 
     private static final long CHANGED = 7;
     private static final LocalDate BORN = LocalDate.of(1990, 4, 1);
 
+    private JobSettings settings;
+
     @Test
     void aValueChangedAndChangedBackAfterTheCheckpointEndsAsItWas() throws Exception {
-        JobSettings settings = FaultRun.frozenModel(freshSettings());
+        settings = FaultRun.frozenModel(freshSettings());
         createTopics(settings);
         FaultRun.publishModel(settings);
         Random random = new Random(3);
@@ -45,6 +48,10 @@ class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
                             id + "-" + e, "v" + id, "s" + id, "page_view", "2026-11-20T10:00:00Z");
                 }
             }
+            // a visitor nobody is linked to yet, with six page views of their own
+            for (int e = 0; e < 6; e++) {
+                feeds.web("x-" + e, "visitor-x", "sx", "page_view", "2026-11-20T11:00:00Z");
+            }
         }
         JobClient job = startStreaming(settings);
         Path savepoint;
@@ -53,7 +60,7 @@ class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
                     settings,
                     "SELECT customer_id FROM customer_segment",
                     rows -> rows.size() == 40);
-            // the point the job will resume from, with the customer not converted
+            // the point the job will resume from
             String written =
                     job.triggerSavepoint(
                                     STATE_DIRECTORY
@@ -62,34 +69,54 @@ class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
                                             .toString(),
                                     SavepointFormatType.CANONICAL)
                             .get(2, TimeUnit.MINUTES);
-            savepoint = written.startsWith("file:") ? Path.of(URI.create(written)) : Path.of(written);
+            savepoint =
+                    written.startsWith("file:") ? Path.of(URI.create(written)) : Path.of(written);
+            long before = views();
             try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-                feeds.customerUpdate(customer(CHANGED, BORN, "DE", true, null, at(1)), false);
+                feeds.link("web", "visitor-x", CHANGED, false);
             }
             // the change reached the database, after the point
-            awaitRows(settings, converted(), rows -> Boolean.TRUE.equals(value(rows)));
+            awaitRows(settings, viewsQuery(), rows -> viewsOf(rows) == before + 6);
+            VIEWS_BEFORE = before;
         } finally {
             cancel(job);
         }
         // changed back while no job runs: the resumed job reads both changes at once
         try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-            feeds.customerUpdate(customer(CHANGED, BORN, "DE", false, null, at(2)), false);
+            feeds.unlink("web", "visitor-x", false);
         }
         JobClient resumed = startStreaming(settings.withResumeFrom(savepoint));
         try {
-            awaitRows(settings, converted(), rows -> Boolean.FALSE.equals(value(rows)));
+            // the replay done (another customer's new view is in), the views are as before the link
+            try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+                feeds.web("after-1", "v1", "s1-after", "page_view", "2026-11-22T10:00:00Z");
+            }
+            awaitRows(
+                    settings,
+                    "SELECT website_views FROM customer_profile WHERE customer_id = 1",
+                    rows -> rows.size() == 1);
+            Thread.sleep(5_000);
+            assertThat(views()).as("the customer's views after the resume").isEqualTo(VIEWS_BEFORE);
             assertThat(query(settings, "SELECT customer_id FROM customer_profile")).hasSize(40);
         } finally {
             cancel(resumed);
         }
     }
 
-    private static String converted() {
-        return "SELECT converted_to_sale FROM customer_profile WHERE customer_id = " + CHANGED;
+    private static long VIEWS_BEFORE;
+
+    private static String viewsQuery() {
+        return "SELECT website_views FROM customer_profile WHERE customer_id = " + CHANGED;
     }
 
-    private static Object value(List<Map<String, Object>> rows) {
-        return rows.size() == 1 ? rows.get(0).get("converted_to_sale") : null;
+    private static long viewsOf(List<Map<String, Object>> rows) {
+        return rows.size() == 1 && rows.get(0).get("website_views") != null
+                ? ((Number) rows.get(0).get("website_views")).longValue()
+                : -1;
+    }
+
+    private long views() throws Exception {
+        return viewsOf(query(settings, viewsQuery()));
     }
 
     private static Instant at(int minutes) {
