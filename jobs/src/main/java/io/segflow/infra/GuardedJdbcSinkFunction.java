@@ -1,19 +1,35 @@
 package io.segflow.infra;
 
+import java.io.IOException;
+import java.io.Serializable;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.WrappingFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.InputTypeConfigurable;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.sink.legacy.SinkFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +61,25 @@ import org.slf4j.LoggerFactory;
  * table) fail at once.
  */
 final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
-        implements SinkFunction<T>, InputTypeConfigurable {
+        implements SinkFunction<T>,
+                InputTypeConfigurable,
+                CheckpointedFunction,
+                CheckpointListener {
+
+    /**
+     * How a sink that writes between checkpoints undoes that after a restore ({@link UndoLog}): the
+     * table's key (names, positions, types), where the database is, and how often to write.
+     */
+    record Undo(
+            String databaseTable,
+            List<String> keyColumns,
+            int[] keyPositions,
+            LogicalType[] keyTypes,
+            String url,
+            String user,
+            String password,
+            long flushIntervalMillis)
+            implements Serializable {}
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GuardedJdbcSinkFunction.class);
@@ -54,12 +88,156 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
 
     private final String table;
+    private final Undo undo;
     private transient boolean inputEnded;
+    private transient UndoLog undoLog;
+    private transient Connection undoConnection;
+    private transient String attempt;
+    private transient long epoch;
+    private transient long restoredCheckpoint;
+    private transient Set<String> unflushedKeys;
+    private transient RowData.FieldGetter[] keyGetters;
+    private transient ScheduledExecutorService flusher;
+    private transient volatile Exception flushFailure;
+    private transient Object lock;
 
     GuardedJdbcSinkFunction(SinkFunction<T> connectorFunction, String table) {
+        this(connectorFunction, table, null);
+    }
+
+    /** With {@code undo}: written every interval, undone after a restore; null: at checkpoints. */
+    GuardedJdbcSinkFunction(SinkFunction<T> connectorFunction, String table, Undo undo) {
         super(connectorFunction);
         this.table = table;
+        this.undo = undo;
     }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        if (wrappedFunction instanceof CheckpointedFunction inner) {
+            inner.initializeState(context);
+        }
+        lock = new Object();
+        if (undo == null) {
+            return;
+        }
+        undoLog = new UndoLog(undo.databaseTable(), undo.keyColumns());
+        restoredCheckpoint =
+                context.isRestored() ? context.getRestoredCheckpointId().orElse(0L) : -1;
+        epoch = Math.max(restoredCheckpoint, 0) + 1;
+    }
+
+    /**
+     * Before anything is written: a restored run puts the table back where its checkpoint left it;
+     * a fresh one forgets what earlier runs recorded. Every subtask of one run (one job, one
+     * restore, one attempt) shares the attempt name, so that none undoes what another wrote.
+     */
+    private void rewindOrForget() throws SQLException {
+        attempt =
+                getRuntimeContext().getJobInfo().getJobId()
+                        + "/"
+                        + restoredCheckpoint
+                        + "/"
+                        + getRuntimeContext().getTaskInfo().getAttemptNumber();
+        UndoLog.create(undoConnection);
+        if (restoredCheckpoint < 0) {
+            undoLog.forgetOtherRuns(undoConnection, attempt);
+            return;
+        }
+        int rewound = undoLog.rewind(undoConnection, restoredCheckpoint, attempt);
+        if (rewound > 0) {
+            LOG.info(
+                    "{}: {} rows written after checkpoint {} put back as it left them",
+                    table,
+                    rewound,
+                    restoredCheckpoint);
+        }
+    }
+
+    private Connection connectUndo() throws SQLException {
+        return DriverManager.getConnection(undo.url(), undo.user(), undo.password());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        synchronized (lock) {
+            if (undo != null) {
+                recordUnflushed(context.getCheckpointId());
+            }
+            if (wrappedFunction instanceof CheckpointedFunction inner) {
+                inner.snapshotState(context);
+            }
+            if (undo != null) {
+                unflushedKeys.clear();
+                epoch = context.getCheckpointId() + 1;
+            }
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        if (undo != null) {
+            synchronized (lock) {
+                undoLog.forget(undoConnection, checkpointId);
+            }
+        }
+    }
+
+    /** The rows the unflushed keys have now, recorded before the connector overwrites them. */
+    private void recordUnflushed(long forEpoch) throws Exception {
+        if (unflushedKeys.isEmpty()) {
+            return;
+        }
+        undoLog.record(
+                undoConnection, attempt, forEpoch, "[" + String.join(",", unflushedKeys) + "]");
+    }
+
+    private void flushBetweenCheckpoints() {
+        synchronized (lock) {
+            try {
+                if (unflushedKeys.isEmpty()) {
+                    return;
+                }
+                recordUnflushed(epoch);
+                // the connector's snapshotState is its flush
+                ((CheckpointedFunction) wrappedFunction).snapshotState(null);
+                unflushedKeys.clear();
+            } catch (Exception e) {
+                flushFailure = e;
+            }
+        }
+    }
+
+    /** The row's key as a JSON object of the key columns (what UndoLog matches on). */
+    private String keyOf(RowData row) {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < keyGetters.length; i++) {
+            Object value = keyGetters[i].getFieldOrNull(row);
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(JSON_STRING.apply(undo.keyColumns().get(i))).append(':');
+            json.append(
+                    value == null
+                            ? "null"
+                            : value instanceof Number
+                                    ? value.toString()
+                                    : JSON_STRING.apply(value.toString()));
+        }
+        return json.append('}').toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static final java.util.function.Function<String, String> JSON_STRING =
+            text -> {
+                try {
+                    return MAPPER.writeValueAsString(text);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -69,6 +247,28 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
                     super.open(openContext);
                     return null;
                 });
+        if (undo != null) {
+            undoConnection = whenReachable(table, this::connectUndo);
+            rewindOrForget();
+            unflushedKeys = new LinkedHashSet<>();
+            keyGetters = new RowData.FieldGetter[undo.keyPositions().length];
+            for (int i = 0; i < keyGetters.length; i++) {
+                keyGetters[i] =
+                        RowData.createFieldGetter(undo.keyTypes()[i], undo.keyPositions()[i]);
+            }
+            flusher =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread thread = new Thread(r, "segflow-jdbc-flush-" + table);
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+            flusher.scheduleWithFixedDelay(
+                    this::flushBetweenCheckpoints,
+                    undo.flushIntervalMillis(),
+                    undo.flushIntervalMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -135,7 +335,17 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     @Override
     public void invoke(T value, Context context) throws Exception {
-        wrappedFunction.invoke(value, context);
+        if (undo == null) {
+            wrappedFunction.invoke(value, context);
+            return;
+        }
+        if (flushFailure != null) {
+            throw new IOException(table + ": writing to the database failed", flushFailure);
+        }
+        synchronized (lock) {
+            unflushedKeys.add(keyOf((RowData) value));
+            wrappedFunction.invoke(value, context);
+        }
     }
 
     @Override
@@ -158,6 +368,16 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     @Override
     public void close() throws Exception {
+        if (flusher != null) {
+            flusher.shutdownNow();
+        }
+        if (undoConnection != null) {
+            try {
+                undoConnection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
         try {
             super.close();
         } catch (Throwable failure) {

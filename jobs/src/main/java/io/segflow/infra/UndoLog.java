@@ -63,6 +63,11 @@ public final class UndoLog {
     public static void create(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(DDL);
+        } catch (SQLException e) {
+            // several sinks create it at once: one wins, the others find it there
+            if (!"42P07".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+                throw e;
+            }
         }
     }
 
@@ -103,6 +108,17 @@ public final class UndoLog {
                         "DELETE FROM " + TABLE + " WHERE table_name = ? AND epoch <= ?")) {
             statement.setString(1, table);
             statement.setLong(2, completedCheckpoint);
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Forgets what other runs recorded: a job started afresh has no checkpoint to go back to. */
+    public int forgetOtherRuns(Connection connection, String attempt) throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement(
+                        "DELETE FROM " + TABLE + " WHERE table_name = ? AND attempt <> ?")) {
+            statement.setString(1, table);
+            statement.setString(2, attempt);
             return statement.executeUpdate();
         }
     }

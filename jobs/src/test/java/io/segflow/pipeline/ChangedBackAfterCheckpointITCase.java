@@ -35,7 +35,10 @@ class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
 
     @Test
     void aValueChangedAndChangedBackAfterTheCheckpointEndsAsItWas() throws Exception {
-        settings = FaultRun.frozenModel(freshSettings());
+        // no checkpoint of its own between the savepoint and the stop: the savepoint is the latest
+        settings =
+                FaultRun.frozenModel(freshSettings())
+                        .withCheckpointInterval(java.time.Duration.ofMinutes(10));
         createTopics(settings);
         FaultRun.publishModel(settings);
         Random random = new Random(3);
