@@ -40,8 +40,10 @@ final class StreamOptions {
             description =
                     "How often the database sinks write what they buffered (they also write at"
                         + " every checkpoint); 0s writes at checkpoints only. A resumed run stays"
-                        + " exact either way: every customer its replay touches is written again."
-                        + " Default: ${DEFAULT-VALUE}.")
+                        + " exact either way: the sinks note what each write overwrites"
+                        + " (segflow_undo), and a job resumed from a checkpoint puts the tables"
+                        + " back where it left them before it writes again. Default:"
+                        + " ${DEFAULT-VALUE}.")
     Duration jdbcFlushInterval;
 
     @Option(

@@ -64,8 +64,11 @@ public final class UndoLog {
         try (Statement statement = connection.createStatement()) {
             statement.execute(DDL);
         } catch (SQLException e) {
-            // several sinks create it at once: one wins, the others find it there
-            if (!"42P07".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
+            // several sinks create it at once: one wins, the others find it there; a writer
+            // role may not create tables (deploy/postgres/roles.sql): schema.sql made it
+            if (!"42P07".equals(e.getSQLState())
+                    && !"23505".equals(e.getSQLState())
+                    && !"42501".equals(e.getSQLState())) {
                 throw e;
             }
         }

@@ -19,18 +19,6 @@ import org.apache.flink.table.api.config.ExecutionConfigOptions;
  * before it. That is what keeps a customer's profile from being deleted and inserted again by an
  * update (see 50_features.sql). It also keeps away from a Flink 2.2 mini-batch join that loses a
  * delete when two changes of one key reach it within one batch (FLINK-40681).
- *
- * <p>State retention: a streaming run gives every SQL operator a state TTL so long it never expires
- * ({@link #RETENTION}), for what Flink does with a TTL set: a group aggregation, ChangelogNormalize
- * and keep-last deduplication then emit their result even when it did not change (GroupAggHelper,
- * MiniBatchGroupAggFunction, DeduplicateFunctionHelper). The database sinks write every second, not
- * only at checkpoints, so a row can hold a value from after the checkpoint a job resumes from; when
- * its key changed and changed back since then, the replay folds both changes into one batch, and
- * without this the unchanged result would not be emitted and the row would keep the value the
- * resumed job never made. With it, every key the replay touches is written again with its current
- * value. The price: 8 bytes of timestamp per state entry and unchanged results flowing on
- * (docs/benchmarks.md measures it). The deduplication of events keeps its own window (the STATE_TTL
- * hints of 40_entities.sql win over this).
  */
 final class SqlTuning {
 
@@ -40,15 +28,9 @@ final class SqlTuning {
      */
     static final long MINI_BATCH_SIZE = Long.MAX_VALUE;
 
-    /** A state TTL that never expires (a hundred years: no overflow in Flink's arithmetic). */
-    static final Duration RETENTION = Duration.ofDays(36_500);
-
     private SqlTuning() {}
 
     static void apply(TableConfig config, JobSettings settings) {
-        if (!settings.backfill()) {
-            config.set(ExecutionConfigOptions.IDLE_STATE_RETENTION, RETENTION);
-        }
         Duration latency = settings.miniBatchLatency();
         if (!latency.isZero()) {
             config.set(ExecutionConfigOptions.TABLE_EXEC_MINIBATCH_ENABLED, true);

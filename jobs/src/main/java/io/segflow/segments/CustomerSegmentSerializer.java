@@ -11,9 +11,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * segmentation's state). Format 1: features, segment id, confidence class, model version. Format 2
  * adds the status (provisional/confirmed) and the number of the customer's last segment_history
  * row; a format 1 customer reads with neither (status null, so their next scoring emits it, and
- * history numbered from 1 on their next change). Format 3 adds the run that last emitted the
- * customer's row (a format 1 or 2 customer reads as run 0, so a restored job emits their row on
- * their next update).
+ * history numbered from 1 on their next change).
  */
 public final class CustomerSegmentSerializer extends VersionedSerializer<CustomerSegment> {
 
@@ -22,7 +20,7 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
 
     @Override
     protected int format() {
-        return 3;
+        return 2;
     }
 
     @Override
@@ -47,7 +45,6 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
         copy.modelVersion = from.modelVersion;
         copy.status = from.status;
         copy.historySeq = from.historySeq;
-        copy.emittedInRun = from.emittedInRun;
         return copy;
     }
 
@@ -59,7 +56,6 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
         out.writeLong(customer.modelVersion);
         writeString(customer.status, out);
         out.writeInt(customer.historySeq);
-        out.writeLong(customer.emittedInRun);
     }
 
     @Override
@@ -72,9 +68,6 @@ public final class CustomerSegmentSerializer extends VersionedSerializer<Custome
         if (format >= 2) {
             customer.status = readString(in);
             customer.historySeq = in.readInt();
-        }
-        if (format >= 3) {
-            customer.emittedInRun = in.readLong();
         }
         return customer;
     }

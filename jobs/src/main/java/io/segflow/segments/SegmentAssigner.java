@@ -14,9 +14,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -32,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * deleted customer's assignment and history rows are deleted.
  */
 public class SegmentAssigner
-        extends KeyedBroadcastProcessFunction<Long, ProfileUpdate, SegmentModel, SegmentAssignment>
-        implements CheckpointedFunction {
+        extends KeyedBroadcastProcessFunction<
+                Long, ProfileUpdate, SegmentModel, SegmentAssignment> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SegmentAssigner.class);
@@ -62,17 +59,6 @@ public class SegmentAssigner
          * same keys again (an upsert) instead of new rows.
          */
         public int historySeq;
-
-        /**
-         * The run whose assigner last emitted this customer's row: the checkpoint the job was
-         * restored from, 0 for a job started afresh. The database sinks write every second, so
-         * after a restore the row may hold an assignment made after that checkpoint; the first
-         * update of the customer in a new run emits the row even when nothing changed, so that the
-         * replay writes over it (see SqlTuning for the profiles). A model's re-scoring needs no
-         * such rule: a version reaches the assigners only once a checkpoint holds it, so the replay
-         * applies the same versions in the same order.
-         */
-        public long emittedInRun;
     }
 
     private final List<String> features;
@@ -80,21 +66,10 @@ public class SegmentAssigner
     private transient SegmentChooser chooser;
     private transient ValueState<CustomerSegment> customers;
     private transient Counter rejectedModels;
-    private transient long run;
 
     public SegmentAssigner(List<String> features, double hysteresis) {
         this.features = List.copyOf(features);
         this.hysteresis = hysteresis;
-    }
-
-    @Override
-    public void initializeState(FunctionInitializationContext context) {
-        run = context.getRestoredCheckpointId().orElse(0L);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext context) {
-        // all of its state is keyed and broadcast state, checkpointed by Flink
     }
 
     @Override
@@ -128,8 +103,7 @@ public class SegmentAssigner
         }
         customer.features = update.features;
         if (model != null) {
-            // the first update of a customer in this run writes their row even when unchanged
-            score(update.customerId, customer, model, now(ctx), customer.emittedInRun != run, out);
+            score(update.customerId, customer, model, now(ctx), out);
         }
         customers.update(customer);
     }
@@ -192,6 +166,15 @@ public class SegmentAssigner
             CustomerSegment customer,
             SegmentModel model,
             long at,
+            Collector<SegmentAssignment> out) {
+        score(customerId, customer, model, at, false, out);
+    }
+
+    private void score(
+            long customerId,
+            CustomerSegment customer,
+            SegmentModel model,
+            long at,
             boolean always,
             Collector<SegmentAssignment> out) {
         double[] scaled = model.scaling().scale(customer.features);
@@ -233,7 +216,6 @@ public class SegmentAssigner
         customer.segment = segmentId;
         customer.confidenceClass = confidenceClass;
         customer.modelVersion = model.version();
-        customer.emittedInRun = run;
         SegmentAssignment assignment = new SegmentAssignment();
         assignment.customerId = customerId;
         assignment.segmentId = segmentId;
