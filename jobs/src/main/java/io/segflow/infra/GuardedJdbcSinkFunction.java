@@ -35,7 +35,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JDBC connector's sink function, whose {@code close()} cannot take the TaskManager down.
+ * The JDBC connector's sink function, writing every {@code --jdbc-flush-interval} with an undo log,
+ * and whose {@code close()} cannot take the TaskManager down.
+ *
+ * <p>Writing between checkpoints leaves rows the restored job's replay may never make again (a
+ * change folded upstream of the row's key, a customer created and deleted after the checkpoint). So
+ * with a primary key and a flush interval ({@link Undo}) the sink drives the connector's flushes
+ * itself, on a thread of its own under one lock with {@code invoke}: each flush first records in
+ * {@link UndoLog} what the keys it writes hold now, for the epoch (the next checkpoint), then lets
+ * the connector write. A completed checkpoint forgets its epochs; a restored job puts every row
+ * written after its checkpoint back before it writes ({@code open}). The connector's own timed
+ * flush is off ({@link GuardedJdbcTableFactory}): it would write without recording.
  *
  * <p>Two defects meet when the database goes away. flink-connector-jdbc 4.0.0's {@code
  * JdbcOutputFormat.flush()} answers a failed batch by closing its statements and reconnecting
@@ -48,9 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So {@code close()} logs instead of throwing, unless the input ended ({@code finish()}): a
  * bounded run's last rows are written in that {@code close()}, and not writing them must fail the
- * job. What a failed or cancelled task's {@code close()} could not write is not lost: the sink
- * writes everything at each checkpoint, and the job resumes from the last one, reading those rows'
- * input again.
+ * job. What a failed or cancelled task's {@code close()} could not write is not lost: the job
+ * resumes from the last checkpoint, reading those rows' input again.
  *
  * <p>Flink 2.2 has more operators whose {@code close()} throws when their task is cancelled before
  * it opened them (MiniBatchStreamingJoinOperator: "this.leftBuffer is null"), with the same fatal
@@ -68,7 +77,8 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     /**
      * How a sink that writes between checkpoints undoes that after a restore ({@link UndoLog}): the
-     * table's key (names, positions, types), where the database is, and how often to write.
+     * table's key (names, positions, types), where the database is, and how often to write: every
+     * {@code flushIntervalMillis}, and whenever {@code maxRows} keys wait (0: no such limit).
      */
     record Undo(
             String databaseTable,
@@ -78,7 +88,8 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
             String url,
             String user,
             String password,
-            long flushIntervalMillis)
+            long flushIntervalMillis,
+            long maxRows)
             implements Serializable {}
 
     private static final long serialVersionUID = 1L;
@@ -162,6 +173,7 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         synchronized (lock) {
             if (undo != null) {
+                throwIfFlushFailed();
                 recordUnflushed(context.getCheckpointId());
             }
             if (wrappedFunction instanceof CheckpointedFunction inner) {
@@ -174,11 +186,25 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         }
     }
 
+    /**
+     * The checkpoint's writes are for good. Not forgetting them (the database is away) is harmless:
+     * the next completed checkpoint forgets every epoch up to it.
+     */
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         if (undo != null) {
             synchronized (lock) {
-                undoLog.forget(undoConnection, checkpointId);
+                try {
+                    undoLog.forget(undoConnection(), checkpointId);
+                } catch (SQLException e) {
+                    dropUndoConnection();
+                    LOG.warn(
+                            "{}: could not forget the undo rows up to checkpoint {} ({}); the next"
+                                    + " checkpoint will",
+                            table,
+                            checkpointId,
+                            e.getMessage());
+                }
             }
         }
     }
@@ -188,24 +214,63 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         if (unflushedKeys.isEmpty()) {
             return;
         }
-        undoLog.record(
-                undoConnection, attempt, forEpoch, "[" + String.join(",", unflushedKeys) + "]");
+        try {
+            undoLog.record(
+                    undoConnection(),
+                    attempt,
+                    forEpoch,
+                    "[" + String.join(",", unflushedKeys) + "]");
+        } catch (SQLException e) {
+            dropUndoConnection();
+            throw e;
+        }
     }
 
+    /** The undo log's connection, opened again after a failure (the database went away). */
+    private Connection undoConnection() throws SQLException {
+        if (undoConnection == null) {
+            undoConnection = connectUndo();
+        }
+        return undoConnection;
+    }
+
+    private void dropUndoConnection() {
+        if (undoConnection != null) {
+            try {
+                undoConnection.close();
+            } catch (SQLException ignored) {
+                // it is broken already
+            }
+            undoConnection = null;
+        }
+    }
+
+    private void throwIfFlushFailed() throws IOException {
+        if (flushFailure != null) {
+            throw new IOException(table + ": writing to the database failed", flushFailure);
+        }
+    }
+
+    /** The timed flush, on the flusher's thread: a failure fails the next invoke or checkpoint. */
     private void flushBetweenCheckpoints() {
         synchronized (lock) {
             try {
-                if (unflushedKeys.isEmpty()) {
-                    return;
-                }
-                recordUnflushed(epoch);
-                // the connector's snapshotState is its flush
-                ((CheckpointedFunction) wrappedFunction).snapshotState(null);
-                unflushedKeys.clear();
+                flush();
             } catch (Exception e) {
                 flushFailure = e;
             }
         }
+    }
+
+    /** Under the lock: records what the waiting keys hold, then lets the connector write them. */
+    private void flush() throws Exception {
+        if (unflushedKeys.isEmpty()) {
+            return;
+        }
+        recordUnflushed(epoch);
+        // the connector's snapshotState is its flush
+        ((CheckpointedFunction) wrappedFunction).snapshotState(null);
+        unflushedKeys.clear();
     }
 
     /** The row's key as a JSON object of the key columns (what UndoLog matches on). */
@@ -250,6 +315,13 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         if (undo != null) {
             undoConnection = whenReachable(table, this::connectUndo);
             rewindOrForget();
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                LOG.info(
+                        "{}: written every {} ms, with an undo log ({}) for an exact resume",
+                        table,
+                        undo.flushIntervalMillis(),
+                        UndoLog.TABLE);
+            }
             unflushedKeys = new LinkedHashSet<>();
             keyGetters = new RowData.FieldGetter[undo.keyPositions().length];
             for (int i = 0; i < keyGetters.length; i++) {
@@ -339,12 +411,13 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
             wrappedFunction.invoke(value, context);
             return;
         }
-        if (flushFailure != null) {
-            throw new IOException(table + ": writing to the database failed", flushFailure);
-        }
+        throwIfFlushFailed();
         synchronized (lock) {
             unflushedKeys.add(keyOf((RowData) value));
             wrappedFunction.invoke(value, context);
+            if (undo.maxRows() > 0 && unflushedKeys.size() >= undo.maxRows()) {
+                flush();
+            }
         }
     }
 
@@ -371,13 +444,7 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         if (flusher != null) {
             flusher.shutdownNow();
         }
-        if (undoConnection != null) {
-            try {
-                undoConnection.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
+        dropUndoConnection();
         try {
             super.close();
         } catch (Throwable failure) {

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.jdbc.core.table.JdbcDynamicTableFactory;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.catalog.CatalogBaseTable;
@@ -100,10 +104,13 @@ public final class GuardedJdbcTableFactory
                         .orElse(Duration.ZERO);
         Optional<UniqueConstraint> key =
                 context.getCatalogTable().getResolvedSchema().getPrimaryKey();
-        if (interval.isZero() || key.isEmpty()) {
-            // written at checkpoints only, or no key to undo by: the connector as it is
+        if (interval.isZero() || key.isEmpty() || !restoresFromCheckpoints(context)) {
+            // written at checkpoints only, no key to undo by, or no checkpoint to rewind to (a
+            // backfill's BATCH run is rerun from its start): the connector as it is
             return new GuardedSink(connector.createDynamicTableSink(context), table, null);
         }
+        long maxRows =
+                Optional.ofNullable(options.get(FLUSH_MAX_ROWS)).map(Long::parseLong).orElse(0L);
         // the sink writes every interval itself, recording what it overwrites first (UndoLog):
         // the connector writes only when the guard tells it to
         options.put(FLUSH_INTERVAL, "0");
@@ -133,8 +140,18 @@ public final class GuardedJdbcTableFactory
                         options.get("url"),
                         options.get("username"),
                         options.get("password"),
-                        interval.toMillis());
+                        interval.toMillis(),
+                        maxRows);
         return new GuardedSink(connector.createDynamicTableSink(ownFlushes), table, undo);
+    }
+
+    /** A streaming job that checkpoints: one a restored run rewinds the tables to. */
+    private static boolean restoresFromCheckpoints(Context context) {
+        ReadableConfig config = context.getConfiguration();
+        return config.get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH
+                && config.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+                        .filter(interval -> !interval.isZero())
+                        .isPresent();
     }
 
     private static final String FLUSH_INTERVAL = "sink.buffer-flush.interval";

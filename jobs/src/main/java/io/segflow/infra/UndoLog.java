@@ -129,13 +129,20 @@ public final class UndoLog {
     /**
      * Puts the table back where the checkpoint left it: every row written after it by earlier runs,
      * newest first, back to what it was (or deleted, if it was not there); then forgets them. In
-     * one transaction. Returns the rows put back.
+     * one transaction, one table's rewinds one after the other: every subtask of the restored sink
+     * rewinds, and one that read the undo rows while another was still applying them would apply
+     * them again over what the other has written since. Returns the rows put back.
      */
     public int rewind(Connection connection, long restoredCheckpoint, String attempt)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
+            try (PreparedStatement lock =
+                    connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, TABLE + ":" + table);
+                lock.execute();
+            }
             List<String[]> undo = new ArrayList<>();
             try (PreparedStatement select =
                     connection.prepareStatement(

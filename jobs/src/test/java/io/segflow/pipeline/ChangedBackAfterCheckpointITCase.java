@@ -8,37 +8,46 @@ import io.segflow.testing.Feeds;
 import io.segflow.testing.SegflowITCaseBase;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database sinks write every second, so after a crash the database can hold a value made after
- * the checkpoint the job resumes from. Here a visitor with page views of their own is linked to a
- * customer after that point (their views are added, written to the database), the job stops, the
- * link is removed again, and the job resumes from the point: its replay reads the link and the
- * unlink at once, the customer's aggregate ends where it was, and their row must end as an
- * uninterrupted run leaves it, not with the views in between (docs/freshness-plan.md, case 1).
+ * The database sinks write every second, so after a crash the database holds values made after the
+ * checkpoint the job resumes from. Here three changes are made after that point, reach the
+ * database, and are undone while no job runs; the resumed job's replay reads each change and its
+ * undoing at once and folds them into nothing, so only the undo log's rewind to the checkpoint can
+ * leave the rows as an uninterrupted run does (docs/reliability.md):
+ *
+ * <ul>
+ *   <li>a visitor with page views of their own is linked to customer 7 and unlinked again;
+ *   <li>a visitor of customer 8 is re-linked to customer 9 and back to 8: the change reaches
+ *       customers 8 and 9 through the visitor's key, not their own;
+ *   <li>customer 41 is created and deleted again.
+ * </ul>
  */
 class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
 
-    private static final long CHANGED = 7;
     private static final LocalDate BORN = LocalDate.of(1990, 4, 1);
-
-    private JobSettings settings;
+    private static final String VIEWS =
+            "SELECT customer_id, website_views FROM customer_profile WHERE customer_id IN (1, 7, 8,"
+                    + " 9)";
 
     @Test
-    void aValueChangedAndChangedBackAfterTheCheckpointEndsAsItWas() throws Exception {
+    void changesMadeAndUndoneAfterTheCheckpointLeaveTheRowsAsTheyWere() throws Exception {
         // no checkpoint of its own between the savepoint and the stop: the savepoint is the latest
-        settings =
+        JobSettings settings =
                 FaultRun.frozenModel(freshSettings())
-                        .withCheckpointInterval(java.time.Duration.ofMinutes(10));
+                        .withCheckpointInterval(Duration.ofMinutes(10));
         createTopics(settings);
         FaultRun.publishModel(settings);
         Random random = new Random(3);
@@ -51,75 +60,100 @@ class ChangedBackAfterCheckpointITCase extends SegflowITCaseBase {
                             id + "-" + e, "v" + id, "s" + id, "page_view", "2026-11-20T10:00:00Z");
                 }
             }
-            // a visitor nobody is linked to yet, with six page views of their own
+            // a visitor nobody is linked to yet, and a second visitor of customer 8's
             for (int e = 0; e < 6; e++) {
                 feeds.web("x-" + e, "visitor-x", "sx", "page_view", "2026-11-20T11:00:00Z");
+                feeds.web("y-" + e, "visitor-y", "sy", "page_view", "2026-11-20T11:00:00Z");
             }
-        }
-        JobClient job = startStreaming(settings);
-        Path savepoint;
-        try {
-            awaitRows(
-                    settings,
-                    "SELECT customer_id FROM customer_segment",
-                    rows -> rows.size() == 40);
-            // the point the job will resume from
-            String written =
-                    job.triggerSavepoint(
-                                    STATE_DIRECTORY
-                                            .resolve("savepoint-" + settings.consumerGroup())
-                                            .toUri()
-                                            .toString(),
-                                    SavepointFormatType.CANONICAL)
-                            .get(2, TimeUnit.MINUTES);
-            savepoint =
-                    written.startsWith("file:") ? Path.of(URI.create(written)) : Path.of(written);
-            long before = views();
-            try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
-                feeds.link("web", "visitor-x", CHANGED, false);
+            feeds.link("web", "visitor-y", 8, false);
+            feeds.flush();
+
+            JobClient job = startStreaming(settings);
+            Path savepoint;
+            Map<Long, Long> before;
+            try {
+                awaitRows(
+                        settings,
+                        "SELECT customer_id FROM customer_segment",
+                        rows -> rows.size() == 40);
+                before = views(settings);
+                // the point the job will resume from
+                String written =
+                        job.triggerSavepoint(
+                                        STATE_DIRECTORY
+                                                .resolve("savepoint-" + settings.consumerGroup())
+                                                .toUri()
+                                                .toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(2, TimeUnit.MINUTES);
+                savepoint =
+                        written.startsWith("file:")
+                                ? Path.of(URI.create(written))
+                                : Path.of(written);
+                feeds.link("web", "visitor-x", 7, false);
+                feeds.relink("web", "visitor-y", 9, false);
+                feeds.customerInsert(customer(41, BORN, "FR", false, null, at(5)), false);
+                feeds.flush();
+                // the changes reached the database, after the point
+                awaitRows(
+                        settings,
+                        VIEWS,
+                        rows -> {
+                            Map<Long, Long> now = byCustomer(rows);
+                            return now.get(7L) == before.get(7L) + 6
+                                    && now.get(8L) == before.get(8L) - 6
+                                    && now.get(9L) == before.get(9L) + 6;
+                        });
+                awaitRows(
+                        settings,
+                        "SELECT customer_id FROM customer_segment WHERE customer_id = 41",
+                        rows -> rows.size() == 1);
+            } finally {
+                cancel(job);
             }
-            // the change reached the database, after the point
-            awaitRows(settings, viewsQuery(), rows -> viewsOf(rows) == before + 6);
-            VIEWS_BEFORE = before;
-        } finally {
-            cancel(job);
-        }
-        // changed back while no job runs: the resumed job reads both changes at once
-        try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+            // undone while no job runs: the resumed job reads each change and its undoing at once
             feeds.unlink("web", "visitor-x", false);
-        }
-        JobClient resumed = startStreaming(settings.withResumeFrom(savepoint));
-        try {
-            // the replay done (another customer's new view is in), the views are as before the link
-            try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
+            feeds.relink("web", "visitor-y", 8, false);
+            feeds.customerDelete(41, false);
+            feeds.flush();
+            JobClient resumed = startStreaming(settings.withResumeFrom(savepoint));
+            try {
+                // the replay is done once a view made after it is in
                 feeds.web("after-1", "v1", "s1-after", "page_view", "2026-11-22T10:00:00Z");
+                feeds.flush();
+                awaitRows(settings, VIEWS, rows -> byCustomer(rows).get(1L) == before.get(1L) + 1);
+                Thread.sleep(5_000);
+                Map<Long, Long> expected = new HashMap<>(before);
+                expected.put(1L, before.get(1L) + 1);
+                assertThat(views(settings))
+                        .as("views after the resume, as an uninterrupted run leaves them")
+                        .isEqualTo(expected);
+                for (String table : new String[] {"customer_profile", "customer_segment"}) {
+                    assertThat(query(settings, "SELECT customer_id FROM " + table))
+                            .as(
+                                    "%s: the customer created and deleted after the point is gone",
+                                    table)
+                            .hasSize(40);
+                }
+            } finally {
+                cancel(resumed);
             }
-            awaitRows(
-                    settings,
-                    "SELECT website_views FROM customer_profile WHERE customer_id = 1",
-                    rows -> rows.size() == 1);
-            Thread.sleep(5_000);
-            assertThat(views()).as("the customer's views after the resume").isEqualTo(VIEWS_BEFORE);
-            assertThat(query(settings, "SELECT customer_id FROM customer_profile")).hasSize(40);
-        } finally {
-            cancel(resumed);
         }
     }
 
-    private static long VIEWS_BEFORE;
-
-    private static String viewsQuery() {
-        return "SELECT website_views FROM customer_profile WHERE customer_id = " + CHANGED;
+    private static Map<Long, Long> views(JobSettings settings) throws Exception {
+        return byCustomer(query(settings, VIEWS));
     }
 
-    private static long viewsOf(List<Map<String, Object>> rows) {
-        return rows.size() == 1 && rows.get(0).get("website_views") != null
-                ? ((Number) rows.get(0).get("website_views")).longValue()
-                : -1;
-    }
-
-    private long views() throws Exception {
-        return viewsOf(query(settings, viewsQuery()));
+    private static Map<Long, Long> byCustomer(List<Map<String, Object>> rows) {
+        return rows.stream()
+                .collect(
+                        Collectors.toMap(
+                                row -> ((Number) row.get("customer_id")).longValue(),
+                                row ->
+                                        row.get("website_views") == null
+                                                ? 0L
+                                                : ((Number) row.get("website_views")).longValue()));
     }
 
     private static Instant at(int minutes) {
