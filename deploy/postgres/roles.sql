@@ -31,8 +31,9 @@ GRANT USAGE ON SCHEMA public TO segflow_writer, segflow_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON
   customer_profile, customer_segment, segment_history, segment_model, segment_profile,
   customer_score, data_source_value, dead_letter, segmentation_quality, propensity_model,
-  segment_drift
+  segment_drift, segflow_undo
   TO segflow_writer;
+GRANT USAGE ON SEQUENCE segflow_undo_seq_seq TO segflow_writer;
 GRANT SELECT ON target_list TO segflow_writer;
 
 -- Marketers read the results (a role to grant to people: GRANT segflow_reader TO alice).

@@ -277,3 +277,17 @@ WINDOW
                  ORDER BY s.potential_score DESC, s.customer_id ROWS UNBOUNDED PRECEDING),
   overall AS (PARTITION BY s.control_group
               ORDER BY s.potential_score DESC, s.customer_id ROWS UNBOUNDED PRECEDING);
+
+-- What the sinks overwrote since the last checkpoint (infra/UndoLog): a job resumed from a
+-- checkpoint puts each table back where that checkpoint left it before it writes again, so that
+-- rows written every second stay exact after a crash. Rows of a completed checkpoint are deleted;
+-- it holds the keys of about one checkpoint interval.
+CREATE TABLE IF NOT EXISTS segflow_undo (
+  seq        BIGSERIAL PRIMARY KEY,
+  attempt    TEXT NOT NULL,
+  epoch      BIGINT NOT NULL,
+  table_name TEXT NOT NULL,
+  key        JSONB NOT NULL,
+  old_row    JSONB,
+  UNIQUE (table_name, key, epoch)
+);

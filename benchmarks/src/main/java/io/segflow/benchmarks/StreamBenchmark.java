@@ -152,10 +152,12 @@ public final class StreamBenchmark {
                     live,
                     seconds(System.nanoTime() - writing));
 
-            // experiments: BENCH_PHASES=baseline,streaming,backfill,live,eager (all by default)
+            // experiments: BENCH_PHASES=baseline,streaming,backfill,live,checkpoints (all by
+            // default)
             String phases =
                     System.getenv()
-                            .getOrDefault("BENCH_PHASES", "baseline,streaming,backfill,live,eager");
+                            .getOrDefault(
+                                    "BENCH_PHASES", "baseline,streaming,backfill,live,checkpoints");
             Timing none = new Timing("(not run)", 0, Double.NaN, 0);
             Timing baseline =
                     phases.contains("baseline")
@@ -204,12 +206,12 @@ public final class StreamBenchmark {
                                     rate,
                                     liveSeconds,
                                     "bench_live",
-                                    Duration.ZERO,
+                                    null,
                                     false)
                             : notRun;
-            // the same with rows written every second instead of at checkpoints only
+            // the baseline of the same run: rows written at checkpoints only
             Latency eager =
-                    phases.contains("eager")
+                    phases.contains("checkpoints")
                             ? latency(
                                     kafka,
                                     postgres,
@@ -220,8 +222,8 @@ public final class StreamBenchmark {
                                     live,
                                     rate,
                                     liveSeconds,
-                                    "bench_live_eager",
-                                    Duration.ofSeconds(1),
+                                    "bench_live_checkpoints",
+                                    Duration.ZERO,
                                     false)
                             : notRun;
             // BENCH_PHASES=soak: the live phase with the defaults, a line a minute (freshness,
@@ -239,7 +241,7 @@ public final class StreamBenchmark {
                                     rate,
                                     liveSeconds,
                                     "bench_soak",
-                                    Duration.ZERO,
+                                    null,
                                     true)
                             : notRun;
             if (phases.contains("soak")) {
@@ -313,15 +315,17 @@ public final class StreamBenchmark {
                     latency.samples);
             System.out.printf(
                     Locale.ROOT,
-                    "live, --jdbc-flush-interval 1s: %,d events at %,d/s (%,.0f/s sent); p50 %.2f"
-                            + " s, p99 %.2f s, max %.2f s over %,d probes%n",
+                    "live, --jdbc-flush-interval 0 (rows at checkpoints only): %,d events at %,d/s"
+                            + " (%,.0f/s sent); p50 %.2f s, p99 %.2f s, max %.2f s over %,d"
+                            + " probes; p99 defaults / checkpoints only: %.2f%n",
                     eager.sent,
                     rate,
                     eager.sentRate,
                     eager.p50,
                     eager.p99,
                     eager.max,
-                    eager.samples);
+                    eager.samples,
+                    latency.p99 / eager.p99);
             System.out.printf(
                     Locale.ROOT,
                     "machine: %d cores, load average %.1f, %s %s%n",
@@ -646,8 +650,10 @@ public final class StreamBenchmark {
             throws Exception {
         JobSettings settings =
                 copyTopics(topics, settings(kafka, postgres, database, work))
-                        .withConsumerGroup(database.replace('_', '-'))
-                        .withJdbcFlushInterval(jdbcFlush);
+                        .withConsumerGroup(database.replace('_', '-'));
+        if (jdbcFlush != null) { // null: the job's default
+            settings = settings.withJdbcFlushInterval(jdbcFlush);
+        }
         JobClient job = new SegflowJob(settings).start(environment(settings, parallelism));
         URI rest = URI.create("http://localhost:" + restPort);
         try (TopicOffsets offsets = new TopicOffsets(kafka.bootstrapServers())) {
@@ -946,6 +952,14 @@ public final class StreamBenchmark {
             settings =
                     settings.withMiniBatchLatency(
                             Duration.parse("PT" + miniBatch.toUpperCase(Locale.ROOT)));
+        }
+        // experiments: BENCH_JDBC_FLUSH=0s writes at checkpoints only, without the undo log (the
+        // checkpoints phase sets its own)
+        String jdbcFlush = System.getenv("BENCH_JDBC_FLUSH");
+        if (jdbcFlush != null) {
+            settings =
+                    settings.withJdbcFlushInterval(
+                            Duration.parse("PT" + jdbcFlush.toUpperCase(Locale.ROOT)));
         }
         // experiments: BENCH_DEDUP_WINDOW=5m, so that a soak sees the window fill and expire
         String dedupWindow = System.getenv("BENCH_DEDUP_WINDOW");

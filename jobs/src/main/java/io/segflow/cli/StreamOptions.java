@@ -38,11 +38,11 @@ final class StreamOptions {
     @Option(
             names = "--jdbc-flush-interval",
             description =
-                    "How often the database sinks write what they buffered; 0s writes at"
-                        + " checkpoints only, so that the database always holds a state the job"
-                        + " resumes from (a shorter delay between an event and its row needs a"
-                        + " shorter --checkpoint-interval, or this; with it, a crash may leave rows"
-                        + " of customers created and deleted since the last checkpoint). Default:"
+                    "How often the database sinks write what they buffered (they also write at"
+                        + " every checkpoint); 0s writes at checkpoints only. A resumed run stays"
+                        + " exact either way: the sinks note what each write overwrites"
+                        + " (segflow_undo), and a job resumed from a checkpoint puts the tables"
+                        + " back where it left them before it writes again. Default:"
                         + " ${DEFAULT-VALUE}.")
     Duration jdbcFlushInterval;
 

@@ -1,25 +1,51 @@
 package io.segflow.infra;
 
+import java.io.IOException;
+import java.io.Serializable;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.WrappingFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.InputTypeConfigurable;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.sink.legacy.SinkFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JDBC connector's sink function, whose {@code close()} cannot take the TaskManager down.
+ * The JDBC connector's sink function, writing every {@code --jdbc-flush-interval} with an undo log,
+ * and whose {@code close()} cannot take the TaskManager down.
+ *
+ * <p>Writing between checkpoints leaves rows the restored job's replay may never make again (a
+ * change folded upstream of the row's key, a customer created and deleted after the checkpoint). So
+ * with a primary key and a flush interval ({@link Undo}) the sink drives the connector's flushes
+ * itself, on a thread of its own under one lock with {@code invoke}: each flush first records in
+ * {@link UndoLog} what the keys it writes hold now, for the epoch (the next checkpoint), then lets
+ * the connector write. A completed checkpoint forgets its epochs; a restored job puts every row
+ * written after its checkpoint back before it writes ({@code open}). The connector's own timed
+ * flush is off ({@link GuardedJdbcTableFactory}): it would write without recording.
  *
  * <p>Two defects meet when the database goes away. flink-connector-jdbc 4.0.0's {@code
  * JdbcOutputFormat.flush()} answers a failed batch by closing its statements and reconnecting
@@ -32,9 +58,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So {@code close()} logs instead of throwing, unless the input ended ({@code finish()}): a
  * bounded run's last rows are written in that {@code close()}, and not writing them must fail the
- * job. What a failed or cancelled task's {@code close()} could not write is not lost: the sink
- * writes everything at each checkpoint, and the job resumes from the last one, reading those rows'
- * input again.
+ * job. What a failed or cancelled task's {@code close()} could not write is not lost: the job
+ * resumes from the last checkpoint, reading those rows' input again.
  *
  * <p>Flink 2.2 has more operators whose {@code close()} throws when their task is cancelled before
  * it opened them (MiniBatchStreamingJoinOperator: "this.leftBuffer is null"), with the same fatal
@@ -45,7 +70,27 @@ import org.slf4j.LoggerFactory;
  * table) fail at once.
  */
 final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
-        implements SinkFunction<T>, InputTypeConfigurable {
+        implements SinkFunction<T>,
+                InputTypeConfigurable,
+                CheckpointedFunction,
+                CheckpointListener {
+
+    /**
+     * How a sink that writes between checkpoints undoes that after a restore ({@link UndoLog}): the
+     * table's key (names, positions, types), where the database is, and how often to write: every
+     * {@code flushIntervalMillis}, and whenever {@code maxRows} keys wait (0: no such limit).
+     */
+    record Undo(
+            String databaseTable,
+            List<String> keyColumns,
+            int[] keyPositions,
+            LogicalType[] keyTypes,
+            String url,
+            String user,
+            String password,
+            long flushIntervalMillis,
+            long maxRows)
+            implements Serializable {}
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GuardedJdbcSinkFunction.class);
@@ -54,12 +99,210 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
 
     private final String table;
+    private final Undo undo;
     private transient boolean inputEnded;
+    private transient UndoLog undoLog;
+    private transient Connection undoConnection;
+    private transient String attempt;
+    private transient long epoch;
+    private transient long restoredCheckpoint;
+    private transient Set<String> unflushedKeys;
+    private transient RowData.FieldGetter[] keyGetters;
+    private transient ScheduledExecutorService flusher;
+    private transient volatile Exception flushFailure;
+    private transient Object lock;
 
     GuardedJdbcSinkFunction(SinkFunction<T> connectorFunction, String table) {
+        this(connectorFunction, table, null);
+    }
+
+    /** With {@code undo}: written every interval, undone after a restore; null: at checkpoints. */
+    GuardedJdbcSinkFunction(SinkFunction<T> connectorFunction, String table, Undo undo) {
         super(connectorFunction);
         this.table = table;
+        this.undo = undo;
     }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        if (wrappedFunction instanceof CheckpointedFunction inner) {
+            inner.initializeState(context);
+        }
+        lock = new Object();
+        if (undo == null) {
+            return;
+        }
+        undoLog = new UndoLog(undo.databaseTable(), undo.keyColumns());
+        restoredCheckpoint =
+                context.isRestored() ? context.getRestoredCheckpointId().orElse(0L) : -1;
+        epoch = Math.max(restoredCheckpoint, 0) + 1;
+    }
+
+    /**
+     * Before anything is written: a restored run puts the table back where its checkpoint left it;
+     * a fresh one forgets what earlier runs recorded. Every subtask of one run (one job, one
+     * restore, one attempt) shares the attempt name, so that none undoes what another wrote.
+     */
+    private void rewindOrForget() throws SQLException {
+        attempt =
+                getRuntimeContext().getJobInfo().getJobId()
+                        + "/"
+                        + restoredCheckpoint
+                        + "/"
+                        + getRuntimeContext().getTaskInfo().getAttemptNumber();
+        UndoLog.create(undoConnection);
+        if (restoredCheckpoint < 0) {
+            undoLog.forgetOtherRuns(undoConnection, attempt);
+            return;
+        }
+        int rewound = undoLog.rewind(undoConnection, restoredCheckpoint, attempt);
+        if (rewound > 0) {
+            LOG.info(
+                    "{}: {} rows written after checkpoint {} put back as it left them",
+                    table,
+                    rewound,
+                    restoredCheckpoint);
+        }
+    }
+
+    private Connection connectUndo() throws SQLException {
+        return DriverManager.getConnection(undo.url(), undo.user(), undo.password());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        synchronized (lock) {
+            if (undo != null) {
+                throwIfFlushFailed();
+                recordUnflushed(context.getCheckpointId());
+            }
+            if (wrappedFunction instanceof CheckpointedFunction inner) {
+                inner.snapshotState(context);
+            }
+            if (undo != null) {
+                unflushedKeys.clear();
+                epoch = context.getCheckpointId() + 1;
+            }
+        }
+    }
+
+    /**
+     * The checkpoint's writes are for good. Not forgetting them (the database is away) is harmless:
+     * the next completed checkpoint forgets every epoch up to it.
+     */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        if (undo != null) {
+            synchronized (lock) {
+                try {
+                    undoLog.forget(undoConnection(), checkpointId);
+                } catch (SQLException e) {
+                    dropUndoConnection();
+                    LOG.warn(
+                            "{}: could not forget the undo rows up to checkpoint {} ({}); the next"
+                                    + " checkpoint will",
+                            table,
+                            checkpointId,
+                            e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The rows the unflushed keys have now, recorded before the connector overwrites them. */
+    private void recordUnflushed(long forEpoch) throws Exception {
+        if (unflushedKeys.isEmpty()) {
+            return;
+        }
+        try {
+            undoLog.record(
+                    undoConnection(),
+                    attempt,
+                    forEpoch,
+                    "[" + String.join(",", unflushedKeys) + "]");
+        } catch (SQLException e) {
+            dropUndoConnection();
+            throw e;
+        }
+    }
+
+    /** The undo log's connection, opened again after a failure (the database went away). */
+    private Connection undoConnection() throws SQLException {
+        if (undoConnection == null) {
+            undoConnection = connectUndo();
+        }
+        return undoConnection;
+    }
+
+    private void dropUndoConnection() {
+        if (undoConnection != null) {
+            try {
+                undoConnection.close();
+            } catch (SQLException ignored) {
+                // it is broken already
+            }
+            undoConnection = null;
+        }
+    }
+
+    private void throwIfFlushFailed() throws IOException {
+        if (flushFailure != null) {
+            throw new IOException(table + ": writing to the database failed", flushFailure);
+        }
+    }
+
+    /** The timed flush, on the flusher's thread: a failure fails the next invoke or checkpoint. */
+    private void flushBetweenCheckpoints() {
+        synchronized (lock) {
+            try {
+                flush();
+            } catch (Exception e) {
+                flushFailure = e;
+            }
+        }
+    }
+
+    /** Under the lock: records what the waiting keys hold, then lets the connector write them. */
+    private void flush() throws Exception {
+        if (unflushedKeys.isEmpty()) {
+            return;
+        }
+        recordUnflushed(epoch);
+        // the connector's snapshotState is its flush
+        ((CheckpointedFunction) wrappedFunction).snapshotState(null);
+        unflushedKeys.clear();
+    }
+
+    /** The row's key as a JSON object of the key columns (what UndoLog matches on). */
+    private String keyOf(RowData row) {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < keyGetters.length; i++) {
+            Object value = keyGetters[i].getFieldOrNull(row);
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append(JSON_STRING.apply(undo.keyColumns().get(i))).append(':');
+            json.append(
+                    value == null
+                            ? "null"
+                            : value instanceof Number
+                                    ? value.toString()
+                                    : JSON_STRING.apply(value.toString()));
+        }
+        return json.append('}').toString();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static final java.util.function.Function<String, String> JSON_STRING =
+            text -> {
+                try {
+                    return MAPPER.writeValueAsString(text);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -69,6 +312,35 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
                     super.open(openContext);
                     return null;
                 });
+        if (undo != null) {
+            undoConnection = whenReachable(table, this::connectUndo);
+            rewindOrForget();
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                LOG.info(
+                        "{}: written every {} ms, with an undo log ({}) for an exact resume",
+                        table,
+                        undo.flushIntervalMillis(),
+                        UndoLog.TABLE);
+            }
+            unflushedKeys = new LinkedHashSet<>();
+            keyGetters = new RowData.FieldGetter[undo.keyPositions().length];
+            for (int i = 0; i < keyGetters.length; i++) {
+                keyGetters[i] =
+                        RowData.createFieldGetter(undo.keyTypes()[i], undo.keyPositions()[i]);
+            }
+            flusher =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread thread = new Thread(r, "segflow-jdbc-flush-" + table);
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+            flusher.scheduleWithFixedDelay(
+                    this::flushBetweenCheckpoints,
+                    undo.flushIntervalMillis(),
+                    undo.flushIntervalMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -135,7 +407,18 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     @Override
     public void invoke(T value, Context context) throws Exception {
-        wrappedFunction.invoke(value, context);
+        if (undo == null) {
+            wrappedFunction.invoke(value, context);
+            return;
+        }
+        throwIfFlushFailed();
+        synchronized (lock) {
+            unflushedKeys.add(keyOf((RowData) value));
+            wrappedFunction.invoke(value, context);
+            if (undo.maxRows() > 0 && unflushedKeys.size() >= undo.maxRows()) {
+                flush();
+            }
+        }
     }
 
     @Override
@@ -158,6 +441,10 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     @Override
     public void close() throws Exception {
+        if (flusher != null) {
+            flusher.shutdownNow();
+        }
+        dropUndoConnection();
         try {
             super.close();
         } catch (Throwable failure) {

@@ -1,20 +1,32 @@
 package io.segflow.infra;
 
+import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.jdbc.core.table.JdbcDynamicTableFactory;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.catalog.CatalogBaseTable;
 import org.apache.flink.table.catalog.ObjectPath;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.catalog.UniqueConstraint;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.legacy.SinkFunctionProvider;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * The JDBC connector with a guard on its sinks ({@link GuardedJdbcSinkFunction}): what the SQL
@@ -84,10 +96,66 @@ public final class GuardedJdbcTableFactory
 
     @Override
     public DynamicTableSink createDynamicTableSink(Context context) {
-        return new GuardedSink(
-                connector.createDynamicTableSink(context),
-                context.getObjectIdentifier().getObjectName());
+        String table = context.getObjectIdentifier().getObjectName();
+        Map<String, String> options = new HashMap<>(context.getCatalogTable().getOptions());
+        Duration interval =
+                Optional.ofNullable(options.get(FLUSH_INTERVAL))
+                        .map(TimeUtils::parseDuration)
+                        .orElse(Duration.ZERO);
+        Optional<UniqueConstraint> key =
+                context.getCatalogTable().getResolvedSchema().getPrimaryKey();
+        if (interval.isZero() || key.isEmpty() || !restoresFromCheckpoints(context)) {
+            // written at checkpoints only, no key to undo by, or no checkpoint to rewind to (a
+            // backfill's BATCH run is rerun from its start): the connector as it is
+            return new GuardedSink(connector.createDynamicTableSink(context), table, null);
+        }
+        long maxRows =
+                Optional.ofNullable(options.get(FLUSH_MAX_ROWS)).map(Long::parseLong).orElse(0L);
+        // the sink writes every interval itself, recording what it overwrites first (UndoLog):
+        // the connector writes only when the guard tells it to
+        options.put(FLUSH_INTERVAL, "0");
+        options.put(FLUSH_MAX_ROWS, "0");
+        Context ownFlushes =
+                new FactoryUtil.DefaultDynamicTableContext(
+                        context.getObjectIdentifier(),
+                        context.getCatalogTable().copy(options),
+                        context.getEnrichmentOptions(),
+                        context.getConfiguration(),
+                        context.getClassLoader(),
+                        context.isTemporary());
+        ResolvedSchema schema = context.getCatalogTable().getResolvedSchema();
+        List<String> columns = schema.getColumnNames();
+        List<String> keyColumns = key.get().getColumns();
+        int[] positions = keyColumns.stream().mapToInt(columns::indexOf).toArray();
+        LogicalType[] types = new LogicalType[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            types[i] = schema.getColumnDataTypes().get(positions[i]).getLogicalType();
+        }
+        GuardedJdbcSinkFunction.Undo undo =
+                new GuardedJdbcSinkFunction.Undo(
+                        options.get("table-name"),
+                        keyColumns,
+                        positions,
+                        types,
+                        options.get("url"),
+                        options.get("username"),
+                        options.get("password"),
+                        interval.toMillis(),
+                        maxRows);
+        return new GuardedSink(connector.createDynamicTableSink(ownFlushes), table, undo);
     }
+
+    /** A streaming job that checkpoints: one a restored run rewinds the tables to. */
+    private static boolean restoresFromCheckpoints(Context context) {
+        ReadableConfig config = context.getConfiguration();
+        return config.get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH
+                && config.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+                        .filter(interval -> !interval.isZero())
+                        .isPresent();
+    }
+
+    private static final String FLUSH_INTERVAL = "sink.buffer-flush.interval";
+    private static final String FLUSH_MAX_ROWS = "sink.buffer-flush.max-rows";
 
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
@@ -95,7 +163,8 @@ public final class GuardedJdbcTableFactory
     }
 
     /** The connector's table sink, its sink function wrapped. */
-    private record GuardedSink(DynamicTableSink connectorSink, String table)
+    private record GuardedSink(
+            DynamicTableSink connectorSink, String table, GuardedJdbcSinkFunction.Undo undo)
             implements DynamicTableSink {
 
         @Override
@@ -112,13 +181,13 @@ public final class GuardedJdbcTableFactory
                                 + " GuardedJdbcSinkFunction is still needed");
             }
             return SinkFunctionProvider.of(
-                    new GuardedJdbcSinkFunction<>(functions.createSinkFunction(), table),
+                    new GuardedJdbcSinkFunction<>(functions.createSinkFunction(), table, undo),
                     functions.getParallelism().orElse(null));
         }
 
         @Override
         public DynamicTableSink copy() {
-            return new GuardedSink(connectorSink.copy(), table);
+            return new GuardedSink(connectorSink.copy(), table, undo);
         }
 
         @Override

@@ -42,7 +42,7 @@ public final class JobSettings implements Cloneable {
     private String startupMode = "earliest-offset";
     private String boundedMode = "unbounded";
     private Duration dedupWindow = Duration.ofHours(1);
-    private Duration jdbcFlushInterval = Duration.ZERO;
+    private Duration jdbcFlushInterval = Duration.ofSeconds(1);
     private Duration checkpointInterval = Duration.ofSeconds(10);
     private Path sqlDirectory;
     private boolean createTopics = true;
@@ -429,8 +429,9 @@ public final class JobSettings implements Cloneable {
     }
 
     /**
-     * When the database sinks write: at checkpoints only (zero) needs checkpoints; a run without
-     * them, and a backfill (whose BATCH mode has none), write every second instead.
+     * When the database sinks write: every second by default (and at every checkpoint); zero is at
+     * checkpoints only, which needs checkpoints: a run without them, and a backfill (whose BATCH
+     * mode has none), write every second instead.
      */
     Duration effectiveFlushInterval() {
         if (jdbcFlushInterval.isZero() && (backfill || checkpointInterval.isZero())) {
