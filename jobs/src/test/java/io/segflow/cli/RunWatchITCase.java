@@ -66,6 +66,11 @@ class RunWatchITCase extends SegflowITCaseBase {
         try {
             awaitRows(
                     settings, "SELECT customer_id FROM customer_profile", rows -> rows.size() == 1);
+            // and a checkpoint holds it: it forgot what the row's write overwrote (UndoLog)
+            awaitRows(
+                    settings,
+                    "SELECT key FROM segflow_undo WHERE table_name = 'customer_profile'",
+                    List::isEmpty);
             long goneAt = System.nanoTime();
             allowConnections(settings, false);
             try (Feeds feeds = new Feeds(kafka().newProducer(), settings)) {
