@@ -77,7 +77,6 @@ public interface LabelClassifier extends Serializable {
      * bounds the depth and the leaves: both are set beyond what the rows allow).
      */
     static RandomForest unprunedForest(double[][] x, int[] y, int trees, long seed) {
-        smile.math.MathEx.setSeed(seed);
         return RandomForest.fit(
                 Formula.lhs("y"),
                 Frames.of(x, y),
@@ -87,7 +86,9 @@ public interface LabelClassifier extends Serializable {
                 Integer.MAX_VALUE,
                 Math.max(2, x.length),
                 1,
-                1.0);
+                1.0,
+                null,
+                Candidate.treeSeeds(trees, seed));
     }
 
     /** Data frames of f0..f(d-1) and y, as {@link Candidate} builds them. */
