@@ -66,7 +66,8 @@ public final class InsightBenchmark {
                 n,
                 profiles[0].length,
                 settings.candidates(),
-                settings.folds(),
+                io.segflow.insight.StratifiedFolds.of(
+                        settings.folds(), Math.min(n, settings.fitSample())),
                 Math.min(n, settings.fitSample()),
                 Runtime.getRuntime().availableProcessors());
         result.stepSeconds()

@@ -26,7 +26,8 @@ import java.util.stream.IntStream;
 public final class InsightRun {
 
     /**
-     * @param folds stratified folds of every cross-validation
+     * @param folds stratified folds of every cross-validation, or {@link
+     *     StratifiedFolds#CHOSEN_BY_SIZE} (the default): 5, or 3 beyond 30,000 customers
      * @param fitSample customers the candidates are cross-validated and fitted on (a seeded sample
      *     when there are more; everyone is scored)
      * @param sourceValueSample customers the fits without each source are made on
@@ -52,8 +53,10 @@ public final class InsightRun {
             if (candidates.isEmpty()) {
                 throw new IllegalArgumentException("name at least one propensity candidate");
             }
-            if (folds < 2) {
-                throw new IllegalArgumentException("cross-validation needs 2 folds or more");
+            if (folds < 2 && folds != StratifiedFolds.CHOSEN_BY_SIZE) {
+                throw new IllegalArgumentException(
+                        "cross-validation needs 2 folds or more (0: chosen by the number of"
+                                + " customers)");
             }
             if (holdout < 0 || holdout >= 1) {
                 throw new IllegalArgumentException(
@@ -64,7 +67,7 @@ public final class InsightRun {
         public static Settings defaults() {
             return new Settings(
                     List.of(Candidate.values()),
-                    5,
+                    StratifiedFolds.CHOSEN_BY_SIZE,
                     50_000,
                     10_000,
                     3,

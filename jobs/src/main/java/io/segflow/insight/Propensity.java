@@ -288,6 +288,7 @@ public final class Propensity {
                             unknown,
                             MINIMUM_PER_CLASS));
         }
+        folds = StratifiedFolds.of(folds, outcomes.length);
         int[] fold = StratifiedFolds.assign(outcomes, folds, seed);
         List<CandidateResult> results = new ArrayList<>();
         List<double[]> heldOutScores = new ArrayList<>();

@@ -196,6 +196,7 @@ public final class SegmentLabels {
         }
         int[] labelled = IntStream.range(0, labels.length).filter(i -> labels[i] != null).toArray();
         int[] classes = Arrays.stream(labelled).map(i -> names.indexOf(labels[i])).toArray();
+        folds = StratifiedFolds.of(folds, Math.min(labelled.length, MAX_CROSS_VALIDATED));
         int k = names.size();
         for (int c = 0; c < k; c++) {
             int label = c;
