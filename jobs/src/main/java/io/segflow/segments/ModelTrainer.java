@@ -118,6 +118,14 @@ public class ModelTrainer
     private transient StreamingModel model;
     private transient ListState<StreamingModel.State> checkpointed;
     private transient SegmentDrift drift;
+
+    /**
+     * The segments whose drift was last logged: a check runs every few hundred updates, many times
+     * a second while the stream catches up, and every check of a drifted segment is a segment_drift
+     * row already; the log says when a segment starts or stops drifting.
+     */
+    private transient java.util.Set<Integer> loggedDrifting;
+
     private transient ListState<SegmentDrift.State> checkpointedDrift;
     // the batch-trained version drift is measured against: fixed until the next one, so that the
     // stream's own learning (re-seeded centres, replacements) is not taken for drift
@@ -234,6 +242,7 @@ public class ModelTrainer
         group.gauge("sampledCustomers", (Gauge<Integer>) () -> model.sampledCustomers());
         group.gauge("driftedSegments", (Gauge<Integer>) () -> driftedSegments);
         driftFlags = group.counter("driftFlags");
+        loggedDrifting = new java.util.HashSet<>();
     }
 
     @Override
@@ -288,10 +297,17 @@ public class ModelTrainer
             if (check.drifted()) {
                 drifted++;
                 driftFlags.inc();
+                if (loggedDrifting.add(check.segmentId())) {
+                    LOG.info(
+                            "Segment drift since model version {}: {}",
+                            drift.baselineVersion(),
+                            check.action());
+                }
+            } else if (loggedDrifting.remove(check.segmentId())) {
                 LOG.info(
-                        "Segment drift since model version {}: {}",
-                        drift.baselineVersion(),
-                        check.action());
+                        "Segment {} no longer drifts from model version {}",
+                        check.segmentId(),
+                        drift.baselineVersion());
             }
             ctx.output(
                     DRIFT,
@@ -317,6 +333,7 @@ public class ModelTrainer
         if (!drift.baselineStarted() && model.settled() && watchesDrift()) {
             baselineModel = version;
             drift.rebase(version.version(), true);
+            loggedDrifting.clear();
             LOG.info(
                     "Watching segment drift against the stream's settled model version {}, after"
                             + " a warm-up of {} updates",
@@ -347,6 +364,7 @@ public class ModelTrainer
                     // a batch-trained model: drift is measured from it anew
                     baselineModel = m;
                     drift.rebase(m.version(), false);
+                    loggedDrifting.clear();
                     // versions of ours not yet published are older: they never will be
                     unpublished.clear();
                     LOG.info(
