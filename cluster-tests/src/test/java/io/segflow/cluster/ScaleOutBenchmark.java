@@ -27,9 +27,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  *
  * <p>A seeded history of N customers ({@link RecordedHistory}) is written once to topics of 4
  * partitions; then, for each parallelism, the cluster jar is run through the REST API as {@code run
- * --bounded} into a database of its own, with its own consumer group and output topics; its time
- * is the job's own duration as the REST API reports it (main() plans the SQL in the JobManager
- * before, 7 to 25 s, printed apart). Every option is at its default.
+ * --bounded} into a database of its own, with its own consumer group and output topics; its time is
+ * the job's own duration as the REST API reports it (main() plans the SQL in the JobManager before,
+ * 7 to 25 s, printed apart). Every option is at its default.
  *
  * <pre>
  * mvn -B -pl cluster-tests -am verify -DskipTests
