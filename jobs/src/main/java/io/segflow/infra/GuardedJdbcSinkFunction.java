@@ -1,5 +1,8 @@
 package io.segflow.infra;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.ConnectException;
@@ -10,13 +13,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,7 +34,9 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.sink.legacy.SinkFunction;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +47,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writing between checkpoints leaves rows the restored job's replay may never make again (a
  * change folded upstream of the row's key, a customer created and deleted after the checkpoint). So
- * with a primary key and a flush interval ({@link Undo}) the sink drives the connector's flushes
- * itself, on a thread of its own under one lock with {@code invoke}: each flush first records in
- * {@link UndoLog} what the keys it writes hold now, for the epoch (the next checkpoint), then lets
- * the connector write. A completed checkpoint forgets its epochs; a restored job puts every row
- * written after its checkpoint back before it writes ({@code open}). The connector's own timed
- * flush is off ({@link GuardedJdbcTableFactory}): it would write without recording.
+ * with a primary key and a flush interval ({@link Undo}) the sink drives the connector's writes
+ * itself: each write first records in {@link UndoLog} what the keys it writes hold now, for the
+ * epoch (the next checkpoint), then lets the connector write. A completed checkpoint forgets its
+ * epochs; a restored job puts every row written after its checkpoint back before it writes ({@code
+ * open}). The connector's own timed flush is off ({@link GuardedJdbcTableFactory}): it would write
+ * without recording.
+ *
+ * <p>Those writes do not stop the task: {@code invoke} only keeps the latest row per key, and a
+ * writer thread of the sink's own takes them all (every interval, or as soon as {@code maxRows}
+ * keys wait), records, and hands them to the connector while the next rows gather. Only that thread
+ * and the checkpoint touch the connector, one at a time ({@code writing}); a checkpoint waits for
+ * the write in flight and writes the rest itself, so it holds every row before its barrier. When
+ * the database is slower than the input, {@code invoke} waits once {@link #WAITING_KEYS_LIMIT} keys
+ * wait: memory stays bounded, and the backpressure reaches the sources.
  *
  * <p>Two defects meet when the database goes away. flink-connector-jdbc 4.0.0's {@code
  * JdbcOutputFormat.flush()} answers a failed batch by closing its statements and reconnecting
@@ -78,9 +93,11 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     /**
      * How a sink that writes between checkpoints undoes that after a restore ({@link UndoLog}): the
      * table's key (names, positions, types), where the database is, and how often to write: every
-     * {@code flushIntervalMillis}, and whenever {@code maxRows} keys wait (0: no such limit).
+     * {@code flushIntervalMillis}, and whenever {@code maxRows} keys wait (0: no such limit);
+     * {@code rowType}: the sink's rows, to copy them.
      */
     record Undo(
+            RowType rowType,
             String databaseTable,
             List<String> keyColumns,
             int[] keyPositions,
@@ -98,19 +115,42 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
 
+    /**
+     * Keys that may wait for the writer before {@code invoke} waits too (unless the user's {@code
+     * maxRows} is higher): about 10 MB of profile rows a subtask.
+     */
+    static final int WAITING_KEYS_LIMIT = 10_000;
+
+    /** How long {@code close} gives a write in flight before closing the connector under it. */
+    private static final Duration WRITE_IN_FLIGHT_ON_CLOSE = Duration.ofSeconds(10);
+
     private final String table;
     private final Undo undo;
     private transient boolean inputEnded;
     private transient UndoLog undoLog;
     private transient Connection undoConnection;
     private transient String attempt;
+    private transient Connection forgetConnection;
     private transient long epoch;
     private transient long restoredCheckpoint;
-    private transient Set<String> unflushedKeys;
     private transient RowData.FieldGetter[] keyGetters;
-    private transient ScheduledExecutorService flusher;
-    private transient volatile Exception flushFailure;
-    private transient Object lock;
+
+    /** Copies a row kept beyond {@code invoke} when object reuse may hand the same one again. */
+    private transient RowDataSerializer copier;
+
+    private transient ScheduledExecutorService writer;
+    private transient volatile Exception writeFailure;
+
+    /** Guards {@code waiting} and {@code writeRequested}; never held while the database works. */
+    private transient Object waitingLock;
+
+    /** The latest row of every key not handed to the connector yet. */
+    private transient Map<List<Object>, T> waiting;
+
+    private transient boolean writeRequested;
+
+    /** Held by whoever hands rows to the connector and flushes it: the writer or a checkpoint. */
+    private transient ReentrantLock writing;
 
     GuardedJdbcSinkFunction(SinkFunction<T> connectorFunction, String table) {
         this(connectorFunction, table, null);
@@ -128,10 +168,12 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         if (wrappedFunction instanceof CheckpointedFunction inner) {
             inner.initializeState(context);
         }
-        lock = new Object();
         if (undo == null) {
             return;
         }
+        waitingLock = new Object();
+        waiting = new HashMap<>();
+        writing = new ReentrantLock();
         undoLog = new UndoLog(undo.databaseTable(), undo.keyColumns());
         restoredCheckpoint =
                 context.isRestored() ? context.getRestoredCheckpointId().orElse(0L) : -1;
@@ -169,20 +211,26 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         return DriverManager.getConnection(undo.url(), undo.user(), undo.password());
     }
 
+    /**
+     * Every row that came before the barrier is in the database when this returns: the write in
+     * flight is waited for, the rest written here, recorded for this checkpoint's epoch.
+     */
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        synchronized (lock) {
-            if (undo != null) {
-                throwIfFlushFailed();
-                recordUnflushed(context.getCheckpointId());
-            }
+        if (undo == null) {
             if (wrappedFunction instanceof CheckpointedFunction inner) {
                 inner.snapshotState(context);
             }
-            if (undo != null) {
-                unflushedKeys.clear();
-                epoch = context.getCheckpointId() + 1;
-            }
+            return;
+        }
+        writing.lock();
+        try {
+            throwIfWriteFailed();
+            handOverWaiting(context.getCheckpointId());
+            ((CheckpointedFunction) wrappedFunction).snapshotState(context);
+            epoch = context.getCheckpointId() + 1;
+        } finally {
+            writing.unlock();
         }
     }
 
@@ -198,36 +246,21 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         if (undo != null && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-            synchronized (lock) {
-                try {
-                    undoLog.forget(undoConnection(), checkpointId);
-                } catch (SQLException e) {
-                    dropUndoConnection();
-                    LOG.warn(
-                            "{}: could not forget the undo rows up to checkpoint {} ({}); the next"
-                                    + " checkpoint will",
-                            table,
-                            checkpointId,
-                            e.getMessage());
+            // a connection of its own: the writer may be recording on the other one right now
+            try {
+                if (forgetConnection == null) {
+                    forgetConnection = connectUndo();
                 }
+                undoLog.forget(forgetConnection, checkpointId);
+            } catch (SQLException e) {
+                forgetConnection = closeQuietly(forgetConnection);
+                LOG.warn(
+                        "{}: could not forget the undo rows up to checkpoint {} ({}); the next"
+                                + " checkpoint will",
+                        table,
+                        checkpointId,
+                        e.getMessage());
             }
-        }
-    }
-
-    /** The rows the unflushed keys have now, recorded before the connector overwrites them. */
-    private void recordUnflushed(long forEpoch) throws Exception {
-        if (unflushedKeys.isEmpty()) {
-            return;
-        }
-        try {
-            undoLog.record(
-                    undoConnection(),
-                    attempt,
-                    forEpoch,
-                    "[" + String.join(",", unflushedKeys) + "]");
-        } catch (SQLException e) {
-            dropUndoConnection();
-            throw e;
         }
     }
 
@@ -240,74 +273,104 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     }
 
     private void dropUndoConnection() {
-        if (undoConnection != null) {
+        undoConnection = closeQuietly(undoConnection);
+    }
+
+    private static Connection closeQuietly(Connection connection) {
+        if (connection != null) {
             try {
-                undoConnection.close();
+                connection.close();
             } catch (SQLException ignored) {
                 // it is broken already
             }
-            undoConnection = null;
+        }
+        return null;
+    }
+
+    private void throwIfWriteFailed() throws IOException {
+        if (writeFailure != null) {
+            throw new IOException(table + ": writing to the database failed", writeFailure);
         }
     }
 
-    private void throwIfFlushFailed() throws IOException {
-        if (flushFailure != null) {
-            throw new IOException(table + ": writing to the database failed", flushFailure);
-        }
-    }
-
-    /** The timed flush, on the flusher's thread: a failure fails the next invoke or checkpoint. */
-    private void flushBetweenCheckpoints() {
-        synchronized (lock) {
-            try {
-                flush();
-            } catch (Exception e) {
-                flushFailure = e;
+    /** A write on the writer's thread: a failure fails the next invoke or checkpoint. */
+    private void writeBetweenCheckpoints() {
+        writing.lock();
+        try {
+            if (writeFailure != null) {
+                return; // the task fails on its next record or checkpoint, and resumes
             }
+            handOverWaiting(epoch);
+        } catch (Exception e) {
+            writeFailure = e;
+            synchronized (waitingLock) {
+                waitingLock.notifyAll();
+            }
+        } finally {
+            writing.unlock();
         }
     }
 
-    /** Under the lock: records what the waiting keys hold, then lets the connector write them. */
-    private void flush() throws Exception {
-        if (unflushedKeys.isEmpty()) {
-            return;
+    /**
+     * Holding {@code writing}: takes the waiting rows, records what their keys hold now for the
+     * epoch, and lets the connector write them.
+     */
+    private void handOverWaiting(long forEpoch) throws Exception {
+        Map<List<Object>, T> rows;
+        synchronized (waitingLock) {
+            writeRequested = false;
+            if (waiting.isEmpty()) {
+                return;
+            }
+            rows = waiting;
+            waiting = new HashMap<>();
+            waitingLock.notifyAll();
         }
-        recordUnflushed(epoch);
+        try {
+            undoLog.record(undoConnection(), attempt, forEpoch, keysJson(rows.keySet()));
+        } catch (SQLException e) {
+            dropUndoConnection();
+            throw e;
+        }
+        for (T row : rows.values()) {
+            // the connector's invoke buffers the row; its context is not used
+            wrappedFunction.invoke(row, null);
+        }
         // the connector's snapshotState is its flush
         ((CheckpointedFunction) wrappedFunction).snapshotState(null);
-        unflushedKeys.clear();
     }
 
-    /** The row's key as a JSON object of the key columns (what UndoLog matches on). */
-    private String keyOf(RowData row) {
-        StringBuilder json = new StringBuilder("{");
-        for (int i = 0; i < keyGetters.length; i++) {
-            Object value = keyGetters[i].getFieldOrNull(row);
-            if (i > 0) {
-                json.append(',');
-            }
-            json.append(JSON_STRING.apply(undo.keyColumns().get(i))).append(':');
-            json.append(
-                    value == null
-                            ? "null"
-                            : value instanceof Number
-                                    ? value.toString()
-                                    : JSON_STRING.apply(value.toString()));
-        }
-        return json.append('}').toString();
-    }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-
-    private static final java.util.function.Function<String, String> JSON_STRING =
-            text -> {
-                try {
-                    return MAPPER.writeValueAsString(text);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+    /** The keys as a JSON array of objects of the key columns (what UndoLog matches on). */
+    private String keysJson(Iterable<List<Object>> keys) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (List<Object> key : keys) {
+            ObjectNode object = array.addObject();
+            for (int i = 0; i < key.size(); i++) {
+                String column = undo.keyColumns().get(i);
+                Object value = key.get(i);
+                if (value == null) {
+                    object.putNull(column);
+                } else if (value instanceof Long number) {
+                    object.put(column, number);
+                } else if (value instanceof Integer number) {
+                    object.put(column, number);
+                } else if (value instanceof Number number) {
+                    object.put(column, number.doubleValue());
+                } else {
+                    object.put(column, value.toString());
                 }
-            };
+            }
+        }
+        return array.toString();
+    }
+
+    private List<Object> keyOf(RowData row) {
+        Object[] values = new Object[keyGetters.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = keyGetters[i].getFieldOrNull(row);
+        }
+        return Arrays.asList(values);
+    }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -327,21 +390,24 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
                         undo.flushIntervalMillis(),
                         UndoLog.TABLE);
             }
-            unflushedKeys = new LinkedHashSet<>();
+            copier =
+                    getRuntimeContext().isObjectReuseEnabled()
+                            ? new RowDataSerializer(undo.rowType())
+                            : null;
             keyGetters = new RowData.FieldGetter[undo.keyPositions().length];
             for (int i = 0; i < keyGetters.length; i++) {
                 keyGetters[i] =
                         RowData.createFieldGetter(undo.keyTypes()[i], undo.keyPositions()[i]);
             }
-            flusher =
+            writer =
                     Executors.newSingleThreadScheduledExecutor(
                             r -> {
-                                Thread thread = new Thread(r, "segflow-jdbc-flush-" + table);
+                                Thread thread = new Thread(r, "segflow-jdbc-write-" + table);
                                 thread.setDaemon(true);
                                 return thread;
                             });
-            flusher.scheduleWithFixedDelay(
-                    this::flushBetweenCheckpoints,
+            writer.scheduleWithFixedDelay(
+                    this::writeBetweenCheckpoints,
                     undo.flushIntervalMillis(),
                     undo.flushIntervalMillis(),
                     TimeUnit.MILLISECONDS);
@@ -416,13 +482,31 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
             wrappedFunction.invoke(value, context);
             return;
         }
-        throwIfFlushFailed();
-        synchronized (lock) {
-            unflushedKeys.add(keyOf((RowData) value));
-            wrappedFunction.invoke(value, context);
-            if (undo.maxRows() > 0 && unflushedKeys.size() >= undo.maxRows()) {
-                flush();
+        throwIfWriteFailed();
+        // kept beyond this call: a copy when the runtime may hand the same object again
+        @SuppressWarnings("unchecked")
+        T row = copier == null ? value : (T) copier.copy((RowData) value);
+        List<Object> key = keyOf((RowData) row);
+        long writeAt = undo.maxRows() > 0 ? undo.maxRows() : WAITING_KEYS_LIMIT;
+        long limit = Math.max(WAITING_KEYS_LIMIT, writeAt);
+        synchronized (waitingLock) {
+            while (waiting.size() >= limit && !waiting.containsKey(key) && writeFailure == null) {
+                requestWrite();
+                waitingLock.wait();
             }
+            throwIfWriteFailed();
+            waiting.put(key, row);
+            if (waiting.size() >= writeAt) {
+                requestWrite();
+            }
+        }
+    }
+
+    /** Under {@code waitingLock}: the writer writes as soon as it is free, once per request. */
+    private void requestWrite() {
+        if (!writeRequested) {
+            writeRequested = true;
+            writer.execute(this::writeBetweenCheckpoints);
         }
     }
 
@@ -434,6 +518,15 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
     @Override
     public void finish() throws Exception {
         inputEnded = true;
+        if (undo != null) {
+            writing.lock();
+            try {
+                throwIfWriteFailed();
+                handOverWaiting(epoch);
+            } finally {
+                writing.unlock();
+            }
+        }
         wrappedFunction.finish();
     }
 
@@ -446,10 +539,14 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     @Override
     public void close() throws Exception {
-        if (flusher != null) {
-            flusher.shutdownNow();
+        if (writer != null) {
+            writer.shutdownNow();
+            // a write of rows the resumed job writes again anyway; not waited for without end,
+            // since a database that went away can hold it for long
+            writer.awaitTermination(WRITE_IN_FLIGHT_ON_CLOSE.toMillis(), TimeUnit.MILLISECONDS);
         }
         dropUndoConnection();
+        forgetConnection = closeQuietly(forgetConnection);
         try {
             super.close();
         } catch (Throwable failure) {

@@ -26,6 +26,7 @@ import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -133,6 +134,7 @@ public final class GuardedJdbcTableFactory
         }
         GuardedJdbcSinkFunction.Undo undo =
                 new GuardedJdbcSinkFunction.Undo(
+                        (RowType) context.getPhysicalRowDataType().getLogicalType(),
                         options.get("table-name"),
                         keyColumns,
                         positions,
