@@ -47,9 +47,12 @@ public final class SegmentChooser {
         PROVISIONAL,
         CONFIRMED;
 
+        // asked for every customer at every model version
+        private final String column = name().toLowerCase(Locale.ROOT);
+
         /** As written to customer_segment.status and the assignments topic. */
         public String column() {
-            return name().toLowerCase(Locale.ROOT);
+            return column;
         }
     }
 

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * it) although the restored trainer never made it, and its replay would make another. Held back,
  * every version that reaches segment_model or an assigner is in the trainer's restored state, and
  * one restored unpublished is published again, the same version with the same centres. The cost is
- * one checkpoint interval between a version and its use.
+ * one checkpoint interval between a version and its use. Of the versions one checkpoint holds only
+ * the newest is published: each published version has every customer scored again.
  *
  * <p>It also watches drift ({@link SegmentDrift}): every profile update is measured against the
  * batch-trained version of the baseline (kept in state, fixed until the next one), and every {@link
@@ -406,13 +407,15 @@ public class ModelTrainer
             publish(model.finish(now), out);
         }
         // no checkpoint completes after the end of the input while the job still runs
-        unpublished.forEach(u -> out.collect(u.model));
+        newest(unpublished.stream().map(u -> u.model).toList()).forEach(out::collect);
         unpublished.clear();
     }
 
     /**
-     * The versions that the completed checkpoint holds, now to be published, in the order they were
-     * made; they are no longer held.
+     * The newest version that the completed checkpoint holds, now to be published; none of those it
+     * holds is held any longer. The older ones are not published: each version makes the assigners
+     * score every customer again, and one made a moment before the next would only be overwritten
+     * by it (a catch-up makes several between two checkpoints).
      */
     List<SegmentModel> checkpointCompleted(long checkpointId) {
         List<SegmentModel> ready = new ArrayList<>();
@@ -424,7 +427,11 @@ public class ModelTrainer
                     }
                     return held;
                 });
-        return ready;
+        return newest(ready);
+    }
+
+    private static List<SegmentModel> newest(List<SegmentModel> versions) {
+        return versions.isEmpty() ? versions : List.of(versions.get(versions.size() - 1));
     }
 
     /**

@@ -140,8 +140,10 @@ public class SegmentAssigner
                     CustomerSegment customer = state.value();
                     if (customer != null && customer.features != null) {
                         boolean rewrite = rewriteAll || renamed.contains(customer.segment);
-                        score(customerId, customer, model, at, rewrite, out);
-                        state.update(customer);
+                        // most customers keep their segment: their state is not written again
+                        if (score(customerId, customer, model, at, rewrite, out)) {
+                            state.update(customer);
+                        }
                     }
                 });
     }
@@ -170,7 +172,8 @@ public class SegmentAssigner
         score(customerId, customer, model, at, false, out);
     }
 
-    private void score(
+    /** Whether the customer's assignment was emitted (and {@code customer} changed with it). */
+    private boolean score(
             long customerId,
             CustomerSegment customer,
             SegmentModel model,
@@ -203,7 +206,7 @@ public class SegmentAssigner
                 && segmentId == customer.segment
                 && confidenceClass.equals(customer.confidenceClass)
                 && status.equals(customer.status)) {
-            return;
+            return false;
         }
         // ids are matched across versions (SegmentIdMatcher): the same id is the same segment, so
         // a new version that leaves a customer's id alone is no change of their life cycle
@@ -229,6 +232,7 @@ public class SegmentAssigner
         assignment.modelVersion = model.version();
         assignment.assignedAtMillis = at;
         out.collect(assignment);
+        return true;
     }
 
     private static long now(ReadOnlyContext ctx) {

@@ -206,6 +206,43 @@ class ModelTrainerTest {
     }
 
     /**
+     * A catch-up makes several versions between two checkpoints; each published version makes the
+     * assigners score every customer again, so only the newest is published.
+     */
+    @Test
+    void ofTheVersionsACheckpointHoldsOnlyTheNewestIsPublished() throws Exception {
+        List<SegmentModel> made;
+        try (var harness = harness()) {
+            harness.open();
+            Random random = new Random(5);
+            for (long id = 0; id < 300; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            made = harness.extractOutputValues();
+        }
+        assertThat(made).as("versions the same input makes").hasSizeGreaterThan(2);
+
+        try (var harness =
+                harness(
+                        new ModelTrainer(SETTINGS, FEATURES)
+                                .holdingVersionsUntilCheckpointed(true))) {
+            harness.open();
+            Random random = new Random(5);
+            for (long id = 0; id < 300; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            harness.snapshot(1, 300);
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.setProcessingTime(1);
+            assertThat(harness.extractOutputValues())
+                    .extracting(SegmentModel::version)
+                    .containsExactly(made.get(made.size() - 1).version());
+            assertThat(harness.extractOutputValues().get(0).centroid(0))
+                    .containsExactly(made.get(made.size() - 1).centroid(0));
+        }
+    }
+
+    /**
      * With checkpoints on, a version is published once a checkpoint holding it completes: one made
      * after the last completed checkpoint is never seen by a job restored from it, and one held by
      * a completed checkpoint whose notification a failure cut off is published after the restore,
