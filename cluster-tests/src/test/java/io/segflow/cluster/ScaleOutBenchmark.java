@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +79,7 @@ public final class ScaleOutBenchmark {
                             Path.of(System.getProperty("segflow.flink.lib.dir", libDir())),
                             Path.of(System.getProperty("segflow.flink.deploy.dir", "deploy/flink")),
                             home,
-                            overrides(home),
+                            StandaloneFlinkCluster.singleMachineOverrides(home),
                             // a REST jar run calls main() inside the JobManager
                             Map.of(
                                     "SEGFLOW_JDBC_USER",
@@ -152,32 +151,6 @@ public final class ScaleOutBenchmark {
         return Files.isDirectory(Path.of("cluster-tests/target/flink/lib"))
                 ? "cluster-tests/target/flink/lib"
                 : "target/flink/lib";
-    }
-
-    /** What the single machine needs changed from deploy/flink/config.yaml, as in the IT. */
-    private static Map<String, String> overrides(Path home) throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String hostKey :
-                List.of(
-                        "jobmanager.rpc.address",
-                        "jobmanager.bind-host",
-                        "rest.address",
-                        "rest.bind-address",
-                        "taskmanager.host",
-                        "taskmanager.bind-host")) {
-            overrides.put(hostKey, "localhost");
-        }
-        overrides.put("taskmanager.rpc.port", "0");
-        overrides.put("taskmanager.data.port", "0");
-        overrides.put("blob.server.port", "0");
-        overrides.put(
-                "execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
-        overrides.put(
-                "execution.checkpointing.savepoint-dir",
-                home.resolve("savepoints").toUri().toString());
-        overrides.put("io.tmp.dirs", Files.createDirectories(home.resolve("tmp")).toString());
-        overrides.put("web.tmpdir", Files.createDirectories(home.resolve("web")).toString());
-        return overrides;
     }
 
     private static List<String> arguments(

@@ -85,34 +85,13 @@ class StandaloneClusterITCase {
                         .toAbsolutePath();
         deleteRecursively(home);
         Files.createDirectories(home);
-        Map<String, String> overrides = new LinkedHashMap<>();
-        // one machine, reached as localhost; every other port is left for the OS to choose
-        for (String hostKey :
-                List.of(
-                        "jobmanager.rpc.address",
-                        "jobmanager.bind-host",
-                        "rest.address",
-                        "rest.bind-address",
-                        "taskmanager.host",
-                        "taskmanager.bind-host")) {
-            overrides.put(hostKey, "localhost");
-        }
-        overrides.put("taskmanager.rpc.port", "0");
-        overrides.put("taskmanager.data.port", "0");
-        overrides.put("blob.server.port", "0");
+        Map<String, String> overrides = StandaloneFlinkCluster.singleMachineOverrides(home);
         // small enough for a 2-core CI machine that also runs Kafka, PostgreSQL and Maven
         overrides.put("jobmanager.memory.process.size", "1280m");
         overrides.put("taskmanager.memory.process.size", "1536m");
         // two workers of one slot each: a job of parallelism 2 runs on both, so losing one
         // TaskManager loses part of every running job
         overrides.put("taskmanager.numberOfTaskSlots", "1");
-        overrides.put(
-                "execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
-        overrides.put(
-                "execution.checkpointing.savepoint-dir",
-                home.resolve("savepoints").toUri().toString());
-        overrides.put("io.tmp.dirs", Files.createDirectories(home.resolve("tmp")).toString());
-        overrides.put("web.tmpdir", Files.createDirectories(home.resolve("web")).toString());
 
         cluster =
                 StandaloneFlinkCluster.start(

@@ -61,6 +61,36 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /**
+     * What one machine needs changed from deploy/flink/config.yaml: every process reached as
+     * localhost, every port but REST's left for the OS to choose, and checkpoints, savepoints and
+     * temporary files under {@code home}.
+     */
+    static Map<String, String> singleMachineOverrides(Path home) throws IOException {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String hostKey :
+                List.of(
+                        "jobmanager.rpc.address",
+                        "jobmanager.bind-host",
+                        "rest.address",
+                        "rest.bind-address",
+                        "taskmanager.host",
+                        "taskmanager.bind-host")) {
+            overrides.put(hostKey, "localhost");
+        }
+        overrides.put("taskmanager.rpc.port", "0");
+        overrides.put("taskmanager.data.port", "0");
+        overrides.put("blob.server.port", "0");
+        overrides.put(
+                "execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
+        overrides.put(
+                "execution.checkpointing.savepoint-dir",
+                home.resolve("savepoints").toUri().toString());
+        overrides.put("io.tmp.dirs", Files.createDirectories(home.resolve("tmp")).toString());
+        overrides.put("web.tmpdir", Files.createDirectories(home.resolve("web")).toString());
+        return overrides;
+    }
+
+    /**
      * Starts the JobManager and the TaskManagers and returns once the REST API answers and every
      * TaskManager's slots are registered.
      *

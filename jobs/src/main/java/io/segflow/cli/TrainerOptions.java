@@ -69,8 +69,9 @@ final class TrainerOptions {
             names = "--emit-every",
             paramLabel = "BATCHES",
             description =
-                    "Publish a model version every this many batches (each version re-scores every"
-                            + " customer). Default: ${DEFAULT-VALUE}.")
+                    "Make a model version every this many batches; with checkpoints on, the newest"
+                            + " version a completed checkpoint holds is published, and re-scores"
+                            + " every customer. Default: ${DEFAULT-VALUE}.")
     int emitEvery;
 
     @Option(

@@ -106,22 +106,22 @@ public final class UndoLog {
 
     /** Forgets the epochs up to the completed checkpoint: their writes are for good. */
     public int forget(Connection connection, long completedCheckpoint) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement(
-                        "DELETE FROM " + TABLE + " WHERE table_name = ? AND epoch <= ?")) {
-            statement.setString(1, table);
-            statement.setLong(2, completedCheckpoint);
-            return statement.executeUpdate();
-        }
+        return forgetWhere(connection, "epoch <= ?", completedCheckpoint);
     }
 
     /** Forgets what other runs recorded: a job started afresh has no checkpoint to go back to. */
     public int forgetOtherRuns(Connection connection, String attempt) throws SQLException {
+        return forgetWhere(connection, "attempt <> ?", attempt);
+    }
+
+    /** Deletes this table's undo rows that match {@code condition} with its one parameter. */
+    private int forgetWhere(Connection connection, String condition, Object parameter)
+            throws SQLException {
         try (PreparedStatement statement =
                 connection.prepareStatement(
-                        "DELETE FROM " + TABLE + " WHERE table_name = ? AND attempt <> ?")) {
+                        "DELETE FROM " + TABLE + " WHERE table_name = ? AND " + condition)) {
             statement.setString(1, table);
-            statement.setString(2, attempt);
+            statement.setObject(2, parameter);
             return statement.executeUpdate();
         }
     }

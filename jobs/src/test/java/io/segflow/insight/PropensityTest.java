@@ -60,15 +60,19 @@ class PropensityTest {
             // every tenth customer's product use is unknown
             profiles[i] = new double[] {web, age, i % 10 == 0 ? Double.NaN : product, noise};
         }
-        result =
-                Propensity.fit(
-                        profiles,
-                        outcomes,
-                        "converted_to_sale",
-                        Arrays.asList(Candidate.values()),
-                        5,
-                        42,
-                        step -> {});
+        result = fitAll();
+    }
+
+    /** Every candidate, 5 folds, seed 42. */
+    private static Propensity.Result fitAll() {
+        return Propensity.fit(
+                profiles,
+                outcomes,
+                "converted_to_sale",
+                Arrays.asList(Candidate.values()),
+                5,
+                42,
+                step -> {});
     }
 
     @Test
@@ -214,15 +218,7 @@ class PropensityTest {
      */
     @Test
     void theSameFitGivesTheSameFiguresEveryRun() {
-        Propensity.Result again =
-                Propensity.fit(
-                        profiles,
-                        outcomes,
-                        "converted_to_sale",
-                        Arrays.asList(Candidate.values()),
-                        5,
-                        42,
-                        step -> {});
+        Propensity.Result again = fitAll();
 
         assertThat(again.candidates()).isEqualTo(result.candidates());
         assertThat(again.heldOutPotential()).containsExactly(result.heldOutPotential());
