@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * every version that reaches segment_model or an assigner is in the trainer's restored state, and
  * one restored unpublished is published again, the same version with the same centres. The cost is
  * one checkpoint interval between a version and its use. Of the versions one checkpoint holds only
- * the newest is published: each published version has every customer scored again.
+ * the newest is published (and the drift baseline, which segment_drift names): each published
+ * version has every customer scored again.
  *
  * <p>It also watches drift ({@link SegmentDrift}): every profile update is measured against the
  * batch-trained version of the baseline (kept in state, fixed until the next one), and every {@link
@@ -407,7 +408,7 @@ public class ModelTrainer
             publish(model.finish(now), out);
         }
         // no checkpoint completes after the end of the input while the job still runs
-        newest(unpublished.stream().map(u -> u.model).toList()).forEach(out::collect);
+        toPublish(unpublished.stream().map(u -> u.model).toList()).forEach(out::collect);
         unpublished.clear();
     }
 
@@ -415,7 +416,8 @@ public class ModelTrainer
      * The newest version that the completed checkpoint holds, now to be published; none of those it
      * holds is held any longer. The older ones are not published: each version makes the assigners
      * score every customer again, and one made a moment before the next would only be overwritten
-     * by it (a catch-up makes several between two checkpoints).
+     * by it (a catch-up makes several between two checkpoints). Except the version drift is
+     * measured against: segment_drift names it, so segment_model must hold it.
      */
     List<SegmentModel> checkpointCompleted(long checkpointId) {
         List<SegmentModel> ready = new ArrayList<>();
@@ -427,11 +429,20 @@ public class ModelTrainer
                     }
                     return held;
                 });
-        return newest(ready);
+        return toPublish(ready);
     }
 
-    private static List<SegmentModel> newest(List<SegmentModel> versions) {
-        return versions.isEmpty() ? versions : List.of(versions.get(versions.size() - 1));
+    /** Of versions made one after the other: the drift baseline among them, and the newest. */
+    private List<SegmentModel> toPublish(List<SegmentModel> versions) {
+        List<SegmentModel> published = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            SegmentModel version = versions.get(i);
+            if (i == versions.size() - 1
+                    || (baselineModel != null && baselineModel.version() == version.version())) {
+                published.add(version);
+            }
+        }
+        return published;
     }
 
     /**
