@@ -149,6 +149,11 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
 
     private transient boolean writeRequested;
 
+    /** Waiting keys that start a write, and that make {@code invoke} wait for one. */
+    private transient long writeAt;
+
+    private transient long waitingLimit;
+
     /** Held by whoever hands rows to the connector and flushes it: the writer or a checkpoint. */
     private transient ReentrantLock writing;
 
@@ -172,6 +177,8 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
             return;
         }
         waitingLock = new Object();
+        writeAt = undo.maxRows() > 0 ? undo.maxRows() : WAITING_KEYS_LIMIT;
+        waitingLimit = Math.max(WAITING_KEYS_LIMIT, writeAt);
         waiting = new HashMap<>();
         writing = new ReentrantLock();
         undoLog = new UndoLog(undo.databaseTable(), undo.keyColumns());
@@ -487,10 +494,10 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
         @SuppressWarnings("unchecked")
         T row = copier == null ? value : (T) copier.copy((RowData) value);
         List<Object> key = keyOf((RowData) row);
-        long writeAt = undo.maxRows() > 0 ? undo.maxRows() : WAITING_KEYS_LIMIT;
-        long limit = Math.max(WAITING_KEYS_LIMIT, writeAt);
         synchronized (waitingLock) {
-            while (waiting.size() >= limit && !waiting.containsKey(key) && writeFailure == null) {
+            while (waiting.size() >= waitingLimit
+                    && !waiting.containsKey(key)
+                    && writeFailure == null) {
                 requestWrite();
                 waitingLock.wait();
             }

@@ -95,12 +95,8 @@ class GuardedJdbcSinkITCase extends SegflowITCaseBase {
         harness.open();
     }
 
-    private static RowData visits(long customer, long views) {
-        return GenericRowData.of(customer, views);
-    }
-
-    @Test
-    void aSlowWriteDoesNotStopTheRowsBehindItAndACheckpointWritesThemAll() throws Exception {
+    /** A sink writing at two waiting keys, customers 1 and 2 in a write the database holds. */
+    private void aWriteTheDatabaseHolds() throws Exception {
         openSink(2);
         flushMayEnd = new CountDownLatch(1);
         harness.processElement(visits(1, 1), 0);
@@ -108,6 +104,15 @@ class GuardedJdbcSinkITCase extends SegflowITCaseBase {
         assertThat(flushBegan.await(30, TimeUnit.SECONDS))
                 .as("two waiting keys start a write")
                 .isTrue();
+    }
+
+    private static RowData visits(long customer, long views) {
+        return GenericRowData.of(customer, views);
+    }
+
+    @Test
+    void aSlowWriteDoesNotStopTheRowsBehindItAndACheckpointWritesThemAll() throws Exception {
+        aWriteTheDatabaseHolds();
 
         assertTimeoutPreemptively(
                 Duration.ofSeconds(20),
@@ -156,11 +161,7 @@ class GuardedJdbcSinkITCase extends SegflowITCaseBase {
 
     @Test
     void whileTheDatabaseHoldsAWriteTheWaitingRowsAreBounded() throws Exception {
-        openSink(2);
-        flushMayEnd = new CountDownLatch(1);
-        harness.processElement(visits(1, 1), 0);
-        harness.processElement(visits(2, 1), 0);
-        assertThat(flushBegan.await(30, TimeUnit.SECONDS)).isTrue();
+        aWriteTheDatabaseHolds();
 
         int more = GuardedJdbcSinkFunction.WAITING_KEYS_LIMIT + 100;
         CompletableFuture<Void> input =
