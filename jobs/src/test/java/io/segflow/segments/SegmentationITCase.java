@@ -75,11 +75,14 @@ class SegmentationITCase extends SegflowITCaseBase {
             assertThat(rows)
                     .allSatisfy(row -> assertThat((String) row.get("segment_name")).isNotBlank());
 
+            // the trainer publishes a version once a checkpoint holds it, which may come after
+            // the customers' segments are written
             List<Map<String, Object>> models =
-                    query(
+                    awaitRows(
                             settings,
                             "SELECT model_version, trained_by, k, features, centroids, sizes FROM"
-                                    + " segment_model ORDER BY model_version");
+                                    + " segment_model ORDER BY model_version",
+                            current -> !current.isEmpty());
             assertThat(models).isNotEmpty();
             assertThat(models.get(0).get("trained_by")).isEqualTo("stream");
             assertThat(models.get(0).get("k")).isEqualTo(4);
