@@ -3,6 +3,7 @@ package io.segflow.segments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.model.FeatureScaling;
+import io.segflow.model.SegmentDrift;
 import io.segflow.model.SegmentModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -239,6 +240,48 @@ class ModelTrainerTest {
                     .containsExactly(made.get(made.size() - 1).version());
             assertThat(harness.extractOutputValues().get(0).centroid(0))
                     .containsExactly(made.get(made.size() - 1).centroid(0));
+        }
+    }
+
+    /**
+     * segment_drift names the version drift is measured against, so segment_model must hold it:
+     * when a checkpoint holds that baseline beside newer versions, both are published.
+     */
+    @Test
+    void theDriftBaselineIsPublishedBesideTheNewestVersion() throws Exception {
+        TrainerSettings watching = SETTINGS.withDrift(SegmentDrift.Settings.of(20, 0.1, 0.5));
+        try (var harness =
+                harness(
+                        new ModelTrainer(watching, FEATURES)
+                                .holdingVersionsUntilCheckpointed(true))) {
+            harness.open();
+            Random random = new Random(5);
+            for (long id = 0; id < 300; id++) {
+                harness.processElement1(customer(id, random), id);
+            }
+            // updates pause: the model fits the whole sample again and settles, its next version
+            // becomes the drift baseline, and more versions follow it before the checkpoint
+            long paused = Duration.ofHours(2).toMillis();
+            harness.setProcessingTime(paused);
+            for (long id = 0; id < 1_000; id++) {
+                harness.processElement1(customer(id % 300, random), paused + id);
+            }
+            harness.snapshot(1, paused + 1_000);
+            harness.notifyOfCompletedCheckpoint(1);
+            harness.setProcessingTime(paused + 1);
+
+            List<Long> published =
+                    harness.extractOutputValues().stream().map(SegmentModel::version).toList();
+            List<Long> baselines =
+                    harness.getSideOutput(ModelTrainer.DRIFT).stream()
+                            .map(record -> (Long) record.getValue().getField(0))
+                            .distinct()
+                            .toList();
+            assertThat(baselines).as("drift measured against one baseline").hasSize(1);
+            assertThat(published)
+                    .as("the baseline, and the newest version made after it")
+                    .hasSize(2)
+                    .contains(baselines.get(0));
         }
     }
 
