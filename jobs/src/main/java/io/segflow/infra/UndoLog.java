@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 /**
  * What a table's rows were before the sinks wrote them since a checkpoint, so that a job restored
  * from that checkpoint can put the database back where the checkpoint left it before its replay
- * writes again (docs/freshness-plan.md). The sinks write every second, not only at checkpoints:
- * without this, a row can keep a value the resumed job never makes (a change folded upstream of its
- * key during the replay never reaches it again).
+ * writes again (docs/freshness-plan.md). The sinks write every 200 ms by default, not only at
+ * checkpoints: without this, a row can keep a value the resumed job never makes (a change folded
+ * upstream of its key during the replay never reaches it again).
  *
  * <p>One shared table, {@value #TABLE}: per written key and epoch, the row the key had before the
  * first write of that epoch (NULL: it had none). An epoch is the checkpoint a write belongs to:
