@@ -45,7 +45,7 @@ public final class JobSettings implements Cloneable {
 
     /**
      * How often the database sinks write by default. 200 ms gave the freshest rows at no cost in
-     * throughput: p99 1.37 s against 2.25 s with 1 s at 10,000 customers and 1,000 events/s, and
+     * throughput: p99 1.37 s against 2.43 s with 1 s at 10,000 customers and 1,000 events/s, and
      * the 100,000-customer catch-up as fast (docs/benchmarks.md). Writes no longer hold the chain
      * (a writer thread makes them), and at full speed a sink writes when its rows reach
      * buffer-flush.max-rows before the interval is up.
