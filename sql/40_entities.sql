@@ -20,11 +20,14 @@ WHERE reject_reason IS NULL
 GROUP BY PSEUDONYM(CAST(customer_id AS STRING));
 
 -- The customers that exist now. Its row changes only when a customer is created or deleted, not
--- with every update of their CRM row. Keyed by pseudonym like crm_customers, for the same reason.
+-- with every update of their CRM row. Keyed by pseudonym like crm_customers, for the same reason;
+-- the links below find it by that key, which Flink knows is unique (so their join keeps one row
+-- per customer, not a list).
 CREATE TEMPORARY VIEW live_customers AS
-SELECT customer_id
+SELECT customer_key, customer_id
 FROM (
   SELECT
+    PSEUDONYM(CAST(customer_id AS STRING)) AS customer_key,
     LATEST_BY(CASE WHEN op <> 'd' THEN customer_id END, kafka_offset) AS customer_id,
     LATEST_BY(op <> 'd', kafka_offset) AS is_live
   FROM stg_customer_changes
@@ -56,7 +59,7 @@ FROM (
   WHERE reject_reason IS NULL
   GROUP BY id_system, external_id
 ) AS l
-JOIN live_customers AS c ON c.customer_id = l.customer_id
+JOIN live_customers AS c ON c.customer_key = PSEUDONYM(CAST(l.customer_id AS STRING))
 WHERE l.is_live;
 
 -- Each customer's links of one system in the order they were made, the earliest first. A link's
@@ -87,9 +90,34 @@ WHERE link_rank <= 1000000;
 -- account or an integration bug that would pour strangers' activity into one profile; the links
 -- beyond the limit are dead letters (identity_dead_letters below) instead.
 CREATE TEMPORARY VIEW identity_links AS
-SELECT id_system, external_id, customer_id
+SELECT id_system, external_id, customer_id, kafka_offset
 FROM identity_links_ranked
 WHERE link_rank <= ${identity.max-ids-per-system};
+
+-- The links of each system keyed by external id alone: what 50_features.sql finds customers by.
+-- The links above are ranked per customer, so Flink cannot tell that an external id is there
+-- once, and a join on them keeps every row of an id in a list and scans it for each event. Keyed
+-- here, the joins keep and read one row per id: at 100,000 customers and 2,000 events/s the one
+-- join over all activity was busy 94% of the time and held back every fold before it; each keyed
+-- join is busy 15 to 22% (docs/benchmarks.md). While a re-pointed link's old and new rows cross
+-- on their way (they come from two customers' partitions), the newer change wins.
+CREATE TEMPORARY VIEW web_links AS
+SELECT external_id, customer_id
+FROM (
+  SELECT external_id, customer_id,
+    ROW_NUMBER() OVER (PARTITION BY external_id ORDER BY kafka_offset DESC) AS row_num
+  FROM identity_links
+  WHERE id_system = 'web')
+WHERE row_num = 1;
+
+CREATE TEMPORARY VIEW product_links AS
+SELECT external_id, customer_id
+FROM (
+  SELECT external_id, customer_id,
+    ROW_NUMBER() OVER (PARTITION BY external_id ORDER BY kafka_offset DESC) AS row_num
+  FROM identity_links
+  WHERE id_system = 'product')
+WHERE row_num = 1;
 
 -- The links refused for the limit above, as dead letters keyed by the Kafka coordinates of the
 -- change that made them. Unlike a bad record's, such a dead letter can go again: when an earlier

@@ -13,58 +13,88 @@
 -- NULLs. So a new figure is named once, in the branch that computes it. See
 -- docs/sql-features.md for the edit that adds a CRM column, an event feature or a new source.
 
--- What a customer's figures are made of, per external id: 'counts' rows (counts of
--- deduplicated events), 'latest' rows (the newest event time), and one row per distinct
--- 'session', 'day' or 'feature' (distinct values need no deduplication: a copy adds nothing).
-CREATE TEMPORARY VIEW activity AS
-SELECT 'web' AS id_system, visitor_id AS external_id, 'counts' AS kind,
-  COUNT(*) AS website_views,
-  COUNT(*) FILTER (WHERE event_type = 'blog_view') AS blogs_viewed,
-  COUNT(*) FILTER (WHERE event_type = 'video_view') AS videos_viewed,
-  COUNT(*) FILTER (WHERE event_type = 'whitepaper_view') AS whitepapers_viewed,
-  -- views by what they showed (CONTENT_TOPIC); 'other' content counts in website_views only
-  COUNT(*) FILTER (WHERE content_topic = 'pricing') AS pricing_topic_views,
-  COUNT(*) FILTER (WHERE content_topic = 'product') AS product_topic_views,
-  COUNT(*) FILTER (WHERE content_topic = 'tutorials') AS tutorials_topic_views,
-  COUNT(*) FILTER (WHERE content_topic = 'careers') AS careers_topic_views,
-  COUNT(*) FILTER (WHERE content_topic = 'news') AS news_topic_views
-FROM web_events
-GROUP BY visitor_id
-UNION ALL BY NAME
-SELECT 'web' AS id_system, visitor_id AS external_id, 'latest' AS kind, MAX(event_time) AS last_event_time
-FROM stg_web_events WHERE reject_reason IS NULL
-GROUP BY visitor_id
-UNION ALL BY NAME
-SELECT DISTINCT 'web' AS id_system, visitor_id AS external_id, 'session' AS kind, session_id AS item
-FROM stg_web_events WHERE reject_reason IS NULL
-UNION ALL BY NAME
-SELECT 'product' AS id_system, user_id AS external_id, 'counts' AS kind,
-  COUNT(*) FILTER (WHERE event_type = 'feature_used') AS feature_uses,
-  COUNT(*) FILTER (WHERE event_type = 'session_end') AS ended_sessions,
-  COALESCE(SUM(duration_ms) FILTER (WHERE event_type = 'session_end'), 0) AS ended_session_ms
-FROM product_events
-GROUP BY user_id
-UNION ALL BY NAME
-SELECT 'product' AS id_system, user_id AS external_id, 'latest' AS kind, MAX(event_time) AS last_event_time
-FROM stg_product_events WHERE reject_reason IS NULL
-GROUP BY user_id
-UNION ALL BY NAME
-SELECT DISTINCT 'product' AS id_system, user_id AS external_id, 'session' AS kind, session_id AS item
-FROM stg_product_events WHERE reject_reason IS NULL
-UNION ALL BY NAME
-SELECT DISTINCT 'product' AS id_system, user_id AS external_id, 'day' AS kind,
-  CAST(CAST(event_time AS DATE) AS STRING) AS item
-FROM stg_product_events WHERE reject_reason IS NULL
-UNION ALL BY NAME
-SELECT DISTINCT 'product' AS id_system, user_id AS external_id, 'feature' AS kind, feature AS item
-FROM stg_product_events WHERE reject_reason IS NULL AND event_type = 'feature_used';
-
--- Activity rows with the customer they belong to, through the identity links (a row waits in
--- the join for a link that has not arrived yet; a re-pointed link moves it to the new customer).
+-- What a customer's figures are made of: each source's events folded per external id, into
+-- 'counts' rows (counts of deduplicated events), 'latest' rows (the newest event time) and one row
+-- per distinct 'session', 'day' or 'feature' (distinct values need no deduplication: a copy adds
+-- nothing); each fold finds its customer through its system's links (web_links, product_links in
+-- 40_entities.sql). A row waits in the join for a link that has not arrived yet; a re-pointed
+-- link moves it to the new customer. Each fold has a join of its own rather than one join under
+-- a UNION of them all: a fold is keyed by external id, so its join keeps and reads one row per id
+-- (a UNION hides that key from Flink). A source of your own adds its folds here the same way
+-- (docs/sql-features.md#a-new-data-source).
 CREATE TEMPORARY VIEW customer_activity AS
-SELECT l.customer_id, a.*
-FROM activity AS a
-JOIN identity_links AS l ON l.id_system = a.id_system AND l.external_id = a.external_id;
+SELECT l.customer_id, 'web' AS id_system, 'counts' AS kind, a.*
+FROM (
+  SELECT visitor_id AS external_id,
+    COUNT(*) AS website_views,
+    COUNT(*) FILTER (WHERE event_type = 'blog_view') AS blogs_viewed,
+    COUNT(*) FILTER (WHERE event_type = 'video_view') AS videos_viewed,
+    COUNT(*) FILTER (WHERE event_type = 'whitepaper_view') AS whitepapers_viewed,
+    -- views by what they showed (CONTENT_TOPIC); 'other' content counts in website_views only
+    COUNT(*) FILTER (WHERE content_topic = 'pricing') AS pricing_topic_views,
+    COUNT(*) FILTER (WHERE content_topic = 'product') AS product_topic_views,
+    COUNT(*) FILTER (WHERE content_topic = 'tutorials') AS tutorials_topic_views,
+    COUNT(*) FILTER (WHERE content_topic = 'careers') AS careers_topic_views,
+    COUNT(*) FILTER (WHERE content_topic = 'news') AS news_topic_views
+  FROM web_events
+  GROUP BY visitor_id
+) AS a
+JOIN web_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'web' AS id_system, 'latest' AS kind, a.*
+FROM (
+  SELECT visitor_id AS external_id, MAX(event_time) AS last_event_time
+  FROM stg_web_events WHERE reject_reason IS NULL
+  GROUP BY visitor_id
+) AS a
+JOIN web_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'web' AS id_system, 'session' AS kind, a.*
+FROM (
+  SELECT DISTINCT visitor_id AS external_id, session_id AS item
+  FROM stg_web_events WHERE reject_reason IS NULL
+) AS a
+JOIN web_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'product' AS id_system, 'counts' AS kind, a.*
+FROM (
+  SELECT user_id AS external_id,
+    COUNT(*) FILTER (WHERE event_type = 'feature_used') AS feature_uses,
+    COUNT(*) FILTER (WHERE event_type = 'session_end') AS ended_sessions,
+    COALESCE(SUM(duration_ms) FILTER (WHERE event_type = 'session_end'), 0) AS ended_session_ms
+  FROM product_events
+  GROUP BY user_id
+) AS a
+JOIN product_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'product' AS id_system, 'latest' AS kind, a.*
+FROM (
+  SELECT user_id AS external_id, MAX(event_time) AS last_event_time
+  FROM stg_product_events WHERE reject_reason IS NULL
+  GROUP BY user_id
+) AS a
+JOIN product_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'product' AS id_system, 'session' AS kind, a.*
+FROM (
+  SELECT DISTINCT user_id AS external_id, session_id AS item
+  FROM stg_product_events WHERE reject_reason IS NULL
+) AS a
+JOIN product_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'product' AS id_system, 'day' AS kind, a.*
+FROM (
+  SELECT DISTINCT user_id AS external_id, CAST(CAST(event_time AS DATE) AS STRING) AS item
+  FROM stg_product_events WHERE reject_reason IS NULL
+) AS a
+JOIN product_links AS l ON l.external_id = a.external_id
+UNION ALL BY NAME
+SELECT l.customer_id, 'product' AS id_system, 'feature' AS kind, a.*
+FROM (
+  SELECT DISTINCT user_id AS external_id, feature AS item
+  FROM stg_product_events WHERE reject_reason IS NULL AND event_type = 'feature_used'
+) AS a
+JOIN product_links AS l ON l.external_id = a.external_id;
 
 -- Everything a customer's profile is made of, one row per piece: the customer's own row (there
 -- while the CRM has the customer, whatever changes, so that a customer without events has

@@ -80,7 +80,8 @@ class SegflowCliTest {
         String original = Files.readString(features);
         String misspelt =
                 original.replaceFirst(
-                        "'session' AS kind, session_id", "'session' AS kind, sesion_id");
+                        "visitor_id AS external_id, session_id AS item",
+                        "visitor_id AS external_id, sesion_id AS item");
         assertThat(misspelt).isNotEqualTo(original);
         Files.writeString(features, misspelt);
         String out = run("validate", "--sql-dir", dir.toString());

@@ -47,9 +47,9 @@ class SqlEditsITCase extends SegflowITCaseBase {
         // an event feature: computed per visitor, summed per customer, described
         edit(
                 sql.resolve("50_features.sql"),
-                "  COUNT(*) AS website_views,\n",
-                "  COUNT(*) AS website_views,\n"
-                        + "  COUNT(*) FILTER (WHERE url LIKE '%/checkout%') AS checkout_views,\n");
+                "    COUNT(*) AS website_views,\n",
+                "    COUNT(*) AS website_views,\n"
+                    + "    COUNT(*) FILTER (WHERE url LIKE '%/checkout%') AS checkout_views,\n");
         edit(
                 sql.resolve("50_features.sql"),
                 "    COALESCE(SUM(website_views), 0) AS website_views,\n",

@@ -147,11 +147,25 @@ public final class EmailSource {
     }
 
     /**
-     * The last branch of the activity view in 50_features.sql, after which a source adds its own.
+     * The end of the last branch of customer_activity in 50_features.sql, after which a source adds
+     * its own.
      */
     private static final String LAST_ACTIVITY =
-            "FROM stg_product_events WHERE reject_reason IS NULL AND event_type ="
-                    + " 'feature_used';\n";
+            "JOIN product_links AS l ON l.external_id = a.external_id;\n";
+
+    /** The links of system 'email', keyed by recipient id, as 40_entities.sql keys web_links. */
+    static final String LINKS =
+            """
+
+            CREATE TEMPORARY VIEW email_links AS
+            SELECT external_id, customer_id
+            FROM (
+              SELECT external_id, customer_id,
+                ROW_NUMBER() OVER (PARTITION BY external_id ORDER BY kafka_offset DESC) AS row_num
+              FROM identity_links
+              WHERE id_system = 'email')
+            WHERE row_num = 1;
+            """;
 
     /** Where the profile's aggregation sums the figures of the sources' rows. */
     private static final String AGGREGATION =
@@ -159,9 +173,10 @@ public final class EmailSource {
 
     /**
      * A copy of {@code sql} in {@code into} with the e-mail source made into features, by SQL alone
-     * as docs/sql-features.md shows it: the table, its staging and dead letters, its 'counts' rows
-     * per recipient in {@code activity} (found through the identity links of system 'email'), their
-     * sums in the profile, and two features in profile.yml with source {@code email}.
+     * as docs/sql-features.md shows it: the table, its staging and dead letters, its links (the
+     * identity links of system 'email'), its 'counts' rows per recipient in {@code
+     * customer_activity}, their sums in the profile, and two features in profile.yml with source
+     * {@code email}.
      */
     public static Path withFeatures(Path sql, Path into) throws IOException {
         withTableOnly(sql, into);
@@ -170,17 +185,23 @@ public final class EmailSource {
                 into.resolve("30_dead_letters.sql"),
                 LAST_DEAD_LETTERS,
                 LAST_DEAD_LETTERS + DEAD_LETTERS);
+        append(into.resolve("40_entities.sql"), LINKS);
         replace(
                 into.resolve("50_features.sql"),
                 LAST_ACTIVITY,
                 LAST_ACTIVITY.replace(";\n", "\n")
-                        + "UNION ALL BY NAME\n"
-                        + "SELECT 'email' AS id_system, recipient_id AS external_id, 'counts' AS"
-                        + " kind,\n"
-                        + "  COUNT(*) FILTER (WHERE event_type = 'open') AS email_opens,\n"
-                        + "  COUNT(*) FILTER (WHERE event_type = 'click') AS email_clicks\n"
-                        + "FROM stg_email_events WHERE reject_reason IS NULL\n"
-                        + "GROUP BY recipient_id;\n");
+                        + """
+                        UNION ALL BY NAME
+                        SELECT l.customer_id, 'email' AS id_system, 'counts' AS kind, a.*
+                        FROM (
+                          SELECT recipient_id AS external_id,
+                            COUNT(*) FILTER (WHERE event_type = 'open') AS email_opens,
+                            COUNT(*) FILTER (WHERE event_type = 'click') AS email_clicks
+                          FROM stg_email_events WHERE reject_reason IS NULL
+                          GROUP BY recipient_id
+                        ) AS a
+                        JOIN email_links AS l ON l.external_id = a.external_id;
+                        """);
         replace(
                 into.resolve("50_features.sql"),
                 AGGREGATION,
