@@ -386,11 +386,14 @@ public class ModelTrainer
         if (!settings.frozen()) {
             boolean before = model.started();
             publish(model.tick(timestamp), out);
-            if (!model.started() && !bounded) {
-                // fewer than k customers so far: look again later (a bounded run ends instead)
+            if ((!model.started() || model.fitUnchecked()) && !bounded) {
+                // fewer than k customers so far, or profiles changed since the fit was last
+                // checked (updates flowed, and may have stopped): look again later (a bounded run
+                // ends instead)
                 timerAt = timestamp + settings.batchMaxWait().toMillis();
                 ctx.timerService().registerProcessingTimeTimer(timerAt);
-            } else if (!before) {
+            }
+            if (model.started() && !before) {
                 LOG.info(
                         "Started the model of a small customer base: {} customers",
                         model.sampledCustomers());

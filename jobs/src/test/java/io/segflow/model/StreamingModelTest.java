@@ -110,6 +110,60 @@ class StreamingModelTest {
     }
 
     /**
+     * Once settled, the model checks its fit against a fresh fit with restarts at most once a
+     * minute while updates flow, and again when they pause. Every twenty batches would be every
+     * five seconds at 2,000 updates a second: at 100,000 customers those fits took the trainer a
+     * third to a half of a core.
+     */
+    @Test
+    void aSettledModelChecksItsFitOnceAMinuteWhileUpdatesFlowAndWhenTheyPause() {
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
+        Customers base = new Customers(2_000, 5);
+        Random random = new Random(6);
+        for (int i = 0; i < 2_000; i++) {
+            model.update(i, base.profile(i), 0);
+        }
+        long now = 0;
+        while (!model.settled() && now < 600_000) {
+            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
+        }
+        assertThat(model.settled()).as("settled within ten minutes").isTrue();
+
+        long checks = model.fitChecks();
+        for (int second = 1; second <= 120; second++) {
+            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
+            if (second % 5 == 0) {
+                model.tick(now); // the trainer's timer, every batch-max-wait while updates come
+            }
+        }
+        assertThat(model.fitChecks() - checks)
+                .as("fit checks in two minutes of updates (the old rule: 48)")
+                .isBetween(1L, 2L);
+        // a few more updates (fewer than a batch), then they stop
+        for (int u = 0; u < 100; u++) {
+            int customer = random.nextInt(2_000);
+            base.event(customer, random);
+            model.update(customer, base.profile(customer), ++now);
+        }
+        assertThat(model.fitUnchecked()).isTrue();
+
+        checks = model.fitChecks();
+        model.tick(now + DEFAULTS.batchMaxWaitMillis());
+        assertThat(model.fitChecks() - checks).as("the pause's check").isEqualTo(1);
+        assertThat(model.fitUnchecked()).isFalse();
+    }
+
+    private static long oneSecondAt2000UpdatesASecond(
+            StreamingModel model, Customers base, Random random, long start) {
+        for (int u = 0; u < 2_000; u++) {
+            int customer = random.nextInt(2_000);
+            base.event(customer, random);
+            model.update(customer, base.profile(customer), start + u / 2);
+        }
+        return start + 1_000;
+    }
+
+    /**
      * Ten minutes of a demo-like stream: 2,000 customers of four personas whose profiles fill in as
      * their events arrive (every count grows all the time), 500 profile updates a second. The model
      * starts on nearly empty profiles and has to settle, yet no segment id is retired: the six ids
