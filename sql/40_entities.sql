@@ -100,7 +100,9 @@ WHERE link_rank <= ${identity.max-ids-per-system};
 -- here, the joins keep and read one row per id: at 100,000 customers and 2,000 events/s the one
 -- join over all activity was busy 94% of the time and held back every fold before it; each keyed
 -- join is busy 15 to 22% (docs/benchmarks.md). While a re-pointed link's old and new rows cross
--- on their way (they come from two customers' partitions), the newer change wins.
+-- on their way (they come from two customers' partitions), the newer change wins. One view per
+-- system, not one keyed by system and external id: a join that picks the system by a constant
+-- turns it into a filter, and the key no longer holds for Flink (checked in the plan).
 CREATE TEMPORARY VIEW web_links AS
 SELECT external_id, customer_id
 FROM (
