@@ -53,6 +53,12 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.V
 -- customer's CRM row in customer_profile); it takes a value back when its row is retracted.
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS ONLY_VALUE AS 'io.segflow.udfs.OnlyValue';
 
+-- MAX_OF_FEW(value): MAX over an updating input, for groups with few distinct values (a customer's
+-- newest event time, one per id). Flink's MAX keeps such a group's values in a state of their own
+-- and scans it with a RocksDB iterator whenever the greatest is retracted, which each new event
+-- does; this keeps them with the group's other aggregates.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS MAX_OF_FEW AS 'io.segflow.udfs.MaxOfFew';
+
 -- CONTENT_TOPIC(url, title, 'taxonomy file'): the topic of what a web event shows (pricing,
 -- tutorials, ...), by the first rule of the taxonomy file that matches the URL's path or the
 -- title; 'other' when none does, never NULL. The file is a string literal: the SQL here passes

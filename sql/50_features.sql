@@ -178,7 +178,8 @@ FROM (
     COUNT(*) FILTER (WHERE id_system = 'product' AND kind = 'session') AS _product_sessions,
     COALESCE(SUM(ended_sessions), 0) AS _ended_sessions,
     COALESCE(SUM(ended_session_ms), 0) AS _ended_session_ms,
-    MAX(last_event_time) AS _last_event_time
+    -- the newest event of any of their ids (MAX_OF_FEW: see 00_functions.sql)
+    MAX_OF_FEW(last_event_time) AS _last_event_time
   FROM customer_rows
   GROUP BY customer_id
 ) AS f;
