@@ -84,7 +84,7 @@ class ProfileChangelogITCase extends SegflowITCaseBase {
                     }
                 });
         // the history updates customers, links some of them late and re-points visitors: rows did
-        // change. How many changes reach the changelog depends on how the 500 ms mini-batches fall
+        // change. How many changes reach the changelog depends on how the 250 ms mini-batches fall
         // (a batch folds a customer's changes into one): about half the customers have more than
         // two
         // on this machine, 142 of 300 on a loaded one; a tenth keeps the check from being vacuous.
