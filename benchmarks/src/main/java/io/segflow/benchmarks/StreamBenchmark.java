@@ -25,12 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,6 +50,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -698,8 +699,7 @@ public final class StreamBenchmark {
         watcher.start();
         Thread reporter =
                 new Thread(
-                        () -> soakReport(rest, job, latencies, end, Duration.ofMinutes(1)),
-                        "soak-reporter");
+                        () -> soakReport(rest, job, latencies, end, soakPeriod()), "soak-reporter");
         if (soak) {
             reporter.start();
         }
@@ -781,8 +781,8 @@ public final class StreamBenchmark {
         System.out.println(
                 "| minute | probes | p99 s | max s | heap used MB | live heap MB |"
                         + " checkpoints completed | failed | latest checkpoint MB | latest"
-                        + " checkpoint s |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                        + " checkpoint s | at |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         try {
             while (System.nanoTime() < until + TimeUnit.SECONDS.toNanos(1)) {
                 long wait = next - System.nanoTime();
@@ -799,7 +799,7 @@ public final class StreamBenchmark {
                 CheckpointStats.Summary summary = stats.read().orElse(lastSummary);
                 System.out.printf(
                         Locale.ROOT,
-                        "| %d | %,d | %.2f | %.2f | %,.0f | %s | %d | %d | %,.1f | %.1f |%n",
+                        "| %d | %,d | %.2f | %.2f | %,.0f | %s | %d | %d | %,.1f | %.1f | %tT |%n",
                         minute,
                         window.getTotalCount(),
                         window.getTotalCount() == 0
@@ -813,7 +813,8 @@ public final class StreamBenchmark {
                         summary.completed(),
                         summary.failed(),
                         summary.stateBytes() / 1e6,
-                        summary.latestDuration().toMillis() / 1000.0);
+                        summary.latestDuration().toMillis() / 1000.0,
+                        LocalTime.now());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -830,6 +831,14 @@ public final class StreamBenchmark {
     private static long liveHeap() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** A line a minute; BENCH_SOAK_PERIOD=10s to see what a short live phase does. */
+    private static Duration soakPeriod() {
+        String period = System.getenv("BENCH_SOAK_PERIOD");
+        return period == null || period.isBlank()
+                ? Duration.ofMinutes(1)
+                : TimeUtils.parseDuration(period.trim());
     }
 
     private static long liveHeapPeriodMinutes() {
@@ -867,8 +876,9 @@ public final class StreamBenchmark {
     }
 
     /**
-     * Polls the profiles written in the last seconds; a probe is seen when its customer's
-     * updated_at reaches the probe's event time. Each customer's newest probe is measured.
+     * Polls the rows of the customers with a probe still waiting, by primary key; a probe is seen
+     * when its customer's updated_at reaches the probe's event time. Each customer's newest probe
+     * is measured.
      */
     private static void watch(
             EmbeddedPostgresDatabase postgres,
@@ -878,43 +888,36 @@ public final class StreamBenchmark {
             Latencies latencies,
             long until) {
         try (Connection connection = postgres.connect(database);
-                Statement statement = connection.createStatement()) {
+                PreparedStatement lookup =
+                        connection.prepareStatement(
+                                "SELECT customer_id, updated_at FROM customer_profile"
+                                        + " WHERE customer_id = ANY(?)")) {
             while (System.nanoTime() < until
                     && (System.nanoTime() < until - TimeUnit.SECONDS.toNanos(30)
                             || !pending.isEmpty())) {
-                // only rows as new as the oldest probe still waiting: reading every row of the
-                // last minute took longer than a poll's pause at 100,000 customers, and added
-                // to the latency it measures
-                long oldest =
-                        pending.values().stream()
-                                .mapToLong(Long::longValue)
-                                .min()
-                                .orElse(System.currentTimeMillis());
-                Timestamp since =
-                        Timestamp.valueOf(
-                                LocalDateTime.ofInstant(
-                                        Instant.ofEpochMilli(oldest), ZoneOffset.UTC));
-                try (ResultSet rows =
-                        statement.executeQuery(
-                                "SELECT customer_id, updated_at FROM customer_profile WHERE"
-                                        + " updated_at >= '"
-                                        + since
-                                        + "'")) {
-                    long now = System.nanoTime();
-                    while (rows.next()) {
-                        long customer = rows.getLong(1);
-                        long updated =
-                                rows.getTimestamp(2)
-                                        .toLocalDateTime()
-                                        .toInstant(ZoneOffset.UTC)
-                                        .toEpochMilli();
-                        Long probe = pending.get(customer);
-                        Long at = writtenAt.get(customer);
-                        if (probe != null
-                                && at != null
-                                && updated >= probe
-                                && pending.remove(customer, probe)) {
-                            latencies.record(now - at);
+                // the waiting customers by key: a scan for recent updated_at (no index, so that
+                // the job's writes stay as cheap as in production) read all 100,000 rows every
+                // poll and took a good part of a core from the job it measures
+                Long[] waiting = pending.keySet().toArray(new Long[0]);
+                if (waiting.length > 0) {
+                    lookup.setArray(1, connection.createArrayOf("bigint", waiting));
+                    try (ResultSet rows = lookup.executeQuery()) {
+                        long now = System.nanoTime();
+                        while (rows.next()) {
+                            long customer = rows.getLong(1);
+                            long updated =
+                                    rows.getTimestamp(2)
+                                            .toLocalDateTime()
+                                            .toInstant(ZoneOffset.UTC)
+                                            .toEpochMilli();
+                            Long probe = pending.get(customer);
+                            Long at = writtenAt.get(customer);
+                            if (probe != null
+                                    && at != null
+                                    && updated >= probe
+                                    && pending.remove(customer, probe)) {
+                                latencies.record(now - at);
+                            }
                         }
                     }
                 }
