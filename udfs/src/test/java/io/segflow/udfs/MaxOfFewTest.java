@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,39 +38,16 @@ class MaxOfFewTest {
     @ParameterizedTest(name = "mini-batch {0}")
     @ValueSource(booleans = {false, true})
     void followsTheNewestTimeAsEachIdMovesOnAndAgreesWithMax(boolean miniBatch) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        StreamTableEnvironment streaming = StreamTableEnvironment.create(env);
-        if (miniBatch) {
-            // as the job runs it: partial accumulators merged by a global aggregation
-            streaming.getConfig().set("table.exec.mini-batch.enabled", "true");
-            streaming.getConfig().set("table.exec.mini-batch.allow-latency", "100 ms");
-            streaming.getConfig().set("table.exec.mini-batch.size", "1000");
-            streaming.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
-        }
+        StreamTableEnvironment streaming = UpdatingAggregates.streaming(miniBatch);
         streaming.executeSql(
                 "CREATE TEMPORARY SYSTEM FUNCTION MAX_OF_FEW AS 'io.segflow.udfs.MaxOfFew'");
-        Map<Integer, Row> latest = new TreeMap<>();
-        try (CloseableIterator<Row> it =
-                streaming
-                        .toChangelogStream(
-                                streaming.sqlQuery(
-                                        "SELECT customer_id,"
-                                                + " MAX_OF_FEW(last_event_time) AS newest,"
-                                                + " MAX(last_event_time) AS flink_max"
-                                                + " FROM ("
-                                                + NEWEST_TIME_PER_ID
-                                                + ") GROUP BY customer_id"))
-                        .executeAndCollect()) {
-            it.forEachRemaining(
-                    row -> {
-                        switch (row.getKind()) {
-                            case INSERT, UPDATE_AFTER -> latest.put((Integer) row.getField(0), row);
-                            case DELETE -> latest.remove((Integer) row.getField(0));
-                            default -> {}
-                        }
-                    });
-        }
+        Map<Integer, Row> latest =
+                UpdatingAggregates.finalRows(
+                        streaming,
+                        "SELECT customer_id, MAX_OF_FEW(last_event_time) AS newest,"
+                                + " MAX(last_event_time) AS flink_max FROM ("
+                                + NEWEST_TIME_PER_ID
+                                + ") GROUP BY customer_id");
         assertThat(latest.get(1).getField("newest"))
                 .hasToString("2026-12-01T12:00")
                 .isEqualTo(latest.get(1).getField("flink_max"));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -40,16 +39,7 @@ class OnlyValueTest {
     @ParameterizedTest(name = "mini-batch {0}")
     @ValueSource(booleans = {false, true})
     void theOnlyValueFollowsItsRowThroughRetractions(boolean miniBatch) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        StreamTableEnvironment streaming = StreamTableEnvironment.create(env);
-        if (miniBatch) {
-            // as the job runs it: partial accumulators merged by a global aggregation
-            streaming.getConfig().set("table.exec.mini-batch.enabled", "true");
-            streaming.getConfig().set("table.exec.mini-batch.allow-latency", "100 ms");
-            streaming.getConfig().set("table.exec.mini-batch.size", "1000");
-            streaming.getConfig().set("table.optimizer.agg-phase-strategy", "TWO_PHASE");
-        }
+        StreamTableEnvironment streaming = UpdatingAggregates.streaming(miniBatch);
         register(streaming);
         Map<Integer, Row> latest = new TreeMap<>();
         List<Row> changelog = new ArrayList<>();
