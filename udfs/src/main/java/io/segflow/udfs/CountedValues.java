@@ -1,6 +1,8 @@
 package io.segflow.udfs;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.table.api.DataTypes;
@@ -62,12 +64,15 @@ abstract class CountedValues extends AggregateFunction<Object, Row> {
 
     @Override
     public Object getValue(Row accumulator) {
-        return choose(
-                () ->
-                        counts(accumulator).entrySet().stream()
-                                .filter(entry -> entry.getValue() > 0)
-                                .map(Map.Entry::getKey)
-                                .iterator());
+        // called for every row the aggregation emits: a plain loop, no stream
+        Map<Object, Long> counts = counts(accumulator);
+        List<Object> present = new ArrayList<>(counts.size());
+        for (Map.Entry<Object, Long> entry : counts.entrySet()) {
+            if (entry.getValue() > 0) {
+                present.add(entry.getKey());
+            }
+        }
+        return choose(present);
     }
 
     private static void add(Row accumulator, Object value, long count) {
