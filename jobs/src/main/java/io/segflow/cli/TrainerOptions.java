@@ -79,7 +79,9 @@ final class TrainerOptions {
             description =
                     "How much nearer (share of the distance) a new segment must be before a"
                             + " customer moves; for a Gaussian mixture, how much more probable"
-                            + " (posterior). Default: ${DEFAULT-VALUE}.")
+                            + " (posterior). A customer who stays keeps their confidence class"
+                            + " and status within half of it past a boundary. Default:"
+                            + " ${DEFAULT-VALUE}.")
     double hysteresis;
 
     @Option(

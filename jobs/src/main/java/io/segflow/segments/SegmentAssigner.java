@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast stream.
@@ -134,18 +135,36 @@ public class SegmentAssigner
         // a segment whose name changed (the stream's centres still finding their places): its
         // customers' rows are rewritten too, or customer_segment would keep every name it had
         Set<Integer> renamed = renamedSegments(previous, model);
+        // scored again, rows written, of them customers who changed segment
+        long[] counts = new long[3];
         ctx.applyToKeyedState(
                 CUSTOMER,
                 (customerId, state) -> {
                     CustomerSegment customer = state.value();
                     if (customer != null && customer.features != null) {
                         boolean rewrite = rewriteAll || renamed.contains(customer.segment);
+                        int before = customer.segment;
+                        counts[0]++;
                         // most customers keep their segment: their state is not written again
                         if (score(customerId, customer, model, at, rewrite, out)) {
                             state.update(customer);
+                            counts[1]++;
+                            counts[2] += customer.segment != before ? 1 : 0;
                         }
                     }
                 });
+        // a version that changed many customers is worth a line; the stream's small steps are not
+        boolean notable = counts[1] * 100 > counts[0] || !renamed.isEmpty() || rewriteAll;
+        LOG.atLevel(notable ? Level.INFO : Level.DEBUG)
+                .log(
+                        "Model version {} ({}): {} customers scored again, {} rows written, {} of"
+                                + " them to another segment{}",
+                        model.version(),
+                        model.trainedBy(),
+                        counts[0],
+                        counts[1],
+                        counts[2],
+                        renamed.isEmpty() ? "" : ", segments renamed: " + renamed);
     }
 
     /** The ids of both versions whose segment is named differently in the new one. */
@@ -198,7 +217,11 @@ public class SegmentAssigner
                         current,
                         toCurrent,
                         posteriorOfCurrent,
-                        SegmentChooser.evidence(customer.features));
+                        SegmentChooser.evidence(customer.features),
+                        customer.confidenceClass == null
+                                ? null
+                                : SegmentChooser.ConfidenceClass.valueOf(customer.confidenceClass),
+                        SegmentChooser.Status.ofColumn(customer.status));
         int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
         String status = decision.status().column();

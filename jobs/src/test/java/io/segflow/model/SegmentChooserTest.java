@@ -2,6 +2,8 @@ package io.segflow.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segflow.model.SegmentChooser.ConfidenceClass;
+import io.segflow.model.SegmentChooser.Decision;
 import io.segflow.model.SegmentChooser.Status;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +81,90 @@ class SegmentChooserTest {
         assertThat(SegmentChooser.status(0.49, 1.0)).isEqualTo(Status.PROVISIONAL);
         assertThat(Status.CONFIRMED.column()).isEqualTo("confirmed");
         assertThat(Status.PROVISIONAL.column()).isEqualTo("provisional");
+    }
+
+    /** A customer with data on every feature, in segment 0, at this margin (= confidence). */
+    private static Decision staying(
+            SegmentChooser chooser, double margin, ConfidenceClass currentClass, Status status) {
+        double everything = SegmentChooser.evidence(profileWith(FEATURES));
+        Assignment nearest = new Assignment(0, 1 - margin, 1.0);
+        return chooser.choose(
+                nearest, 0, nearest.distance(), Double.NaN, everything, currentClass, status);
+    }
+
+    @Test
+    void aCustomerWhoStaysKeepsTheirClassUntilClearlyPastItsBoundary() {
+        SegmentChooser chooser = new SegmentChooser(0.1);
+        // HIGH from 0.6: a model version that moves them to 0.57 changes nothing
+        assertThat(staying(chooser, 0.57, ConfidenceClass.HIGH, Status.CONFIRMED).confidenceClass())
+                .isEqualTo(ConfidenceClass.HIGH);
+        assertThat(staying(chooser, 0.54, ConfidenceClass.HIGH, Status.CONFIRMED).confidenceClass())
+                .isEqualTo(ConfidenceClass.MEDIUM);
+        // and up again: a MEDIUM customer at 0.63 stays MEDIUM, at 0.66 they are HIGH
+        assertThat(
+                        staying(chooser, 0.63, ConfidenceClass.MEDIUM, Status.CONFIRMED)
+                                .confidenceClass())
+                .isEqualTo(ConfidenceClass.MEDIUM);
+        assertThat(
+                        staying(chooser, 0.66, ConfidenceClass.MEDIUM, Status.CONFIRMED)
+                                .confidenceClass())
+                .isEqualTo(ConfidenceClass.HIGH);
+        // the exact value is still the one measured
+        assertThat(staying(chooser, 0.57, ConfidenceClass.HIGH, Status.CONFIRMED).confidence())
+                .isCloseTo(0.57, org.assertj.core.data.Offset.offset(1e-9));
+        // a first assignment, and a chooser without hysteresis, use the plain boundaries
+        assertThat(staying(chooser, 0.57, null, null).confidenceClass())
+                .isEqualTo(ConfidenceClass.MEDIUM);
+        assertThat(
+                        staying(new SegmentChooser(0), 0.59, ConfidenceClass.HIGH, Status.CONFIRMED)
+                                .confidenceClass())
+                .isEqualTo(ConfidenceClass.MEDIUM);
+    }
+
+    @Test
+    void aConfirmedCustomerStaysConfirmedUntilTheMarginIsClearlyUnderTheBound() {
+        SegmentChooser chooser = new SegmentChooser(0.1);
+        assertThat(staying(chooser, 0.07, ConfidenceClass.LOW, Status.CONFIRMED).status())
+                .isEqualTo(Status.CONFIRMED);
+        assertThat(staying(chooser, 0.04, ConfidenceClass.LOW, Status.CONFIRMED).status())
+                .isEqualTo(Status.PROVISIONAL);
+        // confirmation itself takes the plain rule
+        assertThat(staying(chooser, 0.07, ConfidenceClass.LOW, Status.PROVISIONAL).status())
+                .isEqualTo(Status.PROVISIONAL);
+        assertThat(staying(chooser, 0.11, ConfidenceClass.LOW, Status.PROVISIONAL).status())
+                .isEqualTo(Status.CONFIRMED);
+        // the band is for the model's small moves, not for missing data
+        Assignment nearest = new Assignment(0, 0.93, 1.0);
+        double littleData = SegmentChooser.evidence(profileWith(3));
+        assertThat(
+                        chooser.choose(
+                                        nearest,
+                                        0,
+                                        0.93,
+                                        Double.NaN,
+                                        littleData,
+                                        ConfidenceClass.LOW,
+                                        Status.CONFIRMED)
+                                .status())
+                .isEqualTo(Status.PROVISIONAL);
+    }
+
+    @Test
+    void aCustomerWhoChangesSegmentIsDecidedAfresh() {
+        SegmentChooser chooser = new SegmentChooser(0.1);
+        double everything = SegmentChooser.evidence(profileWith(FEATURES));
+        // segment 1 is much nearer than their current 0 (distance 2.0): they move, at margin 0.57
+        Decision moved =
+                chooser.choose(
+                        new Assignment(1, 0.43, 1.0),
+                        0,
+                        2.0,
+                        Double.NaN,
+                        everything,
+                        ConfidenceClass.HIGH,
+                        Status.CONFIRMED);
+        assertThat(moved.segment()).isEqualTo(1);
+        assertThat(moved.confidenceClass()).isEqualTo(ConfidenceClass.MEDIUM);
     }
 
     @Test

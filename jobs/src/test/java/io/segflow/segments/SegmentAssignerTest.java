@@ -118,6 +118,39 @@ class SegmentAssignerTest {
     }
 
     @Test
+    void aModelVersionThatMovesACentreALittleWritesNoRowForACustomerNearAClassBoundary()
+            throws Exception {
+        // (2.8, 2.8): margin 1 - 2.8 / 7.2 = 0.61, HIGH; with the high centre at (9.7, 9.7) the
+        // margin is 0.59, under 0.6 but within half the hysteresis of it
+        double[] highCentreMoved = {0, 0, 9.7, 9.7};
+        try (var harness = harness(0.1)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 2.8, 2.8), 2);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.confidenceClass)
+                    .containsExactly("HIGH");
+            harness.getOutput().clear();
+
+            harness.processBroadcastElement(model(2, highCentreMoved), 3);
+            harness.processBroadcastElement(model(3, LOW_HIGH), 4);
+            harness.processBroadcastElement(model(4, highCentreMoved), 5);
+            assertThat(harness.extractOutputValues()).isEmpty();
+        }
+        // without hysteresis every version moves them across the boundary and back
+        try (var harness = harness(0.0)) {
+            harness.open();
+            harness.processBroadcastElement(model(1, LOW_HIGH), 1);
+            harness.processElement(ProfileUpdate.of(1, 2.8, 2.8), 2);
+            harness.processBroadcastElement(model(2, highCentreMoved), 3);
+            harness.processBroadcastElement(model(3, LOW_HIGH), 4);
+            assertThat(harness.extractOutputValues())
+                    .extracting(a -> a.confidenceClass + "@v" + a.modelVersion)
+                    .containsExactly("HIGH@v1", "MEDIUM@v2", "HIGH@v3");
+        }
+    }
+
+    @Test
     void everyNewModelRescoresEveryCustomerInState() throws Exception {
         try (var harness = harness(0.0)) {
             harness.open();
