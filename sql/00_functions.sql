@@ -53,6 +53,11 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.V
 -- customer's CRM row in customer_profile); it takes a value back when its row is retracted.
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS ONLY_VALUE AS 'io.segflow.udfs.OnlyValue';
 
+-- AGE_IN_YEARS(birth_date, on_date): whole years from one date to another (java.time.Period); the
+-- profile's customer_age. Cheaper than TIMESTAMPDIFF(YEAR, ...), which the profile computed for every
+-- row it emits.
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS AGE_IN_YEARS AS 'io.segflow.udfs.AgeInYears';
+
 -- MAX_OF_FEW(value): MAX over an updating input, for groups with few distinct values (a customer's
 -- newest event time, one per id). Flink's MAX keeps such a group's values in a state of their own
 -- and scans it with a RocksDB iterator whenever the greatest is retracted, which each new event

@@ -127,7 +127,7 @@ CREATE TEMPORARY VIEW customer_profile AS
 SELECT
   f.*,
   -- whole years from birth_date to today; NULL when unknown
-  CAST(TIMESTAMPDIFF(YEAR, CAST(f._crm.birth_date AS TIMESTAMP(3)), CAST(CURRENT_DATE AS TIMESTAMP(3))) AS INT) AS customer_age,
+  AGE_IN_YEARS(f._crm.birth_date, CURRENT_DATE) AS customer_age,
   -- website_views / website_sessions
   CASE WHEN website_sessions = 0 THEN 0.0 ELSE CAST(website_views AS DOUBLE) / website_sessions END AS pages_per_session,
   -- share of web views per topic of what they showed (sql/content_topics.csv)

@@ -21,6 +21,7 @@ CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS LATEST_BY AS 'io.segflow.udfs.Val
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS EARLIEST_BY AS 'io.segflow.udfs.ValueByOrder$Earliest';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS ONLY_VALUE AS 'io.segflow.udfs.OnlyValue';
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS MAX_OF_FEW AS 'io.segflow.udfs.MaxOfFew';
+CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS AGE_IN_YEARS AS 'io.segflow.udfs.AgeInYears';
 -- CONTENT_TOPIC(url, title, '/opt/segflow/sql/content_topics.csv'): the taxonomy file is read where
 -- the query is planned; the image has the repository's sql/content_topics.csv at that path.
 CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS CONTENT_TOPIC AS 'io.segflow.udfs.ContentTopic';

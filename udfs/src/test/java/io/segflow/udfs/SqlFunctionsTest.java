@@ -52,6 +52,7 @@ class SqlFunctionsTest {
         env.createTemporarySystemFunction("PARSE_JSON", ParseJson.class);
         env.createTemporarySystemFunction("JSON_INSTANT", JsonInstant.class);
         env.createTemporarySystemFunction("COUNT_DEAD_LETTER", CountDeadLetter.class);
+        env.createTemporarySystemFunction("AGE_IN_YEARS", AgeInYears.class);
 
         input(
                 "crm_raw",
@@ -225,6 +226,62 @@ class SqlFunctionsTest {
                                 null,
                                 null,
                                 "tombstone: null payload (a tombstone) where a record belongs"));
+    }
+
+    @Test
+    void ageInYearsCountsTheBirthdaysPassed() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        LocalDate on = LocalDate.of(2025, 2, 28);
+        List<LocalDate> births = new ArrayList<>();
+        // the days around the leap day in four years, a day each month, and the edges
+        for (int year = 1999; year <= 2002; year++) {
+            for (LocalDate d = LocalDate.of(year, 2, 26);
+                    d.getMonthValue() < 4;
+                    d = d.plusDays(2)) {
+                births.add(d);
+            }
+            births.add(LocalDate.of(year, 2, 28));
+            if (year == 2000) {
+                births.add(LocalDate.of(year, 2, 29));
+            }
+        }
+        for (int month = 1; month <= 12; month++) {
+            births.add(LocalDate.of(1990, month, 27));
+            births.add(LocalDate.of(1990, month, 28));
+        }
+        births.add(on);
+        births.add(on.plusDays(1));
+        births.add(LocalDate.of(2030, 6, 15));
+        for (int i = 0; i < births.size(); i++) {
+            rows.add(Row.of(i, births.get(i)));
+        }
+        env.createTemporaryView(
+                "births",
+                env.fromValues(
+                        DataTypes.ROW(
+                                DataTypes.FIELD("id", DataTypes.INT()),
+                                DataTypes.FIELD("birth_date", DataTypes.DATE())),
+                        rows));
+        List<Row> ages =
+                collect(
+                        env.executeSql(
+                                "SELECT id, AGE_IN_YEARS(birth_date, DATE '2025-02-28') AS age,"
+                                        + " AGE_IN_YEARS(CAST(NULL AS DATE), DATE '2025-02-28')"
+                                        + " FROM births ORDER BY id"));
+        assertThat(ages).hasSize(births.size());
+        for (Row row : ages) {
+            LocalDate birth = births.get((Integer) row.getField(0));
+            assertThat(row.getField("age"))
+                    .as("born %s", birth)
+                    .isEqualTo(java.time.Period.between(birth, on).getYears());
+            assertThat(row.getField(2)).isNull();
+        }
+        // 29 February: 24 on 28 February 2025, 25 on 1 March
+        assertThat(ages.get(births.indexOf(LocalDate.of(2000, 2, 29))).getField("age"))
+                .isEqualTo(24);
+        assertThat(ages.get(births.indexOf(LocalDate.of(2000, 2, 28))).getField("age"))
+                .isEqualTo(25);
+        assertThat(ages.get(births.size() - 1).getField("age")).isEqualTo(-5);
     }
 
     @Test
