@@ -619,6 +619,7 @@ public final class StreamingModel {
         return sample.size();
     }
 
+    /** A snapshot for a checkpoint: the model keeps learning without changing it. */
     public State state() {
         State state = new State();
         state.sampleIds = sample.ids();
@@ -630,8 +631,9 @@ public final class StreamingModel {
         state.pending = pending;
         state.changedSinceFitCheck = changedSinceFitCheck;
         state.firstUpdateAt = firstUpdateAt;
-        state.segmentIds = segmentIds;
-        state.segmentNames = segmentNames;
+        // the model changes these in place; the snapshot keeps its own
+        state.segmentIds = segmentIds == null ? null : segmentIds.clone();
+        state.segmentNames = segmentNames == null ? null : segmentNames.clone();
         state.highestSegmentId = highestSegmentId;
         state.lastAdoptedVersion = lastAdoptedVersion;
         state.settled = settled;
@@ -663,8 +665,8 @@ public final class StreamingModel {
         model.pending = state.pending;
         model.changedSinceFitCheck = state.changedSinceFitCheck;
         model.firstUpdateAt = state.firstUpdateAt;
-        model.segmentIds = state.segmentIds;
-        model.segmentNames = state.segmentNames;
+        model.segmentIds = state.segmentIds == null ? null : state.segmentIds.clone();
+        model.segmentNames = state.segmentNames == null ? null : state.segmentNames.clone();
         model.highestSegmentId = state.highestSegmentId;
         model.lastAdoptedVersion = state.lastAdoptedVersion;
         model.fitCheck = state.fitCheck;

@@ -252,7 +252,7 @@ class StateRestoreTest {
         StreamingModel.State state = model.state();
         assertThat(state.mixture.mixture()).isNotNull();
         assertThat(state.mixtureBatches).isPositive();
-        StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
+        StreamingModel.State copy = writtenAndReadBack(state);
         assertThat(copy).usingRecursiveComparison().isEqualTo(state);
     }
 
@@ -266,8 +266,41 @@ class StateRestoreTest {
             model.update(update.customerId, update.features, i);
         }
         StreamingModel.State state = model.state();
-        StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
+        StreamingModel.State copy = writtenAndReadBack(state);
         assertThat(copy).usingRecursiveComparison().isEqualTo(state);
+    }
+
+    @Test
+    void theTrainersSnapshotStaysAsTakenWhileTheModelLearnsOn() throws Exception {
+        StreamingModel model =
+                new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
+        Random random = new Random(11);
+        for (int i = 0; i < 600; i++) {
+            ProfileUpdate update = StateSnapshots.customer(i % 200, random);
+            model.update(update.customerId, update.features, i);
+        }
+        StreamingModel.State state = model.state();
+        StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
+        StreamingModel.State asTaken = writtenAndReadBack(state);
+        // new customers, changed profiles, batches, a fit check and a restore's in-place changes
+        for (int i = 600; i < 3_000; i++) {
+            ProfileUpdate update = StateSnapshots.customer(i % 700, random);
+            model.update(update.customerId, update.features, i * 1_000L);
+        }
+        model.tick(10_000_000L);
+        StreamingModel.restore(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES, copy)
+                .update(1, StateSnapshots.customer(1, random).features, 20_000_000L);
+        assertThat(writtenAndReadBack(copy)).usingRecursiveComparison().isEqualTo(asTaken);
+        assertThat(model.state()).usingRecursiveComparison().isNotEqualTo(asTaken);
+    }
+
+    /** What a checkpoint writes and a restore reads. */
+    private static StreamingModel.State writtenAndReadBack(StreamingModel.State state)
+            throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        TrainerStateSerializer.INSTANCE.serialize(state, out);
+        return TrainerStateSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(out.getCopyOfBuffer()));
     }
 
     private static final TrainerSettings TRAINER_SETTINGS = StateSnapshots.TRAINER;
