@@ -188,16 +188,33 @@ public class SegmentAssigner
             SegmentModel model,
             long at,
             Collector<SegmentAssignment> out) {
-        score(customerId, customer, model, at, false, out);
+        score(customerId, customer, model, at, false, false, out);
     }
 
-    /** Whether the customer's assignment was emitted (and {@code customer} changed with it). */
+    /** A new model version's re-scoring of a customer in state. */
     private boolean score(
             long customerId,
             CustomerSegment customer,
             SegmentModel model,
             long at,
             boolean always,
+            Collector<SegmentAssignment> out) {
+        return score(customerId, customer, model, at, always, true, out);
+    }
+
+    /**
+     * Whether the customer's assignment was emitted (and {@code customer} changed with it). {@code
+     * rescoring}: a new model version, not new data on the customer; only then do they keep their
+     * class and status within the band (SegmentChooser), so that the model's small steps write no
+     * rows, while data that changes their confidence is decided afresh.
+     */
+    private boolean score(
+            long customerId,
+            CustomerSegment customer,
+            SegmentModel model,
+            long at,
+            boolean always,
+            boolean rescoring,
             Collector<SegmentAssignment> out) {
         double[] scaled = model.scaling().scale(customer.features);
         Assignment nearest = model.assign(customer.features);
@@ -218,10 +235,10 @@ public class SegmentAssigner
                         toCurrent,
                         posteriorOfCurrent,
                         SegmentChooser.evidence(customer.features),
-                        customer.confidenceClass == null
-                                ? null
-                                : SegmentChooser.ConfidenceClass.valueOf(customer.confidenceClass),
-                        SegmentChooser.Status.ofColumn(customer.status));
+                        rescoring && customer.confidenceClass != null
+                                ? SegmentChooser.ConfidenceClass.valueOf(customer.confidenceClass)
+                                : null,
+                        rescoring ? SegmentChooser.Status.ofColumn(customer.status) : null);
         int segmentId = model.segmentId(decision.segment());
         String confidenceClass = decision.confidenceClass().name();
         String status = decision.status().column();
