@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -263,22 +264,18 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
             // at 100,000 customers and 2,000 events/s) held the task, and every record behind it
             forgetUpTo.accumulateAndGet(checkpointId, Math::max);
             if (forgetPending.compareAndSet(false, true)) {
-                forgetter().execute(this::forgetCompleted);
+                forgetter.execute(this::forgetCompleted);
             }
         }
     }
 
-    private synchronized ExecutorService forgetter() {
-        if (forgetter == null) {
-            forgetter =
-                    Executors.newSingleThreadExecutor(
-                            r -> {
-                                Thread thread = new Thread(r, "segflow-jdbc-forget-" + table);
-                                thread.setDaemon(true);
-                                return thread;
-                            });
-        }
-        return forgetter;
+    /** Threads of this sink that do not keep the JVM alive: {@code segflow-jdbc-<role>-<table>}. */
+    private ThreadFactory daemonThreads(String role) {
+        return r -> {
+            Thread thread = new Thread(r, "segflow-jdbc-" + role + "-" + table);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** On the forgetter's thread: forgets up to the newest completed checkpoint. */
@@ -437,13 +434,11 @@ final class GuardedJdbcSinkFunction<T> extends WrappingFunction<SinkFunction<T>>
                 keyGetters[i] =
                         RowData.createFieldGetter(undo.keyTypes()[i], undo.keyPositions()[i]);
             }
-            writer =
-                    Executors.newSingleThreadScheduledExecutor(
-                            r -> {
-                                Thread thread = new Thread(r, "segflow-jdbc-write-" + table);
-                                thread.setDaemon(true);
-                                return thread;
-                            });
+            writer = Executors.newSingleThreadScheduledExecutor(daemonThreads("write"));
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                // subtask 0 forgets the completed checkpoints' undo rows for all of them
+                forgetter = Executors.newSingleThreadExecutor(daemonThreads("forget"));
+            }
             writer.scheduleWithFixedDelay(
                     this::writeBetweenCheckpoints,
                     undo.flushIntervalMillis(),

@@ -71,7 +71,13 @@ public final class SegmentChooser {
 
         /** The status written as {@code column}; null for null (no assignment yet). */
         public static Status ofColumn(String column) {
-            return column == null ? null : valueOf(column.toUpperCase(Locale.ROOT));
+            // asked for every customer at every model version: no string made
+            for (Status status : values()) {
+                if (status.column.equals(column)) {
+                    return status;
+                }
+            }
+            return null;
         }
     }
 

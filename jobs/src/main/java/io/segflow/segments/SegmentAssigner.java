@@ -104,7 +104,7 @@ public class SegmentAssigner
         }
         customer.features = update.features;
         if (model != null) {
-            score(update.customerId, customer, model, now(ctx), out);
+            score(update.customerId, customer, model, now(ctx), false, false, out);
         }
         customers.update(customer);
     }
@@ -146,7 +146,7 @@ public class SegmentAssigner
                         int before = customer.segment;
                         counts[0]++;
                         // most customers keep their segment: their state is not written again
-                        if (score(customerId, customer, model, at, rewrite, out)) {
+                        if (score(customerId, customer, model, at, rewrite, true, out)) {
                             state.update(customer);
                             counts[1]++;
                             counts[2] += customer.segment != before ? 1 : 0;
@@ -180,26 +180,6 @@ public class SegmentAssigner
             }
         }
         return renamed;
-    }
-
-    private void score(
-            long customerId,
-            CustomerSegment customer,
-            SegmentModel model,
-            long at,
-            Collector<SegmentAssignment> out) {
-        score(customerId, customer, model, at, false, false, out);
-    }
-
-    /** A new model version's re-scoring of a customer in state. */
-    private boolean score(
-            long customerId,
-            CustomerSegment customer,
-            SegmentModel model,
-            long at,
-            boolean always,
-            Collector<SegmentAssignment> out) {
-        return score(customerId, customer, model, at, always, true, out);
     }
 
     /**

@@ -258,27 +258,15 @@ class StateRestoreTest {
 
     @Test
     void theTrainerStateReadsBackAsWritten() throws Exception {
-        StreamingModel model =
-                new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
-        Random random = new Random(9);
-        for (int i = 0; i < 300; i++) {
-            ProfileUpdate update = StateSnapshots.customer(i % 150, random);
-            model.update(update.customerId, update.features, i);
-        }
-        StreamingModel.State state = model.state();
+        StreamingModel.State state = trained(new Random(9), 300, 150).state();
         StreamingModel.State copy = writtenAndReadBack(state);
         assertThat(copy).usingRecursiveComparison().isEqualTo(state);
     }
 
     @Test
     void theTrainersSnapshotStaysAsTakenWhileTheModelLearnsOn() throws Exception {
-        StreamingModel model =
-                new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
         Random random = new Random(11);
-        for (int i = 0; i < 600; i++) {
-            ProfileUpdate update = StateSnapshots.customer(i % 200, random);
-            model.update(update.customerId, update.features, i);
-        }
+        StreamingModel model = trained(random, 600, 200);
         StreamingModel.State state = model.state();
         StreamingModel.State copy = TrainerStateSerializer.INSTANCE.copy(state);
         StreamingModel.State asTaken = writtenAndReadBack(state);
@@ -292,6 +280,17 @@ class StateRestoreTest {
                 .update(1, StateSnapshots.customer(1, random).features, 20_000_000L);
         assertThat(writtenAndReadBack(copy)).usingRecursiveComparison().isEqualTo(asTaken);
         assertThat(model.state()).usingRecursiveComparison().isNotEqualTo(asTaken);
+    }
+
+    /** A trainer's model after {@code updates} profile updates of {@code customers} customers. */
+    private static StreamingModel trained(Random random, int updates, int customers) {
+        StreamingModel model =
+                new StreamingModel(TRAINER_SETTINGS.streamingModel(), StateSnapshots.FEATURES);
+        for (int i = 0; i < updates; i++) {
+            ProfileUpdate update = StateSnapshots.customer(i % customers, random);
+            model.update(update.customerId, update.features, i);
+        }
+        return model;
     }
 
     /** What a checkpoint writes and a restore reads. */
