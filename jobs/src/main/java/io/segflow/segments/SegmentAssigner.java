@@ -16,9 +16,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.ThrowingConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast stream.
@@ -39,7 +39,7 @@ public class SegmentAssigner
     public static final MapStateDescriptor<String, SegmentModel> MODEL =
             new MapStateDescriptor<>(
                     "segment-model", Types.STRING, VersionedTypeInfo.SEGMENT_MODEL);
-    private static final String CURRENT = "current";
+    static final String CURRENT = "current";
 
     static final ValueStateDescriptor<CustomerSegment> CUSTOMER =
             new ValueStateDescriptor<>("customer-segment", VersionedTypeInfo.CUSTOMER_SEGMENT);
@@ -67,6 +67,7 @@ public class SegmentAssigner
     private transient SegmentChooser chooser;
     private transient ValueState<CustomerSegment> customers;
     private transient Counter rejectedModels;
+    private transient ThrowingConsumer<Rescoring, Exception> inSlices;
 
     public SegmentAssigner(List<String> features, double hysteresis) {
         this.features = List.copyOf(features);
@@ -127,44 +128,65 @@ public class SegmentAssigner
             return;
         }
         ctx.getBroadcastState(MODEL).put(CURRENT, model);
-        long at = ctx.currentProcessingTime();
         // the trainer's own versions follow each other every few seconds: only changes are
         // written. A retrained or warm-start model is an event people look for: every customer's
         // row then names it, changed or not.
         boolean rewriteAll = !ModelTrainer.TRAINED_BY.equals(model.trainedBy());
         // a segment whose name changed (the stream's centres still finding their places): its
         // customers' rows are rewritten too, or customer_segment would keep every name it had
-        Set<Integer> renamed = renamedSegments(previous, model);
-        // scored again, rows written, of them customers who changed segment
-        long[] counts = new long[3];
+        Rescoring rescoring = new Rescoring(rewriteAll, renamedSegments(previous, model));
+        if (inSlices != null) {
+            inSlices.accept(rescoring);
+            return;
+        }
+        // Flink's own operator (a backfill, where no customer is in state when the models come)
+        Rescoring.Pass pass = new Rescoring.Pass();
+        long at = ctx.currentProcessingTime();
         ctx.applyToKeyedState(
                 CUSTOMER,
-                (customerId, state) -> {
-                    CustomerSegment customer = state.value();
-                    if (customer != null && customer.features != null) {
-                        boolean rewrite = rewriteAll || renamed.contains(customer.segment);
-                        int before = customer.segment;
-                        counts[0]++;
-                        // most customers keep their segment: their state is not written again
-                        if (score(customerId, customer, model, at, rewrite, true, out)) {
-                            state.update(customer);
-                            counts[1]++;
-                            counts[2] += customer.segment != before ? 1 : 0;
-                        }
-                    }
-                });
-        // a version that changed many customers is worth a line; the stream's small steps are not
-        boolean notable = counts[1] * 100 > counts[0] || !renamed.isEmpty() || rewriteAll;
-        LOG.atLevel(notable ? Level.INFO : Level.DEBUG)
-                .log(
-                        "Model version {} ({}): {} customers scored again, {} rows written, {} of"
-                                + " them to another segment{}",
-                        model.version(),
-                        model.trainedBy(),
-                        counts[0],
-                        counts[1],
-                        counts[2],
-                        renamed.isEmpty() ? "" : ", segments renamed: " + renamed);
+                (customerId, state) -> rescore(customerId, state, model, rescoring, at, pass, out));
+        pass.log(model, rescoring);
+    }
+
+    /**
+     * Scores one customer in state again with a new model version; {@code state} holds the
+     * customer's assignment (the current key's).
+     */
+    void rescore(
+            long customerId,
+            ValueState<CustomerSegment> state,
+            SegmentModel model,
+            Rescoring rescoring,
+            long at,
+            Rescoring.Pass pass,
+            Collector<SegmentAssignment> out)
+            throws Exception {
+        CustomerSegment customer = state.value();
+        if (customer == null || customer.features == null) {
+            return;
+        }
+        boolean rewrite = rescoring.rewriteAll() || rescoring.renamed().contains(customer.segment);
+        int before = customer.segment;
+        pass.scored++;
+        // most customers keep their segment: their state is not written again
+        if (score(customerId, customer, model, at, rewrite, true, out)) {
+            state.update(customer);
+            pass.written++;
+            pass.moved += customer.segment != before ? 1 : 0;
+        }
+    }
+
+    /**
+     * Makes this assigner hand each model version's re-scoring to its operator, which does it a
+     * slice at a time ({@link SegmentAssignerOperator}), instead of all customers at once.
+     */
+    void rescoreInSlices(ThrowingConsumer<Rescoring, Exception> operator) {
+        this.inSlices = operator;
+    }
+
+    /** The customers' state, to be read and written under the operator's current key. */
+    ValueState<CustomerSegment> customers() {
+        return customers;
     }
 
     /** The ids of both versions whose segment is named differently in the new one. */

@@ -16,6 +16,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.Schema;
@@ -112,11 +113,22 @@ public final class SegmentationStage {
                         .name("segment model trainer")
                         .uid("segment-model-trainer");
 
+        SegmentAssigner assigner = new SegmentAssigner(features.names(), settings.hysteresis());
+        TypeInformation<SegmentAssignment> assignment = TypeInformation.of(SegmentAssignment.class);
+        KeyedStream<ProfileUpdate, Long> byCustomer = updates.keyBy(update -> update.customerId);
+        // a stream scores its customers again a slice at a time (SegmentAssignerOperator); a
+        // backfill reads every model before any customer, with Flink's own operator
         DataStream<SegmentAssignment> assignments =
-                updates.keyBy(update -> update.customerId)
-                        .connect(models.broadcast(SegmentAssigner.MODEL))
-                        .process(new SegmentAssigner(features.names(), settings.hysteresis()))
-                        .returns(TypeInformation.of(SegmentAssignment.class))
+                (batch
+                                ? byCustomer
+                                        .connect(models.broadcast(SegmentAssigner.MODEL))
+                                        .process(assigner, assignment)
+                                : byCustomer
+                                        .connect(models.broadcast())
+                                        .transform(
+                                                "segment assigner",
+                                                assignment,
+                                                new SegmentAssignerOperator(assigner)))
                         .name("segment assigner")
                         .uid("segment-assigner");
 

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segflow.model.FeatureScaling;
 import io.segflow.model.SegmentModel;
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +42,8 @@ class SegmentAssignerTest {
         KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment>
                 harness =
                         new KeyedBroadcastOperatorTestHarness<>(
-                                new CoBroadcastWithKeyedOperator<>(
-                                        new SegmentAssigner(FEATURES, hysteresis),
-                                        List.of(SegmentAssigner.MODEL)),
+                                new SegmentAssignerOperator(
+                                        new SegmentAssigner(FEATURES, hysteresis)),
                                 BY_CUSTOMER,
                                 Types.LONG,
                                 1,
@@ -336,6 +336,131 @@ class SegmentAssignerTest {
             assertThat(harness.extractOutputValues())
                     .extracting(a -> a.customerId + ":" + a.segmentName + "@v" + a.modelVersion)
                     .containsExactlyInAnyOrder("2:very high@v2", "3:very high@v2");
+        }
+    }
+
+    /** 200 customers near (1, 1), in the low segment of version 1; version 2 swaps the ids. */
+    private static KeyedBroadcastOperatorTestHarness<
+                    Long, ProfileUpdate, SegmentModel, SegmentAssignment>
+            twoHundredLowCustomersAndVersion2Arriving() throws Exception {
+        var harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        // no time for a slice: each takes as few customers as it may (64)
+                        new SegmentAssignerOperator(
+                                new SegmentAssigner(FEATURES, 0.0), Duration.ZERO),
+                        BY_CUSTOMER,
+                        Types.LONG,
+                        1,
+                        1,
+                        0);
+        harness.open();
+        harness.processBroadcastElement(sameNames(1, LOW_HIGH), 1);
+        for (long id = 1; id <= 200; id++) {
+            harness.processElement(ProfileUpdate.of(id, 1, 1), 2);
+        }
+        harness.getOutput().clear();
+        harness.processBroadcastElement(sameNames(2, new double[] {10, 10, 0, 0}), 3);
+        return harness;
+    }
+
+    /** Segments 0 and 1 at the given centres, named as in every other version. */
+    private static SegmentModel sameNames(long version, double[] centres) {
+        return new SegmentModel(
+                version,
+                ModelTrainer.TRAINED_BY,
+                FEATURES,
+                FeatureScaling.identity(2),
+                centres,
+                new double[] {5, 5},
+                0,
+                10,
+                new int[] {0, 1},
+                new String[] {"first", "second"});
+    }
+
+    private static List<Long> movedWithVersion2(
+            KeyedBroadcastOperatorTestHarness<Long, ?, ?, SegmentAssignment> harness) {
+        List<SegmentAssignment> out =
+                harness.extractOutputValues().stream().filter(a -> a.customerId <= 200).toList();
+        // rows of customers who moved only: the versions leave each segment its name
+        assertThat(out).allSatisfy(a -> assertThat(a.previousSegmentId).isNotNull());
+        return out.stream()
+                .filter(a -> a.segmentId == 1 && a.modelVersion == 2)
+                .map(a -> a.customerId)
+                .toList();
+    }
+
+    @Test
+    void aNewVersionRescoresTheCustomersInSlicesWithEventsBetweenThem() throws Exception {
+        try (var harness = twoHundredLowCustomersAndVersion2Arriving()) {
+            // the first slice at once, the rest later: the task takes its events in between
+            assertThat(movedWithVersion2(harness)).hasSize(64);
+            harness.processElement(ProfileUpdate.of(500, 9, 9), 4); // a new customer, at once
+            assertThat(harness.extractOutputValues())
+                    .last()
+                    .extracting(a -> a.customerId + ":" + a.segmentId + "@v" + a.modelVersion)
+                    .isEqualTo("500:0@v2");
+
+            for (long now = 1; movedWithVersion2(harness).size() < 200 && now < 100; now++) {
+                harness.setProcessingTime(now);
+            }
+            // every customer once, and none of them again
+            assertThat(movedWithVersion2(harness))
+                    .hasSize(200)
+                    .doesNotHaveDuplicates()
+                    .containsAll(LongStream.rangeClosed(1, 200).boxed().toList());
+        }
+    }
+
+    @Test
+    void aVersionArrivingDuringAPassHasEveryCustomerScoredWithIt() throws Exception {
+        try (var harness = twoHundredLowCustomersAndVersion2Arriving()) {
+            harness.processBroadcastElement(sameNames(3, LOW_HIGH), 4); // the ids back in place
+            for (long now = 1; now < 100; now++) {
+                harness.setProcessingTime(now);
+            }
+            // the 64 of the first slice went to segment 1 with version 2 and back with version
+            // 3, the others never left segment 0
+            List<SegmentAssignment> out = harness.extractOutputValues();
+            assertThat(out).hasSize(128);
+            assertThat(out.subList(64, 128))
+                    .allSatisfy(
+                            a -> {
+                                assertThat(a.segmentId).isZero();
+                                assertThat(a.modelVersion).isEqualTo(3);
+                            });
+        }
+    }
+
+    @Test
+    void aPassUnderWayAtACheckpointIsMadeByTheRestoredJob() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = twoHundredLowCustomersAndVersion2Arriving()) {
+            snapshot = harness.snapshot(1, 4);
+            assertThat(movedWithVersion2(harness)).hasSize(64);
+        }
+        try (var restored =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new SegmentAssignerOperator(new SegmentAssigner(FEATURES, 0.0)),
+                        BY_CUSTOMER,
+                        Types.LONG,
+                        1,
+                        1,
+                        0)) {
+            restored.setup();
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.setProcessingTime(1_000);
+            // the 136 customers the pass had not reached
+            assertThat(movedWithVersion2(restored)).hasSize(136).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void theEndOfTheInputFinishesThePassUnderWay() throws Exception {
+        try (var harness = twoHundredLowCustomersAndVersion2Arriving()) {
+            harness.getOperator().finish();
+            assertThat(movedWithVersion2(harness)).hasSize(200).doesNotHaveDuplicates();
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
@@ -41,8 +40,7 @@ class SegmentLifecycleTest {
             harness() throws Exception {
         var harness =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new SegmentAssigner(FEATURES, 0.1), List.of(SegmentAssigner.MODEL)),
+                        new SegmentAssignerOperator(new SegmentAssigner(FEATURES, 0.1)),
                         (ProfileUpdate update) -> update.customerId,
                         Types.LONG,
                         1,
@@ -149,8 +147,7 @@ class SegmentLifecycleTest {
         }
         var restored =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new SegmentAssigner(FEATURES, 0.1), List.of(SegmentAssigner.MODEL)),
+                        new SegmentAssignerOperator(new SegmentAssigner(FEATURES, 0.1)),
                         (ProfileUpdate update) -> update.customerId,
                         Types.LONG,
                         1,

@@ -15,7 +15,6 @@ import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -97,8 +96,7 @@ public final class StateSnapshots {
     static KeyedBroadcastOperatorTestHarness<Long, ProfileUpdate, SegmentModel, SegmentAssignment>
             assignerHarness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(
-                        new SegmentAssigner(FEATURES, 0.1), List.of(SegmentAssigner.MODEL)),
+                new SegmentAssignerOperator(new SegmentAssigner(FEATURES, 0.1)),
                 update -> update.customerId,
                 Types.LONG,
                 1,
