@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * Keeps every customer in a segment. Keyed by customer_id; the model arrives on a broadcast stream.
  * A profile update is scored at once against the current model; a profile that arrives before any
  * model waits in keyed state and is scored when the first model comes; a new model re-scores every
- * customer in state. A row is emitted only when a customer's segment, confidence class or status
- * (provisional/confirmed) changes (so downstream systems are not flooded), and always carries the
- * model version. A change of segment (the first one included) also numbers a segment_history row; a
- * deleted customer's assignment and history rows are deleted.
+ * customer in state (in a stream a slice at a time, by {@link SegmentAssignerOperator}). A row is
+ * emitted only when a customer's segment, confidence class or status (provisional/confirmed)
+ * changes (so downstream systems are not flooded), and always carries the model version. A change
+ * of segment (the first one included) also numbers a segment_history row; a deleted customer's
+ * assignment and history rows are deleted.
  */
 public class SegmentAssigner
         extends KeyedBroadcastProcessFunction<
