@@ -29,7 +29,7 @@ record Rescoring(boolean rewriteAll, Set<Integer> renamed) {
 
     /** The counts of one pass over the customers in state. */
     static final class Pass {
-        private final long startedNanos = System.nanoTime();
+        final long startedNanos = System.nanoTime();
         long scored;
         long written;
         long moved;
@@ -51,8 +51,7 @@ record Rescoring(boolean rewriteAll, Set<Integer> renamed) {
                             model.trainedBy(),
                             scored,
                             (System.nanoTime() - startedNanos) / 1_000_000,
-                            (busyNanos > 0 ? busyNanos : System.nanoTime() - startedNanos)
-                                    / 1_000_000,
+                            busyNanos / 1_000_000,
                             written,
                             moved,
                             rescoring.renamed.isEmpty()

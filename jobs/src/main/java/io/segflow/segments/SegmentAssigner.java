@@ -146,6 +146,7 @@ public class SegmentAssigner
         ctx.applyToKeyedState(
                 CUSTOMER,
                 (customerId, state) -> rescore(customerId, state, model, rescoring, at, pass, out));
+        pass.busyNanos = System.nanoTime() - pass.startedNanos;
         pass.log(model, rescoring);
     }
 

@@ -354,28 +354,14 @@ class SegmentAssignerTest {
                         1,
                         0);
         harness.open();
-        harness.processBroadcastElement(sameNames(1, LOW_HIGH), 1);
+        harness.processBroadcastElement(named(1, LOW_HIGH, "first", "second"), 1);
         for (long id = 1; id <= 200; id++) {
             harness.processElement(ProfileUpdate.of(id, 1, 1), 2);
         }
         harness.getOutput().clear();
-        harness.processBroadcastElement(sameNames(2, new double[] {10, 10, 0, 0}), 3);
+        harness.processBroadcastElement(
+                named(2, new double[] {10, 10, 0, 0}, "first", "second"), 3);
         return harness;
-    }
-
-    /** Segments 0 and 1 at the given centres, named as in every other version. */
-    private static SegmentModel sameNames(long version, double[] centres) {
-        return new SegmentModel(
-                version,
-                ModelTrainer.TRAINED_BY,
-                FEATURES,
-                FeatureScaling.identity(2),
-                centres,
-                new double[] {5, 5},
-                0,
-                10,
-                new int[] {0, 1},
-                new String[] {"first", "second"});
     }
 
     private static List<Long> movedWithVersion2(
@@ -415,7 +401,8 @@ class SegmentAssignerTest {
     @Test
     void aVersionArrivingDuringAPassHasEveryCustomerScoredWithIt() throws Exception {
         try (var harness = twoHundredLowCustomersAndVersion2Arriving()) {
-            harness.processBroadcastElement(sameNames(3, LOW_HIGH), 4); // the ids back in place
+            harness.processBroadcastElement(
+                    named(3, LOW_HIGH, "first", "second"), 4); // the ids back in place
             for (long now = 1; now < 100; now++) {
                 harness.setProcessingTime(now);
             }
@@ -465,16 +452,22 @@ class SegmentAssignerTest {
     }
 
     private static SegmentModel named(long version, String lowName, String highName) {
+        return named(version, LOW_HIGH, lowName, highName);
+    }
+
+    /** Segments 0 and 1 at the given centres, with the given names. */
+    private static SegmentModel named(
+            long version, double[] centres, String firstName, String secondName) {
         return new SegmentModel(
                 version,
                 ModelTrainer.TRAINED_BY,
                 FEATURES,
                 FeatureScaling.identity(2),
-                LOW_HIGH,
+                centres,
                 new double[] {5, 5},
                 0,
                 10,
                 new int[] {0, 1},
-                new String[] {lowName, highName});
+                new String[] {firstName, secondName});
     }
 }
