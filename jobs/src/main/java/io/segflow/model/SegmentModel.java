@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -370,6 +371,34 @@ public final class SegmentModel implements Serializable {
         double[] distances = new double[2];
         int segment = Centroids.nearest(centres, k, d, scaled, distances);
         return new Assignment(segment, Math.sqrt(distances[0]), Math.sqrt(distances[1]));
+    }
+
+    /**
+     * Whether the other version has the same segments: the same ids and names at the same centres.
+     * A version that changes them has every customer's row rewritten.
+     */
+    public boolean sameSegmentsAs(SegmentModel other) {
+        return Arrays.equals(segmentIds, other.segmentIds)
+                && Arrays.equals(segmentNames, other.segmentNames);
+    }
+
+    /**
+     * The share of these customers (raw profiles) whom the newer version puts in another segment
+     * (by id) than this one does: how many customers' rows a switch from this version to the newer
+     * one would move.
+     */
+    public double shareMovedBy(SegmentModel newer, double[][] rawProfiles) {
+        if (rawProfiles.length == 0) {
+            return 0;
+        }
+        int moved = 0;
+        for (double[] profile : rawProfiles) {
+            if (segmentId(assign(profile).segment())
+                    != newer.segmentId(newer.assign(profile).segment())) {
+                moved++;
+            }
+        }
+        return (double) moved / rawProfiles.length;
     }
 
     /**

@@ -14,7 +14,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * the fields of {@link StreamingModel.State} in their declared order up to {@code settled}; format
  * 2 adds the last fit check (a flag, then inertia per customer, the batch fit's, customers); format
  * 3 the mixture being learned (a flag, then the model as {@link SegmentModelSerializer} writes it,
- * its own format first) and its batches so far.
+ * its own format first) and its batches so far; format 4 the last version made (a flag, then the
+ * model the same way), when, and whether a version was held back since.
  */
 public final class TrainerStateSerializer extends VersionedSerializer<StreamingModel.State> {
 
@@ -23,7 +24,7 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
 
     @Override
     protected int format() {
-        return 3;
+        return 4;
     }
 
     @Override
@@ -93,6 +94,12 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
             SegmentModelSerializer.INSTANCE.serialize(state.mixture, out);
             out.writeLong(state.mixtureBatches);
         }
+        out.writeBoolean(state.lastEmitted != null);
+        if (state.lastEmitted != null) {
+            SegmentModelSerializer.INSTANCE.serialize(state.lastEmitted, out);
+        }
+        out.writeLong(state.lastEmittedAt);
+        out.writeBoolean(state.withheld);
     }
 
     @Override
@@ -137,6 +144,13 @@ public final class TrainerStateSerializer extends VersionedSerializer<StreamingM
         if (format >= 3 && in.readBoolean()) {
             state.mixture = SegmentModelSerializer.INSTANCE.deserialize(in);
             state.mixtureBatches = in.readLong();
+        }
+        if (format >= 4) {
+            if (in.readBoolean()) {
+                state.lastEmitted = SegmentModelSerializer.INSTANCE.deserialize(in);
+            }
+            state.lastEmittedAt = in.readLong();
+            state.withheld = in.readBoolean();
         }
         return state;
     }

@@ -153,6 +153,101 @@ class StreamingModelTest {
         assertThat(model.fitUnchecked()).isFalse();
     }
 
+    /**
+     * Once settled, a version that would move hardly any customer is not made: every version has
+     * every customer scored again. One is made when it moves customers (a third of them start to
+     * behave as another persona), a minute after the last, and when updates pause.
+     */
+    @Test
+    void aSettledModelMakesAVersionWhenItMovesCustomersAMinuteOnOrWhenUpdatesPause() {
+        StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
+        Customers base = new Customers(2_000, 5);
+        Random random = new Random(6);
+        for (int i = 0; i < 2_000; i++) {
+            model.update(i, base.profile(i), 0);
+        }
+        long now = 0;
+        while (!model.settled() && now < 600_000) {
+            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
+        }
+        assertThat(model.settled()).as("settled within ten minutes").isTrue();
+        // the first minute after settling: profiles still fill in fast
+        for (int second = 0; second < 60; second++) {
+            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
+        }
+
+        long steadyFrom = now;
+        List<SegmentModel> made = new ArrayList<>();
+        List<Long> madeAt = new ArrayList<>();
+        List<Double> moved = new ArrayList<>();
+        SegmentModel previous = null;
+        for (int second = 0; second < 240; second++) {
+            if (second == 120) {
+                for (int i = 0; i < 2_000; i += 3) {
+                    base.becomes(i, (base.persona(i) + 1) % 4);
+                }
+            }
+            for (int u = 0; u < 2_000; u++) {
+                int customer = random.nextInt(2_000);
+                base.event(customer, random);
+                Optional<SegmentModel> version =
+                        model.update(customer, base.profile(customer), now + u / 2);
+                if (version.isPresent()) {
+                    if (previous != null) {
+                        // the sample holds every customer of this small base, as they are now
+                        moved.add(previous.shareMovedBy(version.get(), profiles(base)));
+                    }
+                    previous = version.get();
+                    made.add(version.get());
+                    madeAt.add(now + u / 2 - steadyFrom);
+                }
+            }
+            now += 1_000;
+        }
+        assertThat(madeAt.stream().filter(at -> at < 120_000).count())
+                .as("versions in two steady minutes (the old rule: one every ten batches, 47)")
+                .isBetween(2L, 12L);
+        assertThat(madeAt.stream().filter(at -> at >= 120_000).count())
+                .as("versions in the two minutes after a third of the customers changed")
+                .isGreaterThan(madeAt.stream().filter(at -> at < 120_000).count());
+        for (int i = 1; i < madeAt.size(); i++) {
+            long gap = madeAt.get(i) - madeAt.get(i - 1);
+            assertThat(gap)
+                    .as("at most a minute (and the batches until the next one due) apart")
+                    .isLessThan(StreamingModel.SETTLED_EMIT_INTERVAL_MILLIS + 5_000);
+            if (gap < StreamingModel.SETTLED_EMIT_INTERVAL_MILLIS
+                    && made.get(i).sameSegmentsAs(made.get(i - 1))) {
+                assertThat(moved.get(i - 1))
+                        .as("a version within the minute moves customers")
+                        .isGreaterThanOrEqualTo(StreamingModel.SETTLED_MOVED_SHARE);
+            }
+        }
+
+        // ten more seconds of updates (39 batches: three versions due), then they stop
+        List<SegmentModel> lastSeconds = new ArrayList<>();
+        for (int second = 0; second < 10; second++) {
+            for (int u = 0; u < 2_000; u++) {
+                int customer = random.nextInt(2_000);
+                base.event(customer, random);
+                model.update(customer, base.profile(customer), now + u / 2)
+                        .ifPresent(lastSeconds::add);
+            }
+            now += 1_000;
+        }
+        assertThat(lastSeconds).as("of the three versions due, some held back").hasSizeLessThan(3);
+        assertThat(model.tick(now + DEFAULTS.batchMaxWaitMillis()))
+                .as("the pause makes the version held back")
+                .isPresent();
+    }
+
+    private static double[][] profiles(Customers base) {
+        double[][] all = new double[base.size()][];
+        for (int i = 0; i < base.size(); i++) {
+            all[i] = base.profile(i);
+        }
+        return all;
+    }
+
     private static long oneSecondAt2000UpdatesASecond(
             StreamingModel model, Customers base, Random random, long start) {
         for (int u = 0; u < 2_000; u++) {

@@ -104,6 +104,9 @@ class ModelTrainerTest {
             for (int i = 0; i < 60; i++) {
                 harness.processElement1(customer(i, random), 2 + i);
             }
+            // the given model is settled: a version that moves hardly anyone waits for a pause
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            harness.setProcessingTime(Duration.ofHours(2).toMillis());
             List<SegmentModel> models = harness.extractOutputValues();
             assertThat(models)
                     .hasSize(2); // no k-means++ on 100 customers: it learns from the given model
@@ -264,11 +267,14 @@ class ModelTrainerTest {
             long paused = Duration.ofHours(2).toMillis();
             harness.setProcessingTime(paused);
             for (long id = 0; id < 1_000; id++) {
+                // a minute every 100 updates: a settled model's versions that move hardly anyone
+                // are made once a minute
+                harness.setProcessingTime(paused + id * 600);
                 harness.processElement1(customer(id % 300, random), paused + id);
             }
             harness.snapshot(1, paused + 1_000);
             harness.notifyOfCompletedCheckpoint(1);
-            harness.setProcessingTime(paused + 1);
+            harness.setProcessingTime(paused + 1_000 * 600);
 
             List<Long> published =
                     harness.extractOutputValues().stream().map(SegmentModel::version).toList();
@@ -376,6 +382,9 @@ class ModelTrainerTest {
             for (long id = 0; id < 50; id++) {
                 harness.processElement1(customer(id, random), 300 + id);
             }
+            // an adopted model is settled: a version that moves hardly anyone waits for a pause
+            assertThat(harness.extractOutputValues()).hasSize(1);
+            harness.setProcessingTime(Duration.ofHours(2).toMillis());
             SegmentModel next = harness.extractOutputValues().get(1);
             assertThat(next.trainedBy()).isEqualTo("stream");
             assertThat(next.version()).isGreaterThan(Math.max(ownVersion, retrained.version()));

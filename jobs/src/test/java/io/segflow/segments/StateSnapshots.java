@@ -135,6 +135,8 @@ public final class StateSnapshots {
             expected.setProperty("trainer.version", Long.toString(last.version()));
             expected.setProperty("trainer.pointsSeen", Long.toString(last.pointsSeen()));
             expected.setProperty("trainer.mixture", Boolean.toString(last.mixture() != null));
+            // from v8 on it knows the last version it made (trainer format 4)
+            expected.setProperty("trainer.knowsItsLastVersion", "true");
             // from v6 on it measures drift against the published mixture (segment-drift state)
             var drift = trainer.getSideOutput(ModelTrainer.DRIFT);
             if (drift != null && !drift.isEmpty()) {
