@@ -70,8 +70,8 @@ final class TrainerOptions {
             paramLabel = "BATCHES",
             description =
                     "Make a model version every this many batches (once the model has settled,"
-                            + " only if it moves at least 0.5% of the customers, or a minute after"
-                            + " the last, or when updates pause); with checkpoints on, the newest"
+                            + " about once a minute, or sooner if it moves 5% of the customers, or"
+                            + " when updates pause); with checkpoints on, the newest"
                             + " version a completed checkpoint holds is published, and re-scores"
                             + " every customer. Default: ${DEFAULT-VALUE}.")
     int emitEvery;

@@ -386,10 +386,11 @@ public class ModelTrainer
         if (!settings.frozen()) {
             boolean before = model.started();
             publish(model.tick(timestamp), out);
-            if ((!model.started() || model.fitUnchecked()) && !bounded) {
+            if ((!model.started() || model.fitUnchecked() || model.holdsBackAVersion())
+                    && !bounded) {
                 // fewer than k customers so far, or profiles changed since the fit was last
-                // checked (updates flowed, and may have stopped): look again later (a bounded run
-                // ends instead)
+                // checked, or a version is held back (updates flowed, and may have stopped): look
+                // again later (a bounded run ends instead)
                 timerAt = timestamp + settings.batchMaxWait().toMillis();
                 ctx.timerService().registerProcessingTimeTimer(timerAt);
             }
