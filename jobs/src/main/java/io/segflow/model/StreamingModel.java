@@ -49,8 +49,8 @@ import java.util.Random;
  * is learned by stepwise EM instead ({@link StepwiseEm}): every batch of sampled customers updates
  * its components' weights, means and variances with the same half-life as the k-means, in the
  * rotation and scaling the retrain fixed; its versions carry the updated mixture, the same ids and
- * names, every {@code emitEveryBatches} batches. No fresh fit competes with it (a fresh fit is
- * k-means): the next retrain replaces it.
+ * names, every {@code emitEveryBatches} batches (once settled, see {@link #SETTLED_MOVED_SHARE}).
+ * No fresh fit competes with it (a fresh fit is k-means): the next retrain replaces it.
  *
  * <p>Deterministic given its inputs and seed: a restored model draws the same batches.
  */
