@@ -102,9 +102,9 @@ public final class StreamingModel {
      * names, or a fresh fit replaced the model. Each version published has every assigner score all
      * its customers again, at 100,000 customers 0.25 to 2.3 s of work per subtask; and a stream
      * whose profiles grow moves its model all the time: in the benchmark's live phase each version
-     * every 10 s moved 0.3 to 12 % of the customers (docs/benchmarks.md), and in a simulation of
-     * 100,000 customers the fit checks' versions a minute apart moved 4 to 5.5 % of them: a share
-     * of 0.5 % held back hardly any version. Customers with new data are scored at once with the
+     * every 10 s moved 0.3 to 15 % of the customers (docs/benchmarks.md), and in a simulation of
+     * 100,000 customers the fit checks' versions a minute apart moved 4 to 6 % of them: a share of
+     * 0.5 % held back hardly any version. Customers with new data are scored at once with the
      * newest version.
      */
     public static final double SETTLED_MOVED_SHARE = 0.05;
