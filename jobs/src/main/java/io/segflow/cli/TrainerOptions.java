@@ -70,10 +70,10 @@ final class TrainerOptions {
             paramLabel = "BATCHES",
             description =
                     "Make a model version every this many batches (once the model has settled,"
-                            + " about once a minute, or sooner if it moves 5% of the customers, or"
-                            + " when updates pause); with checkpoints on, the newest"
-                            + " version a completed checkpoint holds is published, and re-scores"
-                            + " every customer. Default: ${DEFAULT-VALUE}.")
+                        + " about once a minute, or sooner if it moves 5 %% of the customers, or"
+                        + " when updates pause); with checkpoints on, the newest version a"
+                        + " completed checkpoint holds is published, and re-scores every customer."
+                        + " Default: ${DEFAULT-VALUE}.")
     int emitEvery;
 
     @Option(

@@ -127,6 +127,9 @@ class StepwiseEmTest {
         for (int i = 0; i < 20_000; i++) {
             model.update(i % 4_000, drifted(random), i).ifPresent(versions::add);
         }
+        // twenty seconds of updates to a settled model: a version that moves fewer than one
+        // customer in twenty waits for a minute to pass or, as here, for updates to pause
+        model.tick(20_000 + settings.batchMaxWaitMillis()).ifPresent(versions::add);
         assertThat(versions).isNotEmpty();
         SegmentModel last = versions.get(versions.size() - 1);
         assertThat(last.trainedBy()).isEqualTo("stream");
