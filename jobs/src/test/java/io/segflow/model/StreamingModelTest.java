@@ -120,14 +120,7 @@ class StreamingModelTest {
         StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(2_000, 5);
         Random random = new Random(6);
-        for (int i = 0; i < 2_000; i++) {
-            model.update(i, base.profile(i), 0);
-        }
-        long now = 0;
-        while (!model.settled() && now < 600_000) {
-            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
-        }
-        assertThat(model.settled()).as("settled within ten minutes").isTrue();
+        long now = settle(model, base, random);
 
         long checks = model.fitChecks();
         for (int second = 1; second <= 120; second++) {
@@ -164,14 +157,7 @@ class StreamingModelTest {
         StreamingModel model = new StreamingModel(DEFAULTS, Customers.FEATURES);
         Customers base = new Customers(2_000, 5);
         Random random = new Random(6);
-        for (int i = 0; i < 2_000; i++) {
-            model.update(i, base.profile(i), 0);
-        }
-        long now = 0;
-        while (!model.settled() && now < 600_000) {
-            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
-        }
-        assertThat(model.settled()).as("settled within ten minutes").isTrue();
+        long now = settle(model, base, random);
         // the first minute after settling: profiles still fill in fast
         for (int second = 0; second < 60; second++) {
             now = oneSecondAt2000UpdatesASecond(model, base, random, now);
@@ -249,6 +235,19 @@ class StreamingModelTest {
             all[i] = base.profile(i);
         }
         return all;
+    }
+
+    /** Every customer's first profile, then 2,000 updates a second until the model settles. */
+    private static long settle(StreamingModel model, Customers base, Random random) {
+        for (int i = 0; i < base.size(); i++) {
+            model.update(i, base.profile(i), 0);
+        }
+        long now = 0;
+        while (!model.settled() && now < 600_000) {
+            now = oneSecondAt2000UpdatesASecond(model, base, random, now);
+        }
+        assertThat(model.settled()).as("settled within ten minutes").isTrue();
+        return now;
     }
 
     private static long oneSecondAt2000UpdatesASecond(
