@@ -135,6 +135,67 @@ public final class MiniBatchKMeans {
         return model;
     }
 
+    /**
+     * This model with its centres at the given places and everything else kept: the same segments
+     * in features scaled anew, having learned nothing.
+     */
+    public MiniBatchKMeans movedTo(double[] standardisedCentres) {
+        if (standardisedCentres.length != centres.length) {
+            throw new IllegalArgumentException(
+                    "expected "
+                            + centres.length
+                            + " coordinates, got "
+                            + standardisedCentres.length);
+        }
+        MiniBatchKMeans moved =
+                new MiniBatchKMeans(
+                        params,
+                        d,
+                        standardisedCentres.clone(),
+                        counts.clone(),
+                        params.seed() + batches * 7919 + 1);
+        moved.pointsSeen = pointsSeen;
+        moved.batches = batches;
+        moved.inertia = inertia;
+        return moved;
+    }
+
+    /**
+     * Scales the counts up so that they sum to the given total, when they sum to less. A model
+     * refined on a sample counts only that sample's customers (5,000), while one that learned for a
+     * while counts many more (some 140,000 with the defaults' half-life): continuing with the small
+     * counts would weigh each next batch as a tenth of all that is known and move the centres, and
+     * the customers near their borders, at every step.
+     */
+    public void keepMass(double total) {
+        double mass = mass();
+        if (mass > 0 && total > mass) {
+            for (int c = 0; c < k; c++) {
+                counts[c] *= total / mass;
+            }
+        }
+    }
+
+    /** The sum of squared distances of standardised points to their nearest centre. */
+    public double inertiaOn(double[][] points) {
+        double[] out = new double[2];
+        double total = 0.0;
+        for (double[] point : points) {
+            Centroids.nearest(centres, k, d, point, out);
+            total += out[0];
+        }
+        return total;
+    }
+
+    /** The sum of the counts: how many points the centres stand for, decayed. */
+    public double mass() {
+        double mass = 0;
+        for (double count : counts) {
+            mass += count;
+        }
+        return mass;
+    }
+
     /** Continues from a published model: its centres and counts. */
     public static MiniBatchKMeans resume(SegmentModel model, Params params) {
         if (model.k() != params.k()) {

@@ -1,6 +1,7 @@
 package io.segflow.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.segflow.segments.TrainerSettings;
 import java.util.ArrayList;
@@ -210,6 +211,12 @@ class StreamingModelTest {
             }
         }
 
+        for (SegmentModel version : made) {
+            assertThat(Arrays.stream(version.counts()).sum())
+                    .as("fit checks keep the model's pace: its counts are not the customers drawn")
+                    .isGreaterThan(10.0 * base.size());
+        }
+
         // ten more seconds of updates (39 batches: three versions due), then they stop
         List<SegmentModel> lastSeconds = new ArrayList<>();
         for (int second = 0; second < 10; second++) {
@@ -227,6 +234,50 @@ class StreamingModelTest {
                 .as("the pause makes the version held back")
                 .isPresent();
         assertThat(model.holdsBackAVersion()).isFalse();
+    }
+
+    /**
+     * A settled model's fit check refines its centres on the customers drawn only when that
+     * explains them clearly better than the centres where they are; a catch-up that does keeps the
+     * model's counts' total, so that the mini-batches after it go on at the model's pace.
+     */
+    @Test
+    void aSettledModelCatchesUpOnlyWhenThatIsClearlyBetterAndKeepsItsPace() {
+        Random random = new Random(3);
+        double[][] customers = new double[2_000][];
+        for (int i = 0; i < customers.length; i++) {
+            customers[i] = new double[] {(i % 2) * 10 + random.nextGaussian()};
+        }
+        MiniBatchKMeans.Params params = new MiniBatchKMeans.Params(2, 1.0, 0, 0.0, 1);
+
+        // where the mini-batches left the centres: 0.05 from the optimum, 0.25 % of inertia
+        MiniBatchKMeans nearlyThere = learned(params, new double[] {0.05, 9.95});
+        MiniBatchKMeans refined =
+                MiniBatchKMeans.refined(customers, 1, params, nearlyThere.centres(), 0, 0);
+        assertThat(refined.centres()).isNotEqualTo(nearlyThere.centres());
+        MiniBatchKMeans kept =
+                StreamingModel.catchUpIfClearlyBetter(nearlyThere, refined, customers);
+        assertThat(kept.centres()).containsExactly(nearlyThere.centres());
+        assertThat(kept.counts()).containsExactly(nearlyThere.counts());
+
+        MiniBatchKMeans farBehind = learned(params, new double[] {3, 7});
+        MiniBatchKMeans caughtUp =
+                StreamingModel.catchUpIfClearlyBetter(
+                        farBehind,
+                        MiniBatchKMeans.refined(customers, 1, params, farBehind.centres(), 0, 0),
+                        customers);
+        assertThat(caughtUp.centres()[0]).isCloseTo(0, within(0.1));
+        assertThat(caughtUp.centres()[1]).isCloseTo(10, within(0.1));
+        assertThat(caughtUp.mass()).as("not the 2,000 drawn").isCloseTo(100_000, within(1e-6));
+        assertThat(caughtUp.counts()[0]).isCloseTo(50_000, within(1e-6));
+    }
+
+    /** A model with these centres that has learned from 100,000 points, half of them each. */
+    private static MiniBatchKMeans learned(MiniBatchKMeans.Params params, double[] centres) {
+        return MiniBatchKMeans.restore(
+                params,
+                new MiniBatchKMeans.State(
+                        1, centres, new double[] {50_000, 50_000}, 100_000, 200, 1.0, 1));
     }
 
     private static double[][] profiles(Customers base) {
