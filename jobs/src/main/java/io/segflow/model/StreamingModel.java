@@ -482,8 +482,9 @@ public final class StreamingModel {
      * whose profiles grow all the time, and it only refines where it started, on the first
      * customers, whose profiles were still filling in. So now and then the model catches up: Lloyd
      * iterations from its centres on the current sample (the same segments where their customers
-     * are now); and a fresh fit with restarts competes with that, replacing it only when it
-     * explains the same customers clearly better. Returns whether the fresh fit won.
+     * are now), once settled only when that is clearly better ({@link #catchUpIfClearlyBetter});
+     * and a fresh fit with restarts competes with that, replacing it only when it explains the same
+     * customers clearly better. Returns whether the fresh fit won.
      */
     private boolean refitIfClearlyBetter(long now) {
         lastFitCheckAt = now;
