@@ -114,12 +114,24 @@ public final class UndoLog {
         return forgetWhere(connection, "attempt <> ?", attempt);
     }
 
-    /** Deletes this table's undo rows that match {@code condition} with its one parameter. */
+    /**
+     * Deletes this table's undo rows that match {@code condition} with its one parameter, but for
+     * those another transaction is deleting. Several sinks of one table (the dead letters of each
+     * source) forget the same checkpoint at about the same time, and two deletes of the same rows
+     * in different orders deadlocked in PostgreSQL (docs/benchmarks.md); the rows the other holds
+     * are gone when it commits, or forgotten at the next checkpoint.
+     */
     private int forgetWhere(Connection connection, String condition, Object parameter)
             throws SQLException {
         try (PreparedStatement statement =
                 connection.prepareStatement(
-                        "DELETE FROM " + TABLE + " WHERE table_name = ? AND " + condition)) {
+                        "DELETE FROM "
+                                + TABLE
+                                + " WHERE seq IN (SELECT seq FROM "
+                                + TABLE
+                                + " WHERE table_name = ? AND "
+                                + condition
+                                + " FOR UPDATE SKIP LOCKED)")) {
             statement.setString(1, table);
             statement.setObject(2, parameter);
             return statement.executeUpdate();

@@ -77,6 +77,29 @@ class UndoLogITCase extends SegflowITCaseBase {
                 .containsExactly("1:9", "3:1");
     }
 
+    /**
+     * Several sinks of one table (the dead letters of each source) forget the same checkpoint at
+     * about the same time: a forget leaves the rows another one is deleting to it instead of
+     * waiting for it (two such deletes deadlocked in PostgreSQL).
+     */
+    @Test
+    void aForgetLeavesTheRowsAnotherForgetIsDeleting() throws Exception {
+        writesAfterCheckpoint4("run-1");
+        try (Connection other = connect();
+                Connection c = connect();
+                Statement s = c.createStatement()) {
+            other.setAutoCommit(false);
+            try (Statement held = other.createStatement()) {
+                held.execute("SELECT seq FROM " + UndoLog.TABLE + " WHERE epoch = 5 FOR UPDATE");
+            }
+            s.execute("SET statement_timeout = 5000"); // waiting would fail the test, not hang it
+            assertThat(undo.forget(c, 6)).as("epoch 6's row; epoch 5's are held").isOne();
+            other.rollback();
+            assertThat(undo.forget(c, 6)).as("the rows the other left").isEqualTo(3);
+        }
+        assertThat(query(settings, "SELECT * FROM " + UndoLog.TABLE)).isEmpty();
+    }
+
     @Test
     void aRewindLeavesWhatTheRestoredRunWroteItself() throws Exception {
         writesAfterCheckpoint4("run-2");
