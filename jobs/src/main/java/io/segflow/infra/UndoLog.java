@@ -120,8 +120,9 @@ public final class UndoLog {
      * them to that one, or to the next checkpoint's forget. Several sinks of one table (the dead
      * letters of each source) forget the same checkpoint at about the same time, and two deletes of
      * the same rows in different orders deadlocked in PostgreSQL (docs/benchmarks.md). The lock is
-     * the one a rewind takes; the delete stays a plain one (a {@code FOR UPDATE SKIP LOCKED}
-     * subquery instead made PostgreSQL match every row against every other at 100,000 customers).
+     * the one a rewind takes; the delete stays a plain one (with a {@code FOR UPDATE SKIP LOCKED}
+     * subquery instead, the forgets of the 100,000-customer benchmark were so slow that it fell a
+     * minute behind).
      */
     private int forgetWhere(Connection connection, String condition, Object parameter)
             throws SQLException {
