@@ -115,32 +115,26 @@ public final class UndoLog {
     }
 
     /**
-     * Deletes this table's undo rows that match {@code condition} with its one parameter, unless
-     * another transaction is forgetting (or rewinding) this table's rows right now: then it leaves
-     * them to that one, or to the next checkpoint's forget. Several sinks of one table (the dead
-     * letters of each source) forget the same checkpoint at about the same time, and two deletes of
-     * the same rows in different orders deadlocked in PostgreSQL (docs/benchmarks.md). The lock is
-     * the one a rewind takes; the delete stays a plain one (with a {@code FOR UPDATE SKIP LOCKED}
-     * subquery instead, the forgets of the 100,000-customer benchmark were so slow that it fell a
-     * minute behind).
+     * Deletes this table's undo rows that match {@code condition} with its one parameter, after any
+     * other forget or rewind of this table's rows (the table's lock). Several sinks of one table
+     * (the dead letters of each source) forget the same checkpoint at about the same time, and two
+     * deletes of the same rows in different orders deadlocked in PostgreSQL (docs/benchmarks.md).
+     * The delete stays a plain one: with a {@code FOR UPDATE SKIP LOCKED} subquery instead, the
+     * forgets of the 100,000-customer benchmark were so slow that it fell a minute behind.
      */
     private int forgetWhere(Connection connection, String condition, Object parameter)
             throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            int forgotten = 0;
-            if (tryLock(connection)) {
-                try (PreparedStatement statement =
-                        connection.prepareStatement(
-                                "DELETE FROM "
-                                        + TABLE
-                                        + " WHERE table_name = ? AND "
-                                        + condition)) {
-                    statement.setString(1, table);
-                    statement.setObject(2, parameter);
-                    forgotten = statement.executeUpdate();
-                }
+            lock(connection);
+            int forgotten;
+            try (PreparedStatement statement =
+                    connection.prepareStatement(
+                            "DELETE FROM " + TABLE + " WHERE table_name = ? AND " + condition)) {
+                statement.setString(1, table);
+                statement.setObject(2, parameter);
+                forgotten = statement.executeUpdate();
             }
             connection.commit();
             return forgotten;
@@ -153,20 +147,14 @@ public final class UndoLog {
     }
 
     /**
-     * This table's lock on its undo rows, until the transaction ends; false when another has it.
+     * This table's lock on its undo rows, until the transaction ends: one forget or rewind at once.
      */
-    private boolean tryLock(Connection connection) throws SQLException {
+    private void lock(Connection connection) throws SQLException {
         try (PreparedStatement lock =
-                connection.prepareStatement("SELECT pg_try_advisory_xact_lock(hashtext(?))")) {
-            lock.setString(1, lockName());
-            try (ResultSet acquired = lock.executeQuery()) {
-                return acquired.next() && acquired.getBoolean(1);
-            }
+                connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            lock.setString(1, TABLE + ":" + table);
+            lock.execute();
         }
-    }
-
-    private String lockName() {
-        return TABLE + ":" + table;
     }
 
     /**
@@ -181,11 +169,7 @@ public final class UndoLog {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
-            try (PreparedStatement lock =
-                    connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, lockName());
-                lock.execute();
-            }
+            lock(connection);
             List<String[]> undo = new ArrayList<>();
             try (PreparedStatement select =
                     connection.prepareStatement(

@@ -6,9 +6,12 @@ import io.segflow.pipeline.JobSettings;
 import io.segflow.testing.SegflowITCaseBase;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -79,27 +82,36 @@ class UndoLogITCase extends SegflowITCaseBase {
 
     /**
      * Several sinks of one table (the dead letters of each source) forget the same checkpoint at
-     * about the same time: a forget leaves the rows to one that is forgetting them already instead
-     * of waiting for it (two such deletes deadlocked in PostgreSQL).
+     * about the same time: a forget waits for one that is forgetting the table's rows already,
+     * instead of deleting the same rows in another order (two such deletes deadlocked in
+     * PostgreSQL), and then forgets what that one left.
      */
     @Test
-    void aForgetLeavesTheRowsToAnotherForgetOfTheSameTable() throws Exception {
+    void aForgetWaitsForAnotherForgetOfTheSameTable() throws Exception {
         writesAfterCheckpoint4("run-1");
         UndoLog otherSink = new UndoLog("visits", List.of("customer_id"));
         try (Connection other = connect();
-                Connection c = connect();
-                Statement s = c.createStatement()) {
+                Connection c = connect()) {
             other.setAutoCommit(false);
-            // the other sink's forget, in the middle of its delete
-            try (Statement deleting = other.createStatement()) {
-                deleting.execute(
+            // the other sink's forget holds the table's lock, before its delete: without the lock
+            // both deletes would run at once, and could take the same rows in different orders
+            try (Statement forgetting = other.createStatement()) {
+                forgetting.execute(
                         "SELECT pg_advisory_xact_lock(hashtext('" + UndoLog.TABLE + ":visits'))");
-                deleting.execute("DELETE FROM " + UndoLog.TABLE + " WHERE epoch = 5");
             }
-            s.execute("SET statement_timeout = 5000"); // waiting would fail the test, not hang it
-            assertThat(undo.forget(c, 6)).as("left to the other").isZero();
-            other.rollback(); // it failed: the next checkpoint's forget takes them
-            assertThat(undo.forget(c, 6)).isEqualTo(4);
+            CompletableFuture<Integer> forgotten =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return undo.forget(c, 6);
+                                } catch (SQLException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            Thread.sleep(500);
+            assertThat(forgotten).as("waits for the other").isNotDone();
+            other.rollback(); // it failed: this forget takes all
+            assertThat(forgotten.get(10, TimeUnit.SECONDS)).isEqualTo(4);
             assertThat(otherSink.forget(other, 6)).isZero();
         }
         assertThat(query(settings, "SELECT * FROM " + UndoLog.TABLE)).isEmpty();
