@@ -4,15 +4,16 @@ import io.segflow.infra.FlinkRest;
 import io.segflow.infra.TopicOffsets;
 import io.segflow.pipeline.BoundedOffsets;
 import io.segflow.pipeline.CheckpointSources;
+import io.segflow.pipeline.FinishedPartitions;
 import io.segflow.pipeline.InputTopics;
 import io.segflow.pipeline.JobSettings;
 import io.segflow.pipeline.LocalCluster;
 import io.segflow.pipeline.SegflowJob;
 import io.segflow.pipeline.StateStorage;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -161,6 +162,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (local && bounded) {
             settings = fixWhereTheRunStops(settings);
+            if (settings.resumeFrom() != null) {
+                commitWhatTheCheckpointFinished(settings);
+            }
         }
         try {
             JobSettings planned = settings;
@@ -356,20 +360,41 @@ final class RunCommand implements Callable<Integer> {
      * flushed their results before it completed.
      */
     private static boolean caughtUp(TopicOffsets offsets, JobSettings settings) throws Exception {
-        return offsets.committedUpTo(settings.consumerGroup(), offsetsToWaitFor(settings));
+        return offsets.committedUpTo(settings.consumerGroup(), settings.boundedOffsets());
     }
 
     /**
-     * The stop offsets a resumed bounded run waits for: those of every topic it reads but the
-     * models topic. That one is read to its end in the first seconds, and its source task may
-     * finish before a checkpoint commits its offset: the commit then goes to a fetcher closed with
-     * the finished task, and a restored source has nothing to commit, so its committed offset never
-     * reaches the stop and waiting for it never ends. The event topics are what bounds the run.
+     * Commits for the group the stops of the partitions that the checkpoint's sources had read to
+     * the end, where the earlier run did not get to commit them (it was stopped after the
+     * checkpoint completed and before its sources committed): no reader of the resumed run holds
+     * those partitions, so nothing else would, and {@link #caughtUp} would wait for them forever.
+     * When the checkpoint cannot be read, the run goes on and says so.
      */
-    static Map<TopicPartition, Long> offsetsToWaitFor(JobSettings settings) {
-        Map<TopicPartition, Long> stops = new HashMap<>(settings.boundedOffsets());
-        stops.keySet().removeIf(partition -> partition.topic().equals(settings.modelsTopic()));
-        return stops;
+    private static void commitWhatTheCheckpointFinished(JobSettings settings) throws Exception {
+        Map<TopicPartition, Long> finished;
+        try {
+            finished = FinishedPartitions.in(settings.resumeFrom());
+        } catch (IOException | RuntimeException unreadable) {
+            System.err.println(
+                    "segflow: cannot tell from the checkpoint which partitions it had read to the"
+                            + " end ("
+                            + unreadable.getMessage()
+                            + "); if the run does not stop once it has read everything, stop it"
+                            + " (Ctrl-C) and run it again with --fresh");
+            return;
+        }
+        try (TopicOffsets offsets = new TopicOffsets(settings.kafkaConnection())) {
+            Map<TopicPartition, Long> committed =
+                    offsets.commitWhereBehind(settings.consumerGroup(), finished);
+            if (!committed.isEmpty()) {
+                System.out.println(
+                        "segflow: the checkpoint had read "
+                                + committed.keySet()
+                                + " to the end; their offsets committed for group "
+                                + settings.consumerGroup()
+                                + " (the stopped run had not)");
+            }
+        }
     }
 
     private static void cancelAndWait(JobClient client) throws Exception {

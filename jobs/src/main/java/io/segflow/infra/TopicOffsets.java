@@ -2,6 +2,7 @@ package io.segflow.infra;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -121,6 +122,32 @@ public final class TopicOffsets implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Commits these offsets for the group where its committed offset is lower (or none), and
+     * returns those it committed. Only while no member of the group consumes: Flink's Kafka source
+     * assigns its partitions itself and joins no group, so a job that is not running has none.
+     */
+    public Map<TopicPartition, Long> commitWhereBehind(
+            String group, Map<TopicPartition, Long> offsets) throws Exception {
+        Map<TopicPartition, Long> committed = committed(group);
+        Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+        offsets.forEach(
+                (partition, offset) -> {
+                    if (committed.getOrDefault(partition, -1L) < offset) {
+                        ahead.put(partition, new OffsetAndMetadata(offset));
+                    }
+                });
+        if (!ahead.isEmpty()) {
+            admin.alterConsumerGroupOffsets(group, ahead)
+                    .all()
+                    .get(timeoutSeconds, TimeUnit.SECONDS);
+        }
+        Map<TopicPartition, Long> done =
+                new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        ahead.forEach((partition, offset) -> done.put(partition, offset.offset()));
+        return done;
     }
 
     /** The group's committed offsets (the next record to read), by partition. */
