@@ -39,13 +39,15 @@ import org.apache.kafka.common.TopicPartition;
  * the command commits those offsets itself before it resumes.
  *
  * <p>It reads Flink's checkpoint format ({@code _metadata}, the source coordinator's state, the
- * source operator's {@code SourceReaderState}) and the connector's serializers: both are internal,
- * so a change of either fails here with a clear message rather than hiding a wrong answer.
+ * source operator's {@code SourceReaderState}) and the connector's serializers: both are internal.
+ * A coordinator format it does not know, or a reader state it cannot read, is an error; an
+ * enumerator state it cannot read counts as another kind of source, so that its partitions are left
+ * out and the run waits for their commits as before: never a partition a reader still holds.
  */
 public final class FinishedPartitions {
 
     /** The source operator's list state of its readers' splits ({@code SourceOperator}). */
-    static final String READER_STATE = "SourceReaderState";
+    private static final String READER_STATE = "SourceReaderState";
 
     /** The source coordinator's format of its checkpoint ({@code SourceCoordinatorSerdeUtils}). */
     private static final int COORDINATOR_FORMAT = 1;
