@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -198,5 +199,46 @@ class RetrainerTest {
             persona.put(model.segmentId(c), best);
         }
         return persona;
+    }
+
+    /**
+     * Every seed of a default retrain finds the six behaviours of 20,000 customers whose profiles
+     * hold about seventy events each. There the optimum that merges two behaviours and splits a
+     * third is 2 % worse in inertia, and with 8 restarts 2 retrains in 20 seeds ended in it (ARI
+     * 0.80 and 0.82); 16 restarts found the right one in 40 of 40 (two such bases).
+     */
+    @Test
+    void everySeedOfTheDefaultRetrainFindsTheBehaviours() {
+        int n = 20_000;
+        Customers base = new Customers(n, 6, 1);
+        Random random = new Random(2);
+        for (int event = 0; event < 70 * n; event++) {
+            base.event(random.nextInt(n), random);
+        }
+        double[][] profiles = new double[n][];
+        int[] behaviours = new int[n];
+        for (int i = 0; i < n; i++) {
+            profiles[i] = base.profile(i);
+            behaviours[i] = base.persona(i);
+        }
+
+        for (long seed = 0; seed < 20; seed++) {
+            SegmentModel model =
+                    Retrainer.retrain(
+                                    profiles,
+                                    Customers.FEATURES,
+                                    null,
+                                    -1,
+                                    Retrainer.Settings.defaults().withSeed(seed),
+                                    0)
+                            .model();
+            int[] segments = new int[n];
+            for (int i = 0; i < n; i++) {
+                segments[i] = model.assign(profiles[i]).segment();
+            }
+            assertThat(ClusteringMetrics.adjustedRandIndex(behaviours, segments))
+                    .as("ARI against the behaviours, seed %d", seed)
+                    .isGreaterThan(0.95);
+        }
     }
 }

@@ -21,10 +21,29 @@ public final class SettledQualitySweep {
 
     private SettledQualitySweep() {}
 
+    /** What a sweep ends with: the stream's last model and the ARIs against the behaviours. */
+    record Outcome(
+            double ariAfterHistory, double ariLive, double ariBatch, SegmentModel.FitCheck check) {}
+
     public static void main(String[] args) {
         int customers = Integer.parseInt(args[0]);
         long seed = Long.parseLong(args[1]);
         int liveSeconds = Integer.parseInt(args[2]);
+        Outcome outcome = run(customers, seed, liveSeconds);
+        System.out.printf(
+                "customers %d, seed %d: ARI after the history %.4f, after %d s live %.4f, batch fit"
+                        + " %.4f; last fit check: inertia per customer %.4f, fresh fit's %.4f%n",
+                customers,
+                seed,
+                outcome.ariAfterHistory(),
+                liveSeconds,
+                outcome.ariLive(),
+                outcome.ariBatch(),
+                outcome.check().inertiaPerCustomer(),
+                outcome.check().batchInertiaPerCustomer());
+    }
+
+    static Outcome run(int customers, long seed, int liveSeconds) {
         StreamingModel model =
                 new StreamingModel(TrainerSettings.defaults().streamingModel(), Customers.FEATURES);
         Customers base = new Customers(customers, BEHAVIOURS, seed);
@@ -66,18 +85,8 @@ public final class SettledQualitySweep {
                         -1,
                         Retrainer.Settings.fixedK(BEHAVIOURS),
                         0);
-        SegmentModel.FitCheck check = last.fitCheck();
-        System.out.printf(
-                "customers %d, seed %d: ARI after the history %.4f, after %d s live %.4f, batch fit"
-                        + " %.4f; last fit check: inertia per customer %.4f, fresh fit's %.4f%n",
-                customers,
-                seed,
-                afterHistory,
-                liveSeconds,
-                ari(last, base),
-                ari(batch.model(), base),
-                check.inertiaPerCustomer(),
-                check.batchInertiaPerCustomer());
+        return new Outcome(
+                afterHistory, ari(last, base), ari(batch.model(), base), last.fitCheck());
     }
 
     private static double ari(SegmentModel model, Customers base) {
