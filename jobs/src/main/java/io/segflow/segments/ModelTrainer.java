@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -132,6 +134,10 @@ public class ModelTrainer
     // the batch-trained version drift is measured against: fixed until the next one, so that the
     // stream's own learning (re-seeded centres, replacements) is not taken for drift
     private transient SegmentModel baselineModel;
+
+    /** The segment ids of the last version made, to say when a settled model changes them. */
+    private transient Set<Integer> lastSegmentIds;
+
     private transient ListState<SegmentModel> checkpointedBaselineModel;
     private transient int driftedSegments;
     // scratch of measureDrift, which runs for every profile update
@@ -330,8 +336,29 @@ public class ModelTrainer
         driftedSegments = drifted;
     }
 
-    /** A version was made or adopted; the stream's own settled model becomes the baseline. */
+    /**
+     * A version was made or adopted; the stream's own settled model becomes the baseline. A settled
+     * model's segments rarely change (a fresh fit that retires one must separate groups the model
+     * held together, or be far better): when they do, the log says which.
+     */
     private void versionMade(SegmentModel version) {
+        Set<Integer> ids = new TreeSet<>();
+        for (int c = 0; c < version.k(); c++) {
+            ids.add(version.segmentId(c));
+        }
+        if (model.settled() && lastSegmentIds != null && !ids.equals(lastSegmentIds)) {
+            Set<Integer> retired = new TreeSet<>(lastSegmentIds);
+            retired.removeAll(ids);
+            Set<Integer> added = new TreeSet<>(ids);
+            added.removeAll(lastSegmentIds);
+            LOG.info(
+                    "Model version {} changes the segments: {} retired, {} new (a fresh fit"
+                            + " explained the customers clearly better)",
+                    version.version(),
+                    retired,
+                    added);
+        }
+        lastSegmentIds = ids;
         if (!drift.baselineStarted() && model.settled() && watchesDrift()) {
             baselineModel = version;
             drift.rebase(version.version(), true);
