@@ -27,11 +27,11 @@ import java.util.Random;
  * flow, and when they pause. It replaces the model when its inertia per customer is clearly lower
  * on the same customers. Each version records its own inertia per customer and the batch fit's
  * ({@link SegmentModel.FitCheck}). Its cost does not grow with the base: the fit itself takes about
- * 75 ms on 5,000 customers of 11 features (k=6, 16 restarts; 40 ms with 8), and a whole comparison
- * (draw, catch-up, fit, sizes) 80 to 145 ms with 100,000 customers (sample 50,000, 8 restarts) on
- * one core. The operator thread runs one at most once per {@value #REFIT_EVERY_BATCHES} batches
- * (10,240 updates with the defaults) and once per tick while the model settles, then at most once a
- * minute while updates flow and once when they pause.
+ * 40 ms on 5,000 customers of 11 features (k=6, 8 restarts), and a whole comparison (draw,
+ * catch-up, fit, sizes) 80 to 145 ms with 100,000 customers (sample 50,000) on one core. The
+ * operator thread runs one at most once per {@value #REFIT_EVERY_BATCHES} batches (10,240 updates
+ * with the defaults) and once per tick while the model settles, then at most once a minute while
+ * updates flow and once when they pause.
  *
  * <p>How ids keep their meaning. A model starts on the first customers, whose profiles are still
  * filling in, so for a while it <em>settles</em>. A replacing fit's centres take the ids of the
@@ -128,9 +128,13 @@ public final class StreamingModel {
 
     /**
      * The fit that starts the model and competes with it: `segflow retrain`'s k-means++ with
-     * restarts ({@link BatchKMeans}), its restarts, iterations and tolerance.
+     * restarts ({@link BatchKMeans}), its iterations and tolerance, with half its restarts. A
+     * retrain fits once and must find the optimum then; the stream fits again every minute with
+     * other seeds, on the trainer's thread that every profile update passes (40 ms a fit on 5,000
+     * customers with 8 restarts, 75 ms with 16).
      */
-    private static final Retrainer.Settings BATCH_FIT = Retrainer.Settings.defaults();
+    private static final Retrainer.Settings BATCH_FIT =
+            Retrainer.Settings.defaults().withRestarts(8);
 
     /** How the model learns; every field is an option of `segflow run`. */
     public record Settings(
