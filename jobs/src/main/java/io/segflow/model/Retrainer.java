@@ -60,7 +60,7 @@ public final class Retrainer {
          * What `segflow retrain` does without options: k=6, 16 restarts, a sample of 5,000
          * profiles. With 8, 2 retrains in 20 seeds of 20,000 customers of six behaviours ended in
          * the optimum that merges two of them (ARI 0.80 and 0.82, inertia 2 % worse); with 16, none
-         * of 40 (RetrainerTest). It costs a million profiles about 25 s instead of 11 s.
+         * of 40 (RetrainerTest). A million profiles: 9 to 13 s with 8, 23 to 28 s with 24.
          */
         public static Settings defaults() {
             return fixedK(ModelDefaults.K);
