@@ -60,7 +60,8 @@ public final class Retrainer {
          * What `segflow retrain` does without options: k=6, 16 restarts, a sample of 5,000
          * profiles. With 8, 2 retrains in 20 seeds of 20,000 customers of six behaviours ended in
          * the optimum that merges two of them (ARI 0.80 and 0.82, inertia 2 % worse); with 16, none
-         * of 40 (RetrainerTest). A million profiles: 9 to 13 s with 8, 23 to 28 s with 24.
+         * of 40 (RetrainerTest). A million profiles: 7 to 9 s with 8, 12 to 15 s with 16 (the same
+         * run).
          */
         public static Settings defaults() {
             return fixedK(ModelDefaults.K);
