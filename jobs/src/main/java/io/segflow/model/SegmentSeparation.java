@@ -16,8 +16,9 @@ final class SegmentSeparation {
     /**
      * The share between the parts at and above which a cut separates groups with a gap. Measured
      * (docs/streaming-at-scale.md): fits that cut a demo-like base's personas differently than the
-     * model did, 0.61 to 0.81; fits that separate two behaviours a settled model held in one
-     * segment, 0.84 to 0.93.
+     * model did, 0.61 to 0.82 (one of twelve seeds 0.88, after which the segments matched the
+     * personas better); fits that separate two behaviours a settled model held in one segment, 0.84
+     * to 0.93.
      */
     static final double SEPARATED = 0.85;
 

@@ -338,8 +338,8 @@ public class ModelTrainer
 
     /**
      * A version was made or adopted; the stream's own settled model becomes the baseline. A settled
-     * model's segments rarely change (a fresh fit that retires one must separate groups the model
-     * held together, or be far better): when they do, the log says which.
+     * model's segments rarely change (a fresh fit that retires one, a dying centre re-seeded): when
+     * they do, the log says which.
      */
     private void versionMade(SegmentModel version) {
         Set<Integer> ids = new TreeSet<>();
@@ -352,8 +352,7 @@ public class ModelTrainer
             Set<Integer> added = new TreeSet<>(ids);
             added.removeAll(lastSegmentIds);
             LOG.info(
-                    "Model version {} changes the segments: {} retired, {} new (a fresh fit"
-                            + " explained the customers clearly better)",
+                    "Model version {} changes the segments: {} retired, {} new",
                     version.version(),
                     retired,
                     added);

@@ -34,14 +34,7 @@ class SegmentSeparationTest {
 
     @Test
     void twoGroupsWithAGapInOneSegmentAreSeparated() {
-        Random random = new Random(3);
-        double[][] left = normal(2_000, -3, 0, random);
-        double[][] right = normal(2_000, 3, 0, random);
-        double[][] points = new double[4_000][];
-        System.arraycopy(left, 0, points, 0, 2_000);
-        System.arraycopy(right, 0, points, 2_000, 2_000);
-
-        double separation = separationOfCut(points, -3, 3);
+        double separation = separationOfCut(twoGroupsWithAGap(new Random(3)), -3, 3);
 
         assertThat(separation).isGreaterThan(0.85);
         assertThat(separation).isGreaterThanOrEqualTo(SegmentSeparation.SEPARATED);
@@ -49,12 +42,7 @@ class SegmentSeparationTest {
 
     @Test
     void onlyTheCandidatesNewSegmentsAreLookedAt() {
-        Random random = new Random(4);
-        double[][] points = new double[4_000][];
-        for (int i = 0; i < points.length; i++) {
-            double[] p = normal(1, i % 2 == 0 ? -3 : 3, 0, random)[0];
-            points[i] = p;
-        }
+        double[][] points = twoGroupsWithAGap(new Random(4));
         SegmentModel current = model(0, 0, 20, 20);
         SegmentModel candidate = model(-3, 0, 3, 0);
 
@@ -70,6 +58,14 @@ class SegmentSeparationTest {
         SegmentModel candidate = model(leftX, 0, rightX, 0);
         return SegmentSeparation.strongestOfNewSegments(
                 current, candidate, points, new boolean[] {false, true});
+    }
+
+    /** 2,000 points around (-3, 0) and 2,000 around (3, 0), of standard deviation 1. */
+    private static double[][] twoGroupsWithAGap(Random random) {
+        double[][] points = new double[4_000][];
+        System.arraycopy(normal(2_000, -3, 0, random), 0, points, 0, 2_000);
+        System.arraycopy(normal(2_000, 3, 0, random), 0, points, 2_000, 2_000);
+        return points;
     }
 
     private static double[][] normal(int n, double meanX, double meanY, Random random) {
